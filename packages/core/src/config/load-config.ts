@@ -1,0 +1,156 @@
+import os from 'node:os';
+import { ConfigError } from './config-error';
+import { EnvReader } from './env-reader';
+
+export type EmbeddingProviderName = 'local' | 'openai';
+
+export interface EmbeddingConfig {
+  provider: EmbeddingProviderName;
+  baseUrl: string | undefined;
+  model: string;
+  apiKey: string | undefined;
+  /** Chunks per embedding call. */
+  batchSize: number;
+  /** Embedding calls in flight at once. */
+  concurrency: number;
+  /** Known dimension; required for the openai provider so the collection can be checked before any call. */
+  dimension: number | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+  /** ONNX file of the local model; resolved by the local provider when unset. */
+  localModelPath: string | undefined;
+}
+
+export interface LimitsConfig {
+  maxDocumentsPerRequest: number;
+  maxDocumentsPerJob: number;
+  maxChunksPerDocument: number;
+  maxChunkTextLength: number;
+  maxMetadataBytes: number;
+  maxSyncBodyBytes: number;
+  maxJobBodyBytes: number;
+}
+
+export interface WorkerConfig {
+  /** BullMQ concurrency of one worker process. */
+  concurrency: number;
+  /** Jobs processed at once across every worker process (a BullMQ global concurrency). */
+  maxActiveJobs: number;
+  documentTimeoutMs: number;
+  jobTimeoutMs: number;
+  /** Chunks gathered into one pipeline micro-batch. */
+  pipelineBatchChunks: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  recoveryIntervalMs: number;
+  healthPort: number;
+}
+
+export interface RetentionConfig {
+  unfinishedJobTtlHours: number;
+  completedJobTtlHours: number;
+  failedJobTtlHours: number;
+  sweepIntervalMs: number;
+}
+
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Refuse to start when Redis may lose data (eviction on, no persistence) instead of warning. */
+  redisRequireDurable: boolean;
+  queuePrefix: string;
+  milvusAddress: string;
+  milvusCollection: string;
+  embedding: EmbeddingConfig;
+  limits: LimitsConfig;
+  worker: WorkerConfig;
+  retention: RetentionConfig;
+  logLevel: string;
+  logFormat: 'json' | 'text';
+}
+
+export const LOCAL_MODEL_NAME = 'all-MiniLM-L6-v2';
+
+const MB = 1024 * 1024;
+
+/** Parses the whole configuration once; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const r = new EnvReader(env);
+  const nodeEnv = r.string('NODE_ENV', 'development');
+  const provider = r.oneOf<EmbeddingProviderName>('EMBEDDING_PROVIDER', ['local', 'openai'], 'local');
+  const embedding: EmbeddingConfig = {
+    provider,
+    baseUrl: r.url('EMBEDDING_BASE_URL', undefined, ['http:', 'https:']),
+    model: r.string('EMBEDDING_MODEL', provider === 'local' ? LOCAL_MODEL_NAME : ''),
+    apiKey: r.optionalString('EMBEDDING_API_KEY'),
+    batchSize: r.int('EMBEDDING_BATCH_SIZE', provider === 'local' ? 32 : 128, { min: 1, max: 2048 }),
+    concurrency: r.int('EMBEDDING_CONCURRENCY', provider === 'local' ? 1 : 4, { min: 1, max: 64 }),
+    dimension: env.EMBEDDING_DIMENSION ? r.int('EMBEDDING_DIMENSION', 0, { min: 1, max: 32768 }) : undefined,
+    timeoutMs: r.int('EMBEDDING_TIMEOUT_MS', 30_000, { min: 100 }),
+    maxRetries: r.int('EMBEDDING_MAX_RETRIES', 5, { min: 0, max: 20 }),
+    localModelPath: r.optionalString('EMBEDDING_MODEL_PATH'),
+  };
+  if (provider === 'openai') {
+    r.require(embedding.baseUrl !== undefined, 'EMBEDDING_BASE_URL is required when EMBEDDING_PROVIDER=openai');
+    r.require(embedding.model !== '', 'EMBEDDING_MODEL is required when EMBEDDING_PROVIDER=openai');
+  }
+  if (provider === 'local' && embedding.model !== LOCAL_MODEL_NAME) {
+    r.require(false, `EMBEDDING_MODEL must be ${LOCAL_MODEL_NAME} (or unset) when EMBEDDING_PROVIDER=local`);
+  }
+
+  const limits: LimitsConfig = {
+    maxDocumentsPerRequest: r.int('MAX_DOCUMENTS_PER_REQUEST', 100, { min: 1 }),
+    maxDocumentsPerJob: r.int('MAX_DOCUMENTS_PER_JOB', 10_000, { min: 1 }),
+    maxChunksPerDocument: r.int('MAX_CHUNKS_PER_DOCUMENT', 1_000, { min: 1 }),
+    maxChunkTextLength: r.int('MAX_CHUNK_TEXT_LENGTH', 20_000, { min: 1 }),
+    maxMetadataBytes: r.int('MAX_METADATA_BYTES', 16 * 1024, { min: 2 }),
+    maxSyncBodyBytes: r.int('MAX_SYNC_BODY_BYTES', 10 * MB, { min: 1024 }),
+    maxJobBodyBytes: r.int('MAX_JOB_BODY_BYTES', 200 * MB, { min: 1024 }),
+  };
+
+  const worker: WorkerConfig = {
+    concurrency: r.int('WORKER_CONCURRENCY', 2 * os.cpus().length, { min: 1, max: 256 }),
+    maxActiveJobs: r.int('MAX_ACTIVE_JOBS', 10, { min: 1, max: 10_000 }),
+    documentTimeoutMs: r.int('DOCUMENT_TIMEOUT_MS', 30_000, { min: 100 }),
+    jobTimeoutMs: r.int('JOB_TIMEOUT_MS', 60 * 60_000, { min: 1_000 }),
+    pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', 256, { min: 1, max: 100_000 }),
+    lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 10_000, { min: 1_000 }),
+    stalledIntervalMs: r.int('WORKER_STALLED_INTERVAL_MS', 5_000, { min: 500 }),
+    recoveryIntervalMs: r.int('RECOVERY_INTERVAL_MS', 60_000, { min: 1_000 }),
+    healthPort: r.int('WORKER_HEALTH_PORT', 0, { min: 0, max: 65535 }),
+  };
+
+  const retention: RetentionConfig = {
+    unfinishedJobTtlHours: r.int('JOB_TTL_HOURS', 24, { min: 1 }),
+    completedJobTtlHours: r.int('COMPLETED_JOB_RETENTION_HOURS', 7 * 24, { min: 1 }),
+    failedJobTtlHours: r.int('FAILED_JOB_RETENTION_HOURS', 3 * 24, { min: 1 }),
+    sweepIntervalMs: r.int('RETENTION_SWEEP_INTERVAL_MS', 10 * 60_000, { min: 1_000 }),
+  };
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: r.int('PORT', 8000, { min: 0, max: 65535 }),
+    databaseUrl: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/nonstop_ingest', ['postgres:', 'postgresql:'])!,
+    redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6390', ['redis:', 'rediss:'])!,
+    redisRequireDurable: r.bool('REDIS_REQUIRE_DURABLE', nodeEnv === 'production'),
+    queuePrefix: r.string('QUEUE_PREFIX', 'nonstop'),
+    milvusAddress: r.string('MILVUS_ADDRESS', '127.0.0.1:19530'),
+    milvusCollection: r.string('MILVUS_COLLECTION', 'document_chunks'),
+    embedding,
+    limits,
+    worker,
+    retention,
+    logLevel: r.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'], 'info'),
+    logFormat: r.oneOf('LOG_FORMAT', ['json', 'text'], nodeEnv === 'production' ? 'json' : 'text'),
+  };
+  r.require(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(config.milvusCollection),
+    'MILVUS_COLLECTION must be letters, digits and underscores, starting with a letter or underscore');
+  r.require(limits.maxDocumentsPerRequest <= limits.maxDocumentsPerJob,
+    'MAX_DOCUMENTS_PER_REQUEST must not exceed MAX_DOCUMENTS_PER_JOB');
+  r.require(worker.documentTimeoutMs < worker.jobTimeoutMs, 'DOCUMENT_TIMEOUT_MS must be below JOB_TIMEOUT_MS');
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './domain';
+export * from './errors';
+export * from './logger';
+export * from './ports';

@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from '../src';
+
+describe('loadConfig', () => {
+  it('uses the local services and the local model when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8000);
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/nonstop_ingest');
+    expect(config.milvusAddress).toBe('127.0.0.1:19530');
+    expect(config.milvusCollection).toBe('document_chunks');
+    expect(config.embedding.provider).toBe('local');
+    expect(config.worker.maxActiveJobs).toBe(10);
+  });
+
+  it('names every bad variable in one error', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', EMBEDDING_PROVIDER: 'magic', LOG_LEVEL: 'loud', MAX_ACTIVE_JOBS: '0' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const message = (caught as Error).message;
+    for (const name of ['PORT', 'EMBEDDING_PROVIDER', 'LOG_LEVEL', 'MAX_ACTIVE_JOBS']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('requires a base URL and a model for the openai provider', () => {
+    expect(() => loadConfig({ EMBEDDING_PROVIDER: 'openai' })).toThrow(/EMBEDDING_BASE_URL.*\n.*EMBEDDING_MODEL/s);
+    const config = loadConfig({
+      EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: 'http://127.0.0.1:9000/v1', EMBEDDING_MODEL: 'bge-m3',
+    });
+    expect(config.embedding.model).toBe('bge-m3');
+  });
+
+  it('rejects a collection name that is not a Milvus identifier', () => {
+    expect(() => loadConfig({ MILVUS_COLLECTION: 'chunks"; drop' })).toThrow(/MILVUS_COLLECTION/);
+  });
+
+  it('rejects a per-document timeout longer than the job timeout', () => {
+    expect(() => loadConfig({ DOCUMENT_TIMEOUT_MS: '7200000' })).toThrow(/DOCUMENT_TIMEOUT_MS/);
+  });
+});
