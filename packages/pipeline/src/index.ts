@@ -1,0 +1,5 @@
+export * from './deadline';
+export * from './document-results';
+export * from './duplicates-in-request';
+export * from './ingestion-pipeline';
+export * from './micro-batches';

@@ -1,0 +1,130 @@
+import { MilvusClient, ErrorCode, type ResStatus } from '@zilliz/milvus2-sdk-node';
+import { DependencyError, errorMessage, type VectorRow, type VectorStore } from '@nonstop/core';
+import {
+  chunkCollectionFields, describeSignature, parseSignature, type EmbeddingSignature,
+} from './collection-schema';
+import { milvusIntList, milvusString } from './milvus-filter';
+
+export interface MilvusVectorStoreOptions {
+  address: string;
+  collection: string;
+  /** Attempts per write before the store counts as unavailable. */
+  maxAttempts?: number;
+  retryDelayMs?: number;
+}
+
+export class CollectionMismatchError extends Error {
+  override name = 'CollectionMismatchError';
+}
+
+/** Vectors in Milvus, keyed by the PostgreSQL chunk id; every write is an upsert. */
+export class MilvusVectorStore implements VectorStore {
+  readonly client: MilvusClient;
+  private readonly collection: string;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+
+  constructor(options: MilvusVectorStoreOptions) {
+    this.client = new MilvusClient({ address: options.address, timeout: 30_000 });
+    this.collection = options.collection;
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.retryDelayMs = options.retryDelayMs ?? 500;
+  }
+
+  /**
+   * Creates the collection for this embedding model, or checks that an
+   * existing one was made for the same model and dimension: writing vectors
+   * of another model into it would corrupt search silently.
+   */
+  async ensureCollection(signature: EmbeddingSignature): Promise<void> {
+    const exists = await this.call('check the collection', () => this.client.hasCollection({ collection_name: this.collection }));
+    if (exists.value === true) {
+      const described = await this.call('describe the collection', () => this.client.describeCollection({ collection_name: this.collection }));
+      const recorded = parseSignature(described.schema?.description ?? '');
+      if (!recorded || recorded.embedding_model !== signature.embedding_model || recorded.dimension !== signature.dimension) {
+        throw new CollectionMismatchError(
+          `Milvus collection "${this.collection}" holds vectors of ${recorded ? `${recorded.embedding_model} (${recorded.dimension} dims)` : 'an unknown model'}, `
+          + `but the configured embedding model is ${signature.embedding_model} (${signature.dimension} dims). `
+          + 'Set MILVUS_COLLECTION to a new collection name, or configure the model the collection was made with.',
+        );
+      }
+    } else {
+      await this.checked('create the collection', () => this.client.createCollection({
+        collection_name: this.collection,
+        description: describeSignature(signature),
+        fields: chunkCollectionFields(signature.dimension),
+        consistency_level: 'Bounded',
+      }));
+      await this.checked('index the collection', () => this.client.createIndex({
+        collection_name: this.collection,
+        field_name: 'embedding',
+        index_type: 'HNSW',
+        metric_type: 'COSINE',
+        params: { M: 16, efConstruction: 200 },
+      }));
+    }
+    await this.checked('load the collection', () => this.client.loadCollectionSync({ collection_name: this.collection }));
+  }
+
+  async upsert(rows: VectorRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.checked('upsert vectors', () => this.client.upsert({
+      collection_name: this.collection,
+      data: rows.map((row) => ({ ...row })),
+    }));
+  }
+
+  async deleteByDocumentIds(docIds: number[]): Promise<void> {
+    if (docIds.length === 0) return;
+    await this.checked('delete vectors', () => this.client.deleteEntities({
+      collection_name: this.collection,
+      filter: `document_id in ${milvusIntList(docIds)}`,
+    }));
+  }
+
+  async deleteByJobId(jobId: string): Promise<void> {
+    await this.checked('delete vectors', () => this.client.deleteEntities({
+      collection_name: this.collection,
+      filter: `job_id == ${milvusString(jobId)}`,
+    }));
+  }
+
+  async ping(): Promise<void> {
+    await this.call('reach Milvus', () => this.client.checkHealth());
+  }
+
+  async close(): Promise<void> {
+    await this.client.closeConnection();
+  }
+
+  private async checked(action: string, operation: () => Promise<ResStatus | { status: ResStatus }>): Promise<void> {
+    await this.call(action, async () => {
+      const result = await operation();
+      const status = 'status' in result ? result.status : result;
+      if (status.error_code !== ErrorCode.SUCCESS && status.error_code !== 'Success') {
+        throw new Error(`${status.error_code}: ${status.reason}`);
+      }
+      return result;
+    });
+  }
+
+  /** Retries with backoff, then reports Milvus as unavailable with the last error. */
+  private async call<T>(action: string, operation: () => Promise<T>): Promise<T> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      try {
+        return await operation();
+      } catch (error) {
+        lastError = error;
+        if (attempt < this.maxAttempts) await sleep(this.retryDelayMs * 2 ** (attempt - 1));
+      }
+    }
+    throw new DependencyError('milvus',
+      `Milvus at ${this.client.config.address} could not ${action} after ${this.maxAttempts} attempts: ${errorMessage(lastError)}`,
+      { cause: lastError });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
