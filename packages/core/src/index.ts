@@ -3,3 +3,5 @@ export * from './domain';
 export * from './errors';
 export * from './logger';
 export * from './ports';
+export * from './queues';
+export * from './redis';

@@ -9,6 +9,8 @@ CREATE TABLE ingest_jobs (
   processed_documents integer     NOT NULL DEFAULT 0,
   success_count       integer     NOT NULL DEFAULT 0,
   failure_count       integer     NOT NULL DEFAULT 0,
+  cancelled_count     integer     NOT NULL DEFAULT 0,
+  rolled_back_count   integer     NOT NULL DEFAULT 0,
   webhook_url         text,
   idempotency_key     text,
   request_hash        text        NOT NULL,
@@ -16,6 +18,9 @@ CREATE TABLE ingest_jobs (
   error_message       text,
   cancel_requested_at timestamptz,
   rollback_requested  boolean     NOT NULL DEFAULT false,
+  -- Set when a rollback removed the rows but Milvus was unreachable: the
+  -- sweeper deletes the job's vectors once Milvus answers again.
+  vectors_cleanup_pending boolean NOT NULL DEFAULT false,
   run_count           integer     NOT NULL DEFAULT 0,
   created_at          timestamptz NOT NULL DEFAULT now(),
   started_at          timestamptz,
@@ -26,6 +31,7 @@ CREATE TABLE ingest_jobs (
 );
 CREATE INDEX ingest_jobs_unfinished ON ingest_jobs (created_at) WHERE status IN ('pending', 'processing');
 CREATE INDEX ingest_jobs_expires_at ON ingest_jobs (expires_at);
+CREATE INDEX ingest_jobs_cleanup ON ingest_jobs (id) WHERE vectors_cleanup_pending;
 
 -- The per-document ledger: the durable record of each document's progress
 -- and result, in submission order.

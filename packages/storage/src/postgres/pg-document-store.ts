@@ -1,8 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
 import {
-  DependencyError, documentKey, type DocumentInput, type DocumentStore, type InsertOutcome, type StoredDocument,
+  documentKey, type DocumentInput, type DocumentStore, type InsertOutcome, type StoredDocument,
 } from '@nonstop/core';
 import { contentHash } from './content-hash';
+import { runQuery, withTransaction } from './transaction';
 
 interface DocumentRow { id: string; chat_bot_id: string; content_name: string; job_id: string | null }
 interface ChunkRow { id: string; document_id: string; chunk_index: number; text: string }
@@ -16,7 +17,7 @@ export class PgDocumentStore implements DocumentStore {
 
   async insertDocuments(accountName: string, documents: DocumentInput[], jobId: string | null): Promise<InsertOutcome[]> {
     if (documents.length === 0) return [];
-    return this.inTransaction(async (client) => {
+    return withTransaction(this.pool, async (client) => {
       const inserted = await client.query<DocumentRow>(
         `INSERT INTO documents (account_name, chat_bot_id, content_name, metadata, chunks_count, content_hash, job_id)
          SELECT $1, d.chat_bot_id, d.content_name, d.metadata, d.chunks_count, d.content_hash, $7::uuid
@@ -58,7 +59,7 @@ export class PgDocumentStore implements DocumentStore {
 
   async deleteDocuments(docIds: number[]): Promise<void> {
     if (docIds.length === 0) return;
-    await this.query('DELETE FROM documents WHERE id = ANY($1::bigint[])', [docIds]);
+    await runQuery(this.pool, 'DELETE FROM documents WHERE id = ANY($1::bigint[])', [docIds]);
   }
 
   /** Rows that already exist and were written by this same job (a resumed run), by document key. */
@@ -99,37 +100,6 @@ export class PgDocumentStore implements DocumentStore {
     );
     return result.rows;
   }
-
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw asDependencyError(error);
-    } finally {
-      client.release();
-    }
-  }
-
-  private async connect(): Promise<PoolClient> {
-    try {
-      return await this.pool.connect();
-    } catch (error) {
-      throw asDependencyError(error);
-    }
-  }
-
-  private async query(sql: string, params: unknown[]): Promise<void> {
-    try {
-      await this.pool.query(sql, params);
-    } catch (error) {
-      throw asDependencyError(error);
-    }
-  }
 }
 
 function groupChunks(rows: ChunkRow[]): Map<string, ChunkRow[]> {
@@ -151,15 +121,4 @@ function toStoredDocument(row: DocumentRow, chunks: ChunkRow[]): StoredDocument 
       .map((c) => ({ chunk_id: Number(c.id), chunk_index: c.chunk_index, text: c.text }))
       .sort((a, b) => a.chunk_index - b.chunk_index),
   };
-}
-
-/** Connection-level failures (refused, reset, timeout) are the store being down, not a bad document. */
-export function asDependencyError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const code = (error as { code?: string }).code ?? '';
-  const connectionFailure = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']
-    .includes(code) || /timeout|terminated|Connection terminated/i.test(error.message);
-  return connectionFailure
-    ? new DependencyError('postgresql', `PostgreSQL unavailable: ${error.message}`, { cause: error })
-    : error;
 }

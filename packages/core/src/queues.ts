@@ -1,0 +1,29 @@
+/**
+ * The queue contract shared by producers (API) and consumers (worker).
+ *
+ * DO NOT CHANGE these string values: they are names of data persisted in
+ * Redis. Renaming one strands every job already queued under the old name.
+ * New payload fields must be optional so queued jobs still parse after a deploy.
+ */
+export const QueueName = {
+  batchInsert: 'batch-insert',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+/** The BullMQ job id is the ingest job's id; documents stay in PostgreSQL, never in Redis. */
+export interface BatchInsertPayload {
+  job_id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** Redis holds plain JSON: a payload is checked again where it leaves the queue. */
+export function parseBatchInsertPayload(data: unknown): BatchInsertPayload {
+  const jobId = (data as { job_id?: unknown } | null)?.job_id;
+  if (!isUuid(jobId)) throw new Error(`invalid batch-insert payload: job_id must be a UUID, got ${JSON.stringify(jobId)}`);
+  return { job_id: jobId };
+}

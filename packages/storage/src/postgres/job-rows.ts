@@ -1,0 +1,61 @@
+import type { DocumentErrorCode } from '@nonstop/core';
+
+export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+export type LedgerStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
+
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+export interface JobRow {
+  id: string;
+  account_name: string;
+  status: JobStatus;
+  total_documents: number;
+  processed_documents: number;
+  success_count: number;
+  failure_count: number;
+  cancelled_count: number;
+  rolled_back_count: number;
+  webhook_url: string | null;
+  idempotency_key: string | null;
+  request_hash: string;
+  error_code: string | null;
+  error_message: string | null;
+  cancel_requested_at: Date | null;
+  rollback_requested: boolean;
+  vectors_cleanup_pending: boolean;
+  run_count: number;
+  created_at: Date;
+  started_at: Date | null;
+  updated_at: Date;
+  finished_at: Date | null;
+  expires_at: Date;
+}
+
+export interface LedgerRow {
+  position: number;
+  chat_bot_id: string;
+  content_name: string;
+  status: LedgerStatus;
+  doc_id: string | null;
+  chunks_count: number;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+/** A pending document as the worker reads it back from the ledger. */
+export interface PendingDocument {
+  position: number;
+  chat_bot_id: string;
+  content_name: string;
+  chunks: Array<{ chunk_index: number; text: string }>;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface LedgerUpdate {
+  position: number;
+  status: 'succeeded' | 'failed';
+  doc_id?: number;
+  chunks_count: number;
+  error_code?: DocumentErrorCode;
+  error_message?: string;
+}

@@ -1,0 +1,279 @@
+import type { Pool, PoolClient } from 'pg';
+import {
+  ConflictError, DocumentErrorCode, UnprocessableError, type DocumentInput,
+} from '@nonstop/core';
+import { runQuery, withTransaction } from './transaction';
+import type { JobRow, JobStatus, LedgerRow, LedgerStatus, LedgerUpdate, PendingDocument } from './job-rows';
+
+export interface NewJob {
+  id: string;
+  accountName: string;
+  documents: DocumentInput[];
+  webhookUrl?: string;
+  idempotencyKey?: string;
+  requestHash: string;
+  expiresAt: Date;
+  /** Later copies of a document in the same request, by position -> first position. */
+  duplicates: Map<number, number>;
+}
+
+/** Rows per INSERT when staging a job, to keep single statements a sensible size. */
+const STAGE_ROWS_PER_STATEMENT = 1_000;
+
+/**
+ * Jobs and their per-document ledger in PostgreSQL: the durable record of
+ * every job's documents, progress and results. Redis only schedules.
+ */
+export class PgJobStore {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Stages a job and all of its documents in one transaction. With an
+   * idempotency key already used by this account, returns that job when the
+   * request is the same and refuses a different one.
+   */
+  async createJob(job: NewJob): Promise<{ job: JobRow; created: boolean }> {
+    return withTransaction(this.pool, async (client) => {
+      if (job.idempotencyKey !== undefined) {
+        const existing = await client.query<JobRow>(
+          'SELECT * FROM ingest_jobs WHERE account_name = $1 AND idempotency_key = $2',
+          [job.accountName, job.idempotencyKey],
+        );
+        const found = existing.rows[0];
+        if (found) {
+          if (found.request_hash !== job.requestHash) {
+            throw new UnprocessableError('idempotency_key_reused',
+              'Idempotency-Key was already used for a different request body; use a new key for a new batch');
+          }
+          return { job: found, created: false };
+        }
+      }
+      const duplicateCount = job.duplicates.size;
+      const inserted = await client.query<JobRow>(
+        `INSERT INTO ingest_jobs (id, account_name, status, total_documents, processed_documents, failure_count,
+                                  webhook_url, idempotency_key, request_hash, expires_at)
+         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8) RETURNING *`,
+        [job.id, job.accountName, job.documents.length, duplicateCount, job.webhookUrl ?? null,
+          job.idempotencyKey ?? null, job.requestHash, job.expiresAt],
+      );
+      for (let start = 0; start < job.documents.length; start += STAGE_ROWS_PER_STATEMENT) {
+        await this.stageDocuments(client, job, start, job.documents.slice(start, start + STAGE_ROWS_PER_STATEMENT));
+      }
+      return { job: inserted.rows[0]!, created: true };
+    });
+  }
+
+  private async stageDocuments(client: PoolClient, job: NewJob, offset: number, documents: DocumentInput[]): Promise<void> {
+    const positions = documents.map((_, i) => offset + i);
+    const duplicateOf = positions.map((p) => job.duplicates.get(p));
+    await client.query(
+      `INSERT INTO job_documents (job_id, position, chat_bot_id, content_name, chunks, metadata, status, error_code, error_message, finished_at)
+       SELECT $1, d.position, d.chat_bot_id, d.content_name, d.chunks, d.metadata,
+              CASE WHEN d.duplicate_of IS NULL THEN 'pending' ELSE 'failed' END,
+              CASE WHEN d.duplicate_of IS NULL THEN NULL ELSE $8 END,
+              CASE WHEN d.duplicate_of IS NULL THEN NULL
+                   ELSE 'document already exists (same chat_bot_id and content_name as documents[' || d.duplicate_of || '] of this request)' END,
+              CASE WHEN d.duplicate_of IS NULL THEN NULL ELSE now() END
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::int[])
+           AS d (position, chat_bot_id, content_name, chunks, metadata, duplicate_of)`,
+      [
+        job.id, positions,
+        documents.map((d) => d.chat_bot_id), documents.map((d) => d.content_name),
+        documents.map((d) => JSON.stringify(d.chunks)),
+        documents.map((d) => (d.metadata === undefined ? null : JSON.stringify(d.metadata))),
+        duplicateOf.map((p) => p ?? null),
+        DocumentErrorCode.duplicateInRequest,
+      ],
+    );
+  }
+
+  async getJob(jobId: string): Promise<JobRow | undefined> {
+    const result = await runQuery<JobRow>(this.pool, 'SELECT * FROM ingest_jobs WHERE id = $1', [jobId]);
+    return result.rows[0];
+  }
+
+  async listResults(
+    jobId: string, options: { afterPosition?: number; limit: number; status?: LedgerStatus },
+  ): Promise<LedgerRow[]> {
+    const result = await runQuery<LedgerRow>(this.pool,
+      `SELECT position, chat_bot_id, content_name, status, doc_id, chunks_count, error_code, error_message
+         FROM job_documents
+        WHERE job_id = $1 AND position > $2 AND ($3::text IS NULL OR status = $3)
+        ORDER BY position LIMIT $4`,
+      [jobId, options.afterPosition ?? -1, options.status ?? null, options.limit],
+    );
+    return result.rows;
+  }
+
+  /** Moves a job to processing (first start or a resume) and returns it; undefined if it is gone or final. */
+  async startJob(jobId: string): Promise<JobRow | undefined> {
+    const result = await runQuery<JobRow>(this.pool,
+      `UPDATE ingest_jobs
+          SET status = 'processing', started_at = COALESCE(started_at, now()), updated_at = now(), run_count = run_count + 1
+        WHERE id = $1 AND status IN ('pending', 'processing') RETURNING *`,
+      [jobId],
+    );
+    return result.rows[0];
+  }
+
+  async nextPendingDocuments(jobId: string, limit: number): Promise<PendingDocument[]> {
+    const result = await runQuery<PendingDocument>(this.pool,
+      `SELECT position, chat_bot_id, content_name, chunks, metadata FROM job_documents
+        WHERE job_id = $1 AND status = 'pending' ORDER BY position LIMIT $2`,
+      [jobId, limit],
+    );
+    return result.rows;
+  }
+
+  /**
+   * Records finished documents and moves the job's counters in the same
+   * transaction. Only rows still pending change, so a replay after a crash
+   * counts nothing twice.
+   */
+  async recordResults(jobId: string, updates: LedgerUpdate[]): Promise<JobRow | undefined> {
+    if (updates.length === 0) return this.getJob(jobId);
+    const result = await runQuery<JobRow>(this.pool,
+      `WITH changed AS (
+         UPDATE job_documents j
+            SET status = u.status, doc_id = u.doc_id, chunks_count = u.chunks_count,
+                error_code = u.error_code, error_message = u.error_message,
+                attempts = j.attempts + 1, finished_at = now(),
+                -- the chunks now live in document_chunks; keep the ledger small
+                chunks = CASE WHEN u.status = 'succeeded' THEN '[]'::jsonb ELSE j.chunks END
+           FROM unnest($2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::text[])
+             AS u (position, status, doc_id, chunks_count, error_code, error_message)
+          WHERE j.job_id = $1 AND j.position = u.position AND j.status = 'pending'
+          RETURNING u.status)
+       UPDATE ingest_jobs SET
+         processed_documents = processed_documents + (SELECT count(*) FROM changed),
+         success_count = success_count + (SELECT count(*) FROM changed WHERE status = 'succeeded'),
+         failure_count = failure_count + (SELECT count(*) FROM changed WHERE status = 'failed'),
+         updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [
+        jobId, updates.map((u) => u.position), updates.map((u) => u.status), updates.map((u) => u.doc_id ?? null),
+        updates.map((u) => u.chunks_count), updates.map((u) => u.error_code ?? null),
+        updates.map((u) => u.error_message ?? null),
+      ],
+    );
+    return result.rows[0];
+  }
+
+  async cancelState(jobId: string): Promise<{ cancelRequested: boolean; rollback: boolean }> {
+    const result = await runQuery<{ cancel_requested_at: Date | null; rollback_requested: boolean }>(this.pool, 
+      'SELECT cancel_requested_at, rollback_requested FROM ingest_jobs WHERE id = $1', [jobId]);
+    const row = result.rows[0];
+    return { cancelRequested: row?.cancel_requested_at != null, rollback: row?.rollback_requested ?? false };
+  }
+
+  /**
+   * A user's cancel. A pending job is cancelled at once; a processing one is
+   * flagged, and its worker stops after the document in hand.
+   */
+  async requestCancel(jobId: string, rollback: boolean): Promise<JobRow> {
+    return withTransaction(this.pool, async (client) => {
+      const locked = await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1 FOR UPDATE', [jobId]);
+      const job = locked.rows[0];
+      if (!job) throw new ConflictError('job_gone', 'job no longer exists');
+      if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') {
+        throw new ConflictError('job_finished', `job already ${job.status}; only pending or processing jobs can be cancelled`);
+      }
+      await client.query(
+        'UPDATE ingest_jobs SET cancel_requested_at = now(), rollback_requested = $2, updated_at = now() WHERE id = $1',
+        [jobId, rollback],
+      );
+      if (job.status === 'pending') await this.closeAsCancelled(client, jobId);
+      return (await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [jobId])).rows[0]!;
+    });
+  }
+
+  /** Marks the documents not yet processed as cancelled and the job as cancelled. */
+  async finishCancelled(jobId: string): Promise<JobRow | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      await this.closeAsCancelled(client, jobId);
+      return (await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [jobId])).rows[0];
+    });
+  }
+
+  private async closeAsCancelled(client: PoolClient, jobId: string): Promise<void> {
+    await client.query(
+      `UPDATE job_documents SET status = 'cancelled', error_code = $2, error_message = 'job cancelled before this document was processed',
+              finished_at = now()
+        WHERE job_id = $1 AND status = 'pending'`,
+      [jobId, DocumentErrorCode.cancelled],
+    );
+    await this.finishWith(client, jobId, 'cancelled', null, null);
+  }
+
+  /** Ends a job and recounts its counters from the ledger, the authoritative record. */
+  async finishJob(jobId: string, status: JobStatus, error?: { code: string; message: string }): Promise<JobRow | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      await this.finishWith(client, jobId, status, error?.code ?? null, error?.message ?? null);
+      return (await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [jobId])).rows[0];
+    });
+  }
+
+  private async finishWith(client: PoolClient, jobId: string, status: JobStatus, code: string | null, message: string | null): Promise<void> {
+    await client.query(
+      `UPDATE ingest_jobs j SET
+         status = $2, error_code = $3, error_message = $4, finished_at = now(), updated_at = now(),
+         success_count = c.succeeded, failure_count = c.failed, cancelled_count = c.cancelled,
+         rolled_back_count = c.rolled_back, processed_documents = c.succeeded + c.failed + c.rolled_back
+       FROM (SELECT count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
+                    count(*) FILTER (WHERE status = 'failed') AS failed,
+                    count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+                    count(*) FILTER (WHERE status = 'rolled_back') AS rolled_back
+               FROM job_documents WHERE job_id = $1) c
+       WHERE j.id = $1`,
+      [jobId, status, code, message],
+    );
+  }
+
+  /**
+   * Removes every document row the job wrote (whatever the ledger says, so
+   * rows of documents in flight go too) and marks its successes rolled back.
+   * Returns the removed document ids so their vectors can be deleted.
+   */
+  async rollbackRows(jobId: string, reason: string): Promise<number[]> {
+    return withTransaction(this.pool, async (client) => {
+      const removed = await client.query<{ id: string }>('DELETE FROM documents WHERE job_id = $1 RETURNING id', [jobId]);
+      await client.query(
+        `UPDATE job_documents SET status = 'rolled_back', error_code = $2, error_message = $3, doc_id = NULL, chunks_count = 0
+          WHERE job_id = $1 AND status = 'succeeded'`,
+        [jobId, DocumentErrorCode.rolledBack, reason],
+      );
+      return removed.rows.map((row) => Number(row.id));
+    });
+  }
+
+  async setVectorsCleanupPending(jobId: string, pending: boolean): Promise<void> {
+    await runQuery(this.pool, 'UPDATE ingest_jobs SET vectors_cleanup_pending = $2 WHERE id = $1', [jobId, pending]);
+  }
+
+  async jobsNeedingVectorCleanup(limit: number): Promise<string[]> {
+    const result = await runQuery<{ id: string }>(this.pool, 'SELECT id FROM ingest_jobs WHERE vectors_cleanup_pending LIMIT $1', [limit]);
+    return result.rows.map((row) => row.id);
+  }
+
+  /** Jobs to resume: pending or processing and not expired. */
+  async findIncompleteJobs(): Promise<Array<Pick<JobRow, 'id' | 'status' | 'created_at'>>> {
+    const result = await runQuery<Pick<JobRow, 'id' | 'status' | 'created_at'>>(this.pool,
+      `SELECT id, status, created_at FROM ingest_jobs
+        WHERE status IN ('pending', 'processing') AND expires_at > now() ORDER BY created_at`,
+    );
+    return result.rows;
+  }
+
+  /** Unfinished jobs past their expiry fail; finished jobs past their retention are deleted. */
+  async sweep(retention: { completedHours: number; failedHours: number }): Promise<{ expired: string[]; deleted: number }> {
+    const expired = await runQuery<{ id: string }>(this.pool, 
+      `SELECT id FROM ingest_jobs WHERE status IN ('pending', 'processing') AND expires_at <= now()`);
+    const deleted = await runQuery(this.pool,
+      `DELETE FROM ingest_jobs
+        WHERE (status IN ('completed', 'cancelled') AND finished_at < now() - make_interval(hours => $1))
+           OR (status = 'failed' AND finished_at < now() - make_interval(hours => $2))`,
+      [retention.completedHours, retention.failedHours],
+    );
+    return { expired: expired.rows.map((row) => row.id), deleted: deleted.rowCount ?? 0 };
+  }
+}
