@@ -3,3 +3,5 @@ export * from './document-results';
 export * from './duplicates-in-request';
 export * from './ingestion-pipeline';
 export * from './micro-batches';
+export * from './batch-job-runner';
+export * from './job-progress';

@@ -1,0 +1,141 @@
+import {
+  DocumentErrorCode, errorMessage, isErrorNamed, type DocumentInput, type DocumentResult, type Logger,
+} from '@nonstop/core';
+import type { JobRow, LedgerUpdate, PendingDocument, PgJobStore } from '@nonstop/storage';
+import type { IngestionPipeline } from './ingestion-pipeline';
+import { progressOf, type JobProgress } from './job-progress';
+import { mapWithConcurrency, planMicroBatches } from './micro-batches';
+
+export interface JobVectorCleaner {
+  deleteByJobId(jobId: string): Promise<void>;
+}
+
+export interface JobRunnerOptions {
+  jobTimeoutMs: number;
+  /** Documents read from the ledger at a time. */
+  pageSize: number;
+}
+
+export type RunOutcome =
+  | { status: 'completed' | 'failed' | 'cancelled'; job: JobRow }
+  /** The worker is shutting down: the job goes back to the queue and resumes elsewhere. */
+  | { status: 'interrupted' }
+  /** The job is gone or already final (a duplicate delivery). */
+  | { status: 'skipped' };
+
+export class JobTimeoutError extends Error {
+  override name = 'JobTimeoutError';
+}
+
+/**
+ * Runs one batch-insert job from its PostgreSQL ledger: resumes where the
+ * ledger says, records results per micro-batch, honours cancel requests
+ * between batches, and on a system failure or the job's time limit removes
+ * everything the job wrote from both stores and fails the job.
+ */
+export class BatchJobRunner {
+  constructor(
+    private readonly jobs: PgJobStore,
+    private readonly pipeline: IngestionPipeline,
+    private readonly vectors: JobVectorCleaner,
+    private readonly logger: Logger,
+    private readonly options: JobRunnerOptions,
+  ) {}
+
+  async run(jobId: string, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal } = {}): Promise<RunOutcome> {
+    const job = await this.jobs.startJob(jobId);
+    if (!job) return { status: 'skipped' };
+    const log = this.logger.child({ job_id: jobId, account_name: job.account_name, run: job.run_count });
+    const deadline = (job.started_at ?? job.created_at).getTime() + this.options.jobTimeoutMs;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new JobTimeoutError(`job exceeded its time limit of ${this.options.jobTimeoutMs} ms`)),
+      Math.max(0, deadline - Date.now()));
+    log.info(job.run_count > 1 ? 'resuming job' : 'starting job', { total_documents: job.total_documents });
+    try {
+      return await this.processPages(job, abort.signal, hooks, log);
+    } catch (error) {
+      const reason = abort.signal.aborted ? abort.signal.reason : error;
+      if (isErrorNamed(reason, 'JobTimeoutError') || isErrorNamed(reason, 'DependencyError')) {
+        return { status: 'failed', job: await this.failAndRollBack(jobId, reason as Error, log) };
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async processPages(
+    job: JobRow, signal: AbortSignal, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal }, log: Logger,
+  ): Promise<RunOutcome> {
+    const context = { accountName: job.account_name, jobId: job.id, signal };
+    let cancel = await this.jobs.cancelState(job.id);
+    for (;;) {
+      if (cancel.cancelRequested) return this.cancel(job.id, cancel.rollback, log);
+      // On shutdown the batches in hand finish and are recorded; the rest resumes on another worker.
+      if (hooks.shutdown?.aborted) {
+        log.warn('job handed back: worker shutting down');
+        return { status: 'interrupted' };
+      }
+      signal.throwIfAborted();
+      const page = await this.jobs.nextPendingDocuments(job.id, this.options.pageSize);
+      if (page.length === 0) break;
+      const batches = planMicroBatches(page.map((doc) => ({ position: doc.position, item: toInput(doc) })), this.pipeline.options.batchChunks);
+      await mapWithConcurrency(batches, this.pipeline.options.batchesInFlight, async (batch) => {
+        if (cancel.cancelRequested || signal.aborted || hooks.shutdown?.aborted) return;
+        const results = await this.pipeline.ingestBatch(context, batch.map((entry) => entry.item));
+        const updated = await this.jobs.recordResults(job.id, toLedgerUpdates(batch.map((entry) => entry.position), results));
+        if (updated && hooks.onProgress) await hooks.onProgress(progressOf(updated));
+        cancel = await this.jobs.cancelState(job.id);
+      });
+    }
+    const finished = await this.jobs.finishJob(job.id, 'completed');
+    log.info('job completed', { success_count: finished?.success_count, failure_count: finished?.failure_count });
+    return { status: 'completed', job: finished! };
+  }
+
+  private async cancel(jobId: string, rollback: boolean, log: Logger): Promise<RunOutcome> {
+    if (rollback) await this.rollBack(jobId, 'rolled back on the cancel request', log);
+    const job = await this.jobs.finishCancelled(jobId);
+    log.info('job cancelled', { rollback, success_count: job?.success_count, cancelled_count: job?.cancelled_count });
+    return { status: 'cancelled', job: job! };
+  }
+
+  private async failAndRollBack(jobId: string, error: Error, log: Logger): Promise<JobRow> {
+    const code = error.name === 'JobTimeoutError' ? 'job_timeout' : 'system_error';
+    log.error('job failed; rolling back its documents', { error: error.message, code });
+    await this.rollBack(jobId, `rolled back: the job failed (${error.message})`, log);
+    const job = await this.jobs.finishJob(jobId, 'failed', { code, message: error.message });
+    return job!;
+  }
+
+  /** Rows first (PostgreSQL is the record), then vectors; if Milvus is away, the sweeper finishes the vectors later. */
+  private async rollBack(jobId: string, reason: string, log: Logger): Promise<void> {
+    const removed = await this.jobs.rollbackRows(jobId, reason);
+    try {
+      await this.vectors.deleteByJobId(jobId);
+    } catch (error) {
+      log.error('could not delete the job\'s vectors now; the sweeper will retry', { error: errorMessage(error) });
+      await this.jobs.setVectorsCleanupPending(jobId, true);
+    }
+    log.info('rolled back', { documents_removed: removed.length });
+  }
+}
+
+function toInput(doc: PendingDocument): DocumentInput {
+  return {
+    chat_bot_id: doc.chat_bot_id,
+    content_name: doc.content_name,
+    chunks: doc.chunks,
+    ...(doc.metadata ? { metadata: doc.metadata } : {}),
+  };
+}
+
+function toLedgerUpdates(positions: number[], results: DocumentResult[]): LedgerUpdate[] {
+  return results.map((result, i) => ({
+    position: positions[i]!,
+    status: result.success ? 'succeeded' : 'failed',
+    ...(result.doc_id !== undefined ? { doc_id: result.doc_id } : {}),
+    chunks_count: result.chunks_count,
+    ...(result.success ? {} : { error_code: result.error_code ?? DocumentErrorCode.internal, error_message: result.error ?? 'failed' }),
+  }));
+}
