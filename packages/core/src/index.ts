@@ -5,3 +5,4 @@ export * from './logger';
 export * from './ports';
 export * from './queues';
 export * from './redis';
+export * from './batch-insert-queue';

@@ -100,8 +100,16 @@ export class BatchJobRunner {
     return { status: 'cancelled', job: job! };
   }
 
+  /** Fails a job from outside a run (retention expiry), rolling back what it wrote. */
+  async failJob(jobId: string, code: string, message: string): Promise<JobRow | undefined> {
+    const log = this.logger.child({ job_id: jobId });
+    log.error('failing job; rolling back its documents', { code, error: message });
+    await this.rollBack(jobId, `rolled back: ${message}`, log);
+    return this.jobs.finishJob(jobId, 'failed', { code, message });
+  }
+
   private async failAndRollBack(jobId: string, error: Error, log: Logger): Promise<JobRow> {
-    const code = error.name === 'JobTimeoutError' ? 'job_timeout' : 'system_error';
+    const code = error.name === 'JobTimeoutError' ? 'job_timeout' : `${(error as { dependency?: string }).dependency ?? 'system'}_unavailable`;
     log.error('job failed; rolling back its documents', { error: error.message, code });
     await this.rollBack(jobId, `rolled back: the job failed (${error.message})`, log);
     const job = await this.jobs.finishJob(jobId, 'failed', { code, message: error.message });

@@ -5,3 +5,4 @@ export * from './ingestion-pipeline';
 export * from './micro-batches';
 export * from './batch-job-runner';
 export * from './job-progress';
+export * from './runtime/create-runtime';

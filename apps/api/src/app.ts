@@ -1,0 +1,48 @@
+import express, { type Express } from 'express';
+import {
+  ApiError, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger,
+} from '@nonstop/core';
+import type { IngestionPipeline } from '@nonstop/pipeline';
+import type { PgJobStore } from '@nonstop/storage';
+import { errorMiddleware } from './http/error-middleware';
+import { notFoundMiddleware } from './http/not-found-middleware';
+import { requestId } from './http/request-id';
+import { jobRoutes } from './jobs/job-routes';
+import type { Readiness } from './readiness';
+import { dataRoutes } from './routes/data-routes';
+import { healthRoutes } from './routes/health-routes';
+
+export interface AppDependencies {
+  config: Pick<AppConfig, 'limits' | 'retention'>;
+  logger: Logger;
+  pipeline: IngestionPipeline;
+  jobs: PgJobStore;
+  queue: BatchInsertQueue;
+  readiness: Readiness;
+  cancelWaitMs?: number;
+}
+
+/** The Express app without `listen`, so tests bind it in-process with supertest. */
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestId());
+  app.use(healthRoutes(deps.readiness));
+  app.use(dataRoutes({ pipeline: deps.pipeline, limits: deps.config.limits }));
+  app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, config: deps.config, logger: deps.logger, ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}) }));
+  app.use(notFoundMiddleware());
+  app.use(dependencyErrorsAs503);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}
+
+/** A store that is down is not the client's fault and not a bug: 503 naming the dependency. */
+function dependencyErrorsAs503(error: unknown, _req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  if (isErrorNamed(error, 'DependencyError')) {
+    const dependency = (error as DependencyError).dependency;
+    next(new ApiError(503, `${dependency}_unavailable`, `${(error as Error).message}. Nothing from this request was kept; retry later.`));
+    return;
+  }
+  next(error);
+}

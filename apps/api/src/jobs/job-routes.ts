@@ -1,0 +1,114 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import {
+  ApiError, enqueueBatchInsert, errorMessage, isUuid, NotFoundError,
+  type AppConfig, type BatchInsertQueue, type Logger,
+} from '@nonstop/core';
+import { findDuplicatesInRequest } from '@nonstop/pipeline';
+import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
+import { jsonBody } from '../http/json-body';
+import { validateBatchInsertBody } from '../validation/validate-body';
+import { jobView, nextCursor, resultView } from './job-view';
+import { DEFAULT_PAGE_LIMIT, parsePageParams } from './page-params';
+
+export interface JobRouteDeps {
+  jobs: PgJobStore;
+  queue: BatchInsertQueue;
+  config: Pick<AppConfig, 'limits' | 'retention'>;
+  logger: Logger;
+  /** How long DELETE waits for the worker to stop a processing job before answering. */
+  cancelWaitMs?: number;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function jobRoutes(deps: JobRouteDeps): Router {
+  const router = Router();
+  const { limits, retention } = deps.config;
+
+  router.post('/job/batch-insert', jsonBody(limits.maxJobBodyBytes), async (req, res) => {
+    const idempotencyKey = req.get('Idempotency-Key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+    }
+    const request = validateBatchInsertBody(req.body, {
+      maxDocuments: limits.maxDocumentsPerJob,
+      maxChunksPerDocument: limits.maxChunksPerDocument,
+      maxChunkTextLength: limits.maxChunkTextLength,
+      maxMetadataBytes: limits.maxMetadataBytes,
+    });
+    const { job, created } = await deps.jobs.createJob({
+      id: randomUUID(),
+      accountName: request.account_name,
+      documents: request.documents,
+      ...(request.webhook_url !== undefined ? { webhookUrl: request.webhook_url } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      requestHash: createHash('sha256').update(JSON.stringify(request)).digest('hex'),
+      expiresAt: new Date(Date.now() + retention.unfinishedJobTtlHours * 3600_000),
+      duplicates: findDuplicatesInRequest(request.documents),
+    });
+    if (created) {
+      try {
+        await enqueueBatchInsert(deps.queue, job.id, retention);
+      } catch (error) {
+        // The job is staged in PostgreSQL: the worker's recovery pass enqueues it once Redis is back.
+        deps.logger.warn('job staged but not enqueued; recovery will enqueue it', { job_id: job.id, error: errorMessage(error) });
+      }
+    }
+    res.status(created ? 202 : 200).json({
+      job_id: job.id,
+      status: job.status,
+      total_documents: job.total_documents,
+      created_at: job.created_at.toISOString(),
+      message: created
+        ? `Job created successfully. Use GET /job/${job.id} to check status.`
+        : 'A job was already created with this Idempotency-Key and body; returning it.',
+    });
+  });
+
+  router.get('/job/:jobId', async (req, res) => {
+    const job = await findJob(deps.jobs, req.params.jobId);
+    const firstPage = await deps.jobs.listResults(job.id, { limit: DEFAULT_PAGE_LIMIT });
+    res.json(jobView(job, firstPage, DEFAULT_PAGE_LIMIT));
+  });
+
+  router.get('/job/:jobId/results', async (req, res) => {
+    const job = await findJob(deps.jobs, req.params.jobId);
+    const page = parsePageParams(req.query);
+    const rows = await deps.jobs.listResults(job.id, page);
+    res.json({ job_id: job.id, results: rows.map(resultView), next_cursor: nextCursor(rows, page.limit) });
+  });
+
+  router.delete('/job/:jobId', async (req, res) => {
+    const job = await findJob(deps.jobs, req.params.jobId);
+    const rollback = req.query.rollback === 'true' || req.query.rollback === '1';
+    const flagged = await deps.jobs.requestCancel(job.id, rollback);
+    if (flagged.status === 'cancelled') {
+      await deps.queue.remove(job.id).catch(() => undefined); // never started; the worker would skip it anyway
+    }
+    const settled = await waitUntilFinal(deps.jobs, job.id, deps.cancelWaitMs ?? 10_000);
+    const view = jobView(settled, [], DEFAULT_PAGE_LIMIT);
+    const final = FINAL_JOB_STATUSES.includes(settled.status);
+    res.status(final ? 200 : 202).json({
+      ...view,
+      message: final ? 'Job cancelled successfully' : 'Cancel requested; the worker stops after the document in hand',
+    });
+  });
+
+  return router;
+}
+
+async function findJob(jobs: PgJobStore, jobId: string): Promise<JobRow> {
+  const job = isUuid(jobId) ? await jobs.getJob(jobId) : undefined;
+  if (!job) throw new NotFoundError(`job ${jobId} not found`);
+  return job;
+}
+
+async function waitUntilFinal(jobs: PgJobStore, jobId: string, waitMs: number): Promise<JobRow> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const job = (await jobs.getJob(jobId))!;
+    if (FINAL_JOB_STATUSES.includes(job.status) || Date.now() >= deadline) return job;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,62 @@
+import { progressOf } from '@nonstop/pipeline';
+import type { JobRow, LedgerRow } from '@nonstop/storage';
+
+export function resultView(row: LedgerRow): Record<string, unknown> {
+  const success = row.status === 'succeeded';
+  return {
+    position: row.position,
+    content_name: row.content_name,
+    chat_bot_id: row.chat_bot_id,
+    status: row.status,
+    success,
+    ...(row.doc_id !== null ? { doc_id: Number(row.doc_id) } : {}),
+    chunks_count: row.chunks_count,
+    ...(row.error_message !== null ? { error: row.error_message, error_code: row.error_code } : {}),
+  };
+}
+
+/** Where the next page starts: the last position returned, when the page was full. */
+export function nextCursor(rows: LedgerRow[], limit: number): string | null {
+  const last = rows[rows.length - 1];
+  return rows.length === limit && last ? String(last.position) : null;
+}
+
+function messageFor(job: JobRow): string {
+  switch (job.status) {
+    case 'pending': return `Job is queued. Use GET /job/${job.id} to check status.`;
+    case 'processing': return job.cancel_requested_at ? 'Job is being cancelled...' : 'Job is processing...';
+    case 'completed': return `Job completed: ${job.success_count} succeeded, ${job.failure_count} failed.`;
+    case 'failed': return `Job failed: ${job.error_message ?? 'unknown error'}. Every document it wrote was rolled back.`;
+    case 'cancelled': return `Job cancelled: ${job.success_count} succeeded before the cancel, ${job.cancelled_count} not processed.`;
+  }
+}
+
+/** From the observed rate of this job so far; absent until there is a rate to go by. */
+function estimatedCompletion(job: JobRow): string | null {
+  if (job.status !== 'processing' || !job.started_at || job.processed_documents === 0) return null;
+  const elapsed = job.updated_at.getTime() - job.started_at.getTime();
+  const remaining = job.total_documents - job.processed_documents;
+  return new Date(job.updated_at.getTime() + (elapsed / job.processed_documents) * remaining).toISOString();
+}
+
+export function jobView(job: JobRow, firstPage: LedgerRow[], pageLimit: number): Record<string, unknown> {
+  return {
+    job_id: job.id,
+    account_name: job.account_name,
+    status: job.status,
+    progress: progressOf(job),
+    results: firstPage.map(resultView),
+    results_next_cursor: nextCursor(firstPage, pageLimit),
+    timing: {
+      created_at: job.created_at.toISOString(),
+      started_at: job.started_at?.toISOString() ?? null,
+      updated_at: job.updated_at.toISOString(),
+      finished_at: job.finished_at?.toISOString() ?? null,
+      estimated_completion: estimatedCompletion(job),
+      expires_at: job.expires_at.toISOString(),
+    },
+    message: messageFor(job),
+    ...(job.cancel_requested_at ? { cancel_requested_at: job.cancel_requested_at.toISOString() } : {}),
+    ...(job.error_message ? { error: { code: job.error_code, message: job.error_message } } : {}),
+  };
+}

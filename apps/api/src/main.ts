@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import {
+  ConfigError, createBatchInsertQueue, createLogger, createRedis, loadConfig,
+} from '@nonstop/core';
+import { createRuntime } from '@nonstop/pipeline';
+import { migrate } from '@nonstop/storage';
+import { createApp } from './app';
+import { dependencyReadiness } from './readiness';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' });
+  await migrate(config.databaseUrl);
+  const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-api' });
+  const redis = createRedis(config.redisUrl, 'producer');
+  redis.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
+  const queue = createBatchInsertQueue(redis, config.queuePrefix);
+  queue.on('error', (error) => logger.warn('queue error', { error: error.message }));
+  const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
+  const app = createApp({ config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness });
+  const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: closing the API`);
+    const forced = setTimeout(() => process.exit(1), 15_000);
+    forced.unref();
+    server.close(async () => {
+      await Promise.allSettled([queue.close(), runtime.close()]);
+      redis.disconnect();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

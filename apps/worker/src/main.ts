@@ -1,0 +1,87 @@
+import { Worker } from 'bullmq';
+import {
+  ConfigError, createBatchInsertQueue, createLogger, createRedis, inspectRedisDurability, loadConfig,
+  QueueName, type BatchInsertPayload,
+} from '@nonstop/core';
+import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
+import { migrate } from '@nonstop/storage';
+import { startHealthServer } from './health-server';
+import { sweep } from './housekeeping';
+import { batchInsertProcessor } from './processors/batch-insert.processor';
+import { recoverIncompleteJobs } from './recovery';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'worker' });
+  await migrate(config.databaseUrl);
+  const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-worker' });
+  const redis = createRedis(config.redisUrl, 'worker');
+  redis.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
+
+  const durability = await inspectRedisDurability(redis);
+  if (durability.problems.length > 0) {
+    const message = `Redis at ${config.redisUrl} can lose queued jobs: ${durability.problems.join('; ')}`;
+    if (config.redisRequireDurable) throw new Error(`${message}. Refusing to start (REDIS_REQUIRE_DURABLE=true).`);
+    logger.warn(`WARNING: ${message}. PostgreSQL keeps every job, and recovery re-enqueues lost ones, but fix Redis.`);
+  }
+
+  const queue = createBatchInsertQueue(redis, config.queuePrefix);
+  queue.on('error', (error) => logger.warn('queue error', { error: error.message }));
+  await queue.setGlobalConcurrency(config.worker.maxActiveJobs);
+
+  const runner = new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, logger, {
+    jobTimeoutMs: config.worker.jobTimeoutMs, pageSize: 500,
+  });
+  const shutdown = new AbortController();
+  const worker = new Worker<BatchInsertPayload>(QueueName.batchInsert, batchInsertProcessor(runner, shutdown.signal), {
+    connection: redis,
+    prefix: config.queuePrefix,
+    concurrency: config.worker.concurrency,
+    // Short locks so a job whose worker was killed is picked up again within seconds.
+    lockDuration: config.worker.lockDurationMs,
+    stalledInterval: config.worker.stalledIntervalMs,
+    // A kill -9 must never fail a job: the ledger makes every rerun safe.
+    maxStalledCount: 1_000,
+  });
+  worker.on('error', (error) => logger.error('worker error', { error: error.message }));
+  worker.on('failed', (job, error) => logger.warn('job attempt failed', { job_id: job?.id, attempt: job?.attemptsMade, error: error.message }));
+  worker.on('stalled', (jobId) => logger.warn('job stalled (its worker died); resuming', { job_id: jobId }));
+
+  const housekeepingDeps = { jobs: runtime.jobs, queue, runner, vectors: runtime.vectors, retention: config.retention, logger };
+  await recoverIncompleteJobs(housekeepingDeps);
+  const timers = [
+    setInterval(() => { recoverIncompleteJobs(housekeepingDeps).catch((e: Error) => logger.warn('recovery pass failed', { error: e.message })); },
+      config.worker.recoveryIntervalMs),
+    setInterval(() => { sweep(housekeepingDeps).catch((e: Error) => logger.warn('retention sweep failed', { error: e.message })); },
+      config.retention.sweepIntervalMs),
+  ];
+  const health = config.worker.healthPort > 0
+    ? startHealthServer(config.worker.healthPort, async () => {
+      await Promise.all([redis.ping(), runtime.pool.query('SELECT 1'), runtime.vectors.ping()]);
+    })
+    : undefined;
+  logger.info(`worker consuming "${QueueName.batchInsert}" (concurrency ${config.worker.concurrency}, at most ${config.worker.maxActiveJobs} jobs at once across workers)`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: finishing the work in hand, handing jobs back`);
+    const forced = setTimeout(() => { logger.error('shutdown deadline passed; exiting'); process.exit(1); }, 30_000);
+    forced.unref();
+    timers.forEach(clearInterval);
+    shutdown.abort();
+    await worker.close();
+    health?.close();
+    await Promise.allSettled([queue.close(), runtime.close()]);
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

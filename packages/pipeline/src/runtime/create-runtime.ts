@@ -1,0 +1,53 @@
+import type { Pool } from 'pg';
+import type { AppConfig, Embedder, Logger } from '@nonstop/core';
+import { createEmbedder } from '@nonstop/embeddings';
+import { createPool, MilvusVectorStore, PgDocumentStore, PgJobStore } from '@nonstop/storage';
+import { IngestionPipeline, type PipelineDependencies } from '../ingestion-pipeline';
+
+/** The adapters chosen by config, wired to the pipeline: shared by the API and the worker. */
+export interface Runtime {
+  pool: Pool;
+  documents: PgDocumentStore;
+  jobs: PgJobStore;
+  vectors: MilvusVectorStore;
+  embedder: Embedder;
+  pipeline: IngestionPipeline;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(
+  config: AppConfig, logger: Logger, options: { applicationName: string; onEmbedded?: PipelineDependencies['onEmbedded'] },
+): Promise<Runtime> {
+  const pool = createPool(config.databaseUrl, { applicationName: options.applicationName });
+  pool.on('error', (error) => logger.error('idle PostgreSQL connection failed', { error: error.message }));
+  const vectors = new MilvusVectorStore({ address: config.milvusAddress, collection: config.milvusCollection });
+  let embedder: Embedder;
+  try {
+    embedder = await createEmbedder(config.embedding, logger);
+  } catch (error) {
+    await Promise.allSettled([pool.end(), vectors.close()]);
+    throw error;
+  }
+  try {
+    await vectors.ensureCollection({ embedding_model: embedder.model, dimension: embedder.dimension });
+  } catch (error) {
+    await Promise.allSettled([pool.end(), vectors.close(), embedder.close?.()]);
+    throw error;
+  }
+  const documents = new PgDocumentStore(pool);
+  const pipeline = new IngestionPipeline(
+    { documents, vectors, embedder, logger, ...(options.onEmbedded ? { onEmbedded: options.onEmbedded } : {}) },
+    { documentTimeoutMs: config.worker.documentTimeoutMs, batchChunks: config.worker.pipelineBatchChunks, batchesInFlight: 2 },
+  );
+  return {
+    pool,
+    documents,
+    jobs: new PgJobStore(pool),
+    vectors,
+    embedder,
+    pipeline,
+    async close() {
+      await Promise.allSettled([pool.end(), vectors.close(), embedder.close?.()]);
+    },
+  };
+}
