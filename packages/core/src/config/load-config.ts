@@ -69,6 +69,8 @@ export interface AppConfig {
   retention: RetentionConfig;
   logLevel: string;
   logFormat: 'json' | 'text';
+  /** Appends the chunk ids of every embedding call to this file: how crash tests prove nothing finished is embedded twice. */
+  embeddingAuditFile: string | undefined;
 }
 
 export const LOCAL_MODEL_NAME = 'all-MiniLM-L6-v2';
@@ -144,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention,
     logLevel: r.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'], 'info'),
     logFormat: r.oneOf('LOG_FORMAT', ['json', 'text'], nodeEnv === 'production' ? 'json' : 'text'),
+    embeddingAuditFile: r.optionalString('EMBEDDING_AUDIT_FILE'),
   };
   r.require(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(config.milvusCollection),
     'MILVUS_COLLECTION must be letters, digits and underscores, starting with a letter or underscore');

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import type { AppConfig, Embedder, Logger } from '@nonstop/core';
 import { createEmbedder } from '@nonstop/embeddings';
@@ -18,6 +19,9 @@ export interface Runtime {
 export async function createRuntime(
   config: AppConfig, logger: Logger, options: { applicationName: string; onEmbedded?: PipelineDependencies['onEmbedded'] },
 ): Promise<Runtime> {
+  const auditFile = config.embeddingAuditFile;
+  const onEmbedded = options.onEmbedded
+    ?? (auditFile ? (chunkIds: number[]) => appendFileSync(auditFile, `${chunkIds.join('\n')}\n`) : undefined);
   const pool = createPool(config.databaseUrl, { applicationName: options.applicationName });
   pool.on('error', (error) => logger.error('idle PostgreSQL connection failed', { error: error.message }));
   const vectors = new MilvusVectorStore({ address: config.milvusAddress, collection: config.milvusCollection });
@@ -36,7 +40,7 @@ export async function createRuntime(
   }
   const documents = new PgDocumentStore(pool);
   const pipeline = new IngestionPipeline(
-    { documents, vectors, embedder, logger, ...(options.onEmbedded ? { onEmbedded: options.onEmbedded } : {}) },
+    { documents, vectors, embedder, logger, ...(onEmbedded ? { onEmbedded } : {}) },
     { documentTimeoutMs: config.worker.documentTimeoutMs, batchChunks: config.worker.pipelineBatchChunks, batchesInFlight: 2 },
   );
   return {

@@ -1,0 +1,93 @@
+import request from 'supertest';
+import IORedis from 'ioredis';
+import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
+import { getJob, JobHarness, waitForFinal } from '../../../test/support/job-harness';
+import { spawnApp, stopApp } from '../../../test/support/processes';
+import { makeDocuments, StoreInspector, testConfig, uniqueAccount, waitFor } from '../../../test/support/test-env';
+
+describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its jobs', () => {
+  const harness = new JobHarness();
+  const config = testConfig(harness.env);
+  let api: InProcessApi;
+  let stores: StoreInspector;
+
+  beforeAll(async () => {
+    api = await startInProcessApi(config);
+    stores = new StoreInspector(config);
+  });
+  afterAll(async () => {
+    await harness.stopAll();
+    await api.close();
+    await stores.close();
+  });
+
+  it('scenario 2: a worker killed with SIGKILL mid-job; a new worker resumes; exact counts, nothing finished is embedded again', async () => {
+    const account = uniqueAccount();
+    const first = harness.startWorker();
+    const created = await request(api.app).post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(600, { chunks: 3 }) }).expect(202);
+    const jobId = created.body.job_id as string;
+    await waitFor('progress before the kill', async () => (await getJob(api.app, jobId)).progress.processed_documents! >= 60, 90_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const before = await getJob(api.app, jobId);
+    expect(before.status).toBe('processing');
+    const succeededBefore = await stores.pool.query(
+      `SELECT c.id FROM job_documents j JOIN document_chunks c ON c.document_id = j.doc_id
+        WHERE j.job_id = $1 AND j.status = 'succeeded'`, [jobId]);
+    const finishedChunks = new Set(succeededBefore.rows.map((row: { id: string }) => Number(row.id)));
+    expect(finishedChunks.size).toBeGreaterThan(0);
+
+    const restartedAt = Date.now();
+    const second = harness.startWorker();
+    await waitFor('progress after the restart', async () =>
+      (await getJob(api.app, jobId)).progress.processed_documents! > before.progress.processed_documents!, 60_000);
+    const resumeSeconds = (Date.now() - restartedAt) / 1000;
+    const { job } = await waitForFinal(api.app, jobId, 180_000);
+    expect(job.status).toBe('completed');
+    expect(job.progress).toMatchObject({ success_count: 600, failure_count: 0 });
+    expect(await stores.documentCount(account)).toBe(600);
+    const chunkIds = await stores.chunkIds(account);
+    expect(chunkIds).toHaveLength(1800);
+    expect(await stores.vectorChunkIds(account)).toEqual(chunkIds);
+    const counts = harness.embeddingCounts();
+    const reembeddedFinished = [...finishedChunks].filter((id) => (counts.get(id) ?? 0) > 1);
+    expect(reembeddedFinished).toEqual([]);
+    expect(chunkIds.every((id) => (counts.get(id) ?? 0) >= 1)).toBe(true);
+    expect(second.output()).toContain('checking for incomplete jobs');
+    console.log(`worker resumed the job ${resumeSeconds.toFixed(1)} s after restart`);
+  });
+
+  it('the API killed with SIGKILL and restarted: the job it accepted completes and stays readable', async () => {
+    const account = uniqueAccount();
+    harness.startWorker();
+    const port = 18_000 + Math.floor(Math.random() * 1000);
+    const env = { ...harness.env, PORT: String(port) };
+    const base = `http://127.0.0.1:${port}`;
+    let apiProcess = spawnApp('api', env);
+    await waitFor('API up', async () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 90_000);
+    const created = await request(base).post('/job/batch-insert').send({ account_name: account, documents: makeDocuments(150) }).expect(202);
+    apiProcess.child.kill('SIGKILL');
+    await apiProcess.exited;
+    apiProcess = spawnApp('api', env);
+    await waitFor('API up again', async () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 90_000);
+    const { job } = await waitForFinal(base, created.body.job_id);
+    expect(job.progress).toMatchObject({ success_count: 150 });
+    await stopApp(apiProcess);
+  });
+
+  it('a Redis that lost the queue: the job staged in PostgreSQL is re-enqueued and completes', async () => {
+    await harness.stopAll();
+    const account = uniqueAccount();
+    const created = await request(api.app).post('/job/batch-insert').send({ account_name: account, documents: makeDocuments(20) }).expect(202);
+    const redis = new IORedis(config.redisUrl);
+    const keys = await redis.keys(`${harness.prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    expect(await redis.keys(`${harness.prefix}:*`)).toEqual([]);
+    redis.disconnect();
+    const worker = harness.startWorker();
+    const { job } = await waitForFinal(api.app, created.body.job_id, 120_000);
+    expect(job.progress).toMatchObject({ success_count: 20 });
+    expect(worker.output()).toMatch(/re-enqueued incomplete job/);
+  });
+});

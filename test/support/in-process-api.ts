@@ -1,0 +1,32 @@
+import type { Express } from 'express';
+import type IORedis from 'ioredis';
+import { createBatchInsertQueue, createRedis, type AppConfig, type BatchInsertQueue } from '@nonstop/core';
+import { createRuntime, type Runtime } from '@nonstop/pipeline';
+import { createApp } from '../../apps/api/src/app';
+import { dependencyReadiness } from '../../apps/api/src/readiness';
+import { testLogger } from './test-env';
+
+export interface InProcessApi {
+  app: Express;
+  runtime: Runtime;
+  queue: BatchInsertQueue;
+  redis: IORedis;
+  close(): Promise<void>;
+}
+
+/** The real app and real adapters, bound in-process for supertest. */
+export async function startInProcessApi(config: AppConfig, options: { cancelWaitMs?: number } = {}): Promise<InProcessApi> {
+  const runtime = await createRuntime(config, testLogger, { applicationName: 'nonstop-test' });
+  const redis = createRedis(config.redisUrl, 'producer');
+  const queue = createBatchInsertQueue(redis, config.queuePrefix);
+  const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
+  const app = createApp({ config, logger: testLogger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, ...options });
+  return {
+    app, runtime, queue, redis,
+    async close() {
+      await queue.close();
+      redis.disconnect();
+      await runtime.close();
+    },
+  };
+}
