@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Brings up the services the API, the worker and the tests need, on this
+# machine, without Docker: our own durable Redis, a database on the machine's
+# PostgreSQL, and Milvus standalone (the PyPI `milvus` package) in .venv.
+#
+# Idempotent: whatever already runs is reused, only what is missing is started.
+# PIDs of what we start go to $LOCAL_DIR/pids/ so services-down.sh stops
+# exactly those. If SERVICES_STARTED_FILE is set, the names of the services
+# this run started are appended to it (start-all.sh and test.sh use it to stop
+# only what they started).
+#
+# Environment: REDIS_PORT (6390), MILVUS_PORT (19530), MILVUS_START_TIMEOUT
+# (180 s), PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), PGDATABASE_NAME
+# (nonstop_ingest), LOCAL_DIR (.local).
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+mkdir -p "$PID_DIR" "$LOG_DIR"
+SUMMARY=()
+row() { SUMMARY+=("$1|$2|$3|$4"); }
+record_started() {
+  if [[ -n "${SERVICES_STARTED_FILE:-}" ]]; then echo "$1" >>"$SERVICES_STARTED_FILE"; fi
+}
+
+up_redis() {
+  local pid addr="127.0.0.1:$REDIS_PORT"
+  # The machine's Redis on 6379 keeps nothing on disk: a queue there would not
+  # survive a restart, which is the whole point of this service.
+  [[ "$REDIS_PORT" != 6379 ]] || die "REDIS_PORT=6379 is the machine's non-persistent Redis; use another port (default 6390)"
+
+  if pid="$(pid_of redis)"; then
+    wait_for 10 redis_ping || die "our Redis (pid $pid) does not answer PING on $addr; see $LOG_DIR/redis.log"
+    row redis "$addr" "$pid" "already running"
+    return
+  fi
+  if redis_ping; then
+    # Someone else's Redis on our port: usable, but not ours to stop.
+    [[ "$(redis-cli -p "$REDIS_PORT" config get appendonly 2>/dev/null | tail -1)" == yes ]] \
+      || warn "the Redis on $addr has appendonly off: jobs will not survive its restart"
+    row redis "$addr" "-" "already running (not ours)"
+    return
+  fi
+
+  mkdir -p "$LOCAL_DIR/redis"
+  # AOF fsynced every second: at most ~1 s of queue writes lost on a crash.
+  # noeviction: BullMQ data must never be evicted silently under memory pressure.
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
+    --dir "$LOCAL_DIR/redis" --pidfile "$PID_DIR/redis.pid" --logfile "$LOG_DIR/redis.log" \
+    --appendonly yes --appendfsync everysec --maxmemory-policy noeviction
+  if ! wait_for 15 redis_ping; then
+    tail -n 40 "$LOG_DIR/redis.log" >&2 || true
+    die "Redis did not answer PING on $addr within 15 s (log above: $LOG_DIR/redis.log)"
+  fi
+  wait_for 5 pid_of redis || die "Redis is up but wrote no PID file $PID_DIR/redis.pid"
+  pid="$(pid_of redis)"
+  echo "$addr" >"$PID_DIR/redis.addr"
+  record_started redis
+  row redis "$addr" "$pid" "started now"
+}
+
+up_postgres() {
+  local addr="$PGHOST:$PGPORT" db="$PGDATABASE_NAME" state
+  if ! pg_up; then
+    # PostgreSQL belongs to the machine; we only start it if it is plainly down.
+    local cmd="pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql 2>/dev/null | head -n 1) main start"
+    warn "PostgreSQL does not answer on $addr. Start it with: $cmd"
+    if [[ -d /etc/postgresql ]]; then
+      note "trying that once..."
+      $cmd || true
+    fi
+    wait_for 30 pg_up || die "PostgreSQL is still down on $addr; start it with: $cmd"
+  fi
+  # The name goes into SQL below, so allow only plain identifiers.
+  [[ "$db" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || die "PGDATABASE_NAME must be a plain lower-case identifier (got '$db')"
+  local psql=(psql -X -q -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -tA)
+  if "${psql[@]}" -c "select 1 from pg_database where datname = '$db'" | grep -q 1; then
+    state="already running, database exists"
+  # Another script may create it at the same moment: re-check before failing.
+  elif createdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$db" 2>/dev/null \
+    || "${psql[@]}" -c "select 1 from pg_database where datname = '$db'" | grep -q 1; then
+    state="already running, database created now"
+  else
+    die "could not create database $db on $addr"
+  fi
+  row postgres "$addr/$db" "-" "$state"
+}
+
+install_milvus() {
+  # A marker of the exact version: an older or half-finished install is redone.
+  if compgen -G "$VENV_DIR/lib/python3*/site-packages/milvus-2.3.5.dist-info" >/dev/null \
+    && [[ -x "$VENV_DIR/bin/milvus-server" ]]; then
+    return
+  fi
+  note "installing Milvus into .venv (first run, ~1 min)"
+  local t0=$SECONDS log="$LOG_DIR/pip-milvus.log"
+  [[ -x "$VENV_DIR/bin/python" ]] || python3 -m venv "$VENV_DIR"
+  if ! "$VENV_DIR/bin/python" -m pip install -q --disable-pip-version-check "$MILVUS_PIP_SPEC" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    die "pip install $MILVUS_PIP_SPEC failed (log above: $log)"
+  fi
+  note "Milvus installed in $((SECONDS - t0)) s"
+}
+
+# milvus_health_port_from_log: the port Milvus' management server (/healthz)
+# really listens on, from its log ("management listen" [addr=:9091]).
+milvus_health_port_from_log() {
+  grep -o '"management listen"\] \[addr=:[0-9]*' "$LOCAL_DIR/milvus/logs/milvus-stdout.log" 2>/dev/null \
+    | tail -n 1 | grep -o '[0-9]*$'
+}
+
+up_milvus() {
+  local pid addr="127.0.0.1:$MILVUS_PORT" hport
+  if pid="$(pid_of milvus)"; then
+    # Ours, maybe still starting (another services-up run started it).
+    hport="$(recorded_health_port)"
+    wait_for "$MILVUS_START_TIMEOUT" milvus_healthy "$hport" \
+      || die "our Milvus (pid $pid) is not healthy after ${MILVUS_START_TIMEOUT} s; try npm run services:down first; log: $LOG_DIR/milvus.log"
+    row milvus "$addr" "$pid" "already running"
+    return
+  fi
+  if tcp_open 127.0.0.1 "$MILVUS_PORT"; then
+    # Someone else's Milvus (or something else) holds the port: reuse it if it
+    # is, or becomes, healthy; never start a second one.
+    if wait_for "$MILVUS_START_TIMEOUT" milvus_healthy; then
+      row milvus "$addr" "-" "already running (not ours)"
+      return
+    fi
+    die "port $MILVUS_PORT is taken by something that is not a healthy Milvus (no OK on :$MILVUS_HEALTH_PORT/healthz)"
+  fi
+
+  install_milvus
+  # milvus-server refuses to start on a proxy port it cannot bind, and right
+  # after a stop with clients connected the port sits in TIME_WAIT for ~60 s.
+  if ! port_bindable "$MILVUS_PORT"; then
+    note "waiting for port $MILVUS_PORT to be released by the previous Milvus (TIME_WAIT, up to ~60 s)"
+    wait_for 90 port_bindable "$MILVUS_PORT" || die "port $MILVUS_PORT stays unbindable; see: ss -tanp | grep :$MILVUS_PORT"
+  fi
+  mkdir -p "$LOCAL_DIR/milvus/logs"
+  rm -f "$LOCAL_DIR/milvus/logs/milvus-stdout.log" # so we read this run's health port, not the last one's
+  note "starting Milvus on $addr (usually 10-60 s)"
+  local t0=$SECONDS
+  # setsid: Milvus gets its own process group (milvus-server spawns
+  # `milvus run standalone`), so services-down can stop the whole group, and a
+  # Ctrl-C in the caller's terminal does not reach it.
+  setsid "$VENV_DIR/bin/milvus-server" --data "$LOCAL_DIR/milvus" --proxy-port "$MILVUS_PORT" \
+    >"$LOG_DIR/milvus.log" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >"$PID_DIR/milvus.pid"
+  echo "$addr" >"$PID_DIR/milvus.addr"
+
+  local deadline=$((SECONDS + MILVUS_START_TIMEOUT))
+  hport=""
+  until [[ -n "$hport" ]] && milvus_healthy "$hport" && tcp_open 127.0.0.1 "$MILVUS_PORT"; do
+    if [[ -z "$hport" ]] && hport="$(milvus_health_port_from_log)" && [[ -n "$hport" ]]; then
+      echo "$hport" >"$PID_DIR/milvus.health"
+    fi
+    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
+      printf -- '--- last 40 lines of %s ---\n' "$LOG_DIR/milvus.log" >&2
+      tail -n 40 "$LOG_DIR/milvus.log" >&2 || true
+      printf -- '--- (Milvus own logs: %s/milvus/logs/) ---\n' "$LOCAL_DIR" >&2
+      # Do not leave a half-started Milvus behind holding the ports.
+      bash "$REPO_ROOT/scripts/services-down.sh" milvus >&2 || true
+      die "Milvus did not become healthy (/healthz on port ${hport:-unknown}, gRPC on $MILVUS_PORT) within ${MILVUS_START_TIMEOUT} s"
+    fi
+    sleep 1
+  done
+  [[ "$hport" == "$MILVUS_HEALTH_PORT" ]] || note "note: Milvus serves /healthz on port $hport (9091 was busy)"
+  note "Milvus healthy after $((SECONDS - t0)) s"
+  record_started milvus
+  row milvus "$addr" "$pid" "started now"
+}
+
+up_redis
+up_postgres
+up_milvus
+
+# The local embedding model (written by scripts/fetch-model.sh) is the last
+# thing the app needs; that script is idempotent too.
+if [[ -f "$REPO_ROOT/scripts/fetch-model.sh" ]]; then
+  bash "$REPO_ROOT/scripts/fetch-model.sh"
+fi
+
+printf '\n%-9s %-32s %-8s %s\n' SERVICE ADDRESS PID STATE
+for r in "${SUMMARY[@]}"; do
+  IFS='|' read -r name addr pid state <<<"$r"
+  printf '%-9s %-32s %-8s %s\n' "$name" "$addr" "$pid" "$state"
+done
