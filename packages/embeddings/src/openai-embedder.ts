@@ -1,4 +1,5 @@
-import { DependencyError, EmbeddingRejectedError, errorMessage } from '@nonstop/core';
+import { setMaxListeners } from 'node:events';
+import { DependencyError, EmbeddingRejectedError } from '@nonstop/core';
 import type { Embedder, EmbeddingConfig, Logger } from '@nonstop/core';
 import { abortableSleep } from './abortable-sleep';
 import { ConcurrencyLimiter } from './concurrency-limiter';
@@ -73,6 +74,8 @@ export class OpenAiEmbedder implements Embedder {
     if (texts.length === 0) return [];
     // One failed batch fails the call, so the batches still queued or retrying are stopped.
     const call = new AbortController();
+    // Every queued batch listens on it; that is expected, not a leak.
+    setMaxListeners(0, call.signal);
     const onAbort = (): void => call.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
@@ -186,9 +189,13 @@ export class OpenAiEmbedder implements Embedder {
   }
 }
 
-/** undici hides the useful part (ECONNREFUSED, ENOTFOUND...) in `cause`. */
+/**
+ * undici hides the useful part (ECONNREFUSED, ENOTFOUND...) in `cause`. Duck-typed
+ * because fetch's errors may come from another realm (jest's VM), where instanceof fails.
+ */
 function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const text = typeof message === 'string' ? message : String(error);
   const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
-  return detail ? `${errorMessage(error)} (${detail})` : errorMessage(error);
+  return detail ? `${text} (${detail})` : text;
 }
