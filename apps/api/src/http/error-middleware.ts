@@ -49,14 +49,16 @@ function isApiErrorShaped(error: unknown): error is ApiError {
 }
 
 /**
- * http-errors style client errors that Express itself raises (e.g. 400 for a
- * path parameter that is not valid percent-encoding): their message is meant
- * for the client (`expose`), so they are answered as they are.
+ * Client errors that Express itself raises: http-errors with `expose` (their
+ * message is meant for the client), and the router's 400 for a path parameter
+ * that is not valid percent-encoding (a URIError). Other errors carrying a
+ * status, such as an upstream service's 404, are not the client's and stay 500.
  */
 function exposedClientError(error: unknown): ApiError | undefined {
   if (!(error instanceof Error)) return undefined;
   const { status, expose } = error as { status?: unknown; expose?: unknown };
-  if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (expose !== true && !(error instanceof URIError)) return undefined;
   return new ApiError(status, status === 404 ? 'not_found' : 'bad_request', error.message);
 }
 
