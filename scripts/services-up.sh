@@ -109,6 +109,25 @@ milvus_health_port_from_log() {
     | tail -n 1 | grep -o '[0-9]*$'
 }
 
+# milvus_grpc_ready SECONDS: healthy as the app sees it (see lib/milvus-ready.cjs).
+milvus_grpc_ready() {
+  if [[ -d "$REPO_ROOT/node_modules/@zilliz/milvus2-sdk-node" ]]; then
+    node "$REPO_ROOT/scripts/lib/milvus-ready.cjs" "127.0.0.1:$MILVUS_PORT" "$1"
+  else
+    note "(gRPC health check skipped: no node_modules yet; run npm ci)"
+  fi
+}
+
+# milvus_start_failed MESSAGE: show why, stop the half-started Milvus (so it
+# does not hold the ports for the next try), and fail.
+milvus_start_failed() {
+  printf -- '--- last 40 lines of %s ---\n' "$LOG_DIR/milvus.log" >&2
+  tail -n 40 "$LOG_DIR/milvus.log" >&2 || true
+  printf -- '--- (Milvus own logs: %s/milvus/logs/) ---\n' "$LOCAL_DIR" >&2
+  bash "$REPO_ROOT/scripts/services-down.sh" milvus >&2 || true
+  die "$1"
+}
+
 up_milvus() {
   local pid addr="127.0.0.1:$MILVUS_PORT" hport
   if pid="$(pid_of milvus)"; then
@@ -116,13 +135,14 @@ up_milvus() {
     hport="$(recorded_health_port)"
     wait_for "$MILVUS_START_TIMEOUT" milvus_healthy "$hport" \
       || die "our Milvus (pid $pid) is not healthy after ${MILVUS_START_TIMEOUT} s; try npm run services:down first; log: $LOG_DIR/milvus.log"
+    milvus_grpc_ready "$MILVUS_START_TIMEOUT" || die "our Milvus (pid $pid) fails its gRPC health check; log: $LOG_DIR/milvus.log"
     row milvus "$addr" "$pid" "already running"
     return
   fi
   if tcp_open 127.0.0.1 "$MILVUS_PORT"; then
     # Someone else's Milvus (or something else) holds the port: reuse it if it
     # is, or becomes, healthy; never start a second one.
-    if wait_for "$MILVUS_START_TIMEOUT" milvus_healthy; then
+    if wait_for "$MILVUS_START_TIMEOUT" milvus_healthy && milvus_grpc_ready "$MILVUS_START_TIMEOUT"; then
       row milvus "$addr" "-" "already running (not ours)"
       return
     fi
@@ -156,16 +176,13 @@ up_milvus() {
       echo "$hport" >"$PID_DIR/milvus.health"
     fi
     if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      printf -- '--- last 40 lines of %s ---\n' "$LOG_DIR/milvus.log" >&2
-      tail -n 40 "$LOG_DIR/milvus.log" >&2 || true
-      printf -- '--- (Milvus own logs: %s/milvus/logs/) ---\n' "$LOCAL_DIR" >&2
-      # Do not leave a half-started Milvus behind holding the ports.
-      bash "$REPO_ROOT/scripts/services-down.sh" milvus >&2 || true
-      die "Milvus did not become healthy (/healthz on port ${hport:-unknown}, gRPC on $MILVUS_PORT) within ${MILVUS_START_TIMEOUT} s"
+      milvus_start_failed "Milvus did not become healthy (/healthz on port ${hport:-unknown}, gRPC on $MILVUS_PORT) within ${MILVUS_START_TIMEOUT} s"
     fi
     sleep 1
   done
   [[ "$hport" == "$MILVUS_HEALTH_PORT" ]] || note "note: Milvus serves /healthz on port $hport (9091 was busy)"
+  milvus_grpc_ready $((deadline - SECONDS > 60 ? deadline - SECONDS : 60)) \
+    || milvus_start_failed "Milvus answers /healthz but not a gRPC health check on $addr"
   note "Milvus healthy after $((SECONDS - t0)) s"
   record_started milvus
   row milvus "$addr" "$pid" "started now"
