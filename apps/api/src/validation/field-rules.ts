@@ -72,7 +72,7 @@ export function identifierRule(maxCharacters: number): Rule {
   return (value) => {
     if (typeof value !== 'string') return `must be a string, got ${describeType(value)}`;
     if (value.length === 0) return 'must be a non-empty string';
-    if (value.length > maxCharacters) return `exceeds ${maxCharacters} characters`;
+    if (exceedsCharacters(value, maxCharacters)) return `exceeds ${maxCharacters} characters`;
     const unstorable = unstorableCharacterProblem(value);
     if (unstorable !== undefined) return unstorable;
     if (!IDENTIFIER.test(value)) return `${IDENTIFIER_RULE_TEXT} (got ${echo(value)})`;
@@ -104,9 +104,8 @@ export const chunkIndexRule: Rule = (value) => {
 export function httpUrlRule(maxCharacters: number): Rule {
   return (value) => {
     if (typeof value !== 'string') return `must be a string, got ${describeType(value)}`;
-    if (value.length > maxCharacters) return `exceeds ${maxCharacters} characters`;
+    if (exceedsCharacters(value, maxCharacters)) return `exceeds ${maxCharacters} characters`;
     // The URL parser quietly strips surrounding whitespace and control characters; refuse them instead.
-    // eslint-disable-next-line no-control-regex
     if (/[\s\u0000-\u001F\u007F]/.test(value)) return 'must be an http(s) URL without spaces or control characters';
     let url: URL;
     try {

@@ -17,20 +17,28 @@ export const metadataTypeRule: Rule = (value) =>
 export function checkMetadata(metadata: Record<string, unknown>, path: string, maxBytes: number, problems: ProblemList): void {
   let tooDeepAt: string | undefined;
   let clean = true;
+  // A lower bound of the JSON size (UTF-8 never takes fewer bytes than UTF-16 units):
+  // once it passes the limit the walk stops, so a huge metadata value costs little.
+  let leastBytes = 0;
   const report = (field: string, problem: string): void => {
     clean = false;
     problems.add(field, problem);
   };
 
   const visit = (value: unknown, at: string, depth: number): void => {
-    if (problems.full) return;
+    if (problems.full || leastBytes > maxBytes) return;
     if (typeof value === 'string') {
+      leastBytes += value.length + 2;
       const unstorable = unstorableCharacterProblem(value);
       if (unstorable !== undefined) report(at, unstorable);
       return;
     }
-    if (value === null || typeof value === 'boolean') return;
+    if (value === null || typeof value === 'boolean') {
+      leastBytes += 4;
+      return;
+    }
     if (typeof value === 'number') {
+      leastBytes += 1;
       if (!Number.isFinite(value)) report(at, 'must be a finite number');
       return;
     }
@@ -43,11 +51,13 @@ export function checkMetadata(metadata: Record<string, unknown>, path: string, m
       tooDeepAt ??= at;
       return;
     }
+    leastBytes += 2;
     if (isArray) {
       value.forEach((item, index) => visit(item, indexPath(at, index), depth + 1));
       return;
     }
     for (const [key, item] of Object.entries(value)) {
+      leastBytes += key.length + 3;
       const keyProblem = metadataKeyProblem(key);
       if (keyProblem !== undefined) report(keyPath(at, key), keyProblem);
       else visit(item, keyPath(at, key), depth + 1);
@@ -55,11 +65,14 @@ export function checkMetadata(metadata: Record<string, unknown>, path: string, m
   };
   visit(metadata, path, 1);
 
-  if (tooDeepAt !== undefined) report(path, `is nested deeper than ${MAX_METADATA_DEPTH} levels (at ${tooDeepAt})`);
-  // Measured only once the walk found it shallow: JSON.stringify recurses and a deep value could exhaust the stack.
-  if (clean && !problems.full) {
+  if (tooDeepAt !== undefined) {
+    report(path, `is nested deeper than ${MAX_METADATA_DEPTH} levels (at ${tooDeepAt})`);
+  } else if (leastBytes > maxBytes) {
+    report(path, `exceeds ${maxBytes} bytes as JSON`);
+  } else if (clean && !problems.full) {
+    // Serialised only once the walk found it shallow and small: JSON.stringify recurses.
     const bytes = Buffer.byteLength(JSON.stringify(metadata), 'utf8');
-    if (bytes > maxBytes) report(path, `is ${bytes} bytes as JSON; the limit is ${maxBytes} bytes`);
+    if (bytes > maxBytes) report(path, `exceeds ${maxBytes} bytes as JSON (${bytes} bytes)`);
   }
 }
 
