@@ -1,5 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DependencyError } from '@nonstop/core';
 import { LocalOnnxEmbedder } from '../src/local/local-onnx-embedder';
 
@@ -122,5 +123,18 @@ describe('LocalOnnxEmbedder (all-MiniLM-L6-v2, int8 ONNX)', () => {
     const error = await LocalOnnxEmbedder.create({ batchSize: 32, localModelPath: '/nonexistent/model.onnx' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DependencyError);
     expect((error as Error).message).toContain('bash scripts/fetch-model.sh');
+  });
+
+  it('fails at creation, not on the first document, when the file is not a model', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'not-a-model-'));
+    const file = path.join(dir, 'model.onnx');
+    writeFileSync(file, 'this is not an ONNX file');
+    try {
+      const error = await LocalOnnxEmbedder.create({ batchSize: 32, localModelPath: file }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DependencyError);
+      expect((error as Error).message).toContain(`Cannot load local embedding model ${file}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
