@@ -48,6 +48,7 @@ up_redis() {
   redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
     --dir "$LOCAL_DIR/redis" --pidfile "$PID_DIR/redis.pid" --logfile "$LOG_DIR/redis.log" \
     --appendonly yes --appendfsync everysec --maxmemory-policy noeviction
+  record_started redis
   if ! wait_for 15 redis_ping; then
     tail -n 40 "$LOG_DIR/redis.log" >&2 || true
     die "Redis did not answer PING on $addr within 15 s (log above: $LOG_DIR/redis.log)"
@@ -55,7 +56,6 @@ up_redis() {
   wait_for 5 pid_of redis || die "Redis is up but wrote no PID file $PID_DIR/redis.pid"
   pid="$(pid_of redis)"
   echo "$addr" >"$PID_DIR/redis.addr"
-  record_started redis
   row redis "$addr" "$pid" "started now"
 }
 
@@ -123,7 +123,9 @@ milvus_grpc_ready() {
 milvus_start_failed() {
   printf -- '--- last 40 lines of %s ---\n' "$LOG_DIR/milvus.log" >&2
   tail -n 40 "$LOG_DIR/milvus.log" >&2 || true
-  printf -- '--- (Milvus own logs: %s/milvus/logs/) ---\n' "$LOCAL_DIR" >&2
+  printf -- '--- first errors in %s ---\n' "$LOCAL_DIR/milvus/logs/milvus-stdout.log" >&2
+  grep -m 5 '\[ERROR\]' "$LOCAL_DIR/milvus/logs/milvus-stdout.log" 2>/dev/null | cut -c1-300 >&2 || true
+  printf -- '--- (all of Milvus own logs: %s/milvus/logs/) ---\n' "$LOCAL_DIR" >&2
   bash "$REPO_ROOT/scripts/services-down.sh" milvus >&2 || true
   die "$1"
 }
@@ -168,6 +170,9 @@ up_milvus() {
   pid=$!
   echo "$pid" >"$PID_DIR/milvus.pid"
   echo "$addr" >"$PID_DIR/milvus.addr"
+  # Recorded now, not once healthy: a caller interrupted during the wait must
+  # still know to stop it.
+  record_started milvus
 
   local deadline=$((SECONDS + MILVUS_START_TIMEOUT))
   hport=""
@@ -175,16 +180,21 @@ up_milvus() {
     if [[ -z "$hport" ]] && hport="$(milvus_health_port_from_log)" && [[ -n "$hport" ]]; then
       echo "$hport" >"$PID_DIR/milvus.health"
     fi
-    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      milvus_start_failed "Milvus did not become healthy (/healthz on port ${hport:-unknown}, gRPC on $MILVUS_PORT) within ${MILVUS_START_TIMEOUT} s"
+    if ! kill -0 "$pid" 2>/dev/null; then milvus_start_failed "milvus-server exited during start-up"; fi
+    # The wrapper does not notice when its `milvus run standalone` child dies
+    # (e.g. a port clash panics it) and would wait forever; it does not reap
+    # it either, so a dead server shows up as a zombie in the group.
+    if ps -o stat= -g "$pid" | grep -q '^Z'; then
+      milvus_start_failed "the Milvus server process died during start-up (see $LOCAL_DIR/milvus/logs/milvus-stderr.log)"
     fi
+    ((SECONDS < deadline)) \
+      || milvus_start_failed "Milvus did not become healthy (/healthz on port ${hport:-unknown}, gRPC on $MILVUS_PORT) within ${MILVUS_START_TIMEOUT} s"
     sleep 1
   done
   [[ "$hport" == "$MILVUS_HEALTH_PORT" ]] || note "note: Milvus serves /healthz on port $hport (9091 was busy)"
   milvus_grpc_ready $((deadline - SECONDS > 60 ? deadline - SECONDS : 60)) \
     || milvus_start_failed "Milvus answers /healthz but not a gRPC health check on $addr"
   note "Milvus healthy after $((SECONDS - t0)) s"
-  record_started milvus
   row milvus "$addr" "$pid" "started now"
 }
 
