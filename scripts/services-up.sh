@@ -30,6 +30,7 @@ up_redis() {
   [[ "$REDIS_PORT" != 6379 ]] || die "REDIS_PORT=6379 is the machine's non-persistent Redis; use another port (default 6390)"
 
   if pid="$(pid_of redis)"; then
+    check_recorded_addr redis "$addr"
     wait_for 10 redis_ping || die "our Redis (pid $pid) does not answer PING on $addr; see $LOG_DIR/redis.log"
     row redis "$addr" "$pid" "already running"
     return
@@ -133,6 +134,7 @@ milvus_start_failed() {
 up_milvus() {
   local pid addr="127.0.0.1:$MILVUS_PORT" hport
   if pid="$(pid_of milvus)"; then
+    check_recorded_addr milvus "$addr"
     # Ours, maybe still starting (another services-up run started it).
     hport="$(recorded_health_port)"
     wait_for "$MILVUS_START_TIMEOUT" milvus_healthy "$hport" \

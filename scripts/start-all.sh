@@ -21,18 +21,21 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 export MILVUS_ADDRESS="${MILVUS_ADDRESS:-127.0.0.1:$MILVUS_PORT}"
 export DATABASE_URL="${DATABASE_URL:-postgres://$PGUSER@$PGHOST:$PGPORT/$PGDATABASE_NAME}"
 
-# stop_child PID: SIGTERM its whole group (npm, sh, tsx, node) so the app can
-# shut down gracefully; SIGKILL the group if it is still there after the timeout.
-stop_child() {
-  local pid="$1" killer
-  kill -TERM -- "-$pid" 2>/dev/null || true
-  (sleep "$CHILD_STOP_TIMEOUT" && kill -KILL -- "-$pid" 2>/dev/null) &
-  killer=$!
-  # Reap the leader first (a zombie would look alive to kill -0), then wait
-  # for the rest of its group (node may outlive npm by a moment).
-  wait "$pid" 2>/dev/null || true
-  wait_for "$CHILD_STOP_TIMEOUT" bash -c "! kill -0 -- -$pid 2>/dev/null" || kill -KILL -- "-$pid" 2>/dev/null || true
-  kill "$killer" 2>/dev/null || true
+# stop_children: SIGTERM each child's whole group (npm, sh, tsx, node) so the
+# apps shut down gracefully, in parallel; SIGKILL a group that is still there
+# after the timeout.
+stop_children() {
+  local pid killer
+  for pid in "${children[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${children[@]}"; do
+    (sleep "$CHILD_STOP_TIMEOUT" && kill -KILL -- "-$pid" 2>/dev/null) &
+    killer=$!
+    # Reap the leader first (a zombie would look alive to kill -0), then wait
+    # for the rest of its group (node may outlive npm by a moment).
+    wait "$pid" 2>/dev/null || true
+    wait_for "$CHILD_STOP_TIMEOUT" bash -c "! kill -0 -- -$pid 2>/dev/null" || kill -KILL -- "-$pid" 2>/dev/null || true
+    kill "$killer" 2>/dev/null || true
+  done
 }
 
 cleanup() {
@@ -40,8 +43,7 @@ cleanup() {
   # A second Ctrl-C must not cut the clean-up short (children have their own
   # process groups, so the terminal's signal does not reach them anyway).
   trap '' INT TERM
-  local pid
-  for pid in "${children[@]}"; do stop_child "$pid"; done
+  stop_children
   local started=()
   mapfile -t started <"$STARTED_FILE"
   if ((${#started[@]})); then

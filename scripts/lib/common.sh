@@ -46,6 +46,15 @@ pid_of() {
   return 1
 }
 
+# check_recorded_addr NAME ADDR: the service we started in this $LOCAL_DIR must
+# be the one asked for; a changed port would otherwise be "already running".
+check_recorded_addr() {
+  local recorded
+  recorded="$(cat "$PID_DIR/$1.addr" 2>/dev/null || true)"
+  [[ -z "$recorded" || "$recorded" == "$2" ]] \
+    || die "our $1 in $LOCAL_DIR runs on $recorded, not $2 (port changed?): stop it with npm run services:down, or set another LOCAL_DIR"
+}
+
 # is_our_process NAME PID: alive, and its command line looks like the service
 # we start; for Redis it must never be the machine's own Redis on 6379.
 # Milvus is a process group (setsid, PGID = PID): it counts as alive while any
