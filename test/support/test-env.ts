@@ -37,7 +37,7 @@ export class StoreInspector {
 
   constructor(private readonly config: AppConfig) {
     this.pool = new Pool({ connectionString: config.databaseUrl, max: 2 });
-    this.milvus = new MilvusClient({ address: config.milvusAddress });
+    this.milvus = new MilvusClient({ address: config.milvusAddress, logLevel: 'error' });
   }
 
   async documentCount(account: string): Promise<number> {

@@ -25,7 +25,7 @@ export class MilvusVectorStore implements VectorStore {
   private readonly retryDelayMs: number;
 
   constructor(options: MilvusVectorStoreOptions) {
-    this.client = new MilvusClient({ address: options.address, timeout: 30_000 });
+    this.client = new MilvusClient({ address: options.address, timeout: 30_000, logLevel: 'error' });
     this.collection = options.collection;
     this.maxAttempts = options.maxAttempts ?? 4;
     this.retryDelayMs = options.retryDelayMs ?? 500;
@@ -66,9 +66,22 @@ export class MilvusVectorStore implements VectorStore {
     await this.checked('load the collection', () => this.client.loadCollectionSync({ collection_name: this.collection }));
   }
 
+  /**
+   * Replace-by-primary-key, as delete then insert. Milvus 2.3.5's own upsert
+   * routes rows of a partition-key collection to the wrong partition (a query
+   * `account_name == "..."` then misses them; reproduced against the server
+   * this project tests with), while delete + insert is what upsert does
+   * internally, routed correctly. A crash between the two leaves the chunks
+   * without vectors, and the ledger has not marked the document succeeded,
+   * so the replay writes them again.
+   */
   async upsert(rows: VectorRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.checked('upsert vectors', () => this.client.upsert({
+    await this.checked('replace vectors', () => this.client.deleteEntities({
+      collection_name: this.collection,
+      filter: `chunk_id in ${milvusIntList(rows.map((row) => row.chunk_id))}`,
+    }));
+    await this.checked('insert vectors', () => this.client.insert({
       collection_name: this.collection,
       data: rows.map((row) => ({ ...row })),
     }));
