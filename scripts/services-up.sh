@@ -154,12 +154,16 @@ up_milvus() {
   fi
 
   install_milvus
-  # milvus-server refuses to start on a proxy port it cannot bind, and right
-  # after a stop with clients connected the port sits in TIME_WAIT for ~60 s.
-  if ! port_bindable "$MILVUS_PORT"; then
-    note "waiting for port $MILVUS_PORT to be released by the previous Milvus (TIME_WAIT, up to ~60 s)"
-    wait_for 90 port_bindable "$MILVUS_PORT" || die "port $MILVUS_PORT stays unbindable; see: ss -tanp | grep :$MILVUS_PORT"
-  fi
+  # milvus-server refuses to start on a proxy port it cannot bind, and moves
+  # /healthz off 9091 (where clients look) if it cannot bind that; right after
+  # a stop with clients connected, both sit in TIME_WAIT for ~60 s.
+  local port
+  for port in "$MILVUS_PORT" "$MILVUS_HEALTH_PORT"; do
+    if ! port_bindable "$port"; then
+      note "waiting for port $port to be released by the previous Milvus (TIME_WAIT, up to ~60 s)"
+      wait_for 90 port_bindable "$port" || die "port $port stays unbindable; see: ss -tanp | grep :$port"
+    fi
+  done
   mkdir -p "$LOCAL_DIR/milvus/logs"
   rm -f "$LOCAL_DIR/milvus/logs/milvus-stdout.log" # so we read this run's health port, not the last one's
   note "starting Milvus on $addr (usually 10-60 s)"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `npm test`: unit tests, then integration tests against real services
+# (our Redis, PostgreSQL, Milvus, the local embedding model), which
+# services-up brings up if they are not running.
+#
+# Extra arguments go to both jest runs, e.g. `npm test -- -t "kill -9"`.
+# Services are left running for the next run (fast); `npm run services:down`
+# stops them. With CI=true the services this run started are stopped at exit.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$REPO_ROOT"
+
+# A database, collection and queue prefix of their own, so tests never touch
+# the data of a local `npm start`.
+export PGDATABASE_NAME=nonstop_ingest_test
+export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$PGDATABASE_NAME"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+export MILVUS_ADDRESS="127.0.0.1:$MILVUS_PORT"
+export MILVUS_COLLECTION=test_document_chunks
+export QUEUE_PREFIX=test
+export LOG_LEVEL=warn
+
+STARTED_FILE="$(mktemp)"
+finish() {
+  local code=$?
+  trap '' INT TERM
+  local started=()
+  mapfile -t started <"$STARTED_FILE"
+  rm -f "$STARTED_FILE"
+  if [[ "${CI:-}" == true ]]; then
+    if ((${#started[@]})); then bash "$REPO_ROOT/scripts/services-down.sh" "${started[@]}" || true; fi
+  else
+    note "services are left running for the next test run; npm run services:down stops them"
+  fi
+  exit "$code"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+SERVICES_STARTED_FILE="$STARTED_FILE" bash "$REPO_ROOT/scripts/services-up.sh"
+
+# With a filter (a path or -t pattern) one of the two projects may match no
+# test, which jest calls a failure; without one, "no tests" is a real failure.
+filter=()
+if (($#)); then filter=(--passWithNoTests); fi
+
+status=0
+note "==== unit tests ===="
+npx jest --selectProjects unit "${filter[@]}" "$@" || status=1
+note "==== integration tests ===="
+# --forceExit: a client a test forgot to close (ioredis, pg, gRPC) keeps jest
+# alive after the run; a hung CI is worse than a leak (find those with
+# `npm test -- --detectOpenHandles`).
+npx jest --selectProjects integration --runInBand --forceExit "${filter[@]}" "$@" || status=1
+
+if ((status)); then note "TESTS FAILED"; else note "all tests passed"; fi
+exit "$status"
