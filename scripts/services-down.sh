@@ -10,6 +10,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 STOP_TIMEOUT="${STOP_TIMEOUT:-20}"
+take_lock
 
 # stop_group NAME PID: SIGTERM to the whole process group (services-up started
 # it with setsid, so PGID = PID), SIGKILL whatever is left after the timeout.

@@ -16,6 +16,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
+take_lock
 mkdir -p "$PID_DIR" "$LOG_DIR"
 SUMMARY=()
 row() { SUMMARY+=("$1|$2|$3|$4"); }
@@ -48,7 +49,7 @@ up_redis() {
   # noeviction: BullMQ data must never be evicted silently under memory pressure.
   redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
     --dir "$LOCAL_DIR/redis" --pidfile "$PID_DIR/redis.pid" --logfile "$LOG_DIR/redis.log" \
-    --appendonly yes --appendfsync everysec --maxmemory-policy noeviction
+    --appendonly yes --appendfsync everysec --maxmemory-policy noeviction 9>&-
   record_started redis
   if ! wait_for 15 redis_ping; then
     tail -n 40 "$LOG_DIR/redis.log" >&2 || true
@@ -172,7 +173,7 @@ up_milvus() {
   # `milvus run standalone`), so services-down can stop the whole group, and a
   # Ctrl-C in the caller's terminal does not reach it.
   setsid "$VENV_DIR/bin/milvus-server" --data "$LOCAL_DIR/milvus" --proxy-port "$MILVUS_PORT" \
-    >"$LOG_DIR/milvus.log" 2>&1 </dev/null &
+    >"$LOG_DIR/milvus.log" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$PID_DIR/milvus.pid"
   echo "$addr" >"$PID_DIR/milvus.addr"
@@ -214,8 +215,8 @@ if [[ -f "$REPO_ROOT/scripts/fetch-model.sh" ]]; then
   bash "$REPO_ROOT/scripts/fetch-model.sh"
 fi
 
-printf '\n%-9s %-32s %-8s %s\n' SERVICE ADDRESS PID STATE
+printf '\n%-9s %-40s %-8s %s\n' SERVICE ADDRESS PID STATE
 for r in "${SUMMARY[@]}"; do
   IFS='|' read -r name addr pid state <<<"$r"
-  printf '%-9s %-32s %-8s %s\n' "$name" "$addr" "$pid" "$state"
+  printf '%-9s %-40s %-8s %s\n' "$name" "$addr" "$pid" "$state"
 done

@@ -31,6 +31,22 @@ note() { printf '%s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
+# take_lock: one services-up/services-down at a time per $LOCAL_DIR; two
+# `npm test` started together would otherwise both start a Milvus. The lock is
+# fd 9: long-running services must be started with `9>&-` so that they do
+# not inherit it and hold it for their whole life. Nested calls (services-up
+# stopping a failed Milvus through services-down) see SERVICES_LOCK_HELD.
+take_lock() {
+  [[ -z "${SERVICES_LOCK_HELD:-}" ]] || return 0
+  mkdir -p "$LOCAL_DIR"
+  exec 9>"$LOCAL_DIR/.services.lock"
+  if ! flock -n 9; then
+    note "waiting for another services-up/services-down on $LOCAL_DIR to finish..."
+    flock -w 600 9 || die "still locked after 10 min: $LOCAL_DIR/.services.lock"
+  fi
+  export SERVICES_LOCK_HELD=1
+}
+
 # pid_of NAME -> prints the recorded PID of a service we started, if that
 # process is still alive and still is that service (a PID file can outlive its
 # process and the PID be reused by an unrelated one). Removes stale files.
