@@ -65,7 +65,9 @@ up_postgres() {
   local addr="$PGHOST:$PGPORT" db="$PGDATABASE_NAME" state
   if ! pg_up; then
     # PostgreSQL belongs to the machine; we only start it if it is plainly down.
-    local cmd="pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql 2>/dev/null | head -n 1) main start"
+    local version cmd
+    version="$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort | tail -n 1)"
+    cmd="pg_ctlcluster --skip-systemctl-redirect ${version:-VERSION} main start"
     warn "PostgreSQL does not answer on $addr. Start it with: $cmd"
     if [[ -d /etc/postgresql ]]; then
       note "trying that once..."
@@ -159,6 +161,11 @@ up_milvus() {
   # /healthz off 9091 (where clients look) if it cannot bind that; right after
   # a stop with clients connected, both sit in TIME_WAIT for ~60 s.
   local port
+  # A live listener on 9091 is another Milvus: the embedded etcd's fixed peer
+  # port (2380) would make ours crash anyway, so say so at once.
+  if tcp_open 127.0.0.1 "$MILVUS_HEALTH_PORT"; then
+    die "port $MILVUS_HEALTH_PORT is in use (another Milvus?); only one milvus-server can run on a machine. Reuse it with MILVUS_PORT=<its port>, or stop it"
+  fi
   for port in "$MILVUS_PORT" "$MILVUS_HEALTH_PORT"; do
     if ! port_bindable "$port"; then
       note "waiting for port $port to be released by the previous Milvus (TIME_WAIT, up to ~60 s)"
@@ -191,7 +198,7 @@ up_milvus() {
     # The wrapper does not notice when its `milvus run standalone` child dies
     # (e.g. a port clash panics it) and would wait forever; it does not reap
     # it either, so a dead server shows up as a zombie in the group.
-    if ps -o stat= -g "$pid" | grep -q '^Z'; then
+    if pgrep -r Z -g "$pid" >/dev/null; then
       milvus_start_failed "the Milvus server process died during start-up (see $LOCAL_DIR/milvus/logs/milvus-stderr.log)"
     fi
     ((SECONDS < deadline)) \

@@ -24,6 +24,7 @@ export DATABASE_URL="${DATABASE_URL:-postgres://$PGUSER@$PGHOST:$PGPORT/$PGDATAB
 # stop_children: SIGTERM each child's whole group (npm, sh, tsx, node) so the
 # apps shut down gracefully, in parallel; SIGKILL a group that is still there
 # after the timeout.
+# shellcheck disable=SC2317 # called from the EXIT trap
 stop_children() {
   local pid killer
   for pid in "${children[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
@@ -38,6 +39,7 @@ stop_children() {
   done
 }
 
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
   local code=$?
   # A second Ctrl-C must not cut the clean-up short (children have their own

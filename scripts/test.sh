@@ -22,6 +22,7 @@ export QUEUE_PREFIX=test
 export LOG_LEVEL=warn
 
 STARTED_FILE="$(mktemp)"
+# shellcheck disable=SC2317 # called from the EXIT trap
 finish() {
   local code=$?
   trap '' INT TERM

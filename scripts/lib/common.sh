@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables below are used by the scripts that source this
 # Shared helpers for the scripts in scripts/. Source it, don't run it.
 #
 # Everything the local services keep (data, logs, PID files) lives under
