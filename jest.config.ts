@@ -24,7 +24,7 @@ const config: Config = {
       testMatch: ['**/*.int.test.ts'],
       testPathIgnorePatterns: ['/node_modules/'],
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration-setup.ts'],
     },
   ],
 };

@@ -51,10 +51,9 @@ status=0
 note "==== unit tests ===="
 npx jest --selectProjects unit "${filter[@]}" "$@" || status=1
 note "==== integration tests ===="
-# --forceExit: a client a test forgot to close (ioredis, pg, gRPC) keeps jest
-# alive after the run; a hung CI is worse than a leak (find those with
-# `npm test -- --detectOpenHandles`).
-npx jest --selectProjects integration --runInBand --forceExit "${filter[@]}" "$@" || status=1
+# Every test closes what it opens, so jest exits on its own (no --forceExit);
+# find a leak with `npm test -- --detectOpenHandles`.
+npx jest --selectProjects integration --runInBand "${filter[@]}" "$@" || status=1
 
 if ((status)); then note "TESTS FAILED"; else note "all tests passed"; fi
 exit "$status"

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 export interface AppProcess {
   child: ChildProcess;
@@ -13,7 +12,8 @@ export interface AppProcess {
 
 /** Starts a real API or worker process (crash tests kill them with SIGKILL). */
 export function spawnApp(app: 'api' | 'worker', env: Record<string, string>): AppProcess {
-  const child = spawn(TSX, [path.join(ROOT, `apps/${app}/src/main.ts`)], {
+  // node itself with tsx's loader (not the tsx CLI, which runs the app in a child process that a SIGKILL would orphan)
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, `apps/${app}/src/main.ts`)], {
     cwd: ROOT, env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -77,7 +77,7 @@ describe('batch-insert jobs with a real worker process', () => {
   it('cancels mid-job: finished documents kept, the rest cancelled; with rollback nothing remains', async () => {
     const account = uniqueAccount();
     const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(400, { chunks: 3 }) }).expect(202);
+      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) }).expect(202);
     const jobId = created.body.job_id as string;
     await waitFor('some progress', async () => (await getJob(api.app, jobId)).progress.processed_documents! >= 10);
     const cancelled = await request(api.app).delete(`/job/${jobId}`).expect(200);
@@ -86,7 +86,7 @@ describe('batch-insert jobs with a real worker process', () => {
     const { success_count: kept, cancelled_count: skipped } = cancelled.body.progress;
     expect(kept).toBeGreaterThan(0);
     expect(skipped).toBeGreaterThan(0);
-    expect(kept + skipped).toBe(400);
+    expect(kept + skipped).toBe(300);
     expect(await stores.documentCount(account)).toBe(kept);
     expect(await stores.vectorChunkIds(account)).toEqual(await stores.chunkIds(account));
     const cancelledRows = await request(api.app).get(`/job/${jobId}/results`).query({ status: 'cancelled', limit: '1' }).expect(200);
@@ -95,7 +95,7 @@ describe('batch-insert jobs with a real worker process', () => {
 
     const second = uniqueAccount();
     const job2 = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: second, documents: makeDocuments(400, { chunks: 3 }) }).expect(202);
+      .send({ account_name: second, documents: makeDocuments(300, { chunks: 2 }) }).expect(202);
     await waitFor('some progress', async () => (await getJob(api.app, job2.body.job_id)).progress.processed_documents! >= 10);
     const rolledBack = await request(api.app).delete(`/job/${job2.body.job_id}`).query({ rollback: 'true' }).expect(200);
     expect(rolledBack.body.status).toBe('cancelled');

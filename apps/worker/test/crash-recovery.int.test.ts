@@ -25,9 +25,9 @@ describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its 
     const account = uniqueAccount();
     const first = harness.startWorker();
     const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(600, { chunks: 3 }) }).expect(202);
+      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) }).expect(202);
     const jobId = created.body.job_id as string;
-    await waitFor('progress before the kill', async () => (await getJob(api.app, jobId)).progress.processed_documents! >= 60, 90_000);
+    await waitFor('progress before the kill', async () => (await getJob(api.app, jobId)).progress.processed_documents! >= 40, 90_000);
     first.child.kill('SIGKILL');
     await first.exited;
     const before = await getJob(api.app, jobId);
@@ -45,10 +45,10 @@ describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its 
     const resumeSeconds = (Date.now() - restartedAt) / 1000;
     const { job } = await waitForFinal(api.app, jobId, 180_000);
     expect(job.status).toBe('completed');
-    expect(job.progress).toMatchObject({ success_count: 600, failure_count: 0 });
-    expect(await stores.documentCount(account)).toBe(600);
+    expect(job.progress).toMatchObject({ success_count: 300, failure_count: 0 });
+    expect(await stores.documentCount(account)).toBe(300);
     const chunkIds = await stores.chunkIds(account);
-    expect(chunkIds).toHaveLength(1800);
+    expect(chunkIds).toHaveLength(600);
     expect(await stores.vectorChunkIds(account)).toEqual(chunkIds);
     const counts = harness.embeddingCounts();
     const reembeddedFinished = [...finishedChunks].filter((id) => (counts.get(id) ?? 0) > 1);

@@ -11,7 +11,7 @@ import { OpenAiEmbedder } from './openai-embedder';
 export async function createEmbedder(config: EmbeddingConfig, logger?: Logger, hooks?: EmbedderHooks): Promise<Embedder> {
   switch (config.provider) {
     case 'local':
-      return LocalOnnxEmbedder.create(config, { logger });
+      return LocalOnnxEmbedder.create(config, { logger, intraOpNumThreads: config.localThreads });
     case 'openai':
       return OpenAiEmbedder.create(config, { logger, hooks });
     default: {

@@ -19,6 +19,8 @@ export interface EmbeddingConfig {
   maxRetries: number;
   /** ONNX file of the local model; resolved by the local provider when unset. */
   localModelPath: string | undefined;
+  /** CPU threads of the local model's inference. */
+  localThreads: number;
 }
 
 export interface LimitsConfig {
@@ -93,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeoutMs: r.int('EMBEDDING_TIMEOUT_MS', 30_000, { min: 100 }),
     maxRetries: r.int('EMBEDDING_MAX_RETRIES', 5, { min: 0, max: 20 }),
     localModelPath: r.optionalString('EMBEDDING_MODEL_PATH'),
+    localThreads: r.int('EMBEDDING_LOCAL_THREADS', Math.min(4, os.cpus().length), { min: 1, max: 64 }),
   };
   if (provider === 'openai') {
     r.require(embedding.baseUrl !== undefined, 'EMBEDDING_BASE_URL is required when EMBEDDING_PROVIDER=openai');
@@ -117,7 +120,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxActiveJobs: r.int('MAX_ACTIVE_JOBS', 10, { min: 1, max: 10_000 }),
     documentTimeoutMs: r.int('DOCUMENT_TIMEOUT_MS', 30_000, { min: 100 }),
     jobTimeoutMs: r.int('JOB_TIMEOUT_MS', 60 * 60_000, { min: 1_000 }),
-    pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', 256, { min: 1, max: 100_000 }),
+    // Small batches for the CPU model keep progress visible every second or two.
+    pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', provider === 'local' ? 64 : 512, { min: 1, max: 100_000 }),
     lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 10_000, { min: 1_000 }),
     stalledIntervalMs: r.int('WORKER_STALLED_INTERVAL_MS', 5_000, { min: 500 }),
     recoveryIntervalMs: r.int('RECOVERY_INTERVAL_MS', 60_000, { min: 1_000 }),
