@@ -13,6 +13,12 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 /** The BullMQ job id is the ingest job's id; documents stay in PostgreSQL, never in Redis. */
 export interface BatchInsertPayload {
   job_id: string;
+  /**
+   * Set when an attempt ended on a system failure it could not record
+   * (PostgreSQL unreachable): the next attempt fails the job and rolls it
+   * back instead of resuming it.
+   */
+  system_failure?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,7 +29,7 @@ export function isUuid(value: unknown): value is string {
 
 /** Redis holds plain JSON: a payload is checked again where it leaves the queue. */
 export function parseBatchInsertPayload(data: unknown): BatchInsertPayload {
-  const jobId = (data as { job_id?: unknown } | null)?.job_id;
+  const { job_id: jobId, system_failure: systemFailure } = (data ?? {}) as { job_id?: unknown; system_failure?: unknown };
   if (!isUuid(jobId)) throw new Error(`invalid batch-insert payload: job_id must be a UUID, got ${JSON.stringify(jobId)}`);
-  return { job_id: jobId };
+  return typeof systemFailure === 'string' ? { job_id: jobId, system_failure: systemFailure } : { job_id: jobId };
 }

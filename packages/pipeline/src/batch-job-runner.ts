@@ -102,6 +102,8 @@ export class BatchJobRunner {
 
   /** Fails a job from outside a run (retention expiry), rolling back what it wrote. */
   async failJob(jobId: string, code: string, message: string): Promise<JobRow | undefined> {
+    const current = await this.jobs.getJob(jobId);
+    if (!current || current.status === 'completed' || current.status === 'failed' || current.status === 'cancelled') return current;
     const log = this.logger.child({ job_id: jobId });
     log.error('failing job; rolling back its documents', { code, error: message });
     await this.rollBack(jobId, `rolled back: ${message}`, log);

@@ -8,7 +8,7 @@ import { findDuplicatesInRequest } from '@nonstop/pipeline';
 import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
 import { jsonBody } from '../http/json-body';
 import { validateBatchInsertBody } from '../validation/validate-body';
-import { jobView, nextCursor, resultView } from './job-view';
+import { jobView, pageOf, resultView } from './job-view';
 import { DEFAULT_PAGE_LIMIT, parsePageParams } from './page-params';
 
 export interface JobRouteDeps {
@@ -68,15 +68,16 @@ export function jobRoutes(deps: JobRouteDeps): Router {
 
   router.get('/job/:jobId', async (req, res) => {
     const job = await findJob(deps.jobs, req.params.jobId);
-    const firstPage = await deps.jobs.listResults(job.id, { limit: DEFAULT_PAGE_LIMIT });
-    res.json(jobView(job, firstPage, DEFAULT_PAGE_LIMIT));
+    const firstRows = await deps.jobs.listResults(job.id, { limit: DEFAULT_PAGE_LIMIT + 1 });
+    res.json(jobView(job, firstRows, DEFAULT_PAGE_LIMIT));
   });
 
   router.get('/job/:jobId/results', async (req, res) => {
-    const job = await findJob(deps.jobs, req.params.jobId);
     const page = parsePageParams(req.query);
-    const rows = await deps.jobs.listResults(job.id, page);
-    res.json({ job_id: job.id, results: rows.map(resultView), next_cursor: nextCursor(rows, page.limit) });
+    const job = await findJob(deps.jobs, req.params.jobId);
+    const rows = await deps.jobs.listResults(job.id, { ...page, limit: page.limit + 1 });
+    const { page: results, cursor } = pageOf(rows, page.limit);
+    res.json({ job_id: job.id, results: results.map(resultView), next_cursor: cursor });
   });
 
   router.delete('/job/:jobId', async (req, res) => {

@@ -15,10 +15,14 @@ export function resultView(row: LedgerRow): Record<string, unknown> {
   };
 }
 
-/** Where the next page starts: the last position returned, when the page was full. */
-export function nextCursor(rows: LedgerRow[], limit: number): string | null {
-  const last = rows[rows.length - 1];
-  return rows.length === limit && last ? String(last.position) : null;
+/**
+ * Splits rows read with `limit + 1` into the page and the cursor of the next
+ * one (the last position returned), which is null when nothing follows.
+ */
+export function pageOf(rows: LedgerRow[], limit: number): { page: LedgerRow[]; cursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, cursor: rows.length > limit && last ? String(last.position) : null };
 }
 
 function messageFor(job: JobRow): string {
@@ -39,14 +43,16 @@ function estimatedCompletion(job: JobRow): string | null {
   return new Date(job.updated_at.getTime() + (elapsed / job.processed_documents) * remaining).toISOString();
 }
 
-export function jobView(job: JobRow, firstPage: LedgerRow[], pageLimit: number): Record<string, unknown> {
+/** The status body; `firstRows` were read with `pageLimit + 1`. */
+export function jobView(job: JobRow, firstRows: LedgerRow[], pageLimit: number): Record<string, unknown> {
+  const { page, cursor } = pageOf(firstRows, pageLimit);
   return {
     job_id: job.id,
     account_name: job.account_name,
     status: job.status,
     progress: progressOf(job),
-    results: firstPage.map(resultView),
-    results_next_cursor: nextCursor(firstPage, pageLimit),
+    results: page.map(resultView),
+    results_next_cursor: cursor,
     timing: {
       created_at: job.created_at.toISOString(),
       started_at: job.started_at?.toISOString() ?? null,

@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { parseBatchInsertPayload, type BatchInsertPayload } from '@nonstop/core';
-import type { BatchJobRunner } from '@nonstop/pipeline';
+import { errorMessage, isErrorNamed, parseBatchInsertPayload, type BatchInsertPayload, type DependencyError } from '@nonstop/core';
+import type { BatchJobRunner, RunOutcome } from '@nonstop/pipeline';
 
 /**
  * Thin: narrows the payload and hands the job to the runner, which works
@@ -13,12 +13,21 @@ export function batchInsertProcessor(runner: BatchJobRunner, shutdown: AbortSign
     try {
       payload = parseBatchInsertPayload(job.data);
     } catch (error) {
-      throw new UnrecoverableError((error as Error).message);
+      throw new UnrecoverableError(errorMessage(error));
     }
-    const outcome = await runner.run(payload.job_id, {
-      shutdown,
-      onProgress: (progress) => job.updateProgress({ ...progress }),
-    });
+    let outcome: RunOutcome;
+    try {
+      outcome = payload.system_failure !== undefined
+        ? await failFromEarlierAttempt(runner, payload.job_id, payload.system_failure)
+        : await runner.run(payload.job_id, { shutdown, onProgress: (progress) => job.updateProgress({ ...progress }) });
+    } catch (error) {
+      if (isErrorNamed(error, 'DependencyError') && (error as DependencyError).dependency === 'postgresql') {
+        // The failure could not be recorded in PostgreSQL; remember it in the queue so the
+        // retry (after backoff, once PostgreSQL answers) fails the job and rolls it back.
+        await job.updateData({ ...payload, system_failure: payload.system_failure ?? errorMessage(error) });
+      }
+      throw error;
+    }
     switch (outcome.status) {
       case 'interrupted':
         // Hand the job back at once so another worker resumes it, without spending an attempt.
@@ -32,4 +41,9 @@ export function batchInsertProcessor(runner: BatchJobRunner, shutdown: AbortSign
         return { status: outcome.status, success_count: outcome.job.success_count, failure_count: outcome.job.failure_count };
     }
   };
+}
+
+async function failFromEarlierAttempt(runner: BatchJobRunner, jobId: string, failure: string): Promise<RunOutcome> {
+  const job = await runner.failJob(jobId, 'postgresql_unavailable', failure);
+  return job?.status === 'failed' ? { status: 'failed', job } : { status: 'skipped' };
 }

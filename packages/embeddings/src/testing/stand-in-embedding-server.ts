@@ -20,6 +20,8 @@ export interface StandInEmbeddingServerOptions {
   failFirst?: { count: number; status: number; retryAfterSeconds?: number };
   /** Accept requests and never answer. */
   hang?: boolean;
+  /** Never answer a request when any input contains this string (one slow document). */
+  hangTextsContaining?: string;
   /** Wait this long before answering, so concurrency can be observed. */
   delayMs?: number;
   /** Return `data` in reverse order (with correct `index`), as some servers do. */
@@ -70,6 +72,8 @@ export async function startStandInEmbeddingServer(options: StandInEmbeddingServe
     requests.encodingFormats.push(encodingFormat);
 
     if (options.hang) return; // the socket stays open until the client gives up or close() is called
+    const hangMarker = options.hangTextsContaining;
+    if (hangMarker !== undefined && input.some((text) => text.includes(hangMarker))) return;
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     if (options.failFirst && requests.count <= options.failFirst.count) {
       const { status, retryAfterSeconds } = options.failFirst;

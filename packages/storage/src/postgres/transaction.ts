@@ -1,33 +1,50 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { isErrorNamed } from '@nonstop/core';
 import { asDependencyError } from './dependency-error';
 
-/** Runs work in one transaction; connection failures become DependencyError('postgresql'). */
+/** Attempts for a statement or transaction that failed because PostgreSQL could not be reached. */
+const ATTEMPTS = 4;
+const FIRST_RETRY_DELAY_MS = 500;
+
+/**
+ * Retries work that failed on the connection (a restart, a cut, a failover),
+ * with backoff; after that PostgreSQL counts as unavailable. Safe because a
+ * failed transaction was rolled back as a whole.
+ */
+async function withConnectionRetries<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const converted = asDependencyError(error);
+      if (!isErrorNamed(converted, 'DependencyError') || attempt >= ATTEMPTS) throw converted;
+      await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/** Runs work in one transaction; connection failures are retried, then become DependencyError('postgresql'). */
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  let client: PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw asDependencyError(error);
-  }
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw asDependencyError(error);
-  } finally {
-    client.release();
-  }
+  return withConnectionRetries(async () => {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => { broken = true; });
+      throw error;
+    } finally {
+      // A connection that cannot even roll back is discarded, not returned to the pool.
+      client.release(broken);
+    }
+  });
 }
 
 export async function runQuery<T extends QueryResultRow>(
   pool: Pool, sql: string, params: unknown[] = [],
 ): Promise<{ rows: T[]; rowCount: number | null }> {
-  try {
-    return await pool.query<T>(sql, params);
-  } catch (error) {
-    throw asDependencyError(error);
-  }
+  return withConnectionRetries(() => pool.query<T>(sql, params));
 }

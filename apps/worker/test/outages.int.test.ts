@@ -1,0 +1,85 @@
+import request from 'supertest';
+import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
+import { getJob, JobHarness, waitForFinal } from '../../../test/support/job-harness';
+import { TcpProxy } from '../../../test/support/tcp-proxy';
+import { makeDocuments, StoreInspector, testConfig, uniqueAccount, waitFor } from '../../../test/support/test-env';
+
+/**
+ * A store unreachable beyond its retries fails the job and rolls back every
+ * document it wrote. The outage is a cut TCP proxy in front of the real
+ * service (the services themselves are shared by other tests).
+ */
+describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
+  const harness = new JobHarness({ RETENTION_SWEEP_INTERVAL_MS: '2000' });
+  const config = testConfig({ QUEUE_PREFIX: harness.prefix });
+  let api: InProcessApi;
+  let stores: StoreInspector;
+
+  beforeAll(async () => {
+    api = await startInProcessApi(config);
+    stores = new StoreInspector(config);
+  });
+  afterEach(async () => harness.stopAll());
+  afterAll(async () => {
+    await api.close();
+    await stores.close();
+  });
+
+  async function startJobAndWaitForProgress(account: string): Promise<string> {
+    const created = await request(api.app).post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) }).expect(202);
+    const jobId = created.body.job_id as string;
+    await waitFor('progress', async () => (await getJob(api.app, jobId)).progress.processed_documents! >= 20, 120_000);
+    expect(await stores.documentCount(account)).toBeGreaterThan(0);
+    return jobId;
+  }
+
+  it('Milvus unreachable: the job fails naming Milvus; rows go at once, vectors once Milvus is back', async () => {
+    const [host, port] = config.milvusAddress.split(':');
+    const proxy = new TcpProxy(host!, Number(port));
+    await proxy.start();
+    try {
+      harness.startWorker({ MILVUS_ADDRESS: proxy.address });
+      const account = uniqueAccount();
+      const jobId = await startJobAndWaitForProgress(account);
+      proxy.cut();
+      const { job } = await waitForFinal(api.app, jobId, 120_000);
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatchObject({ code: 'milvus_unavailable' });
+      expect((job.error as { message: string }).message).toMatch(/Milvus at .* after \d+ attempts/);
+      expect(await stores.documentCount(account)).toBe(0);
+      const rolledBack = await request(api.app).get(`/job/${jobId}/results`).query({ status: 'rolled_back', limit: '1' }).expect(200);
+      expect(rolledBack.body.results[0]).toMatchObject({ status: 'rolled_back', success: false });
+
+      proxy.restore();
+      await waitFor('the sweeper to delete the vectors', async () => (await stores.vectorChunkIds(account)).length === 0, 120_000, 1_000);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('PostgreSQL unreachable: the job fails once PostgreSQL answers again, and nothing of it remains', async () => {
+    const url = new URL(config.databaseUrl);
+    const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    await proxy.start();
+    try {
+      const proxied = new URL(config.databaseUrl);
+      proxied.port = String(proxy.port);
+      harness.startWorker({ DATABASE_URL: proxied.toString() });
+      const account = uniqueAccount();
+      const jobId = await startJobAndWaitForProgress(account);
+      proxy.cut();
+      await new Promise((resolve) => setTimeout(resolve, 10_000)); // past the store's retries
+      expect((await getJob(api.app, jobId)).status).toBe('processing'); // nothing could be recorded yet
+      proxy.restore();
+      const { job } = await waitForFinal(api.app, jobId, 120_000);
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatchObject({ code: 'postgresql_unavailable' });
+      expect((job.error as { message: string }).message).toContain('PostgreSQL unavailable');
+      expect(await stores.documentCount(account)).toBe(0);
+      expect(await stores.vectorChunkIds(account)).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});

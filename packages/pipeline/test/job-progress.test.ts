@@ -1,0 +1,39 @@
+import type { JobRow } from '@nonstop/storage';
+import { progressOf } from '../src/job-progress';
+
+function job(counts: Partial<JobRow>): JobRow {
+  const at = new Date('2024-05-01T00:00:00.000Z');
+  return {
+    id: '8a6e0804-2bd0-4672-b79d-d97027f9071a', account_name: 'acct', status: 'processing',
+    total_documents: 0, processed_documents: 0, success_count: 0, failure_count: 0, cancelled_count: 0, rolled_back_count: 0,
+    webhook_url: null, idempotency_key: null, request_hash: 'h', error_code: null, error_message: null,
+    cancel_requested_at: null, rollback_requested: false, vectors_cleanup_pending: false, run_count: 1,
+    created_at: at, started_at: at, updated_at: at, finished_at: null, expires_at: at,
+    ...counts,
+  };
+}
+
+describe('progressOf', () => {
+  it.each<[number, number, number]>([
+    [0, 0, 100], // nothing to do counts as done, never NaN
+    [10, 0, 0],
+    [10, 10, 100],
+    [4, 1, 25],
+    [3, 1, 33.3], // one decimal
+    [3, 2, 66.7], // 66.67 rounds up
+    [7, 1, 14.3],
+    [8, 1, 12.5],
+    [1000, 1, 0.1],
+    [2000, 1, 0.1], // 0.05 rounds up
+    [3000, 1, 0], // 0.033 rounds down
+    [1000, 999, 99.9],
+    [10000, 9999, 100], // 99.99 rounds to 100
+  ])('total %i, processed %i gives %d%%', (total, processed, percentage) => {
+    expect(progressOf(job({ total_documents: total, processed_documents: processed })).percentage).toBe(percentage);
+  });
+
+  it('copies the counters', () => {
+    const counts = { total_documents: 9, processed_documents: 6, success_count: 3, failure_count: 2, cancelled_count: 1 };
+    expect(progressOf(job({ ...counts, rolled_back_count: 5 }))).toEqual({ ...counts, percentage: 66.7 });
+  });
+});
