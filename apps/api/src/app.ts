@@ -4,6 +4,7 @@ import {
 } from '@nonstop/core';
 import type { IngestionPipeline } from '@nonstop/pipeline';
 import type { PgJobStore } from '@nonstop/storage';
+import { adminRoutes } from './admin/admin-routes';
 import { errorMiddleware } from './http/error-middleware';
 import { notFoundMiddleware } from './http/not-found-middleware';
 import { requestId } from './http/request-id';
@@ -13,7 +14,7 @@ import { dataRoutes } from './routes/data-routes';
 import { healthRoutes } from './routes/health-routes';
 
 export interface AppDependencies {
-  config: Pick<AppConfig, 'limits' | 'retention'>;
+  config: Pick<AppConfig, 'limits' | 'retention'> & Partial<Pick<AppConfig, 'adminToken' | 'stream'>>;
   logger: Logger;
   pipeline: IngestionPipeline;
   jobs: PgJobStore;
@@ -29,6 +30,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('query parser', 'simple');
   app.use(requestId());
   app.use(healthRoutes(deps.readiness));
+  app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken }));
   app.use(dataRoutes({ pipeline: deps.pipeline, limits: deps.config.limits }));
   app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, config: deps.config, logger: deps.logger, ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}) }));
   app.use(notFoundMiddleware());

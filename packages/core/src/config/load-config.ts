@@ -73,6 +73,17 @@ export interface AppConfig {
   logFormat: 'json' | 'text';
   /** Appends the chunk ids of every embedding call to this file: how crash tests prove nothing finished is embedded twice. */
   embeddingAuditFile: string | undefined;
+  /** Credential of the admin surfaces (Bull Board); they answer 503 while unset. */
+  adminToken?: string | undefined;
+  /** Server-Sent Events of GET /job/{id}/stream. */
+  stream?: StreamConfig;
+}
+
+export interface StreamConfig {
+  /** Interval of the `: ping` comment that keeps proxies from closing an idle stream. */
+  heartbeatMs: number;
+  /** Safety-net re-read of the job for changes no queue event announced (a cancel, a lost event). */
+  pollMs: number;
 }
 
 export const LOCAL_MODEL_NAME = 'all-MiniLM-L6-v2';
@@ -151,11 +162,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: r.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'], 'info'),
     logFormat: r.oneOf('LOG_FORMAT', ['json', 'text'], nodeEnv === 'production' ? 'json' : 'text'),
     embeddingAuditFile: r.optionalString('EMBEDDING_AUDIT_FILE'),
+    adminToken: r.optionalString('ADMIN_TOKEN'),
+    stream: {
+      heartbeatMs: r.int('SSE_HEARTBEAT_MS', 15_000, { min: 100 }),
+      pollMs: r.int('SSE_POLL_MS', 2_000, { min: 100 }),
+    },
   };
   r.require(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(config.milvusCollection),
     'MILVUS_COLLECTION must be letters, digits and underscores, starting with a letter or underscore');
   r.require(limits.maxDocumentsPerRequest <= limits.maxDocumentsPerJob,
     'MAX_DOCUMENTS_PER_REQUEST must not exceed MAX_DOCUMENTS_PER_JOB');
+  r.require(config.adminToken === undefined || config.adminToken.length >= 16,
+    'ADMIN_TOKEN must be at least 16 characters (or unset to disable the admin surfaces)');
   r.require(worker.documentTimeoutMs < worker.jobTimeoutMs, 'DOCUMENT_TIMEOUT_MS must be below JOB_TIMEOUT_MS');
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
