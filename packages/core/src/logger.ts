@@ -10,7 +10,9 @@ const REDACTED_KEYS = new Set([
 ]);
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than anything we log on purpose: drop it rather than risk a secret inside.
+  if (depth > 6) return '[redacted: nested too deep]';
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};

@@ -10,6 +10,7 @@ export class DeadlineExceededError extends Error {
 export async function withDeadline<T>(
   ms: number, parent: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  parent?.throwIfAborted();
   const controller = new AbortController();
   const onParentAbort = (): void => controller.abort(parent?.reason);
   parent?.addEventListener('abort', onParentAbort, { once: true });

@@ -17,6 +17,7 @@ export function progressOf(job: JobRow): JobProgress {
     success_count: job.success_count,
     failure_count: job.failure_count,
     cancelled_count: job.cancelled_count,
-    percentage: total === 0 ? 100 : Math.round((job.processed_documents / total) * 1000) / 10,
+    // rounded down, so 100 means every document, never 9,999 of 10,000
+    percentage: total === 0 ? 100 : Math.floor((job.processed_documents / total) * 1000) / 10,
   };
 }

@@ -20,14 +20,14 @@ describe('progressOf', () => {
     [10, 10, 100],
     [4, 1, 25],
     [3, 1, 33.3], // one decimal
-    [3, 2, 66.7], // 66.67 rounds up
-    [7, 1, 14.3],
+    [3, 2, 66.6], // rounded down to one decimal
+    [7, 1, 14.2],
     [8, 1, 12.5],
     [1000, 1, 0.1],
-    [2000, 1, 0.1], // 0.05 rounds up
+    [2000, 1, 0], // 0.05 rounds down
     [3000, 1, 0], // 0.033 rounds down
     [1000, 999, 99.9],
-    [10000, 9999, 100], // 99.99 rounds to 100
+    [10000, 9999, 99.9], // never 100 before the last document
   ])('total %i, processed %i gives %d%%', (total, processed, percentage) => {
     expect(progressOf(job({ total_documents: total, processed_documents: processed })).percentage).toBe(percentage);
   });

@@ -41,11 +41,9 @@ describe('asDependencyError', () => {
     expect(asDependencyError(error)).toBe(error);
   });
 
-  // Bug: the message regex /timeout/ is applied even when the error carries a
-  // SQLSTATE that is not a connection failure, so a syntax error (or a
-  // constraint violation) that merely mentions "timeout" is retried 4 times and
-  // then fails the whole job as "PostgreSQL unavailable".
-  it.failing('leaves a syntax error that mentions a column named timeout as it is', () => {
+  // An error with its own SQLSTATE that merely mentions "timeout" is not an outage
+  // (it would be retried and then fail the whole job as "PostgreSQL unavailable").
+  it('leaves a syntax error that mentions a column named timeout as it is', () => {
     const error = pgError('syntax error at or near "timeout"', '42601');
     expect(asDependencyError(error)).toBe(error);
   });

@@ -9,8 +9,10 @@ const CONNECTION_FAILURE_CODES = new Set([
 export function asDependencyError(error: unknown): unknown {
   if (!(error instanceof Error) || error.name === 'DependencyError') return error;
   const code = (error as { code?: string }).code ?? '';
+  // A server error with its own SQLSTATE (a syntax error, a violated constraint) is never an outage,
+  // whatever its message says; only errors without a code are judged by their message.
   const connectionFailure = CONNECTION_FAILURE_CODES.has(code)
-    || /timeout|Connection terminated|connection is closed|Client has encountered a connection error/i.test(error.message);
+    || (code === '' && /timeout|Connection terminated|connection is closed|Client has encountered a connection error/i.test(error.message));
   return connectionFailure
     ? new DependencyError('postgresql', `PostgreSQL unavailable: ${error.message}`, { cause: error })
     : error;
