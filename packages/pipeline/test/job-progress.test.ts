@@ -34,6 +34,6 @@ describe('progressOf', () => {
 
   it('copies the counters', () => {
     const counts = { total_documents: 9, processed_documents: 6, success_count: 3, failure_count: 2, cancelled_count: 1 };
-    expect(progressOf(job({ ...counts, rolled_back_count: 5 }))).toEqual({ ...counts, percentage: 66.7 });
+    expect(progressOf(job({ ...counts, rolled_back_count: 5 }))).toEqual({ ...counts, percentage: 66.6 });
   });
 });
