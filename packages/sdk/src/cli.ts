@@ -1,0 +1,273 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * nonstop-ingest: submit documents as batch-insert jobs, watch them, cancel
+ * them, list their results. Run from the repository root with
+ * `node --import tsx packages/sdk/src/cli.ts <command> ...` (see README.md).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { NonstopIngestClient } from './client';
+import { DocumentFileError, parseDocumentsText, splitIntoJobs } from './documents';
+import { NonstopApiError } from './errors';
+import { etaMs, formatDuration, formatProgressLine, sumProgress } from './progress';
+import type { PollSchedule } from './backoff';
+import type { JobView, ResultStatus } from './types';
+
+export const EXIT_OK = 0;
+export const EXIT_JOB_NOT_COMPLETED = 1;
+export const EXIT_USAGE = 2;
+
+export const USAGE = `Usage: nonstop-ingest <command> [options]
+
+Commands:
+  submit <file.json|file.jsonl> --account <name> [--bot <id>] [--wait]
+         [--max-per-job 10000] [--idempotency-key <key>] [--webhook-url <url>]
+      Reads a JSON array (or a {"documents": [...]} body) or JSON Lines of
+      documents {chat_bot_id?, content_name, chunks | text, metadata?} and
+      creates batch-insert jobs; a file larger than --max-per-job is split
+      into several jobs. With --wait, shows progress on stderr and prints a
+      summary; exits 0 when every job completed, 1 otherwise.
+  status <job_id>                  The job's status as JSON.
+  cancel <job_id> [--rollback]     Cancels a job (--rollback removes what it wrote).
+  results <job_id> [--failed | --status <s>]
+                                   Every per-document result, as JSON lines.
+
+Common options:
+  --url <url>        API base URL (env NONSTOP_URL, default http://127.0.0.1:8000)
+  --api-key <key>    Sent as a bearer token (env NONSTOP_API_KEY)
+  --poll <ms,...>    Poll schedule for --wait (default 1000,2000,4000,8000,16000;
+                     the last value repeats)
+  -h, --help         This help
+
+Exit codes: 0 success, 1 a job failed or was cancelled (or the API refused
+the request), 2 usage error (bad option, unreadable or malformed file).`;
+
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  env: Record<string, string | undefined>;
+  readFile?: (path: string) => string;
+  fetch?: typeof fetch;
+}
+
+class UsageError extends Error {}
+
+const RESULT_STATUSES: readonly ResultStatus[] = ['pending', 'succeeded', 'failed', 'cancelled', 'rolled_back'];
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        url: { type: 'string' },
+        'api-key': { type: 'string' },
+        account: { type: 'string' },
+        bot: { type: 'string' },
+        wait: { type: 'boolean' },
+        'max-per-job': { type: 'string' },
+        'idempotency-key': { type: 'string' },
+        'webhook-url': { type: 'string' },
+        poll: { type: 'string' },
+        rollback: { type: 'boolean' },
+        failed: { type: 'boolean' },
+        status: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`nonstop-ingest: ${(error as Error).message}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || command === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  try {
+    const client = new NonstopIngestClient({
+      baseUrl: values.url ?? io.env.NONSTOP_URL ?? 'http://127.0.0.1:8000',
+      ...(values['api-key'] ?? io.env.NONSTOP_API_KEY ? { apiKey: (values['api-key'] ?? io.env.NONSTOP_API_KEY)! } : {}),
+      ...(io.fetch ? { fetch: io.fetch } : {}),
+    });
+    switch (command) {
+      case 'submit': return await submit(client, args, values, io);
+      case 'status': {
+        const job = await client.getJob(oneJobId(args));
+        io.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
+        return EXIT_OK;
+      }
+      case 'cancel': {
+        const answer = await client.cancelJob(oneJobId(args), { rollback: values.rollback === true });
+        io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+        io.stderr.write(`${answer.message}\n`);
+        return EXIT_OK;
+      }
+      case 'results': {
+        const jobId = oneJobId(args);
+        if (values.failed && values.status) throw new UsageError('give --failed or --status, not both');
+        const status = values.failed ? 'failed' : values.status;
+        if (status !== undefined && !(RESULT_STATUSES as readonly string[]).includes(status)) {
+          throw new UsageError(`--status must be one of ${RESULT_STATUSES.join(', ')}`);
+        }
+        for await (const result of client.iterateResults(jobId, { pageSize: 1000, ...(status ? { status: status as ResultStatus } : {}) })) {
+          io.stdout.write(`${JSON.stringify(result)}\n`);
+        }
+        return EXIT_OK;
+      }
+      case undefined: throw new UsageError('no command given');
+      default: throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`nonstop-ingest: ${error.message}\n\n${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof DocumentFileError) {
+      io.stderr.write(`nonstop-ingest: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`nonstop-ingest: ${describeError(error)}\n`);
+    return EXIT_JOB_NOT_COMPLETED;
+  }
+}
+
+function oneJobId(args: string[]): string {
+  if (args.length !== 1 || !args[0]) throw new UsageError('give exactly one job id');
+  return args[0];
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+async function submit(client: NonstopIngestClient, args: string[], values: Values, io: CliIo): Promise<number> {
+  if (args.length !== 1 || !args[0]) throw new UsageError('submit takes exactly one file');
+  const file = args[0];
+  const account = values.account;
+  if (typeof account !== 'string' || account === '') throw new UsageError('--account is required');
+  const maxPerJob = positiveInt(values['max-per-job'], '--max-per-job', 10_000);
+  const schedule = pollSchedule(values.poll);
+  let text: string;
+  try {
+    text = (io.readFile ?? ((p) => readFileSync(p, 'utf8')))(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const documents = parseDocumentsText(text, typeof values.bot === 'string' ? { defaultBotId: values.bot } : {});
+  const parts = splitIntoJobs(documents, maxPerJob);
+  if (parts.length > 1) {
+    io.stderr.write(`note: ${documents.length} documents exceed ${maxPerJob} per job; submitting them as ${parts.length} jobs `
+      + `(documents are not deduplicated across jobs; each job is tracked on its own)\n`);
+  }
+
+  const jobs: Array<{ id: string; first: number; count: number }> = [];
+  let offset = 0;
+  for (const [index, part] of parts.entries()) {
+    const key = typeof values['idempotency-key'] === 'string'
+      ? (parts.length > 1 ? `${values['idempotency-key']}-${index + 1}` : values['idempotency-key']) : undefined;
+    let created;
+    try {
+      created = await client.createBatchInsertJob(
+        { account_name: account, documents: part, ...(typeof values['webhook-url'] === 'string' ? { webhook_url: values['webhook-url'] } : {}) },
+        key !== undefined ? { idempotencyKey: key } : {},
+      );
+    } catch (error) {
+      if (error instanceof NonstopApiError && offset > 0) shiftDocumentPaths(error, offset);
+      if (jobs.length > 0) io.stderr.write(`already created: ${jobs.map((j) => j.id).join(', ')}\n`);
+      throw error;
+    }
+    jobs.push({ id: created.job_id, first: offset, count: part.length });
+    const range = parts.length > 1 ? ` (documents ${offset + 1}-${offset + part.length} of ${documents.length})` : '';
+    io.stderr.write(`created job ${created.job_id}: ${created.total_documents} documents${range}\n`);
+    if (!values.wait) io.stdout.write(`${JSON.stringify(created)}\n`);
+    offset += part.length;
+  }
+  if (!values.wait) return EXIT_OK;
+  return waitAndSummarize(client, jobs.map((j) => j.id), schedule, io);
+}
+
+async function waitAndSummarize(client: NonstopIngestClient, jobIds: string[], schedule: PollSchedule | undefined, io: CliIo): Promise<number> {
+  const started = Date.now();
+  const latest = new Map<string, JobView>();
+  const tty = io.stderr.isTTY === true;
+  let lastLine = '';
+  const render = () => {
+    const views = [...latest.values()];
+    if (views.length === 0) return;
+    const progress = sumProgress(views.map((v) => v.progress));
+    const finished = views.filter((v) => ['completed', 'failed', 'cancelled'].includes(v.status)).length;
+    const status = jobIds.length > 1 ? `${finished}/${jobIds.length} jobs done,` : views[0]!.status;
+    const line = formatProgressLine(status, progress, etaMs(progress, started, Date.now()), { bar: tty });
+    if (line === lastLine) return;
+    lastLine = line;
+    if (tty) {
+      const columns = io.stderr.columns ?? 100;
+      io.stderr.write(`\r${line.slice(0, Math.max(20, columns - 1))}\x1b[K`);
+    } else {
+      io.stderr.write(`${line}\n`);
+    }
+  };
+  const finals = await Promise.all(jobIds.map((id) => client.waitForJob(id, {
+    ...(schedule ? { schedule } : {}),
+    onProgress: (job) => { latest.set(id, job); render(); },
+  })));
+  if (tty) io.stderr.write('\n');
+
+  const elapsed = formatDuration(Date.now() - started);
+  for (const job of finals) {
+    const p = job.progress;
+    let line = `job ${job.job_id}: ${job.status} - ${p.success_count} succeeded, ${p.failure_count} failed`;
+    if (p.cancelled_count > 0) line += `, ${p.cancelled_count} cancelled`;
+    line += ` (of ${p.total_documents})`;
+    if (job.error) line += ` - error ${job.error.code}: ${job.error.message}`;
+    io.stdout.write(`${line}\n`);
+  }
+  const total = sumProgress(finals.map((j) => j.progress));
+  const completed = finals.filter((j) => j.status === 'completed').length;
+  io.stdout.write(`summary: ${completed}/${finals.length} job(s) completed; ${total.success_count} succeeded, `
+    + `${total.failure_count} failed, ${total.cancelled_count} cancelled of ${total.total_documents} documents in ${elapsed}\n`);
+  if (total.failure_count > 0) {
+    io.stderr.write(`failed documents: nonstop-ingest results <job_id> --failed\n`);
+  }
+  return completed === finals.length ? EXIT_OK : EXIT_JOB_NOT_COMPLETED;
+}
+
+function positiveInt(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} must be a positive integer`);
+  return Number(value);
+}
+
+function pollSchedule(value: unknown): PollSchedule | undefined {
+  if (value === undefined) return undefined;
+  const parts = typeof value === 'string' ? value.split(',').map((p) => p.trim()) : [];
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) throw new UsageError('--poll takes milliseconds, e.g. 500 or 1000,2000,4000');
+  return parts.map(Number);
+}
+
+/** Field paths of a later part name documents of that part: renumber them as documents of the file. */
+function shiftDocumentPaths(error: NonstopApiError, offset: number): void {
+  for (const detail of error.details) {
+    detail.field = detail.field.replace(/^documents\[(\d+)\]/, (_, n: string) => `documents[${Number(n) + offset}]`);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof NonstopApiError) {
+    const details = error.details.map((d) => `\n  ${d.field}: ${d.problem}`).join('');
+    return `${error.message} (HTTP ${error.status}, ${error.code})${details}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      process.stderr.write(`nonstop-ingest: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,10 @@
+export * from './types';
+export * from './errors';
+export { backoffDelay, DEFAULT_POLL_SCHEDULE_MS, type PollSchedule } from './backoff';
+export { SseParser, type SseMessage } from './sse';
+export {
+  isTransient, NonstopIngestClient,
+  type ClientOptions, type IterateResultsOptions, type RequestOptions, type StreamOptions, type WaitOptions,
+} from './client';
+export * from './webhook-signature';
+export { DocumentFileError, parseDocumentsText, splitIntoJobs, type ParseOptions } from './documents';
