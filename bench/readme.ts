@@ -1,0 +1,135 @@
+import type { Throughput, PostLatency } from './api-latency';
+import type { EndToEnd } from './end-to-end';
+import type { LocalRaw } from './local-model';
+import type { Naive } from './naive';
+import type { RawStages } from './raw-stages';
+import type { RedisBytes } from './redis-bytes';
+import type { Bar } from './report';
+
+export interface Results {
+  run_id: string; started_at: string; finished_at: string; sizes: number[];
+  raw: RawStages; end_to_end: EndToEnd[]; efficiency: number;
+  naive: Naive[]; service_over_naive: number; service_over_naive_at_1k: number | null;
+  local_model?: { raw: LocalRaw; end_to_end: EndToEnd; efficiency: number };
+  api: { get_job_while_running: Throughput; bare_while_running: Throughput; job_status_after_load: string; get_job_idle: Throughput; bare_idle: Throughput };
+  post_latency: PostLatency; redis: RedisBytes;
+  kill_recovery: { seconds_to_progress: number; processed_at_kill: number; completed: boolean };
+  versions: Record<string, string>; machine: Record<string, string>;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function chartBars(r: Results): Bar[] {
+  const bars: Bar[] = [
+    { label: 'PostgreSQL: PgDocumentStore.insertDocuments', value: r.raw.pg_store_chunks_per_s, kind: 'raw' },
+    { label: 'PostgreSQL: plain unnest INSERT', value: r.raw.pg_plain_unnest_chunks_per_s, kind: 'raw' },
+    { label: 'Milvus: MilvusVectorStore.upsert', value: r.raw.milvus_upsert_chunks_per_s, kind: 'raw' },
+    { label: 'Milvus: client.insert', value: r.raw.milvus_insert_chunks_per_s, kind: 'raw' },
+    { label: 'Embedding stand-in via OpenAiEmbedder', value: r.raw.embed_stand_in_chunks_per_s, kind: 'raw' },
+    ...r.end_to_end.map((e): Bar => ({ label: `Service end to end, ${fmt(e.chunks)} chunks`, value: e.chunks_per_s, kind: 'service' })),
+    ...r.naive.map((n): Bar => ({ label: `Naive loop, ${fmt(n.chunks)} chunks`, value: n.chunks_per_s, kind: 'naive' })),
+  ];
+  if (r.local_model) {
+    bars.push({ label: 'Local model alone (all-MiniLM-L6-v2)', value: r.local_model.raw.chunks_per_s, kind: 'local' },
+      { label: 'Service end to end, local model, 1,000', value: r.local_model.end_to_end.chunks_per_s, kind: 'local' });
+  }
+  return bars;
+}
+
+function verdict(met: boolean): string {
+  return met ? '**met**' : '**missed**';
+}
+
+export function buildReadme(r: Results): string {
+  const largest = r.end_to_end[r.end_to_end.length - 1]!;
+  const naive = r.naive[r.naive.length - 1]!;
+  const getRatio = r.api.get_job_while_running.requests_per_s / r.api.bare_while_running.requests_per_s;
+  const sizesRun = r.end_to_end.map((e) => fmt(e.chunks)).join(', ');
+  const has100k = r.end_to_end.some((e) => e.chunks >= 100_000);
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Measured by \`bench/run.ts\` (run ${r.run_id}, ${r.started_at} to ${r.finished_at}). All numbers below come from that one run on one`,
+    'noisy 2-core machine; compare the ratios (measured side by side in the same run), not the absolute rates, with other machines.',
+    'Raw numbers: [results.json](results.json).',
+    '',
+    '![throughput](throughput.svg)',
+    '',
+    '## Setup',
+    '',
+    '- Documents of 4 chunks of about 400 characters (English and Korean), 384-dimension vectors.',
+    '- Embeddings: the stand-in fixed-vector OpenAI-compatible endpoint (`startStandInEmbeddingServer`, base64 responses), started in the',
+    '  benchmark process; the service uses it through `EMBEDDING_PROVIDER=openai` (batch 128, concurrency 4, micro-batches of 512 chunks).',
+    '- The API is the real Express app (`startInProcessApi`) in the benchmark process behind `listen(0)`; the worker is one real',
+    '  `apps/worker` process (`spawnApp`), the way it is deployed. Database `nonstop_ingest_bench`, collection `bench_chunks`, a queue prefix and',
+    '  account names unique to the run. `MAX_DOCUMENTS_PER_JOB=25000` so that 100k chunks fit in one job.',
+    '- Raw stage limits: each stage alone on the same rows as the largest job, with batches in flight as the pipeline runs them',
+    '  (PostgreSQL: 1,000 documents a transaction, 2 in flight; Milvus: 512 rows a call, 2 in flight; embedder: batch 128, concurrency 4).',
+    '',
+    '## Results',
+    '',
+    '| Measurement | Result |',
+    '|---|---|',
+    `| PostgreSQL, \`PgDocumentStore.insertDocuments\` (${fmt(r.raw.chunks)} chunks) | ${fmt(r.raw.pg_store_chunks_per_s)} chunks/s |`,
+    `| PostgreSQL, plain unnest INSERT (no duplicate check) | ${fmt(r.raw.pg_plain_unnest_chunks_per_s)} chunks/s |`,
+    `| Milvus, \`MilvusVectorStore.upsert\` (delete + insert) | ${fmt(r.raw.milvus_upsert_chunks_per_s)} chunks/s |`,
+    `| Milvus, raw \`client.insert\` | ${fmt(r.raw.milvus_insert_chunks_per_s)} chunks/s |`,
+    `| Embedding stand-in through \`OpenAiEmbedder\` | ${fmt(r.raw.embed_stand_in_chunks_per_s)} chunks/s |`,
+    `| Slowest stage as the pipeline uses it | ${r.raw.slowest.stage}: ${fmt(r.raw.slowest.chunks_per_s)} chunks/s |`,
+    ...r.end_to_end.map((e) => `| Service end to end, ${fmt(e.chunks)} chunks (${fmt(e.documents)} docs) | ${fmt(e.chunks_per_s)} chunks/s (${e.wall_seconds} s from POST to \`completed\`; worker's own started→finished ${e.worker_seconds} s = ${fmt(e.worker_chunks_per_s)} chunks/s) |`),
+    `| Pipeline efficiency at ${fmt(largest.chunks)} chunks (end to end ÷ slowest stage) | ${r.efficiency} |`,
+    ...r.naive.map((n) => `| Naive loop, ${fmt(n.chunks)} chunks | ${fmt(n.chunks_per_s)} chunks/s (${n.seconds} s) |`),
+    `| Service ÷ naive at ${fmt(naive.chunks)} chunks | ${r.service_over_naive}× |`,
+    ...(r.local_model ? [
+      `| Local model alone (all-MiniLM-L6-v2, batch ${r.local_model.raw.batch_size}, ${r.local_model.raw.threads} threads), 1,000 chunks | ${r.local_model.raw.chunks_per_s} chunks/s |`,
+      `| Service end to end with the local model, 1,000 chunks | ${r.local_model.end_to_end.chunks_per_s} chunks/s (${r.local_model.end_to_end.wall_seconds} s); ÷ model alone = ${r.local_model.efficiency} |`,
+    ] : ['| Local model | not run (`--skip-local-model`) |']),
+    `| POST /job/batch-insert of 1,000 documents (${r.post_latency.requests} sequential) | p50 ${r.post_latency.p50_ms} ms, p99 ${r.post_latency.p99_ms} ms |`,
+    `| GET /job/{id} while a job runs (8 in flight, 5 s) | ${fmt(r.api.get_job_while_running.requests_per_s)} req/s, p50 ${r.api.get_job_while_running.p50_ms} ms, p99 ${r.api.get_job_while_running.p99_ms} ms |`,
+    `| GET /bare (same process) while the job runs | ${fmt(r.api.bare_while_running.requests_per_s)} req/s, p50 ${r.api.bare_while_running.p50_ms} ms, p99 ${r.api.bare_while_running.p99_ms} ms |`,
+    `| GET /job/{id} ÷ bare route, while a job runs | ${getRatio.toFixed(2)} |`,
+    `| Idle: GET /job/{id} / GET /bare | ${fmt(r.api.get_job_idle.requests_per_s)} / ${fmt(r.api.bare_idle.requests_per_s)} req/s |`,
+    `| Redis per queued job (${r.redis.jobs} jobs, no worker, MEMORY USAGE of ${r.redis.keys} keys) | ${fmt(r.redis.bytes_per_job)} bytes |`,
+    `| kill -9 of the worker → job progressing again (new worker started at once) | ${r.kill_recovery.seconds_to_progress} s (job ${r.kill_recovery.completed ? 'completed' : 'did not complete'}) |`,
+    '',
+    '## Against the targets of the issue',
+    '',
+    '| Target | Measured | Verdict |',
+    '|---|---|---|',
+    `| Pipeline efficiency ≥ 0.8 at 100k chunks | ${r.efficiency} at ${fmt(largest.chunks)} chunks | ${has100k ? verdict(r.efficiency >= 0.8) : 'not measured at 100k'} |`,
+    `| ≥ 10× the naive loop | ${r.service_over_naive}× at ${fmt(naive.chunks)} chunks | ${verdict(r.service_over_naive >= 10)} |`,
+    `| GET /job/{id} ≥ half the bare route's req/s while a job runs | ${getRatio.toFixed(2)} | ${verdict(getRatio >= 0.5)} |`,
+    `| ≤ 2 KB of Redis per queued job | ${fmt(r.redis.bytes_per_job)} bytes | ${verdict(r.redis.bytes_per_job <= 2048)} |`,
+    `| Progress within 15 s of kill -9 | ${r.kill_recovery.seconds_to_progress} s | ${verdict(r.kill_recovery.seconds_to_progress <= 15)} |`,
+    '| Comparison with LangChain.js | not measured | **gap**: needs the langchain packages, which this project does not install (no new dependencies) |',
+    '',
+    '<!-- findings -->',
+    '',
+    '## Machine and versions',
+    '',
+    `- CPU: ${r.machine.cpu_model}; \`nproc\`: ${r.machine.nproc}; ${r.machine.kernel}`,
+    `- Node ${r.versions.node}; PostgreSQL ${r.versions.postgresql}; Milvus ${r.versions.milvus} (standalone; SDK @zilliz/milvus2-sdk-node ${r.versions.milvus_sdk}); Redis as started by \`npm run services:up\` (port 6390)`,
+    '',
+    '```',
+    '$ free -g',
+    r.machine.free_g,
+    '```',
+    '',
+    '## Reproduce',
+    '',
+    '```sh',
+    'npm ci',
+    'npm run services:up        # PostgreSQL :5432, Redis :6390, Milvus :19530',
+    `node --import tsx bench/run.ts --sizes ${r.sizes.join(',')}${r.local_model ? '' : ' --skip-local-model'}`,
+    '# or: npm run bench -- --sizes 1000,10000',
+    '```',
+    '',
+    'Override the service addresses with `BENCH_DATABASE_URL`, `BENCH_REDIS_URL`, `BENCH_MILVUS_ADDRESS`. The code: one file per',
+    'measurement under `bench/` (`raw-stages.ts`, `end-to-end.ts`, `naive.ts`, `local-model.ts`, `api-latency.ts`, `redis-bytes.ts`,',
+    '`kill-recovery.ts`), the runner `run.ts`, and `readme.ts` / `report.ts` that write this page, `results.json` and the chart.',
+    '',
+    `Sizes run: ${sizesRun} chunks.`,
+    '',
+  ];
+  return lines.join('\n');
+}
