@@ -4,6 +4,7 @@ import { createBatchInsertQueue, createRedis, type AppConfig, type BatchInsertQu
 import { createRuntime, type Runtime } from '@nonstop/pipeline';
 import { createApp } from '../../apps/api/src/app';
 import { dependencyReadiness } from '../../apps/api/src/readiness';
+import { createJobEvents, type JobEvents } from '../../apps/api/src/stream/job-event-hub';
 import { testLogger } from './test-env';
 
 export interface InProcessApi {
@@ -11,6 +12,7 @@ export interface InProcessApi {
   runtime: Runtime;
   queue: BatchInsertQueue;
   redis: IORedis;
+  jobEvents: JobEvents;
   close(): Promise<void>;
 }
 
@@ -20,10 +22,14 @@ export async function startInProcessApi(config: AppConfig, options: { cancelWait
   const redis = createRedis(config.redisUrl, 'producer');
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
-  const app = createApp({ config, logger: testLogger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, ...options });
+  const jobEvents = createJobEvents(config.redisUrl, config.queuePrefix, testLogger);
+  const app = createApp({
+    config, logger: testLogger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, ...options,
+  });
   return {
-    app, runtime, queue, redis,
+    app, runtime, queue, redis, jobEvents,
     async close() {
+      await jobEvents.close();
       await queue.close();
       redis.disconnect();
       await runtime.close();

@@ -10,6 +10,8 @@ import { notFoundMiddleware } from './http/not-found-middleware';
 import { requestId } from './http/request-id';
 import { jobRoutes } from './jobs/job-routes';
 import type { Readiness } from './readiness';
+import type { JobEventHub } from './stream/job-event-hub';
+import { jobStreamRoutes } from './stream/job-stream-routes';
 import { dataRoutes } from './routes/data-routes';
 import { healthRoutes } from './routes/health-routes';
 
@@ -21,6 +23,8 @@ export interface AppDependencies {
   queue: BatchInsertQueue;
   readiness: Readiness;
   cancelWaitMs?: number;
+  /** The process's queue events, shared by every job stream (see src/stream). */
+  jobEvents?: JobEventHub;
 }
 
 /** The Express app without `listen`, so tests bind it in-process with supertest. */
@@ -33,6 +37,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken }));
   app.use(dataRoutes({ pipeline: deps.pipeline, limits: deps.config.limits }));
   app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, config: deps.config, logger: deps.logger, ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}) }));
+  app.use(jobStreamRoutes({
+    jobs: deps.jobs, logger: deps.logger,
+    ...(deps.jobEvents ? { hub: deps.jobEvents } : {}),
+    ...(deps.config.stream ?? {}),
+  }));
   app.use(notFoundMiddleware());
   app.use(dependencyErrorsAs503);
   app.use(errorMiddleware(deps.logger));

@@ -7,6 +7,7 @@ import { createRuntime } from '@nonstop/pipeline';
 import { migrate } from '@nonstop/storage';
 import { createApp } from './app';
 import { dependencyReadiness } from './readiness';
+import { createJobEvents } from './stream/job-event-hub';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
   queue.on('error', (error) => logger.warn('queue error', { error: error.message }));
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
-  const app = createApp({ config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness });
+  const jobEvents = createJobEvents(config.redisUrl, config.queuePrefix, logger);
+  const app = createApp({ config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub });
   const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
 
   let stopping = false;
@@ -28,8 +30,9 @@ async function main(): Promise<void> {
     logger.info(`${signal}: closing the API`);
     const forced = setTimeout(() => process.exit(1), 15_000);
     forced.unref();
+    jobEvents.hub.endStreams(); // open streams would hold server.close until the forced exit
     server.close(async () => {
-      await Promise.allSettled([queue.close(), runtime.close()]);
+      await Promise.allSettled([queue.close(), jobEvents.close(), runtime.close()]);
       redis.disconnect();
       process.exit(0);
     });

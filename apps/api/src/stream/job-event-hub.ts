@@ -1,0 +1,103 @@
+import { QueueEvents, type ConnectionOptions } from 'bullmq';
+import { errorMessage, QueueName, type Logger } from '@nonstop/core';
+
+export type JobEventListener = (event: string) => void;
+
+/** Queue events that may change what a job's stream shows; the stream re-reads PostgreSQL on each. */
+const WAKE_EVENTS = ['active', 'progress', 'completed', 'failed', 'removed', 'delayed', 'waiting'] as const;
+
+/**
+ * One BullMQ QueueEvents per API process, fanned out by job id to the open
+ * streams. The events come from Redis, so a stream hears a job whichever
+ * worker runs it; they are only wake-up calls, never the content.
+ */
+export class JobEventHub {
+  private readonly listeners = new Map<string, Set<JobEventListener>>();
+  private readonly handlers: Array<[string, (args: { jobId: string }) => void]> = [];
+  private readonly streamEnders = new Set<() => void>();
+
+  constructor(private readonly events: QueueEvents) {
+    for (const name of WAKE_EVENTS) {
+      const handler = ({ jobId }: { jobId: string }): void => this.dispatch(jobId, name);
+      this.handlers.push([name, handler]);
+      events.on(name, handler);
+    }
+  }
+
+  /** Returns the function that removes the listener. */
+  subscribe(jobId: string, listener: JobEventListener): () => void {
+    let set = this.listeners.get(jobId);
+    if (!set) this.listeners.set(jobId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(jobId) === set) this.listeners.delete(jobId);
+    };
+  }
+
+  /** Registers how to end an open stream at shutdown; returns the function that unregisters it. */
+  onShutdown(end: () => void): () => void {
+    this.streamEnders.add(end);
+    return () => this.streamEnders.delete(end);
+  }
+
+  /**
+   * Ends every open stream, so that the HTTP server can close; clients
+   * reconnect (EventSource does so by itself) with Last-Event-ID to another instance.
+   */
+  endStreams(): void {
+    for (const end of [...this.streamEnders]) end();
+  }
+
+  /** Open subscriptions, for tests that prove a disconnect frees everything. */
+  get subscriberCount(): number {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
+  }
+
+  private dispatch(jobId: string, event: string): void {
+    for (const listener of this.listeners.get(jobId) ?? []) listener(event);
+  }
+
+  detach(): void {
+    this.endStreams();
+    for (const [name, handler] of this.handlers) this.events.off(name as 'progress', handler as never);
+    this.listeners.clear();
+  }
+}
+
+export interface JobEvents {
+  hub: JobEventHub;
+  close(): Promise<void>;
+}
+
+/** The process's QueueEvents on the batch-insert queue (its own blocking connection, owned and closed here). */
+export function createJobEvents(redisUrl: string, prefix: string, logger: Logger): JobEvents {
+  const events = new QueueEvents(QueueName.batchInsert, { connection: connectionOptions(redisUrl), prefix });
+  events.on('error', (error) => logger.warn('queue events error', { error: errorMessage(error) }));
+  const hub = new JobEventHub(events);
+  return {
+    hub,
+    async close() {
+      hub.detach();
+      await events.close();
+    },
+  };
+}
+
+/** Options rather than a client, so BullMQ owns the connection and closes it with the QueueEvents. */
+function connectionOptions(redisUrl: string): ConnectionOptions {
+  const url = new URL(redisUrl);
+  const db = Number(url.pathname.replace(/^\//, '') || '0');
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    db: Number.isInteger(db) ? db : 0,
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+  };
+}

@@ -1,0 +1,125 @@
+import { Router, type Response } from 'express';
+import { errorMessage, isUuid, NotFoundError, type Logger } from '@nonstop/core';
+import { progressOf } from '@nonstop/pipeline';
+import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
+import { jobView } from '../jobs/job-view';
+import { DEFAULT_PAGE_LIMIT } from '../jobs/page-params';
+import type { JobEventHub } from './job-event-hub';
+import { formatSseEvent, startSse } from './sse';
+
+export interface JobStreamDeps {
+  jobs: PgJobStore;
+  logger: Logger;
+  /** Wake-ups from the queue; without it the stream relies on its poll alone. */
+  hub?: JobEventHub;
+  heartbeatMs?: number;
+  pollMs?: number;
+}
+
+/** The event id: changes exactly when what a client sees changes. */
+export function streamEventId(job: JobRow): string {
+  return `${job.processed_documents}-${job.status}${job.cancel_requested_at && job.status === 'processing' ? '-cancelling' : ''}`;
+}
+
+export function stateEvent(job: JobRow): Record<string, unknown> {
+  return {
+    job_id: job.id,
+    status: job.status,
+    progress: progressOf(job),
+    updated_at: job.updated_at.toISOString(),
+    ...(job.cancel_requested_at ? { cancel_requested_at: job.cancel_requested_at.toISOString() } : {}),
+  };
+}
+
+/**
+ * `GET /job/{id}/stream`: Server-Sent Events of a job. PostgreSQL is the
+ * truth for every event; queue events (any worker, through Redis) only wake
+ * the stream up, and a slow poll covers what no event announces (a cancel,
+ * a lost event). The last event is `end`, shaped like GET /job/{id}.
+ * A client reconnecting with Last-Event-ID gets the latest state at once,
+ * and the end event if the job finished meanwhile: nothing that matters is lost.
+ */
+export function jobStreamRoutes(deps: JobStreamDeps): Router {
+  const router = Router();
+  const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  const pollMs = deps.pollMs ?? 2_000;
+
+  router.get('/job/:jobId/stream', async (req, res) => {
+    const jobId = req.params.jobId;
+    const first = isUuid(jobId) ? await deps.jobs.getJob(jobId) : undefined;
+    if (!first) throw new NotFoundError(`job ${jobId} not found`);
+    const log = deps.logger.child({ job_id: jobId });
+
+    let closed = false;
+    let lastId: string | undefined;
+    let running = false;
+    let again = false;
+    const cleanups: Array<() => void> = [];
+    const finish = (): void => {
+      if (closed) return;
+      closed = true;
+      for (const cleanup of cleanups) cleanup();
+    };
+    res.on('close', finish);
+
+    const send = async (job: JobRow): Promise<void> => {
+      if (FINAL_JOB_STATUSES.includes(job.status)) {
+        const rows = await deps.jobs.listResults(job.id, { limit: DEFAULT_PAGE_LIMIT + 1 });
+        if (closed) return;
+        write(res, streamEventId(job), 'end', jobView(job, rows, DEFAULT_PAGE_LIMIT));
+        finish();
+        res.end();
+        return;
+      }
+      const id = streamEventId(job);
+      if (id === lastId) return;
+      lastId = id;
+      write(res, id, undefined, stateEvent(job));
+    };
+
+    // Coalesced: events arriving during a read make one more read, never a pile of them.
+    const refresh = async (): Promise<void> => {
+      if (closed) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          const job = await deps.jobs.getJob(jobId);
+          if (closed) return;
+          if (!job) {
+            finish();
+            res.end();
+            return;
+          }
+          await send(job);
+        } while (again && !closed);
+      } catch (error) {
+        log.warn('job stream could not read the job; the next poll retries', { error: errorMessage(error) });
+      } finally {
+        running = false;
+      }
+    };
+
+    // Listen before the first read, so a change between the two is not missed.
+    if (deps.hub) {
+      cleanups.push(deps.hub.subscribe(jobId, () => void refresh()));
+      cleanups.push(deps.hub.onShutdown(() => { finish(); res.end(); }));
+    }
+    startSse(res, pollMs);
+    const poll = setInterval(() => void refresh(), pollMs);
+    const heartbeat = setInterval(() => { if (!closed) res.write(': ping\n\n'); }, heartbeatMs);
+    cleanups.push(() => clearInterval(poll), () => clearInterval(heartbeat));
+    if (req.get('Last-Event-ID') !== undefined) log.debug('stream resumed', { last_event_id: req.get('Last-Event-ID') });
+    await refresh();
+  });
+
+  return router;
+}
+
+function write(res: Response, id: string, event: string | undefined, data: unknown): void {
+  res.write(formatSseEvent({ id, ...(event ? { event } : {}), data }));
+}
