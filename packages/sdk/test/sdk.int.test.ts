@@ -1,0 +1,207 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
+import { JobHarness } from '../../../test/support/job-harness';
+import { makeDocuments, StoreInspector, testConfig, uniqueAccount } from '../../../test/support/test-env';
+import { NonstopApiError, NonstopIngestClient, type JobStreamEvent, type JobView } from '../src';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'packages/sdk/src/cli.ts');
+
+interface CliRun {
+  code: Promise<number | null>;
+  stdout: () => string;
+  stderr: () => string;
+}
+
+function runCli(args: string[], env: Record<string, string>): CliRun {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (data: Buffer) => { stdout += data.toString('utf8'); });
+  child.stderr.on('data', (data: Buffer) => { stderr += data.toString('utf8'); });
+  const code = new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+  return { code, stdout: () => stdout, stderr: () => stderr };
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('@nonstop/sdk against the real API and a real worker', () => {
+  const harness = new JobHarness();
+  const config = testConfig(harness.env);
+  let api: InProcessApi;
+  let server: Server;
+  let baseUrl: string;
+  let client: NonstopIngestClient;
+  let stores: StoreInspector;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'nonstop-sdk-'));
+
+  beforeAll(async () => {
+    api = await startInProcessApi(config, { cancelWaitMs: 20_000 });
+    server = await new Promise<Server>((resolve) => { const s = api.app.listen(0, '127.0.0.1', () => resolve(s)); });
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    client = new NonstopIngestClient({ baseUrl });
+    stores = new StoreInspector(config);
+    harness.startWorker();
+  });
+  afterAll(async () => {
+    await harness.stopAll();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await api.close();
+    await stores.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('create -> waitForJob (short schedule) -> iterateResults to the end', async () => {
+    const account = uniqueAccount('sdk');
+    const body = { account_name: account, documents: makeDocuments(25, { chunks: 1 }) };
+    const key = `sdk-${randomUUID()}`;
+    const created = await client.createBatchInsertJob(body, { idempotencyKey: key });
+    expect(created).toMatchObject({ status: 'pending', total_documents: 25 });
+    expect((await client.createBatchInsertJob(body, { idempotencyKey: key })).job_id).toBe(created.job_id);
+
+    const seen: string[] = [];
+    const job = await client.waitForJob(created.job_id, {
+      schedule: [50, 100, 200], deadlineMs: 120_000,
+      onProgress: (view) => { if (seen[seen.length - 1] !== view.status) seen.push(view.status); },
+    });
+    expect(job.status).toBe('completed');
+    expect(seen[seen.length - 1]).toBe('completed');
+    expect(job.progress).toMatchObject({ total_documents: 25, processed_documents: 25, success_count: 25, failure_count: 0, percentage: 100 });
+
+    const results = [];
+    for await (const result of client.iterateResults(created.job_id, { pageSize: 7 })) results.push(result);
+    expect(results.map((r) => r.position)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(results.every((r) => r.success && r.status === 'succeeded' && typeof r.doc_id === 'number')).toBe(true);
+    expect(results[3]!.content_name).toBe(body.documents[3]!.content_name);
+    const failed = [];
+    for await (const result of client.iterateResults(created.job_id, { status: 'failed' })) failed.push(result);
+    expect(failed).toEqual([]);
+    expect(await stores.documentCount(account)).toBe(25);
+  });
+
+  it('throws NonstopApiError with the server status, code, message and field paths', async () => {
+    const bad = await client.createBatchInsertJob({
+      account_name: '',
+      documents: [{ chat_bot_id: 'bot001', content_name: 'x', chunks: [] }],
+    }).catch((error: unknown) => error);
+    expect(bad).toBeInstanceOf(NonstopApiError);
+    const error = bad as NonstopApiError;
+    expect(error).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(error.message).toMatch(/^Invalid request: /);
+    expect(error.fields).toEqual(expect.arrayContaining(['account_name', 'documents[0].chunks']));
+
+    await expect(client.getJob(randomUUID())).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    const iterate = async () => { for await (const _ of client.iterateResults(randomUUID(), { pageSize: 5_000 })) { /* none */ } };
+    await expect(iterate()).rejects.toMatchObject({ status: 400, details: [{ field: 'limit', problem: expect.any(String) }] });
+  });
+
+  it('insertBatchSync stores small batches in the request; a repeat reports "already exists"', async () => {
+    const account = uniqueAccount('sdksync');
+    const body = { account_name: account, documents: makeDocuments(2, { chunks: 1 }) };
+    await expect(client.insertBatchSync(body)).resolves.toMatchObject({ total_documents: 2, success_count: 2, failure_count: 0 });
+    const again = await client.insertBatchSync(body);
+    expect(again).toMatchObject({ success_count: 0, failure_count: 2 });
+    expect(again.results[0]).toMatchObject({ success: false, error_code: 'already_exists' });
+  });
+
+  it('streamJob yields progress events and ends after `end` (when the server has the stream endpoint)', async () => {
+    const account = uniqueAccount('sdkstream');
+    const created = await client.createBatchInsertJob({ account_name: account, documents: makeDocuments(30, { chunks: 1 }) });
+    const probe = await fetch(`${baseUrl}/job/${created.job_id}/stream`);
+    const probeBody = probe.status === 404 ? await probe.text() : (await probe.body?.cancel(), '');
+    if (probe.status === 404 && probeBody.includes('No route for')) {
+      console.warn('GET /job/{id}/stream is not served yet: streamJob checked by unit tests only');
+      await client.waitForJob(created.job_id, { schedule: [200] });
+      return;
+    }
+    expect(probe.status).toBe(200);
+    const events: JobStreamEvent[] = [];
+    for await (const event of client.streamJob(created.job_id, { signal: AbortSignal.timeout(120_000) })) events.push(event);
+    const last = events[events.length - 1]!;
+    expect(last.event).toBe('end');
+    expect(last.data).toMatchObject({ job_id: created.job_id, status: 'completed', progress: { processed_documents: 30, success_count: 30 } });
+    expect(events.slice(0, -1).every((e) => e.event === 'message' && e.data.job_id === created.job_id)).toBe(true);
+    expect(events.every((e) => typeof e.id === 'string' && e.id !== '')).toBe(true);
+    // a reconnect after the end, with the last id, gets the end event at once
+    const resumed: JobStreamEvent[] = [];
+    for await (const event of client.streamJob(created.job_id, { lastEventId: last.id! })) resumed.push(event);
+    expect(resumed.map((e) => e.event)).toEqual(['end']);
+    expect((resumed[0]!.data as unknown as JobView).results).toHaveLength(30);
+  });
+
+  it('CLI: submit a 1,000-document JSONL file with --wait; exits 0 with a summary; status and results', async () => {
+    const account = uniqueAccount('cli');
+    const file = path.join(tmp, 'thousand.jsonl');
+    writeFileSync(file, Array.from({ length: 1_000 }, (_, n) => JSON.stringify({
+      content_name: `https://example.com/cli/${n}`, text: n % 2 ? `짧은 문서 ${n}` : `A short document ${n}`,
+    })).join('\n'));
+    const run = runCli(['submit', file, '--account', account, '--bot', 'bot001', '--wait', '--poll', '500'], { NONSTOP_URL: baseUrl });
+    const code = await run.code;
+    if (code !== 0) throw new Error(`exit ${code}\nstdout: ${run.stdout()}\nstderr: ${run.stderr()}`);
+    const jobId = /created job ([0-9a-f-]{36}): 1000 documents/.exec(run.stderr())?.[1];
+    expect(jobId).toBeDefined();
+    expect(run.stderr()).toMatch(/\d+\/1000 \(\d+\.\d%\) ok \d+ failed 0/);
+    expect(run.stdout()).toContain(`job ${jobId}: completed - 1000 succeeded, 0 failed (of 1000)`);
+    expect(run.stdout()).toMatch(/summary: 1\/1 job\(s\) completed; 1000 succeeded, 0 failed, 0 cancelled of 1000 documents in \d+/);
+    expect(await stores.documentCount(account)).toBe(1_000);
+
+    const status = runCli(['status', jobId!], { NONSTOP_URL: baseUrl });
+    expect(await status.code).toBe(0);
+    expect(JSON.parse(status.stdout())).toMatchObject({ job_id: jobId, status: 'completed' });
+    const failed = runCli(['results', jobId!, '--failed'], { NONSTOP_URL: baseUrl });
+    expect(await failed.code).toBe(0);
+    expect(failed.stdout()).toBe('');
+    const all = runCli(['results', jobId!], { NONSTOP_URL: baseUrl });
+    expect(await all.code).toBe(0);
+    const lines = all.stdout().trim().split('\n').map((line) => JSON.parse(line) as { position: number; success: boolean });
+    expect(lines.map((l) => l.position)).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
+    expect(lines.every((l) => l.success)).toBe(true);
+  });
+
+  it('CLI: a file over --max-per-job is split into several jobs, with a note', async () => {
+    const account = uniqueAccount('clisplit');
+    const file = path.join(tmp, 'split.json');
+    writeFileSync(file, JSON.stringify(Array.from({ length: 25 }, (_, n) => ({ chat_bot_id: 'bot001', content_name: `split/${n}`, chunks: [`chunk ${n}`] }))));
+    const run = runCli(['submit', file, '--account', account, '--max-per-job', '10', '--wait', '--poll', '300'], { NONSTOP_URL: baseUrl });
+    const code = await run.code;
+    if (code !== 0) throw new Error(`exit ${code}\nstdout: ${run.stdout()}\nstderr: ${run.stderr()}`);
+    expect(run.stderr()).toContain('note: 25 documents exceed 10 per job; submitting them as 3 jobs');
+    expect(run.stderr()).toMatch(/documents 21-25 of 25/);
+    expect(run.stdout()).toMatch(/summary: 3\/3 job\(s\) completed; 25 succeeded, 0 failed, 0 cancelled of 25 documents/);
+    expect(await stores.documentCount(account)).toBe(25);
+  });
+
+  it('CLI: `cancel` from another call makes the waiting `submit --wait` exit non-zero', async () => {
+    const account = uniqueAccount('clicancel');
+    const file = path.join(tmp, 'cancel.jsonl');
+    writeFileSync(file, Array.from({ length: 1_000 }, (_, n) => JSON.stringify({ chat_bot_id: 'bot001', content_name: `cancel/${n}`, text: `doc ${n}` })).join('\n'));
+    const submit = runCli(['submit', file, '--account', account, '--wait', '--poll', '300'], { NONSTOP_URL: baseUrl });
+    const jobId = await until('the job id on stderr', () => /created job ([0-9a-f-]{36})/.exec(submit.stderr())?.[1]);
+    const cancel = runCli(['cancel', jobId, '--rollback'], { NONSTOP_URL: baseUrl });
+    expect(await cancel.code).toBe(0);
+    expect(JSON.parse(cancel.stdout())).toMatchObject({ job_id: jobId });
+    expect(await submit.code).toBe(1);
+    expect(submit.stdout()).toContain(`job ${jobId}: cancelled`);
+    expect(submit.stdout()).toMatch(/summary: 0\/1 job\(s\) completed/);
+    const job = await client.getJob(jobId);
+    expect(job.status).toBe('cancelled');
+    expect(job.progress.cancelled_count).toBeGreaterThan(0);
+  });
+});
