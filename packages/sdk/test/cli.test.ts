@@ -1,0 +1,98 @@
+import { runCli, type CliIo } from '../src/cli';
+
+function io(files: Record<string, string> = {}, fetchImpl?: typeof fetch, tty = false): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (text: string) => { out += text; } },
+    stderr: { write: (text: string) => { err += text; }, isTTY: tty, columns: 120 },
+    env: { NONSTOP_URL: 'http://api.test' },
+    readFile: (p) => { if (!(p in files)) throw new Error(`ENOENT: ${p}`); return files[p]!; },
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** A tiny stand-in for the API: jobs complete on their second status read. */
+function fakeApi(finalStatus = 'completed') {
+  const jobs = new Map<string, { total: number; reads: number }>();
+  const bodies: unknown[] = [];
+  const fetchImpl = (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = new URL(String(input));
+    const reply = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
+    if (init.method === 'POST' && url.pathname === '/job/batch-insert') {
+      const body = JSON.parse(String(init.body)) as { account_name: string; documents: unknown[] };
+      bodies.push(body);
+      if (body.account_name === 'refused' && body.documents.length < 5) return reply(400, { error: { code: 'validation_failed', message: 'Invalid request', details: [{ field: 'documents[1].chunks[0].text', problem: 'must not be empty' }] } });
+      const id = `00000000-0000-4000-8000-00000000000${jobs.size}`;
+      jobs.set(id, { total: body.documents.length, reads: 0 });
+      return reply(202, { job_id: id, status: 'pending', total_documents: body.documents.length, created_at: 'now', message: 'ok' });
+    }
+    const job = jobs.get(url.pathname.split('/')[2] ?? '');
+    if (!job) return reply(404, { error: { code: 'not_found', message: 'no such job' } });
+    job.reads++;
+    const done = job.reads >= 2;
+    const processed = done ? job.total : Math.floor(job.total / 2);
+    return reply(200, {
+      job_id: url.pathname.split('/')[2], status: done ? finalStatus : 'processing',
+      progress: { total_documents: job.total, processed_documents: processed, success_count: processed, failure_count: 0, cancelled_count: 0, percentage: (processed / job.total) * 100 },
+      results: [], results_next_cursor: null, timing: {}, message: '',
+    });
+  }) as typeof fetch;
+  return { fetchImpl, bodies };
+}
+
+const jsonl = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ content_name: `c${i}`, text: `t${i}` })).join('\n');
+
+describe('nonstop-ingest CLI (in-process, fake API)', () => {
+  it('exits 2 on usage errors and malformed files', async () => {
+    for (const argv of [[], ['bogus'], ['submit', 'a.jsonl'], ['submit', '--account', 'a'], ['status'], ['submit', 'a.jsonl', '--account', 'a', '--nope'],
+      ['submit', 'a.jsonl', '--account', 'a', '--max-per-job', '0'], ['submit', 'a.jsonl', '--account', 'a', '--poll', 'fast'], ['results', 'j', '--status', 'odd']]) {
+      const run = io({ 'a.jsonl': jsonl(1) });
+      expect(await runCli(argv, run)).toBe(2);
+      expect(run.err()).toContain('nonstop-ingest: ');
+    }
+    const missing = io();
+    expect(await runCli(['submit', 'none.jsonl', '--account', 'a', '--bot', 'b'], missing)).toBe(2);
+    expect(missing.err()).toContain('cannot read none.jsonl');
+    const noBot = io({ 'a.jsonl': jsonl(2) });
+    expect(await runCli(['submit', 'a.jsonl', '--account', 'a'], noBot)).toBe(2);
+    expect(noBot.err()).toContain('line 1: no chat_bot_id');
+    const help = io();
+    expect(await runCli(['--help'], help)).toBe(0);
+    expect(help.out()).toContain('Usage: nonstop-ingest');
+  });
+
+  it('splits, waits with a progress line and prints a summary; exit 0 when all completed', async () => {
+    const api = fakeApi();
+    const run = io({ 'docs.jsonl': jsonl(25) }, api.fetchImpl);
+    expect(await runCli(['submit', 'docs.jsonl', '--account', 'acct', '--bot', 'b1', '--max-per-job', '10', '--wait', '--poll', '1'], run)).toBe(0);
+    expect(api.bodies.map((b) => (b as { documents: unknown[] }).documents.length)).toEqual([10, 10, 5]);
+    expect(api.bodies[0]).toMatchObject({ account_name: 'acct' });
+    expect((api.bodies[0] as { documents: unknown[] }).documents[0]).toEqual({ chat_bot_id: 'b1', content_name: 'c0', chunks: [{ chunk_index: 0, text: 't0' }] });
+    expect(run.err()).toContain('submitting them as 3 jobs');
+    expect(run.err()).toMatch(/jobs done, 25\/25 \(100\.0%\) ok 25 failed 0/);
+    expect(run.out()).toContain('summary: 3/3 job(s) completed; 25 succeeded, 0 failed, 0 cancelled of 25 documents');
+  });
+
+  it('draws a bar on a TTY, exits 1 when a job ends cancelled, prints job lines without --wait', async () => {
+    const cancelled = fakeApi('cancelled');
+    const tty = io({ 'd.jsonl': jsonl(4) }, cancelled.fetchImpl, true);
+    expect(await runCli(['submit', 'd.jsonl', '--account', 'a', '--bot', 'b', '--wait', '--poll', '1'], tty)).toBe(1);
+    expect(tty.err()).toMatch(/\r\[#+-*\] processing 2\/4 \(50\.0%\)/);
+    expect(tty.out()).toContain('summary: 0/1 job(s) completed');
+    const plain = io({ 'd.jsonl': jsonl(3) }, fakeApi().fetchImpl);
+    expect(await runCli(['submit', 'd.jsonl', '--account', 'a', '--bot', 'b'], plain)).toBe(0);
+    expect(JSON.parse(plain.out())).toMatchObject({ status: 'pending', total_documents: 3 });
+  });
+
+  it('an API refusal exits 1 with the field paths, renumbered to the file for a later part', async () => {
+    const api = fakeApi();
+    const run = io({ 'd.jsonl': jsonl(15) }, api.fetchImpl);
+    // parts of 12 and 3: the fake refuses the second; its documents[1] is the file's documents[13]
+    expect(await runCli(['submit', 'd.jsonl', '--account', 'refused', '--bot', 'b', '--max-per-job', '12'], run)).toBe(1);
+    expect(run.err()).toContain('(HTTP 400, validation_failed)\n  documents[13].chunks[0].text: must not be empty');
+    expect(run.err()).toContain('already created: 00000000-0000-4000-8000-000000000000');
+  });
+});
