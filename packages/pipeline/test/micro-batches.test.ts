@@ -132,3 +132,28 @@ describe('mapWithConcurrency', () => {
     await expect(run).rejects.toThrow('sync');
   });
 });
+
+describe('mapWithConcurrency after a failure', () => {
+  it('starts no new item and rejects only once the items in flight have settled', async () => {
+    const events: string[] = [];
+    let releaseSlow: () => void = () => undefined;
+    const run = mapWithConcurrency([0, 1, 2, 3], 2, async (item) => {
+      events.push(`start ${item}`);
+      if (item === 0) throw new Error('boom');
+      if (item === 1) await new Promise<void>((resolve) => { releaseSlow = resolve; });
+      events.push(`end ${item}`);
+      return item;
+    });
+    let settled = false;
+    const outcome = run.catch((error: Error) => { settled = true; return error.message; });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    releaseSlow();
+    expect(await outcome).toBe('boom');
+    expect(events).toEqual(['start 0', 'start 1', 'end 1']);
+  });
+
+  it('refuses a limit below 1', async () => {
+    await expect(mapWithConcurrency([1], 0, async (x) => x)).rejects.toThrow(RangeError);
+  });
+});

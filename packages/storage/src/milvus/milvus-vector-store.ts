@@ -25,7 +25,14 @@ export class MilvusVectorStore implements VectorStore {
   private readonly retryDelayMs: number;
 
   constructor(options: MilvusVectorStoreOptions) {
-    this.client = new MilvusClient({ address: options.address, timeout: 30_000, logLevel: 'error' });
+    this.client = new MilvusClient({
+      address: options.address,
+      timeout: 30_000,
+      logLevel: 'error',
+      // gRPC backs off up to 2 minutes between reconnects by default; after an outage
+      // we want Milvus back within seconds of it answering again.
+      channelOptions: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 3_000 },
+    });
     this.collection = options.collection;
     this.maxAttempts = options.maxAttempts ?? 4;
     this.retryDelayMs = options.retryDelayMs ?? 500;
