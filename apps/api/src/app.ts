@@ -9,6 +9,7 @@ import { errorMiddleware } from './http/error-middleware';
 import { notFoundMiddleware } from './http/not-found-middleware';
 import { requestId } from './http/request-id';
 import { jobRoutes } from './jobs/job-routes';
+import { openApiRoutes } from './openapi/openapi-routes';
 import type { Readiness } from './readiness';
 import type { JobEventHub } from './stream/job-event-hub';
 import { jobStreamRoutes } from './stream/job-stream-routes';
@@ -34,6 +35,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('query parser', 'simple');
   app.use(requestId());
   app.use(healthRoutes(deps.readiness));
+  app.use(openApiRoutes());
   app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken }));
   app.use(dataRoutes({ pipeline: deps.pipeline, limits: deps.config.limits }));
   app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, config: deps.config, logger: deps.logger, ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}) }));

@@ -1,0 +1,280 @@
+import type { OpenApiDocument, OperationObject, ParameterObject, ResponseObject, SchemaObject } from './openapi-types';
+
+/**
+ * The API's contract. Response schemas are closed (`additionalProperties:
+ * false`), and apps/api/test/openapi.int.test.ts validates real responses of
+ * every endpoint against them: a field added to a body without being added
+ * here fails that test.
+ */
+const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, type: [schema.type as 'string', 'null'] });
+const json = (schema: SchemaObject) => ({ 'application/json': { schema } });
+const dateTime: SchemaObject = { type: 'string', format: 'date-time' };
+const count: SchemaObject = { type: 'integer', minimum: 0 };
+
+const JOB_STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
+const RESULT_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled', 'rolled_back'];
+
+function closed(properties: Record<string, SchemaObject>, required: string[], description?: string): SchemaObject {
+  return { type: 'object', ...(description ? { description } : {}), properties, required, additionalProperties: false };
+}
+
+function error(description: string): ResponseObject {
+  return { description, content: json(ref('ErrorBody')) };
+}
+
+const jobIdParameter: ParameterObject = {
+  name: 'job_id', in: 'path', required: true, description: 'The id returned by POST /job/batch-insert.',
+  schema: { type: 'string' },
+};
+
+const schemas: Record<string, SchemaObject> = {
+  ErrorBody: closed({
+    error: closed({
+      code: { type: 'string', description: 'Stable machine-readable code, e.g. validation_failed, not_found, job_finished.' },
+      message: { type: 'string' },
+      details: {
+        type: 'array', minItems: 1, description: 'Present on validation errors: one entry per bad field.',
+        items: closed({
+          field: { type: 'string', description: 'Path of the field, e.g. documents[3].chunks[0].text.' },
+          problem: { type: 'string' },
+        }, ['field', 'problem']),
+      },
+    }, ['code', 'message']),
+  }, ['error'], 'Every error answer.'),
+
+  Chunk: closed({
+    chunk_index: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+    text: { type: 'string', minLength: 1, description: 'Stored as given; not only whitespace, no NUL.' },
+  }, ['chunk_index', 'text']),
+
+  Document: closed({
+    chat_bot_id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]*$' },
+    content_name: { type: 'string', minLength: 1, maxLength: 2048, description: 'With chat_bot_id, the identity of the document in the account.' },
+    chunks: { type: 'array', minItems: 1, items: ref('Chunk'), description: 'chunk_index unique within the document.' },
+    metadata: { type: 'object', description: 'Any JSON object, at most MAX_METADATA_BYTES.' },
+  }, ['chat_bot_id', 'content_name', 'chunks']),
+
+  BatchInsertRequest: closed({
+    account_name: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]*$' },
+    documents: { type: 'array', minItems: 1, items: ref('Document'), description: 'At most MAX_DOCUMENTS_PER_REQUEST (sync) or MAX_DOCUMENTS_PER_JOB (job).' },
+    webhook_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'Jobs only: POSTed {job_id, status, progress, results} when the job ends.' },
+  }, ['account_name', 'documents']),
+
+  DocumentResult: closed({
+    content_name: { type: 'string' },
+    chat_bot_id: { type: 'string' },
+    success: { type: 'boolean' },
+    doc_id: { type: 'integer' },
+    chunks_count: count,
+    error: { type: 'string', examples: ['document already exists'] },
+    error_code: { type: 'string', enum: ['already_exists', 'duplicate_in_request', 'embedding_rejected', 'vector_store_failed', 'timeout', 'cancelled', 'rolled_back', 'internal_error'] },
+  }, ['content_name', 'chat_bot_id', 'success', 'chunks_count']),
+
+  DataInsertResponse: closed({
+    account_name: { type: 'string' },
+    total_documents: count,
+    success_count: count,
+    failure_count: count,
+    results: { type: 'array', items: ref('DocumentResult'), description: 'In the order of the request.' },
+  }, ['account_name', 'total_documents', 'success_count', 'failure_count', 'results']),
+
+  JobCreated: closed({
+    job_id: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: JOB_STATUSES },
+    total_documents: count,
+    created_at: dateTime,
+    message: { type: 'string' },
+  }, ['job_id', 'status', 'total_documents', 'created_at', 'message']),
+
+  JobProgress: closed({
+    total_documents: count,
+    processed_documents: count,
+    success_count: count,
+    failure_count: count,
+    cancelled_count: count,
+    percentage: { type: 'number', minimum: 0, maximum: 100, description: 'Rounded down to one decimal: 100 only when every document is processed.' },
+  }, ['total_documents', 'processed_documents', 'success_count', 'failure_count', 'cancelled_count', 'percentage']),
+
+  JobResult: closed({
+    position: { type: 'integer', minimum: 0, description: 'Index of the document in the request.' },
+    content_name: { type: 'string' },
+    chat_bot_id: { type: 'string' },
+    status: { type: 'string', enum: RESULT_STATUSES },
+    success: { type: 'boolean' },
+    doc_id: { type: 'integer' },
+    chunks_count: count,
+    error: { type: 'string' },
+    error_code: nullable({ type: 'string' }),
+  }, ['position', 'content_name', 'chat_bot_id', 'status', 'success', 'chunks_count']),
+
+  JobStatus: closed({
+    job_id: { type: 'string', format: 'uuid' },
+    account_name: { type: 'string' },
+    status: { type: 'string', enum: JOB_STATUSES },
+    progress: ref('JobProgress'),
+    results: { type: 'array', items: ref('JobResult'), description: 'The first page (100) of per-document results; GET /job/{job_id}/results pages the rest.' },
+    results_next_cursor: nullable({ type: 'string' }),
+    timing: closed({
+      created_at: dateTime,
+      started_at: nullable(dateTime),
+      updated_at: dateTime,
+      finished_at: nullable(dateTime),
+      estimated_completion: nullable(dateTime),
+      expires_at: dateTime,
+    }, ['created_at', 'started_at', 'updated_at', 'finished_at', 'estimated_completion', 'expires_at']),
+    message: { type: 'string' },
+    cancel_requested_at: dateTime,
+    error: closed({ code: nullable({ type: 'string' }), message: { type: 'string' } }, ['code', 'message'], 'Why the whole job failed.'),
+  }, ['job_id', 'account_name', 'status', 'progress', 'results', 'results_next_cursor', 'timing', 'message']),
+
+  ResultsPage: closed({
+    job_id: { type: 'string', format: 'uuid' },
+    results: { type: 'array', items: ref('JobResult') },
+    next_cursor: nullable({ type: 'string', description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  }, ['job_id', 'results', 'next_cursor']),
+
+  JobStreamState: closed({
+    job_id: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: JOB_STATUSES },
+    progress: ref('JobProgress'),
+    updated_at: dateTime,
+    cancel_requested_at: dateTime,
+  }, ['job_id', 'status', 'progress', 'updated_at'], 'The data of every unnamed stream event; the final `end` event carries a JobStatus.'),
+
+  Health: closed({ status: { const: 'ok' } }, ['status']),
+
+  Readiness: closed({
+    ready: { type: 'boolean' },
+    checks: {
+      type: 'object',
+      additionalProperties: closed({ ok: { type: 'boolean' }, error: { type: 'string' }, latency_ms: count }, ['ok', 'latency_ms']),
+      description: 'One entry per dependency: redis, postgresql, milvus, embedding.',
+    },
+  }, ['ready', 'checks']),
+};
+
+const badBody = {
+  '400': error('Invalid body (validation_failed with details, or malformed JSON).'),
+  '413': error('Body larger than the configured limit, or too many documents.'),
+  '415': error('Not application/json in UTF-8.'),
+  '503': error('A store is unavailable; nothing was kept.'),
+};
+
+const dataInsert: OperationObject = {
+  operationId: 'insertBatchSync', tags: ['data'], summary: 'Insert a small batch synchronously',
+  description: 'The same pipeline as a job (duplicate check, PostgreSQL, embeddings, Milvus), answered in the request.',
+  requestBody: { required: true, content: json(ref('BatchInsertRequest')) },
+  responses: { '200': { description: 'Per-document results; documents fail alone.', content: json(ref('DataInsertResponse')) }, ...badBody },
+};
+
+const createJob: OperationObject = {
+  operationId: 'createBatchInsertJob', tags: ['jobs'], summary: 'Create a batch-insert job',
+  description: 'Stages the batch in PostgreSQL and enqueues it; a worker processes it, surviving restarts of any process.',
+  parameters: [{
+    name: 'Idempotency-Key', in: 'header', required: false,
+    description: 'Repeat a creation safely: the same key and body return the first job (200); the same key with another body is refused (422).',
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+  }],
+  requestBody: { required: true, content: json(ref('BatchInsertRequest')) },
+  responses: {
+    '202': { description: 'Job created.', content: json(ref('JobCreated')) },
+    '200': { description: 'A job already created with this Idempotency-Key and body.', content: json(ref('JobCreated')) },
+    ...badBody,
+    '422': error('Idempotency-Key reused with a different body (idempotency_key_reused).'),
+  },
+};
+
+const getJob: OperationObject = {
+  operationId: 'getJob', tags: ['jobs'], summary: 'Status, progress and first page of results of a job',
+  parameters: [jobIdParameter],
+  responses: { '200': { description: 'The job.', content: json(ref('JobStatus')) }, '404': error('No such job.') },
+};
+
+const listResults: OperationObject = {
+  operationId: 'listJobResults', tags: ['jobs'], summary: 'Per-document results, paged',
+  parameters: [
+    jobIdParameter,
+    { name: 'cursor', in: 'query', description: 'next_cursor of the previous page.', schema: { type: 'string', pattern: '^\\d{1,9}$' } },
+    { name: 'limit', in: 'query', description: 'Page size, 1 to 1000 (default 100).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+    { name: 'status', in: 'query', description: 'Only results with this status.', schema: { type: 'string', enum: RESULT_STATUSES } },
+  ],
+  responses: {
+    '200': { description: 'A page of results in request order.', content: json(ref('ResultsPage')) },
+    '400': error('Bad cursor, limit or status.'),
+    '404': error('No such job.'),
+  },
+};
+
+const cancelJob: OperationObject = {
+  operationId: 'cancelJob', tags: ['jobs'], summary: 'Cancel a job',
+  description: 'The document in hand finishes; the rest are cancelled. With rollback, everything the job stored is removed too.',
+  parameters: [
+    jobIdParameter,
+    { name: 'rollback', in: 'query', description: '`true` or `1`: also remove every document the job stored.', schema: { type: 'string', enum: ['true', '1', 'false', '0'] } },
+  ],
+  responses: {
+    '200': { description: 'Cancelled; the body reports the partial success.', content: json(ref('JobStatus')) },
+    '202': { description: 'Cancel requested; the worker had not stopped within the wait.', content: json(ref('JobStatus')) },
+    '404': error('No such job.'),
+    '409': error('The job already ended (job_finished).'),
+  },
+};
+
+const streamJob: OperationObject = {
+  operationId: 'streamJob', tags: ['jobs'], summary: 'Job progress as Server-Sent Events',
+  description: [
+    'Sends the current state at once, then an unnamed event (data: JobStreamState) on every progress or status change,',
+    'and a final `event: end` whose data is the JobStatus body of GET /job/{job_id}; then the stream closes.',
+    'Each event has an `id:` (`<processed_documents>-<status>`); reconnecting with `Last-Event-ID` resends the latest state',
+    '(and `end` if the job finished meanwhile). A `: ping` comment is sent every 15 s.',
+  ].join(' '),
+  parameters: [
+    jobIdParameter,
+    { name: 'Last-Event-ID', in: 'header', description: 'Id of the last event received, on reconnect.', schema: { type: 'string' } },
+  ],
+  responses: {
+    '200': { description: 'The event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+    '404': error('No such job.'),
+  },
+};
+
+export const openApiDocument: OpenApiDocument = {
+  openapi: '3.1.0',
+  jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+  info: {
+    title: 'Nonstop Ingest API',
+    version: '0.1.0',
+    description: 'Durable batch ingestion for RAG backends: documents to PostgreSQL, embeddings to Milvus, through jobs that survive restarts. '
+      + 'Poll GET /job/{job_id} with backoff (1, 2, 4, 8, then every 16 s), or use the webhook or the event stream. '
+      + 'Operators: Bull Board at /admin/queues (ADMIN_TOKEN).',
+  },
+  tags: [
+    { name: 'data', description: 'The synchronous API, for small batches.' },
+    { name: 'jobs', description: 'Asynchronous, restart-proof batch jobs.' },
+    { name: 'health', description: 'Probes for orchestrators.' },
+  ],
+  paths: {
+    '/data/insert/batch': { post: dataInsert },
+    '/job/batch-insert': { post: createJob },
+    '/job/{job_id}': { get: getJob, delete: cancelJob },
+    '/job/{job_id}/results': { get: listResults },
+    '/job/{job_id}/stream': { get: streamJob },
+    '/healthz': {
+      get: {
+        operationId: 'health', tags: ['health'], summary: 'The process is up',
+        responses: { '200': { description: 'Up.', content: json(ref('Health')) } },
+      },
+    },
+    '/readyz': {
+      get: {
+        operationId: 'readiness', tags: ['health'], summary: 'Every dependency answers',
+        responses: {
+          '200': { description: 'Ready.', content: json(ref('Readiness')) },
+          '503': { description: 'Some dependency does not answer; each is named.', content: json(ref('Readiness')) },
+        },
+      },
+    },
+  },
+  components: { schemas },
+};

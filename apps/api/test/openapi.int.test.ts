@@ -1,0 +1,138 @@
+import request from 'supertest';
+import { openApiDocument } from '../src/openapi/openapi-document';
+import type { HttpMethod } from '../src/openapi/openapi-types';
+import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
+import { JobHarness, waitForFinal } from '../../../test/support/job-harness';
+import { makeDocuments, testConfig, uniqueAccount } from '../../../test/support/test-env';
+import { OpenApiValidator } from './openapi-schema';
+
+/** Reads a whole text/event-stream body (the stream of a job closes after its end event). */
+function readText(res: request.Response, callback: (error: Error | null, body: string) => void): void {
+  let text = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => { text += chunk; });
+  res.on('end', () => callback(null, text));
+}
+
+function sseEvents(text: string): Array<{ event: string; data: unknown }> {
+  return text.split('\n\n').flatMap((block) => {
+    const lines = block.split('\n');
+    const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
+    if (data.length === 0) return [];
+    const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
+    return [{ event, data: JSON.parse(data.join('\n')) as unknown }];
+  });
+}
+
+describe('the OpenAPI document matches what the API answers', () => {
+  const harness = new JobHarness();
+  const config = testConfig(harness.env);
+  const validator = new OpenApiValidator(openApiDocument);
+  const exercised = new Set<string>();
+  let api: InProcessApi;
+
+  /** Fails unless the status is documented for the operation and the body conforms to its schema. */
+  function conforms(method: HttpMethod, path: string, res: request.Response): request.Response {
+    const mediaType = (res.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const schema = validator.responseSchema(method, path, res.status, mediaType);
+    if (typeof schema === 'string') throw new Error(`${schema}; body: ${res.text.slice(0, 500)}`);
+    const body = mediaType === 'application/json' ? res.body : res.body ?? res.text;
+    const errors = validator.errors(schema, body);
+    if (errors.length > 0) throw new Error(`${method.toUpperCase()} ${path} ${res.status} does not match the document:\n${errors.join('\n')}\nbody: ${JSON.stringify(body).slice(0, 1000)}`);
+    exercised.add(`${method.toUpperCase()} ${path}`);
+    return res;
+  }
+
+  const schemaOf = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+  beforeAll(async () => {
+    api = await startInProcessApi(config, { cancelWaitMs: 20_000 });
+    harness.startWorker();
+  });
+  afterAll(async () => {
+    await harness.stopAll();
+    await api.close();
+  });
+
+  it('serves the document and Swagger UI', async () => {
+    const served = await request(api.app).get('/openapi.json').expect(200);
+    expect(served.body).toEqual(JSON.parse(JSON.stringify(openApiDocument)));
+    const ui = await request(api.app).get('/docs/').expect(200);
+    expect(ui.text).toContain('swagger-ui');
+  });
+
+  it('health endpoints', async () => {
+    conforms('get', '/healthz', await request(api.app).get('/healthz'));
+    conforms('get', '/readyz', await request(api.app).get('/readyz'));
+  });
+
+  it('POST /data/insert/batch: success, per-document failure, and the errors', async () => {
+    const account = uniqueAccount('oas');
+    const [doc] = makeDocuments(1, { prefix: 'oas-sync' });
+    const ok = conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch').send({ account_name: account, documents: [doc] }));
+    expect(ok.status).toBe(200);
+    const again = conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch').send({ account_name: account, documents: [doc] }));
+    expect(again.body.results[0]).toMatchObject({ success: false, error_code: 'already_exists' });
+    const invalid = conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch').send({ account_name: 'bad name', documents: [] }));
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details.length).toBeGreaterThan(0);
+    const malformed = conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch').set('Content-Type', 'application/json').send('{"account_name":'));
+    expect(malformed.status).toBe(400);
+    const wrongType = conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch').set('Content-Type', 'text/plain').send('hello'));
+    expect(wrongType.status).toBe(415);
+  });
+
+  it('the job endpoints through a whole job: create, replay, status, results, stream, cancel', async () => {
+    const account = uniqueAccount('oas');
+    const body = { account_name: account, documents: makeDocuments(12, { prefix: 'oas-job' }) };
+    // one document of the batch exists already: a per-document failure in the results
+    await request(api.app).post('/data/insert/batch').send({ account_name: account, documents: [body.documents[0]] }).expect(200);
+    const key = `oas-${account}`;
+    const created = conforms('post', '/job/batch-insert', await request(api.app).post('/job/batch-insert').set('Idempotency-Key', key).send(body));
+    expect(created.status).toBe(202);
+    const jobId = created.body.job_id as string;
+    expect(conforms('post', '/job/batch-insert', await request(api.app).post('/job/batch-insert').set('Idempotency-Key', key).send(body)).status).toBe(200);
+    expect(conforms('post', '/job/batch-insert', await request(api.app).post('/job/batch-insert').set('Idempotency-Key', key)
+      .send({ ...body, documents: body.documents.slice(1) })).status).toBe(422);
+    expect(conforms('post', '/job/batch-insert', await request(api.app).post('/job/batch-insert').set('Idempotency-Key', 'not valid')
+      .send(body)).status).toBe(400);
+    expect(conforms('post', '/job/batch-insert', await request(api.app).post('/job/batch-insert').send({ documents: 'x' })).status).toBe(400);
+
+    conforms('get', '/job/{job_id}', await request(api.app).get(`/job/${jobId}`));
+    // The stream of a job closes after its end event, so supertest can read it whole.
+    const stream = conforms('get', '/job/{job_id}/stream', await request(api.app).get(`/job/${jobId}/stream`).buffer(true).parse(readText));
+    const events = sseEvents(stream.body as string);
+    expect(events[events.length - 1]!.event).toBe('end');
+    for (const event of events) {
+      const errors = validator.errors(schemaOf(event.event === 'end' ? 'JobStatus' : 'JobStreamState'), event.data);
+      if (errors.length > 0) throw new Error(`stream event ${event.event} does not match:\n${errors.join('\n')}\n${JSON.stringify(event.data)}`);
+    }
+    expect(conforms('get', '/job/{job_id}/stream', await request(api.app).get('/job/00000000-0000-4000-8000-000000000000/stream')).status).toBe(404);
+
+    const { job } = await waitForFinal(api.app, jobId);
+    expect(job.progress).toMatchObject({ success_count: 11, failure_count: 1 });
+    const final = conforms('get', '/job/{job_id}', await request(api.app).get(`/job/${jobId}`));
+    expect(final.body.results[0]).toMatchObject({ success: false, error_code: 'already_exists' });
+    expect(conforms('get', '/job/{job_id}', await request(api.app).get('/job/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+
+    const page = conforms('get', '/job/{job_id}/results', await request(api.app).get(`/job/${jobId}/results`).query({ limit: '5' }));
+    expect(page.body.next_cursor).toBe('4');
+    conforms('get', '/job/{job_id}/results', await request(api.app).get(`/job/${jobId}/results`).query({ cursor: '4', status: 'succeeded' }));
+    expect(conforms('get', '/job/{job_id}/results', await request(api.app).get(`/job/${jobId}/results`).query({ limit: '0' })).status).toBe(400);
+    expect(conforms('get', '/job/{job_id}/results', await request(api.app).get('/job/00000000-0000-4000-8000-000000000000/results')).status).toBe(404);
+
+    expect(conforms('delete', '/job/{job_id}', await request(api.app).delete(`/job/${jobId}`)).status).toBe(409);
+    expect(conforms('delete', '/job/{job_id}', await request(api.app).delete('/job/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    const big = await request(api.app).post('/job/batch-insert').send({ account_name: account, documents: makeDocuments(200, { prefix: 'oas-big' }) }).expect(202);
+    const cancelled = conforms('delete', '/job/{job_id}', await request(api.app).delete(`/job/${big.body.job_id}`).query({ rollback: 'true' }));
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    conforms('get', '/job/{job_id}', await request(api.app).get(`/job/${big.body.job_id}`));
+  });
+
+  it('exercised every documented operation', () => {
+    const documented = Object.entries(openApiDocument.paths)
+      .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    expect([...exercised].sort()).toEqual(documented.sort());
+  });
+});
