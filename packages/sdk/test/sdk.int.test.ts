@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
 import { JobHarness } from '../../../test/support/job-harness';
+import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { makeDocuments, StoreInspector, testConfig, uniqueAccount } from '../../../test/support/test-env';
 import { NonstopApiError, NonstopIngestClient, type JobStreamEvent, type JobView } from '../src';
 
@@ -144,6 +145,42 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     for await (const event of client.streamJob(created.job_id, { lastEventId: last.id! })) resumed.push(event);
     expect(resumed.map((e) => e.event)).toEqual(['end']);
     expect((resumed[0]!.data as unknown as JobView).results).toHaveLength(30);
+  });
+
+  it('streamJob reconnects with Last-Event-ID when the connection drops, and still ends with `end`', async () => {
+    const port = (server.address() as AddressInfo).port;
+    const proxy = new TcpProxy('127.0.0.1', port);
+    await proxy.start();
+    try {
+      const sent: Array<string | undefined> = [];
+      const recording = (async (input: string | URL | Request, init: RequestInit = {}) => {
+        sent.push((init.headers as Record<string, string> | undefined)?.['Last-Event-ID']);
+        return fetch(input, init);
+      }) as typeof fetch;
+      const viaProxy = new NonstopIngestClient({ baseUrl: `http://${proxy.address}`, fetch: recording });
+      const created = await client.createBatchInsertJob({ account_name: uniqueAccount('sdkdrop'), documents: makeDocuments(300, { chunks: 1 }) });
+      const probe = await fetch(`${baseUrl}/job/${created.job_id}/stream`);
+      if (probe.status === 404) {
+        console.warn('GET /job/{id}/stream is not served yet: reconnect checked by unit tests only');
+        await client.waitForJob(created.job_id, { schedule: [200] });
+        return;
+      }
+      await probe.body?.cancel();
+      const events: JobStreamEvent[] = [];
+      for await (const event of viaProxy.streamJob(created.job_id, { signal: AbortSignal.timeout(120_000) })) {
+        events.push(event);
+        if (events.length === 1) {
+          proxy.cut(); // drops the open stream
+          proxy.restore();
+        }
+      }
+      expect(events[events.length - 1]).toMatchObject({ event: 'end', data: { status: 'completed', progress: { processed_documents: 300 } } });
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      expect(sent[0]).toBeUndefined();
+      expect(sent[1]).toBe(events[0]!.id);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('CLI: submit a 1,000-document JSONL file with --wait; exits 0 with a summary; status and results', async () => {
