@@ -1,6 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Throughput, PostLatency } from './api-latency';
 import type { EndToEnd } from './end-to-end';
 import type { LocalRaw } from './local-model';
+import type { MilvusBatchRate } from './milvus-batch-size';
 import type { Naive } from './naive';
 import type { RawStages } from './raw-stages';
 import type { RedisBytes } from './redis-bytes';
@@ -8,7 +11,7 @@ import type { Bar } from './report';
 
 export interface Results {
   run_id: string; started_at: string; finished_at: string; sizes: number[];
-  raw: RawStages; end_to_end: EndToEnd[]; efficiency: number;
+  raw: RawStages; milvus_batch_sizes?: MilvusBatchRate[]; end_to_end: EndToEnd[]; efficiency: number;
   naive: Naive[]; service_over_naive: number; service_over_naive_at_1k: number | null;
   local_model?: { raw: LocalRaw; end_to_end: EndToEnd; efficiency: number };
   api: { get_job_while_running: Throughput; bare_while_running: Throughput; job_status_after_load: string; get_job_idle: Throughput; bare_idle: Throughput };
@@ -44,6 +47,7 @@ export function buildReadme(r: Results): string {
   const largest = r.end_to_end[r.end_to_end.length - 1]!;
   const naive = r.naive[r.naive.length - 1]!;
   const getRatio = r.api.get_job_while_running.requests_per_s / r.api.bare_while_running.requests_per_s;
+  const serial = 1 / (1 / r.raw.pg_store_chunks_per_s + 1 / r.raw.milvus_upsert_chunks_per_s + 1 / r.raw.embed_stand_in_chunks_per_s);
   const sizesRun = r.end_to_end.map((e) => fmt(e.chunks)).join(', ');
   const has100k = r.end_to_end.some((e) => e.chunks >= 100_000);
   const lines = [
@@ -74,10 +78,12 @@ export function buildReadme(r: Results): string {
     `| PostgreSQL, plain unnest INSERT (no duplicate check) | ${fmt(r.raw.pg_plain_unnest_chunks_per_s)} chunks/s |`,
     `| Milvus, \`MilvusVectorStore.upsert\` (delete + insert) | ${fmt(r.raw.milvus_upsert_chunks_per_s)} chunks/s |`,
     `| Milvus, raw \`client.insert\` | ${fmt(r.raw.milvus_insert_chunks_per_s)} chunks/s |`,
+    ...(r.milvus_batch_sizes ?? []).map((m) => `| Milvus, raw \`client.insert\`, ${m.rows_per_call} rows a call, 1 in flight (${fmt(m.rows)} rows) | ${fmt(m.chunks_per_s)} chunks/s (${fmt(m.ms_per_call)} ms a call) |`),
     `| Embedding stand-in through \`OpenAiEmbedder\` | ${fmt(r.raw.embed_stand_in_chunks_per_s)} chunks/s |`,
     `| Slowest stage as the pipeline uses it | ${r.raw.slowest.stage}: ${fmt(r.raw.slowest.chunks_per_s)} chunks/s |`,
     ...r.end_to_end.map((e) => `| Service end to end, ${fmt(e.chunks)} chunks (${fmt(e.documents)} docs) | ${fmt(e.chunks_per_s)} chunks/s (${e.wall_seconds} s from POST to \`completed\`; worker's own started→finished ${e.worker_seconds} s = ${fmt(e.worker_chunks_per_s)} chunks/s) |`),
     `| Pipeline efficiency at ${fmt(largest.chunks)} chunks (end to end ÷ slowest stage) | ${r.efficiency} |`,
+    `| The three stages back to back, no overlap (1 ÷ Σ 1/stage) | ${fmt(serial)} chunks/s; end to end ÷ this = ${(largest.chunks_per_s / serial).toFixed(2)} |`,
     ...r.naive.map((n) => `| Naive loop, ${fmt(n.chunks)} chunks | ${fmt(n.chunks_per_s)} chunks/s (${n.seconds} s) |`),
     `| Service ÷ naive at ${fmt(naive.chunks)} chunks | ${r.service_over_naive}× |`,
     ...(r.local_model ? [
@@ -103,7 +109,7 @@ export function buildReadme(r: Results): string {
     `| Progress within 15 s of kill -9 | ${r.kill_recovery.seconds_to_progress} s | ${verdict(r.kill_recovery.seconds_to_progress <= 15)} |`,
     '| Comparison with LangChain.js | not measured | **gap**: needs the langchain packages, which this project does not install (no new dependencies) |',
     '',
-    '<!-- findings -->',
+    keptFindings(),
     '',
     '## Machine and versions',
     '',
@@ -132,4 +138,11 @@ export function buildReadme(r: Results): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The hand-written findings of the committed run, kept when the page is generated again. */
+function keptFindings(): string {
+  const file = path.resolve(__dirname, '../docs/benchmarks/README.md');
+  const found = existsSync(file) ? /<!-- findings -->[\s\S]*?<!-- \/findings -->/.exec(readFileSync(file, 'utf8')) : null;
+  return found ? found[0] : '<!-- findings -->\n<!-- /findings -->';
 }

@@ -11,6 +11,7 @@ import { DATABASE_URL, DIMENSION, localEnv, MILVUS_ADDRESS, round, row, RUN_ID, 
 import { measureEndToEnd, type EndToEnd } from './end-to-end';
 import { measureKillRecovery } from './kill-recovery';
 import { measureLocalModelRaw } from './local-model';
+import { measureMilvusBatchSizes } from './milvus-batch-size';
 import { measureNaive } from './naive';
 import { measureRawStages } from './raw-stages';
 import { buildReadme, chartBars } from './readme';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     // 1. each stage alone, on rows like the largest job's
     const raw = await measureRawStages(Math.max(...sizes), standIn.url);
     results.raw = raw;
+    results.milvus_batch_sizes = await measureMilvusBatchSizes();
 
     // 2. the service end to end, one worker process
     const e2e: EndToEnd[] = [];
