@@ -193,6 +193,7 @@ async function waitAndSummarize(client: NonstopIngestClient, jobIds: string[], s
   const latest = new Map<string, JobView>();
   const tty = io.stderr.isTTY === true;
   let lastLine = '';
+  const retrying = new Map<string, string>();
   const render = () => {
     const views = [...latest.values()];
     if (views.length === 0) return;
@@ -211,7 +212,15 @@ async function waitAndSummarize(client: NonstopIngestClient, jobIds: string[], s
   };
   const finals = await Promise.all(jobIds.map((id) => client.waitForJob(id, {
     ...(schedule ? { schedule } : {}),
-    onProgress: (job) => { latest.set(id, job); render(); },
+    onProgress: (job) => { retrying.delete(id); latest.set(id, job); render(); },
+    onRetry: (error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (retrying.get(id) === message) return; // said once until it changes
+      retrying.set(id, message);
+      if (tty) io.stderr.write('\n');
+      lastLine = '';
+      io.stderr.write(`job ${id}: ${message}; still waiting, retrying\n`);
+    },
   })));
   if (tty) io.stderr.write('\n');
 
@@ -263,6 +272,10 @@ function describeError(error: unknown): string {
 }
 
 if (require.main === module) {
+  process.once('SIGINT', () => {
+    process.stderr.write('\ninterrupted: stopped waiting; created jobs go on on the server (ids above; see `nonstop-ingest status <job_id>`)\n');
+    process.exit(130);
+  });
   runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => { process.exitCode = code; },
     (error: unknown) => {

@@ -31,6 +31,8 @@ export interface WaitOptions extends RequestOptions {
   onProgress?: (job: JobView) => void;
   /** Overrides the client's schedule (1, 2, 4, 8, 16 s, then every 16 s). */
   schedule?: PollSchedule;
+  /** Called with each network error or 5xx/429 answer that the wait rides out. */
+  onRetry?: (error: unknown) => void;
 }
 
 export interface StreamOptions extends RequestOptions {
@@ -128,6 +130,7 @@ export class NonstopIngestClient {
       } catch (error) {
         if (options.signal?.aborted) throw abortReason(options.signal);
         if (!isTransient(error)) throw error;
+        options.onRetry?.(error);
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new WaitTimeoutError(jobId, lastStatus, options.deadlineMs!);

@@ -147,6 +147,9 @@ export interface JobStreamData {
   job_id: string;
   status: JobStatus;
   progress: JobProgress;
+  updated_at?: string;
+  cancel_requested_at?: string;
+  /** On the `end` event, which is shaped like GET /job/{id} (JobView). */
   results?: JobResult[];
   [key: string]: unknown;
 }

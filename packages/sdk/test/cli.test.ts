@@ -87,6 +87,21 @@ describe('nonstop-ingest CLI (in-process, fake API)', () => {
     expect(JSON.parse(plain.out())).toMatchObject({ status: 'pending', total_documents: 3 });
   });
 
+  it('--wait rides out a 503, saying so once', async () => {
+    const api = fakeApi();
+    let failures = 3;
+    const flaky = (async (input: string | URL | Request, init: RequestInit = {}) => {
+      if (init.method !== 'POST' && failures-- > 0) {
+        return new Response(JSON.stringify({ error: { code: 'postgresql_unavailable', message: 'PostgreSQL is unavailable' } }), { status: 503 });
+      }
+      return api.fetchImpl(input, init);
+    }) as typeof fetch;
+    const run = io({ 'd.jsonl': jsonl(2) }, flaky);
+    expect(await runCli(['submit', 'd.jsonl', '--account', 'a', '--bot', 'b', '--wait', '--poll', '1'], run)).toBe(0);
+    expect(run.err().match(/PostgreSQL is unavailable; still waiting, retrying/g)).toHaveLength(1);
+    expect(run.out()).toContain('summary: 1/1 job(s) completed');
+  });
+
   it('an API refusal exits 1 with the field paths, renumbered to the file for a later part', async () => {
     const api = fakeApi();
     const run = io({ 'd.jsonl': jsonl(15) }, api.fetchImpl);

@@ -82,7 +82,13 @@ describe('NonstopIngestClient (fake fetch)', () => {
     const client = new NonstopIngestClient({ baseUrl: 'http://api', fetch });
     const seen: string[] = [];
     const delays: number[] = [];
-    const job = await client.waitForJob('j1', { schedule: (attempt) => { delays.push(attempt); return 1; }, onProgress: (j) => seen.push(`${j.status}:${j.progress.percentage}`) });
+    const retried: string[] = [];
+    const job = await client.waitForJob('j1', {
+      schedule: (attempt) => { delays.push(attempt); return 1; },
+      onProgress: (j) => seen.push(`${j.status}:${j.progress.percentage}`),
+      onRetry: (error) => retried.push((error as Error).name),
+    });
+    expect(retried).toEqual(['NonstopApiError', 'NonstopNetworkError']);
     expect(job.status).toBe('completed');
     expect(seen).toEqual(['pending:0', 'processing:50', 'completed:100']);
     expect(calls).toHaveLength(5);
