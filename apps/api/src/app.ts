@@ -17,7 +17,7 @@ import { dataRoutes } from './routes/data-routes';
 import { healthRoutes } from './routes/health-routes';
 
 export interface AppDependencies {
-  config: Pick<AppConfig, 'limits' | 'retention'> & Partial<Pick<AppConfig, 'adminToken' | 'stream'>>;
+  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'adminToken' | 'stream'>>;
   logger: Logger;
   pipeline: IngestionPipeline;
   jobs: PgJobStore;

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   worker.on('failed', (job, error) => logger.warn('job attempt failed', { job_id: job?.id, attempt: job?.attemptsMade, error: error.message }));
   worker.on('stalled', (jobId) => logger.warn('job stalled (its worker died); resuming', { job_id: jobId }));
 
-  const housekeepingDeps = { jobs: runtime.jobs, queue, runner, vectors: runtime.vectors, retention: config.retention, logger };
+  const housekeepingDeps = { jobs: runtime.jobs, queue, queuePrefix: config.queuePrefix, runner, vectors: runtime.vectors, retention: config.retention, logger };
   await recoverIncompleteJobs(housekeepingDeps);
   const timers = [
     setInterval(() => { recoverIncompleteJobs(housekeepingDeps).catch((e: Error) => logger.warn('recovery pass failed', { error: e.message })); },

@@ -32,7 +32,8 @@ describe('retention sweep and Redis durability checks', () => {
   it('fails unfinished jobs past their expiry (rolling back what they wrote) and deletes finished jobs past retention', async () => {
     const account = uniqueAccount();
     const expired = await stageJob(account, new Date(Date.now() - 1_000));
-    // the expired job had written one document before it stalled
+    // the expired job had started and written one document before it stalled
+    await runtime.jobs.startJob(expired);
     await runtime.pipeline.ingestBatch({ accountName: account, jobId: expired }, makeDocuments(1));
     expect(await stores.documentCount(account)).toBe(1);
 

@@ -14,7 +14,7 @@ import { DEFAULT_PAGE_LIMIT, parsePageParams } from './page-params';
 export interface JobRouteDeps {
   jobs: PgJobStore;
   queue: BatchInsertQueue;
-  config: Pick<AppConfig, 'limits' | 'retention'>;
+  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'>;
   logger: Logger;
   /** How long DELETE waits for the worker to stop a processing job before answering. */
   cancelWaitMs?: number;
@@ -46,6 +46,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       requestHash: createHash('sha256').update(JSON.stringify(request)).digest('hex'),
       expiresAt: new Date(Date.now() + retention.unfinishedJobTtlHours * 3600_000),
       duplicates: findDuplicatesInRequest(request.documents),
+      queuePrefix: deps.config.queuePrefix,
     });
     if (created) {
       try {

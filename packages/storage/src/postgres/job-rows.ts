@@ -23,6 +23,8 @@ export interface JobRow {
   cancel_requested_at: Date | null;
   rollback_requested: boolean;
   vectors_cleanup_pending: boolean;
+  rolled_back_at: Date | null;
+  queue_prefix: string;
   run_count: number;
   created_at: Date;
   started_at: Date | null;

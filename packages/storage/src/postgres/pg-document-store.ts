@@ -18,6 +18,7 @@ export class PgDocumentStore implements DocumentStore {
   async insertDocuments(accountName: string, documents: DocumentInput[], jobId: string | null): Promise<InsertOutcome[]> {
     if (documents.length === 0) return [];
     return withTransaction(this.pool, async (client) => {
+      if (jobId !== null) await assertJobMayWrite(client, jobId);
       const inserted = await client.query<DocumentRow>(
         `INSERT INTO documents (account_name, chat_bot_id, content_name, metadata, chunks_count, content_hash, job_id)
          SELECT $1, d.chat_bot_id, d.content_name, d.metadata, d.chunks_count, d.content_hash, $7::uuid
@@ -99,6 +100,24 @@ export class PgDocumentStore implements DocumentStore {
       [documentIds],
     );
     return result.rows;
+  }
+}
+
+export class JobNotWritableError extends Error {
+  override name = 'JobNotWritableError';
+}
+
+/**
+ * A job that has finished or been rolled back must not gain documents: a late
+ * batch of an earlier run would leave rows nobody owns. The shared row lock
+ * orders this check against the rollback's update of the same row.
+ */
+async function assertJobMayWrite(client: PoolClient, jobId: string): Promise<void> {
+  const result = await client.query<{ status: string; rolled_back_at: Date | null }>(
+    'SELECT status, rolled_back_at FROM ingest_jobs WHERE id = $1 FOR SHARE', [jobId]);
+  const job = result.rows[0];
+  if (job && (job.rolled_back_at !== null || job.status !== 'processing')) {
+    throw new JobNotWritableError(`job ${jobId} is ${job.rolled_back_at ? 'rolled back' : job.status}; its documents are no longer written`);
   }
 }
 

@@ -13,6 +13,8 @@ export interface NewJob {
   idempotencyKey?: string;
   requestHash: string;
   expiresAt: Date;
+  /** BullMQ prefix of the accepting deployment (recovery scope). */
+  queuePrefix?: string;
   /** Later copies of a document in the same request, by position -> first position. */
   duplicates: Map<number, number>;
 }
@@ -51,10 +53,10 @@ export class PgJobStore {
       const duplicateCount = job.duplicates.size;
       const inserted = await client.query<JobRow>(
         `INSERT INTO ingest_jobs (id, account_name, status, total_documents, processed_documents, failure_count,
-                                  webhook_url, idempotency_key, request_hash, expires_at)
-         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8) RETURNING *`,
+                                  webhook_url, idempotency_key, request_hash, expires_at, queue_prefix)
+         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9) RETURNING *`,
         [job.id, job.accountName, job.documents.length, duplicateCount, job.webhookUrl ?? null,
-          job.idempotencyKey ?? null, job.requestHash, job.expiresAt],
+          job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop'],
       );
       for (let start = 0; start < job.documents.length; start += STAGE_ROWS_PER_STATEMENT) {
         await this.stageDocuments(client, job, start, job.documents.slice(start, start + STAGE_ROWS_PER_STATEMENT));
@@ -236,6 +238,8 @@ export class PgJobStore {
    */
   async rollbackRows(jobId: string, reason: string): Promise<number[]> {
     return withTransaction(this.pool, async (client) => {
+      // Fence first: PgDocumentStore refuses to write for a job once this is set.
+      await client.query('UPDATE ingest_jobs SET rolled_back_at = now() WHERE id = $1', [jobId]);
       const removed = await client.query<{ id: string }>('DELETE FROM documents WHERE job_id = $1 RETURNING id', [jobId]);
       await client.query(
         `UPDATE job_documents SET status = 'rolled_back', error_code = $2, error_message = $3, doc_id = NULL, chunks_count = 0
@@ -255,11 +259,12 @@ export class PgJobStore {
     return result.rows.map((row) => row.id);
   }
 
-  /** Jobs to resume: pending or processing and not expired. */
-  async findIncompleteJobs(): Promise<Array<Pick<JobRow, 'id' | 'status' | 'created_at'>>> {
+  /** Jobs of this deployment (queue prefix) to resume: pending or processing and not expired. */
+  async findIncompleteJobs(queuePrefix: string): Promise<Array<Pick<JobRow, 'id' | 'status' | 'created_at'>>> {
     const result = await runQuery<Pick<JobRow, 'id' | 'status' | 'created_at'>>(this.pool,
       `SELECT id, status, created_at FROM ingest_jobs
-        WHERE status IN ('pending', 'processing') AND expires_at > now() ORDER BY created_at`,
+        WHERE status IN ('pending', 'processing') AND expires_at > now() AND queue_prefix = $1 ORDER BY created_at`,
+      [queuePrefix],
     );
     return result.rows;
   }
