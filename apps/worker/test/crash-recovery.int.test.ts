@@ -58,6 +58,29 @@ describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its 
     console.log(`worker resumed the job ${resumeSeconds.toFixed(1)} s after restart`);
   });
 
+  it('SIGTERM to a worker mid-job: it finishes the batch in hand, exits in time, and another worker completes the job', async () => {
+    const account = uniqueAccount();
+    const first = harness.startWorker();
+    const created = await request(api.app).post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) }).expect(202);
+    const jobId = created.body.job_id as string;
+    await waitFor('progress', async () => (await getJob(api.app, jobId)).progress.processed_documents! >= 20, 90_000);
+    const second = harness.startWorker();
+    await waitFor('the second worker ready', async () => second.output().includes('worker consuming'), 60_000);
+    const signalledAt = Date.now();
+    first.child.kill('SIGTERM');
+    const exitCode = await first.exited;
+    const exitSeconds = (Date.now() - signalledAt) / 1000;
+    expect(exitCode).toBe(0);
+    expect(exitSeconds).toBeLessThan(30);
+    expect(first.output()).toContain('job handed back: worker shutting down');
+    const { job } = await waitForFinal(api.app, jobId, 180_000);
+    expect(job.progress).toMatchObject({ success_count: 300, failure_count: 0 });
+    expect(await stores.documentCount(account)).toBe(300);
+    expect(await stores.vectorChunkIds(account)).toEqual(await stores.chunkIds(account));
+    console.log(`worker exited ${exitSeconds.toFixed(1)} s after SIGTERM`);
+  });
+
   it('the API killed with SIGKILL and restarted: the job it accepted completes and stays readable', async () => {
     const account = uniqueAccount();
     harness.startWorker();
