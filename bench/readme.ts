@@ -114,7 +114,7 @@ export function buildReadme(r: Results): string {
     '## Machine and versions',
     '',
     `- CPU: ${r.machine.cpu_model}; \`nproc\`: ${r.machine.nproc}; ${r.machine.kernel}`,
-    `- Node ${r.versions.node}; PostgreSQL ${r.versions.postgresql}; Milvus ${r.versions.milvus} (standalone; SDK @zilliz/milvus2-sdk-node ${r.versions.milvus_sdk}); Redis as started by \`npm run services:up\` (port 6390)`,
+    `- Node ${r.versions.node}; PostgreSQL ${r.versions.postgresql}; Milvus ${r.versions.milvus} (standalone; SDK @zilliz/milvus2-sdk-node ${r.versions.milvus_sdk}); Redis ${r.versions.redis ?? '(version not recorded)'} (port 6390)`,
     '',
     '```',
     '$ free -g',

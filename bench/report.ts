@@ -5,7 +5,7 @@ import path from 'node:path';
 export const OUT_DIR = path.resolve(__dirname, '../docs/benchmarks');
 
 export function machine(): Record<string, string> {
-  const sh = (cmd: string) => { try { return execSync(cmd, { encoding: 'utf8' }).trim(); } catch { return 'unknown'; } };
+  const sh = (cmd: string) => { try { return execSync(cmd, { encoding: 'utf8' }).trimEnd(); } catch { return 'unknown'; } };
   const cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
   return { nproc: sh('nproc'), free_g: sh('free -g'), cpu_model: cpu, kernel: sh('uname -sr') };
 }

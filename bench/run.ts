@@ -4,10 +4,11 @@
  * Needs the services running (npm run services:up): PostgreSQL, our Redis, Milvus.
  */
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import IORedis from 'ioredis';
 import { migrate } from '@nonstop/storage';
 import { startStandInEmbeddingServer } from '../packages/embeddings/src/testing/stand-in-embedding-server';
 import { loadUrl, measurePostLatency } from './api-latency';
-import { DATABASE_URL, DIMENSION, localEnv, MILVUS_ADDRESS, round, row, RUN_ID, sleep, standInEnv, account, makeDocs } from './common';
+import { DATABASE_URL, REDIS_URL, DIMENSION, localEnv, MILVUS_ADDRESS, round, row, RUN_ID, sleep, standInEnv, account, makeDocs } from './common';
 import { measureEndToEnd, type EndToEnd } from './end-to-end';
 import { measureKillRecovery } from './kill-recovery';
 import { measureLocalModelRaw } from './local-model';
@@ -126,7 +127,10 @@ async function main(): Promise<void> {
   const milvus = new MilvusClient({ address: MILVUS_ADDRESS, logLevel: 'error' });
   const milvusVersion = await milvus.getVersion().then((r) => r.version, () => 'unknown');
   await milvus.closeConnection();
-  results.versions = { node: process.version, postgresql: pg, milvus: milvusVersion, milvus_sdk: '2.3.5' };
+  const redis = new IORedis(REDIS_URL);
+  const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
+  redis.disconnect();
+  results.versions = { node: process.version, postgresql: pg, milvus: milvusVersion, milvus_sdk: '2.3.5', redis: redisVersion };
   results.machine = machine();
   results.finished_at = new Date().toISOString();
   writeOutputs(results, buildReadme(results as never), barChartSvg('Nonstop Ingest throughput (384 dims, stand-in embeddings)', chartBars(results as never)));
