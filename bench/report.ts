@@ -37,7 +37,7 @@ export function barChartSvg(title: string, bars: Bar[]): string {
       `<rect x="${left}" y="${y + 3}" width="${Math.max(1, x(bar.value) - left)}" height="${rowH - 8}" fill="${colors[bar.kind]}"/>`,
       `<text x="${x(bar.value) + 5}" y="${y + 15}">${Math.round(bar.value).toLocaleString('en-US')}</text>`);
   });
-  parts.push(`<text x="${left}" y="${height - 12}" fill="#4a5568">chunks per second, log scale. grey: one stage alone; blue: the service end to end; orange: naive loop; green: local model</text>`, '</svg>');
+  parts.push(`<text x="10" y="${height - 12}" fill="#4a5568">chunks per second, log scale. grey: one stage alone; blue: the service end to end; orange: naive loop; green: local model</text>`, '</svg>');
   return parts.join('\n');
 }
 
