@@ -13,6 +13,13 @@ export interface MilvusVectorStoreOptions {
   retryDelayMs?: number;
 }
 
+/**
+ * The 2.3.5 SDK builds a call's vector column in time quadratic in its rows
+ * (measured in docs/benchmarks: 128 rows a call ran 2,606 rows/s, 512 rows
+ * 1,291, 1,024 rows 695), so large writes go in slices of this size.
+ */
+const INSERT_ROWS_PER_CALL = 128;
+
 export class CollectionMismatchError extends Error {
   override name = 'CollectionMismatchError';
 }
@@ -88,10 +95,13 @@ export class MilvusVectorStore implements VectorStore {
       collection_name: this.collection,
       filter: `chunk_id in ${milvusIntList(rows.map((row) => row.chunk_id))}`,
     }));
-    await this.checked('insert vectors', () => this.client.insert({
-      collection_name: this.collection,
-      data: rows.map((row) => ({ ...row })),
-    }));
+    for (let start = 0; start < rows.length; start += INSERT_ROWS_PER_CALL) {
+      const slice = rows.slice(start, start + INSERT_ROWS_PER_CALL);
+      await this.checked('insert vectors', () => this.client.insert({
+        collection_name: this.collection,
+        data: slice.map((row) => ({ ...row })),
+      }));
+    }
   }
 
   async deleteByDocumentIds(docIds: number[]): Promise<void> {
