@@ -15,8 +15,9 @@ describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its 
     api = await startInProcessApi(config);
     stores = new StoreInspector(config);
   });
+  // Each test starts the workers it needs: a worker left from an earlier test would take its job.
+  afterEach(async () => harness.stopAll());
   afterAll(async () => {
-    await harness.stopAll();
     await api.close();
     await stores.close();
   });
