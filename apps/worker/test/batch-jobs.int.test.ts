@@ -72,6 +72,14 @@ describe('batch-insert jobs with a real worker process', () => {
       .send({ ...body, documents: makeDocuments(3) }).expect(422);
     expect(other.body.error.code).toBe('idempotency_key_reused');
     await waitForFinal(api.app, first.body.job_id);
+
+    // two requests racing with one key make one job
+    const raceBody = { account_name: account, documents: makeDocuments(2, { prefix: 'race' }) };
+    const raced = await Promise.all([0, 1, 2].map(() =>
+      request(api.app).post('/job/batch-insert').set('Idempotency-Key', `race-${account}`).send(raceBody)));
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 200, 202]);
+    expect(new Set(raced.map((r) => r.body.job_id)).size).toBe(1);
+    await waitForFinal(api.app, raced[0]!.body.job_id);
   });
 
   it('cancels mid-job: finished documents kept, the rest cancelled; with rollback nothing remains', async () => {

@@ -36,33 +36,36 @@ export class PgJobStore {
    */
   async createJob(job: NewJob): Promise<{ job: JobRow; created: boolean }> {
     return withTransaction(this.pool, async (client) => {
-      if (job.idempotencyKey !== undefined) {
-        const existing = await client.query<JobRow>(
-          'SELECT * FROM ingest_jobs WHERE account_name = $1 AND idempotency_key = $2',
-          [job.accountName, job.idempotencyKey],
-        );
-        const found = existing.rows[0];
-        if (found) {
-          if (found.request_hash !== job.requestHash) {
-            throw new UnprocessableError('idempotency_key_reused',
-              'Idempotency-Key was already used for a different request body; use a new key for a new batch');
-          }
-          return { job: found, created: false };
-        }
-      }
       const duplicateCount = job.duplicates.size;
+      // ON CONFLICT: two requests racing with the same key wait for each other
+      // here, and the second returns the first's job instead of failing.
       const inserted = await client.query<JobRow>(
         `INSERT INTO ingest_jobs (id, account_name, status, total_documents, processed_documents, failure_count,
                                   webhook_url, idempotency_key, request_hash, expires_at, queue_prefix)
-         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9) RETURNING *`,
+         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT ON CONSTRAINT ingest_jobs_idempotency DO NOTHING RETURNING *`,
         [job.id, job.accountName, job.documents.length, duplicateCount, job.webhookUrl ?? null,
           job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop'],
       );
+      const created = inserted.rows[0];
+      if (!created) return { job: await this.sameRequestJob(client, job), created: false };
       for (let start = 0; start < job.documents.length; start += STAGE_ROWS_PER_STATEMENT) {
         await this.stageDocuments(client, job, start, job.documents.slice(start, start + STAGE_ROWS_PER_STATEMENT));
       }
-      return { job: inserted.rows[0]!, created: true };
+      return { job: created, created: true };
     });
+  }
+
+  /** The job an earlier request made with this idempotency key; a different body is refused. */
+  private async sameRequestJob(client: PoolClient, job: NewJob): Promise<JobRow> {
+    const existing = await client.query<JobRow>(
+      'SELECT * FROM ingest_jobs WHERE account_name = $1 AND idempotency_key = $2', [job.accountName, job.idempotencyKey]);
+    const found = existing.rows[0]!;
+    if (found.request_hash !== job.requestHash) {
+      throw new UnprocessableError('idempotency_key_reused',
+        'Idempotency-Key was already used for a different request body; use a new key for a new batch');
+    }
+    return found;
   }
 
   private async stageDocuments(client: PoolClient, job: NewJob, offset: number, documents: DocumentInput[]): Promise<void> {
