@@ -41,3 +41,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DOCUMENT_TIMEOUT_MS: '7200000' })).toThrow(/DOCUMENT_TIMEOUT_MS/);
   });
 });
+
+describe('loadConfig authentication', () => {
+  it('requires API keys in production and refuses API_AUTH=disabled there, saying what to set', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).auth.apiAuth).toBe('required');
+    expect(() => loadConfig({ NODE_ENV: 'production', API_AUTH: 'disabled' }))
+      .toThrow(/API_AUTH=disabled is refused with NODE_ENV=production: set API_AUTH=required/);
+    expect(loadConfig({ API_AUTH: 'disabled' }).auth.apiAuth).toBe('disabled');
+  });
+});

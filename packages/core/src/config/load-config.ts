@@ -55,8 +55,18 @@ export interface RetentionConfig {
   sweepIntervalMs: number;
 }
 
+export interface AuthConfig {
+  /** `required`: every API call needs an account's key; `disabled`: development only. */
+  apiAuth: 'required' | 'disabled';
+  /** Requests a key may make per minute, across API instances (counted in Redis). */
+  rateLimitPerMinute: number;
+  /** Documents an account may have accepted and not yet processed; past it, new jobs get 429. */
+  maxQueuedDocumentsPerAccount: number;
+}
+
 export interface AppConfig {
   nodeEnv: string;
+  auth: AuthConfig;
   port: number;
   databaseUrl: string;
   redisUrl: string;
@@ -146,8 +156,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepIntervalMs: r.int('RETENTION_SWEEP_INTERVAL_MS', 10 * 60_000, { min: 1_000 }),
   };
 
+  const auth: AuthConfig = {
+    apiAuth: r.oneOf('API_AUTH', ['required', 'disabled'], nodeEnv === 'production' ? 'required' : 'disabled'),
+    rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, { min: 1 }),
+    maxQueuedDocumentsPerAccount: r.int('MAX_QUEUED_DOCUMENTS_PER_ACCOUNT', 1_000_000, { min: 1 }),
+  };
+  r.require(!(nodeEnv === 'production' && auth.apiAuth === 'disabled'),
+    'API_AUTH=disabled is refused with NODE_ENV=production: set API_AUTH=required and create keys with '
+    + '`npm run keys -- create --account NAME`');
+
   const config: AppConfig = {
     nodeEnv,
+    auth,
     port: r.int('PORT', 8000, { min: 0, max: 65535 }),
     databaseUrl: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/nonstop_ingest', ['postgres:', 'postgresql:'])!,
     redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6390', ['redis:', 'rediss:'])!,
