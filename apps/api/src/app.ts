@@ -1,10 +1,11 @@
 import express, { type Express } from 'express';
 import {
-  ApiError, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger,
+  ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics,
 } from '@nonstop/core';
 import type { IngestionPipeline } from '@nonstop/pipeline';
 import type { PgJobStore } from '@nonstop/storage';
 import { adminRoutes } from './admin/admin-routes';
+import { metricsRoutes } from './admin/metrics-routes';
 import { errorMiddleware } from './http/error-middleware';
 import { notFoundMiddleware } from './http/not-found-middleware';
 import { requestId } from './http/request-id';
@@ -26,6 +27,8 @@ export interface AppDependencies {
   cancelWaitMs?: number;
   /** The process's queue events, shared by every job stream (see src/stream). */
   jobEvents?: JobEventHub;
+  /** The process's Prometheus series, served at /metrics (admin); one is made when not given. */
+  metrics?: Metrics;
 }
 
 /** The Express app without `listen`, so tests bind it in-process with supertest. */
@@ -37,6 +40,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRoutes(deps.readiness));
   app.use(openApiRoutes());
   app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken }));
+  app.use(metricsRoutes({ metrics: deps.metrics ?? createMetrics({ queue: deps.queue }), adminToken: deps.config.adminToken }));
   app.use(dataRoutes({ pipeline: deps.pipeline, limits: deps.config.limits }));
   app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, config: deps.config, logger: deps.logger, ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}) }));
   app.use(jobStreamRoutes({

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import {
-  ConfigError, createBatchInsertQueue, createLogger, createRedis, loadConfig,
+  ConfigError, createBatchInsertQueue, createLogger, createMetrics, createRedis, loadConfig,
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
 import { migrate } from '@nonstop/storage';
@@ -13,14 +13,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' });
   await migrate(config.databaseUrl);
-  const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-api' });
+  const metrics = createMetrics();
+  const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-api', metrics });
   const redis = createRedis(config.redisUrl, 'producer');
   redis.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
   queue.on('error', (error) => logger.warn('queue error', { error: error.message }));
+  metrics.watchQueue(queue);
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
   const jobEvents = createJobEvents(config.redisUrl, config.queuePrefix, logger);
-  const app = createApp({ config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub });
+  const app = createApp({ metrics, config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub });
   const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
 
   let stopping = false;

@@ -1,8 +1,14 @@
 import http from 'node:http';
+import type { Registry } from 'prom-client';
 import { errorMessage } from '@nonstop/core';
 
-/** A small listener for container orchestration: `/healthz` (alive) and `/readyz` (dependencies answer). */
-export function startHealthServer(port: number, checkReady: () => Promise<void>): http.Server {
+/**
+ * A small listener for container orchestration inside the cluster (not for
+ * the public): `/healthz` (alive), `/readyz` (dependencies answer) and, given
+ * a registry, `/metrics` (Prometheus text format, unauthenticated: keep
+ * WORKER_HEALTH_PORT off public networks).
+ */
+export function startHealthServer(port: number, checkReady: () => Promise<void>, metrics?: Registry): http.Server {
   const server = http.createServer((req, res) => {
     const reply = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -10,6 +16,13 @@ export function startHealthServer(port: number, checkReady: () => Promise<void>)
     if (req.url === '/healthz') return reply(200, { status: 'ok' });
     if (req.url === '/readyz') {
       checkReady().then(() => reply(200, { status: 'ready' }), (error: unknown) => reply(503, { status: 'not ready', error: errorMessage(error) }));
+      return undefined;
+    }
+    if (req.url === '/metrics' && metrics) {
+      metrics.metrics().then(
+        (text) => { res.writeHead(200, { 'content-type': metrics.contentType }).end(text); },
+        (error: unknown) => reply(500, { error: errorMessage(error) }),
+      );
       return undefined;
     }
     return reply(404, { error: 'not found' });

@@ -6,6 +6,7 @@ import {
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
 import { migrate } from '@nonstop/storage';
 import { startHealthServer } from './health-server';
+import { countingActiveJobs, createMetrics, runnerMetricsHooks } from './worker-metrics';
 import { sweep } from './housekeeping';
 import { batchInsertProcessor } from './processors/batch-insert.processor';
 import { recoverIncompleteJobs } from './recovery';
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'worker' });
   await migrate(config.databaseUrl);
-  const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-worker' });
+  const metrics = createMetrics();
+  const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-worker', metrics });
   const redis = createRedis(config.redisUrl, 'worker');
   redis.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
 
@@ -27,13 +29,14 @@ async function main(): Promise<void> {
 
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
   queue.on('error', (error) => logger.warn('queue error', { error: error.message }));
+  metrics.watchQueue(queue);
   await queue.setGlobalConcurrency(config.worker.maxActiveJobs);
 
   const runner = new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, logger, {
-    jobTimeoutMs: config.worker.jobTimeoutMs, pageSize: 500,
+    jobTimeoutMs: config.worker.jobTimeoutMs, pageSize: 500, ...runnerMetricsHooks(metrics),
   });
   const shutdown = new AbortController();
-  const worker = new Worker<BatchInsertPayload>(QueueName.batchInsert, batchInsertProcessor(runner, shutdown.signal), {
+  const worker = new Worker<BatchInsertPayload>(QueueName.batchInsert, countingActiveJobs(metrics, batchInsertProcessor(runner, shutdown.signal)), {
     connection: redis,
     prefix: config.queuePrefix,
     concurrency: config.worker.concurrency,
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   const health = config.worker.healthPort > 0
     ? startHealthServer(config.worker.healthPort, async () => {
       await Promise.all([redis.ping(), runtime.pool.query('SELECT 1'), runtime.vectors.ping()]);
-    })
+    }, metrics.registry)
     : undefined;
   logger.info(`worker consuming "${QueueName.batchInsert}" (concurrency ${config.worker.concurrency}, at most ${config.worker.maxActiveJobs} jobs at once across workers)`);
 

@@ -6,3 +6,4 @@ export * from './ports';
 export * from './queues';
 export * from './redis';
 export * from './batch-insert-queue';
+export * from './metrics';

@@ -14,6 +14,10 @@ export interface JobRunnerOptions {
   jobTimeoutMs: number;
   /** Documents read from the ledger at a time. */
   pageSize: number;
+  /** Called with each micro-batch's per-document results once they are recorded in the ledger (metrics). Must not throw. */
+  onResultsRecorded?: (results: DocumentResult[]) => void;
+  /** Called when this runner ends a job with a final status (completed, failed, cancelled) (metrics). Must not throw. */
+  onJobEnded?: (status: 'completed' | 'failed' | 'cancelled') => void;
 }
 
 export type RunOutcome =
@@ -52,11 +56,11 @@ export class BatchJobRunner {
       Math.max(0, deadline - Date.now()));
     log.info(job.run_count > 1 ? 'resuming job' : 'starting job', { total_documents: job.total_documents });
     try {
-      return await this.processPages(job, abort.signal, hooks, log);
+      return this.ended(await this.processPages(job, abort.signal, hooks, log));
     } catch (error) {
       const reason = abort.signal.aborted ? abort.signal.reason : error;
       if (isErrorNamed(reason, 'JobTimeoutError') || isErrorNamed(reason, 'DependencyError')) {
-        return { status: 'failed', job: await this.failAndRollBack(jobId, reason as Error, log) };
+        return this.ended({ status: 'failed', job: await this.failAndRollBack(jobId, reason as Error, log) });
       }
       throw error;
     } finally {
@@ -84,6 +88,7 @@ export class BatchJobRunner {
         if (cancel.cancelRequested || signal.aborted || hooks.shutdown?.aborted) return;
         const results = await this.pipeline.ingestBatch(context, batch.map((entry) => entry.item));
         const updated = await this.jobs.recordResults(job.id, toLedgerUpdates(batch.map((entry) => entry.position), results));
+        this.options.onResultsRecorded?.(results);
         if (updated && hooks.onProgress) await hooks.onProgress(progressOf(updated));
         cancel = await this.jobs.cancelState(job.id);
       });
@@ -107,7 +112,14 @@ export class BatchJobRunner {
     const log = this.logger.child({ job_id: jobId });
     log.error('failing job; rolling back its documents', { code, error: message });
     await this.rollBack(jobId, `rolled back: ${message}`, log);
-    return this.jobs.finishJob(jobId, 'failed', { code, message });
+    const failed = await this.jobs.finishJob(jobId, 'failed', { code, message });
+    if (failed?.status === 'failed') this.options.onJobEnded?.('failed');
+    return failed;
+  }
+
+  private ended(outcome: RunOutcome): RunOutcome {
+    if (outcome.status === 'completed' || outcome.status === 'failed' || outcome.status === 'cancelled') this.options.onJobEnded?.(outcome.status);
+    return outcome;
   }
 
   private async failAndRollBack(jobId: string, error: Error, log: Logger): Promise<JobRow> {

@@ -6,3 +6,4 @@ export * from './micro-batches';
 export * from './batch-job-runner';
 export * from './job-progress';
 export * from './runtime/create-runtime';
+export * from './timed-ports';

@@ -1,9 +1,10 @@
 import { appendFileSync } from 'node:fs';
 import type { Pool } from 'pg';
-import type { AppConfig, Embedder, Logger } from '@nonstop/core';
+import type { AppConfig, Embedder, Logger, Metrics } from '@nonstop/core';
 import { createEmbedder } from '@nonstop/embeddings';
 import { createPool, MilvusVectorStore, PgDocumentStore, PgJobStore } from '@nonstop/storage';
 import { IngestionPipeline, type PipelineDependencies } from '../ingestion-pipeline';
+import { TimedDocumentStore, TimedEmbedder, TimedVectorStore } from '../timed-ports';
 
 /** The adapters chosen by config, wired to the pipeline: shared by the API and the worker. */
 export interface Runtime {
@@ -17,7 +18,11 @@ export interface Runtime {
 }
 
 export async function createRuntime(
-  config: AppConfig, logger: Logger, options: { applicationName: string; onEmbedded?: PipelineDependencies['onEmbedded'] },
+  config: AppConfig, logger: Logger, options: {
+    applicationName: string; onEmbedded?: PipelineDependencies['onEmbedded'];
+    /** Times the pipeline's stages and counts embedding retries; the Runtime's own adapters stay untimed. */
+    metrics?: Metrics;
+  },
 ): Promise<Runtime> {
   const auditFile = config.embeddingAuditFile;
   const onEmbedded = options.onEmbedded
@@ -27,7 +32,8 @@ export async function createRuntime(
   const vectors = new MilvusVectorStore({ address: config.milvusAddress, collection: config.milvusCollection });
   let embedder: Embedder;
   try {
-    embedder = await createEmbedder(config.embedding, logger);
+    embedder = await createEmbedder(config.embedding, logger,
+      options.metrics ? { onRetry: (reason) => options.metrics!.recordEmbeddingRetry(reason) } : undefined);
   } catch (error) {
     await Promise.allSettled([pool.end(), vectors.close()]);
     throw error;
@@ -40,7 +46,7 @@ export async function createRuntime(
   }
   const documents = new PgDocumentStore(pool);
   const pipeline = new IngestionPipeline(
-    { documents, vectors, embedder, logger, ...(onEmbedded ? { onEmbedded } : {}) },
+    { ...timedPorts({ documents, vectors, embedder }, options.metrics), logger, ...(onEmbedded ? { onEmbedded } : {}) },
     { documentTimeoutMs: config.worker.documentTimeoutMs, batchChunks: config.worker.pipelineBatchChunks, batchesInFlight: 2 },
   );
   return {
@@ -53,5 +59,18 @@ export async function createRuntime(
     async close() {
       await Promise.allSettled([pool.end(), vectors.close(), embedder.close?.()]);
     },
+  };
+}
+
+/** The ports as the pipeline sees them: wrapped in timing decorators when metrics are on. */
+function timedPorts(
+  ports: Pick<PipelineDependencies, 'documents' | 'vectors' | 'embedder'>, metrics: Metrics | undefined,
+): Pick<PipelineDependencies, 'documents' | 'vectors' | 'embedder'> {
+  if (!metrics) return ports;
+  const observe = metrics.observeStage.bind(metrics);
+  return {
+    documents: new TimedDocumentStore(ports.documents, observe),
+    vectors: new TimedVectorStore(ports.vectors, observe),
+    embedder: new TimedEmbedder(ports.embedder, observe),
   };
 }

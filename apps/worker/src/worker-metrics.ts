@@ -1,0 +1,24 @@
+import { createMetrics, type Metrics } from '@nonstop/core';
+import type { JobRunnerOptions } from '@nonstop/pipeline';
+
+export { createMetrics };
+
+/** The runner's hooks that feed the job and document counters. */
+export function runnerMetricsHooks(metrics: Metrics): Pick<JobRunnerOptions, 'onResultsRecorded' | 'onJobEnded'> {
+  return {
+    onResultsRecorded: (results) => metrics.recordDocumentResults(results),
+    onJobEnded: (status) => metrics.recordJobEnded(status),
+  };
+}
+
+/** Wraps a BullMQ processor so `nonstop_active_jobs` counts the jobs this process is running. */
+export function countingActiveJobs<A extends unknown[], R>(metrics: Metrics, processor: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A): Promise<R> => {
+    metrics.activeJobs.inc();
+    try {
+      return await processor(...args);
+    } finally {
+      metrics.activeJobs.dec();
+    }
+  };
+}

@@ -1,0 +1,64 @@
+import type {
+  DocumentInput, DocumentStore, Embedder, InsertOutcome, MetricsStage, VectorRow, VectorStore,
+} from '@nonstop/core';
+
+/** Receives the duration of one stage call, in seconds, whether it succeeded or threw. Must not throw. */
+export type StageObserver = (stage: MetricsStage, seconds: number) => void;
+
+async function timed<T>(observe: StageObserver, stage: MetricsStage, operation: () => Promise<T>): Promise<T> {
+  const started = process.hrtime.bigint();
+  try {
+    return await operation();
+  } finally {
+    observe(stage, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+}
+
+/**
+ * Decorators of the pipeline's ports that time each write (metrics), leaving
+ * the pipeline's logic untouched. Errors pass through unchanged. Deletions
+ * (compensation, rollback) are not timed.
+ */
+export class TimedDocumentStore implements DocumentStore {
+  constructor(private readonly inner: DocumentStore, private readonly observe: StageObserver) {}
+
+  insertDocuments(accountName: string, documents: DocumentInput[], jobId: string | null): Promise<InsertOutcome[]> {
+    return timed(this.observe, 'postgres_write', () => this.inner.insertDocuments(accountName, documents, jobId));
+  }
+
+  deleteDocuments(docIds: number[]): Promise<void> {
+    return this.inner.deleteDocuments(docIds);
+  }
+}
+
+export class TimedVectorStore implements VectorStore {
+  constructor(private readonly inner: VectorStore, private readonly observe: StageObserver) {}
+
+  upsert(rows: VectorRow[]): Promise<void> {
+    return timed(this.observe, 'milvus_write', () => this.inner.upsert(rows));
+  }
+
+  deleteByDocumentIds(docIds: number[]): Promise<void> {
+    return this.inner.deleteByDocumentIds(docIds);
+  }
+}
+
+export class TimedEmbedder implements Embedder {
+  constructor(private readonly inner: Embedder, private readonly observe: StageObserver) {}
+
+  get model(): string {
+    return this.inner.model;
+  }
+
+  get dimension(): number {
+    return this.inner.dimension;
+  }
+
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    return timed(this.observe, 'embedding', () => this.inner.embed(texts, signal));
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close?.();
+  }
+}
