@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type IORedis from 'ioredis';
-import { createBatchInsertQueue, createRedis, type AppConfig, type BatchInsertQueue } from '@nonstop/core';
+import { createBatchInsertQueue, createRedis, createWebhookQueue, type AppConfig, type BatchInsertQueue } from '@nonstop/core';
+import { PgWebhookStore } from '@nonstop/storage';
 import { createRuntime, type Runtime } from '@nonstop/pipeline';
 import { createApp } from '../../apps/api/src/app';
 import { dependencyReadiness } from '../../apps/api/src/readiness';
@@ -21,16 +22,19 @@ export async function startInProcessApi(config: AppConfig, options: { cancelWait
   const runtime = await createRuntime(config, testLogger, { applicationName: 'nonstop-test' });
   const redis = createRedis(config.redisUrl, 'producer');
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
+  const webhookQueue = createWebhookQueue(redis, config.queuePrefix);
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
   const jobEvents = createJobEvents(config.redisUrl, config.queuePrefix, testLogger);
   const app = createApp({
     config, logger: testLogger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, ...options,
+    webhookQueue, webhooks: new PgWebhookStore(runtime.pool),
   });
   return {
     app, runtime, queue, redis, jobEvents,
     async close() {
       await jobEvents.close();
       await queue.close();
+      await webhookQueue.close();
       redis.disconnect();
       await runtime.close();
     },

@@ -3,7 +3,8 @@ import {
   ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics,
 } from '@nonstop/core';
 import type { IngestionPipeline } from '@nonstop/pipeline';
-import type { PgJobStore } from '@nonstop/storage';
+import type { PgJobStore, PgWebhookStore } from '@nonstop/storage';
+import type { WebhookQueue } from './jobs/job-webhooks';
 import { adminRoutes } from './admin/admin-routes';
 import { metricsRoutes } from './admin/metrics-routes';
 import { errorMiddleware } from './http/error-middleware';
@@ -18,7 +19,7 @@ import { dataRoutes } from './routes/data-routes';
 import { healthRoutes } from './routes/health-routes';
 
 export interface AppDependencies {
-  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'adminToken' | 'stream'>>;
+  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'adminToken' | 'stream' | 'webhook'>>;
   logger: Logger;
   pipeline: IngestionPipeline;
   jobs: PgJobStore;
@@ -27,6 +28,9 @@ export interface AppDependencies {
   cancelWaitMs?: number;
   /** The process's queue events, shared by every job stream (see src/stream). */
   jobEvents?: JobEventHub;
+  /** Webhooks: the delivery queue (a pending job cancelled here is announced) and the record of attempts. */
+  webhookQueue?: WebhookQueue;
+  webhooks?: PgWebhookStore;
   /** The process's Prometheus series, served at /metrics (admin); one is made when not given. */
   metrics?: Metrics;
 }
@@ -42,7 +46,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken }));
   app.use(metricsRoutes({ metrics: deps.metrics ?? createMetrics({ queue: deps.queue }), adminToken: deps.config.adminToken }));
   app.use(dataRoutes({ pipeline: deps.pipeline, limits: deps.config.limits }));
-  app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, config: deps.config, logger: deps.logger, ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}) }));
+  app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, config: deps.config, logger: deps.logger, ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}),
+    ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}), ...(deps.webhooks ? { webhooks: deps.webhooks } : {}) }));
   app.use(jobStreamRoutes({
     jobs: deps.jobs, logger: deps.logger,
     ...(deps.jobEvents ? { hub: deps.jobEvents } : {}),

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import {
-  ConfigError, createBatchInsertQueue, createLogger, createMetrics, createRedis, loadConfig,
+  ConfigError, createBatchInsertQueue, createLogger, createMetrics, createRedis, createWebhookQueue, loadConfig,
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
-import { migrate } from '@nonstop/storage';
+import { migrate, PgWebhookStore } from '@nonstop/storage';
 import { createApp } from './app';
 import { dependencyReadiness } from './readiness';
 import { createJobEvents } from './stream/job-event-hub';
@@ -20,9 +20,12 @@ async function main(): Promise<void> {
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
   queue.on('error', (error) => logger.warn('queue error', { error: error.message }));
   metrics.watchQueue(queue);
+  const webhookQueue = createWebhookQueue(redis, config.queuePrefix);
+  webhookQueue.on('error', (error) => logger.warn('webhook queue error', { error: error.message }));
+  const webhooks = new PgWebhookStore(runtime.pool);
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
   const jobEvents = createJobEvents(config.redisUrl, config.queuePrefix, logger);
-  const app = createApp({ metrics, config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub });
+  const app = createApp({ metrics, config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks });
   const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
 
   let stopping = false;
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
     forced.unref();
     jobEvents.hub.endStreams(); // open streams would hold server.close until the forced exit
     server.close(async () => {
-      await Promise.allSettled([queue.close(), jobEvents.close(), runtime.close()]);
+      await Promise.allSettled([queue.close(), webhookQueue.close(), jobEvents.close(), runtime.close()]);
       redis.disconnect();
       process.exit(0);
     });

@@ -121,6 +121,9 @@ describe('the OpenAPI document matches what the API answers', () => {
     expect(conforms('get', '/job/{job_id}/results', await request(api.app).get(`/job/${jobId}/results`).query({ limit: '0' })).status).toBe(400);
     expect(conforms('get', '/job/{job_id}/results', await request(api.app).get('/job/00000000-0000-4000-8000-000000000000/results')).status).toBe(404);
 
+    const deliveries = conforms('get', '/job/{job_id}/webhook-deliveries', await request(api.app).get(`/job/${jobId}/webhook-deliveries`));
+    expect(deliveries.body).toEqual({ job_id: jobId, webhook_url: null, deliveries: [] });
+    expect(conforms('get', '/job/{job_id}/webhook-deliveries', await request(api.app).get('/job/00000000-0000-4000-8000-000000000000/webhook-deliveries')).status).toBe(404);
     expect(conforms('delete', '/job/{job_id}', await request(api.app).delete(`/job/${jobId}`)).status).toBe(409);
     expect(conforms('delete', '/job/{job_id}', await request(api.app).delete('/job/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     const big = await request(api.app).post('/job/batch-insert').send({ account_name: account, documents: makeDocuments(200, { prefix: 'oas-big' }) }).expect(202);

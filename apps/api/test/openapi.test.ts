@@ -12,7 +12,7 @@ describe('the OpenAPI document', () => {
     const operations = Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
       (Object.keys(item) as HttpMethod[]).map((method) => ({ key: `${method.toUpperCase()} ${path}`, operation: item[method]! })));
     expect(operations.map((o) => o.key).sort()).toEqual([
-      'DELETE /job/{job_id}', 'GET /healthz', 'GET /job/{job_id}', 'GET /job/{job_id}/results', 'GET /job/{job_id}/stream',
+      'DELETE /job/{job_id}', 'GET /healthz', 'GET /job/{job_id}', 'GET /job/{job_id}/results', 'GET /job/{job_id}/stream', 'GET /job/{job_id}/webhook-deliveries',
       'GET /readyz', 'POST /data/insert/batch', 'POST /job/batch-insert',
     ]);
     const ids = operations.map((o) => o.operation.operationId);

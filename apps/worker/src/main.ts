@@ -1,15 +1,17 @@
 import { Worker } from 'bullmq';
 import {
-  ConfigError, createBatchInsertQueue, createLogger, createRedis, inspectRedisDurability, loadConfig,
-  QueueName, type BatchInsertPayload,
+  ConfigError, createBatchInsertQueue, createLogger, createRedis, createWebhookQueue, inspectRedisDurability, loadConfig,
+  QueueName, type BatchInsertPayload, type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
-import { migrate } from '@nonstop/storage';
+import { migrate, PgWebhookStore } from '@nonstop/storage';
 import { startHealthServer } from './health-server';
 import { countingActiveJobs, createMetrics, runnerMetricsHooks } from './worker-metrics';
 import { sweep } from './housekeeping';
 import { batchInsertProcessor } from './processors/batch-insert.processor';
 import { recoverIncompleteJobs } from './recovery';
+import { webhookDeliveryProcessor } from './processors/webhook-delivery.processor';
+import { enqueueJobWebhook, recoverWebhookDeliveries } from './webhooks/webhook-enqueue';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,7 +38,17 @@ async function main(): Promise<void> {
     jobTimeoutMs: config.worker.jobTimeoutMs, pageSize: 500, ...runnerMetricsHooks(metrics),
   });
   const shutdown = new AbortController();
-  const worker = new Worker<BatchInsertPayload>(QueueName.batchInsert, countingActiveJobs(metrics, batchInsertProcessor(runner, shutdown.signal)), {
+  // Webhooks: a delivery job is enqueued right after a job's final state is recorded.
+  const webhookConfig = config.webhook!;
+  const webhookQueue = createWebhookQueue(redis, config.queuePrefix);
+  webhookQueue.on('error', (error) => logger.warn('webhook queue error', { error: error.message }));
+  const webhooks = new PgWebhookStore(runtime.pool);
+  const webhookDeps = { queue: webhookQueue, webhooks, config: webhookConfig, logger, queuePrefix: config.queuePrefix };
+  if (!webhookConfig.secret) logger.warn('WEBHOOK_SECRET is not set: webhook deliveries are skipped (recorded as skipped)');
+  const onJobFinished = async (jobId: string, webhookUrl: string | null): Promise<void> => {
+    if (webhookUrl) await enqueueJobWebhook(webhookDeps, jobId);
+  };
+  const worker = new Worker<BatchInsertPayload>(QueueName.batchInsert, countingActiveJobs(metrics, batchInsertProcessor(runner, shutdown.signal, onJobFinished)), {
     connection: redis,
     prefix: config.queuePrefix,
     concurrency: config.worker.concurrency,
@@ -49,11 +61,23 @@ async function main(): Promise<void> {
   worker.on('error', (error) => logger.error('worker error', { error: error.message }));
   worker.on('failed', (job, error) => logger.warn('job attempt failed', { job_id: job?.id, attempt: job?.attemptsMade, error: error.message }));
   worker.on('stalled', (jobId) => logger.warn('job stalled (its worker died); resuming', { job_id: jobId }));
+  const webhookWorker = new Worker<WebhookDeliveryPayload>(QueueName.webhookDelivery,
+    webhookDeliveryProcessor({ jobs: runtime.jobs, webhooks, config: webhookConfig, logger }), {
+      connection: redis, prefix: config.queuePrefix, concurrency: 16,
+      lockDuration: Math.max(config.worker.lockDurationMs, webhookConfig.timeoutMs + 5_000),
+      stalledInterval: config.worker.stalledIntervalMs,
+    });
+  webhookWorker.on('error', (error) => logger.error('webhook worker error', { error: error.message }));
+  webhookWorker.on('failed', (job, error) => logger.warn('webhook delivery attempt failed',
+    { job_id: job?.data?.job_id, attempt: job?.attemptsMade, error: error.message }));
 
   const housekeepingDeps = { jobs: runtime.jobs, queue, queuePrefix: config.queuePrefix, runner, vectors: runtime.vectors, retention: config.retention, logger };
   await recoverIncompleteJobs(housekeepingDeps);
+  await recoverWebhookDeliveries(webhookDeps).catch((e: Error) => logger.warn('webhook recovery failed', { error: e.message }));
   const timers = [
     setInterval(() => { recoverIncompleteJobs(housekeepingDeps).catch((e: Error) => logger.warn('recovery pass failed', { error: e.message })); },
+      config.worker.recoveryIntervalMs),
+    setInterval(() => { recoverWebhookDeliveries(webhookDeps).catch((e: Error) => logger.warn('webhook recovery failed', { error: e.message })); },
       config.worker.recoveryIntervalMs),
     setInterval(() => { sweep(housekeepingDeps).catch((e: Error) => logger.warn('retention sweep failed', { error: e.message })); },
       config.retention.sweepIntervalMs),
@@ -74,9 +98,9 @@ async function main(): Promise<void> {
     forced.unref();
     timers.forEach(clearInterval);
     shutdown.abort();
-    await worker.close();
+    await Promise.allSettled([worker.close(), webhookWorker.close()]);
     health?.close();
-    await Promise.allSettled([queue.close(), runtime.close()]);
+    await Promise.allSettled([queue.close(), webhookQueue.close(), runtime.close()]);
     redis.disconnect();
     process.exit(0);
   };

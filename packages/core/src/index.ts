@@ -6,4 +6,6 @@ export * from './ports';
 export * from './queues';
 export * from './redis';
 export * from './batch-insert-queue';
+export * from './webhook-address';
+export * from './webhook-queue';
 export * from './metrics';

@@ -7,6 +7,7 @@
  */
 export const QueueName = {
   batchInsert: 'batch-insert',
+  webhookDelivery: 'webhook-delivery',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -32,4 +33,15 @@ export function parseBatchInsertPayload(data: unknown): BatchInsertPayload {
   const { job_id: jobId, system_failure: systemFailure } = (data ?? {}) as { job_id?: unknown; system_failure?: unknown };
   if (!isUuid(jobId)) throw new Error(`invalid batch-insert payload: job_id must be a UUID, got ${JSON.stringify(jobId)}`);
   return typeof systemFailure === 'string' ? { job_id: jobId, system_failure: systemFailure } : { job_id: jobId };
+}
+
+/** A webhook delivery: the ingest job whose end is announced. BullMQ job id `webhook-<job_id>`. */
+export interface WebhookDeliveryPayload {
+  job_id: string;
+}
+
+export function parseWebhookDeliveryPayload(data: unknown): WebhookDeliveryPayload {
+  const { job_id: jobId } = (data ?? {}) as { job_id?: unknown };
+  if (!isUuid(jobId)) throw new Error(`invalid webhook-delivery payload: job_id must be a UUID, got ${JSON.stringify(jobId)}`);
+  return { job_id: jobId };
 }

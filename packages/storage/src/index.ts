@@ -8,4 +8,5 @@ export * from './milvus/milvus-filter';
 export * from './milvus/collection-schema';
 export * from './postgres/job-rows';
 export * from './postgres/pg-job-store';
+export * from './postgres/pg-webhook-store';
 export * from './postgres/pg-api-key-store';

@@ -4,6 +4,8 @@ import {
   ApiError, enqueueBatchInsert, errorMessage, isUuid, NotFoundError,
   type AppConfig, type BatchInsertQueue, type Logger,
 } from '@nonstop/core';
+import type { PgWebhookStore } from '@nonstop/storage';
+import { checkWebhookUrl, enqueueWebhookAfterCancel, webhookDeliveriesView, type WebhookQueue } from './job-webhooks';
 import { findDuplicatesInRequest } from '@nonstop/pipeline';
 import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
 import { jsonBody } from '../http/json-body';
@@ -14,8 +16,11 @@ import { DEFAULT_PAGE_LIMIT, parsePageParams } from './page-params';
 export interface JobRouteDeps {
   jobs: PgJobStore;
   queue: BatchInsertQueue;
-  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'>;
+  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'webhook'>>;
   logger: Logger;
+  /** Webhook deliveries: the queue the API enqueues on when it cancels a pending job, and the attempts' record. */
+  webhookQueue?: WebhookQueue;
+  webhooks?: PgWebhookStore;
   /** How long DELETE waits for the worker to stop a processing job before answering. */
   cancelWaitMs?: number;
 }
@@ -37,6 +42,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       maxChunkTextLength: limits.maxChunkTextLength,
       maxMetadataBytes: limits.maxMetadataBytes,
     });
+    if (request.webhook_url !== undefined) await checkWebhookUrl(request.webhook_url, deps.config.webhook);
     const { job, created } = await deps.jobs.createJob({
       id: randomUUID(),
       accountName: request.account_name,
@@ -87,6 +93,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
     const flagged = await deps.jobs.requestCancel(job.id, rollback);
     if (flagged.status === 'cancelled') {
       await deps.queue.remove(job.id).catch(() => undefined); // never started; the worker would skip it anyway
+      if (flagged.webhook_url) await enqueueWebhookAfterCancel(deps, job.id);
     }
     const settled = await waitUntilFinal(deps.jobs, job.id, deps.cancelWaitMs ?? 10_000);
     const view = jobView(settled, [], DEFAULT_PAGE_LIMIT);
@@ -95,6 +102,12 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       ...view,
       message: final ? 'Job cancelled successfully' : 'Cancel requested; the worker stops after the document in hand',
     });
+  });
+
+  router.get('/job/:jobId/webhook-deliveries', async (req, res) => {
+    const job = await findJob(deps.jobs, req.params.jobId);
+    const attempts = deps.webhooks ? await deps.webhooks.listAttempts(job.id) : [];
+    res.json(webhookDeliveriesView(job, attempts));
   });
 
   return router;

@@ -142,6 +142,22 @@ const schemas: Record<string, SchemaObject> = {
     cancel_requested_at: dateTime,
   }, ['job_id', 'status', 'progress', 'updated_at'], 'The data of every unnamed stream event; the final `end` event carries a JobStatus.'),
 
+  WebhookDeliveries: closed({
+    job_id: { type: 'string', format: 'uuid' },
+    webhook_url: nullable({ type: 'string', description: 'Where the job\'s end is POSTed; null when the job has no webhook.' }),
+    deliveries: {
+      type: 'array', description: 'Every delivery attempt, oldest first.',
+      items: closed({
+        attempt: { type: 'integer', minimum: 1 },
+        attempted_at: dateTime,
+        outcome: { type: 'string', enum: ['delivered', 'failed', 'skipped'], description: 'skipped: WEBHOOK_SECRET is not configured.' },
+        status_code: nullable({ type: 'integer', description: 'HTTP status answered; null when no answer (refused address, timeout, connection error).' }),
+        error: nullable({ type: 'string' }),
+        duration_ms: count,
+      }, ['attempt', 'attempted_at', 'outcome', 'status_code', 'error', 'duration_ms']),
+    },
+  }, ['job_id', 'webhook_url', 'deliveries']),
+
   Health: closed({ status: { const: 'ok' } }, ['status']),
 
   Readiness: closed({
@@ -181,6 +197,8 @@ const createJob: OperationObject = {
     '202': { description: 'Job created.', content: json(ref('JobCreated')) },
     '200': { description: 'A job already created with this Idempotency-Key and body.', content: json(ref('JobCreated')) },
     ...badBody,
+    '400': error('Invalid body (validation_failed with details, or malformed JSON), or invalid_webhook_url: the webhook_url is not http(s), '
+      + 'does not resolve, or resolves to a private, loopback, link-local or metadata address.'),
     '422': error('Idempotency-Key reused with a different body (idempotency_key_reused).'),
   },
 };
@@ -218,6 +236,16 @@ const cancelJob: OperationObject = {
     '202': { description: 'Cancel requested; the worker had not stopped within the wait.', content: json(ref('JobStatus')) },
     '404': error('No such job.'),
     '409': error('The job already ended (job_finished).'),
+  },
+};
+
+const listWebhookDeliveries: OperationObject = {
+  operationId: 'listWebhookDeliveries', tags: ['jobs'], summary: 'Every webhook delivery attempt of a job',
+  description: 'Time, HTTP status or error, and duration of each attempt to POST the job\'s end to its webhook_url.',
+  parameters: [jobIdParameter],
+  responses: {
+    '200': { description: 'The attempts, oldest first (empty until the job ends).', content: json(ref('WebhookDeliveries')) },
+    '404': error('No such job.'),
   },
 };
 
@@ -260,6 +288,7 @@ export const openApiDocument: OpenApiDocument = {
     '/job/{job_id}': { get: getJob, delete: cancelJob },
     '/job/{job_id}/results': { get: listResults },
     '/job/{job_id}/stream': { get: streamJob },
+    '/job/{job_id}/webhook-deliveries': { get: listWebhookDeliveries },
     '/healthz': {
       get: {
         operationId: 'health', tags: ['health'], summary: 'The process is up',

@@ -7,7 +7,11 @@ import type { BatchJobRunner, RunOutcome } from '@nonstop/pipeline';
  * from PostgreSQL. Maps the outcome onto BullMQ's states so Bull Board
  * shows what happened.
  */
-export function batchInsertProcessor(runner: BatchJobRunner, shutdown: AbortSignal) {
+export function batchInsertProcessor(
+  runner: BatchJobRunner, shutdown: AbortSignal,
+  /** Called once the job's final state is recorded (completed, failed, cancelled): enqueues its webhook. Must not throw. */
+  onFinished?: (jobId: string, webhookUrl: string | null) => Promise<unknown>,
+) {
   return async (job: Job<BatchInsertPayload>, token?: string): Promise<unknown> => {
     let payload: BatchInsertPayload;
     try {
@@ -27,6 +31,9 @@ export function batchInsertProcessor(runner: BatchJobRunner, shutdown: AbortSign
         await job.updateData({ ...payload, system_failure: payload.system_failure ?? errorMessage(error) });
       }
       throw error;
+    }
+    if ((outcome.status === 'completed' || outcome.status === 'failed' || outcome.status === 'cancelled') && onFinished) {
+      await onFinished(outcome.job.id, outcome.job.webhook_url);
     }
     switch (outcome.status) {
       case 'interrupted':

@@ -87,6 +87,19 @@ export interface AppConfig {
   adminToken?: string | undefined;
   /** Server-Sent Events of GET /job/{id}/stream. */
   stream?: StreamConfig;
+  /** Webhook delivery when a job ends. */
+  webhook?: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** HMAC key of the Nonstop-Signature header; deliveries are skipped (recorded as such) while unset. */
+  secret: string | undefined;
+  maxAttempts: number;
+  /** First retry delay; doubles on each attempt. */
+  backoffMs: number;
+  timeoutMs: number;
+  /** Allows webhook URLs on private, loopback and link-local addresses (tests, internal deployments). */
+  allowPrivate: boolean;
 }
 
 export interface StreamConfig {
@@ -186,6 +199,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stream: {
       heartbeatMs: r.int('SSE_HEARTBEAT_MS', 15_000, { min: 100 }),
       pollMs: r.int('SSE_POLL_MS', 2_000, { min: 100 }),
+    },
+    webhook: {
+      secret: r.optionalString('WEBHOOK_SECRET'),
+      maxAttempts: r.int('WEBHOOK_MAX_ATTEMPTS', 8, { min: 1, max: 100 }),
+      backoffMs: r.int('WEBHOOK_BACKOFF_MS', 5_000, { min: 10 }),
+      timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, { min: 100 }),
+      allowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', false),
     },
   };
   r.require(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(config.milvusCollection),

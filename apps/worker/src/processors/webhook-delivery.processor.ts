@@ -1,0 +1,50 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { errorMessage, parseWebhookDeliveryPayload, type Logger, type WebhookConfig, type WebhookDeliveryPayload } from '@nonstop/core';
+import { FINAL_JOB_STATUSES, type PgJobStore, type PgWebhookStore } from '@nonstop/storage';
+import { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@nonstop/sdk';
+import { buildWebhookBody, WEBHOOK_RESULTS_PAGE } from '../webhooks/webhook-body';
+import { postWebhook } from '../webhooks/webhook-sender';
+
+/**
+ * One attempt to deliver a finished job's webhook. Every attempt is recorded
+ * in webhook_deliveries; a 2xx ends the delivery, anything else throws so
+ * BullMQ retries with exponential backoff.
+ */
+export function webhookDeliveryProcessor(deps: { jobs: PgJobStore; webhooks: PgWebhookStore; config: WebhookConfig; logger: Logger }) {
+  const { jobs, webhooks, config, logger } = deps;
+  return async (delivery: Job<WebhookDeliveryPayload>): Promise<unknown> => {
+    let payload: WebhookDeliveryPayload;
+    try {
+      payload = parseWebhookDeliveryPayload(delivery.data);
+    } catch (error) {
+      throw new UnrecoverableError(errorMessage(error));
+    }
+    const attempt = delivery.attemptsMade + 1;
+    const job = await jobs.getJob(payload.job_id);
+    if (!job || !job.webhook_url) return { status: 'skipped', reason: job ? 'no webhook_url' : 'job gone' };
+    if (!FINAL_JOB_STATUSES.includes(job.status)) throw new UnrecoverableError(`job ${job.id} is ${job.status}, not finished`);
+    if (!config.secret) {
+      logger.warn('webhook not delivered: WEBHOOK_SECRET is not set', { job_id: job.id });
+      await webhooks.recordAttempt({ jobId: job.id, attempt, outcome: 'skipped', error: 'WEBHOOK_SECRET is not configured', durationMs: 0 });
+      return { status: 'skipped', reason: 'no secret' };
+    }
+    const rows = await jobs.listResults(job.id, { limit: WEBHOOK_RESULTS_PAGE + 1 });
+    const body = JSON.stringify(buildWebhookBody(job, rows));
+    const timestamp = Math.floor(Date.now() / 1000);
+    const result = await postWebhook(job.webhook_url, body, {
+      [TIMESTAMP_HEADER]: String(timestamp),
+      [SIGNATURE_HEADER]: signWebhook(config.secret, timestamp, body),
+    }, { allowPrivate: config.allowPrivate, timeoutMs: config.timeoutMs });
+    const delivered = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
+    const error = delivered ? undefined
+      : result.error ?? (result.statusCode! >= 300 && result.statusCode! < 400
+        ? `answered ${result.statusCode} (redirects are not followed)` : `answered ${result.statusCode}`);
+    await webhooks.recordAttempt({
+      jobId: job.id, attempt, outcome: delivered ? 'delivered' : 'failed', durationMs: result.durationMs,
+      ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
+      ...(error !== undefined ? { error } : {}),
+    });
+    if (!delivered) throw new Error(`webhook delivery of job ${job.id} failed: ${error}`);
+    return { status: 'delivered', status_code: result.statusCode, attempt };
+  };
+}

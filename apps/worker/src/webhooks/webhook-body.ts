@@ -1,0 +1,49 @@
+import { progressOf } from '@nonstop/pipeline';
+import type { JobRow, LedgerRow } from '@nonstop/storage';
+
+/** Results carried in the webhook body itself; larger jobs point to GET /job/{id}/results for the rest. */
+export const WEBHOOK_RESULTS_PAGE = 100;
+
+export interface WebhookBody {
+  job_id: string;
+  status: string;
+  progress: ReturnType<typeof progressOf>;
+  results: Array<Record<string, unknown>>;
+  results_next_cursor: string | null;
+  results_url?: string;
+  error?: { code: string | null; message: string };
+}
+
+function resultOf(row: LedgerRow): Record<string, unknown> {
+  return {
+    position: row.position,
+    content_name: row.content_name,
+    chat_bot_id: row.chat_bot_id,
+    status: row.status,
+    success: row.status === 'succeeded',
+    ...(row.doc_id !== null ? { doc_id: Number(row.doc_id) } : {}),
+    chunks_count: row.chunks_count,
+    ...(row.error_message !== null ? { error: row.error_message, error_code: row.error_code } : {}),
+  };
+}
+
+/**
+ * The body POSTed when a job ends: `{job_id, status, progress, results}`.
+ * `firstRows` were read with `WEBHOOK_RESULTS_PAGE + 1`, so a next page is
+ * known to exist; then `results_next_cursor` and `results_url` say where it is.
+ */
+export function buildWebhookBody(job: JobRow, firstRows: LedgerRow[]): WebhookBody {
+  const page = firstRows.slice(0, WEBHOOK_RESULTS_PAGE);
+  const more = firstRows.length > WEBHOOK_RESULTS_PAGE;
+  const last = page[page.length - 1];
+  const cursor = more && last ? String(last.position) : null;
+  return {
+    job_id: job.id,
+    status: job.status,
+    progress: progressOf(job),
+    results: page.map(resultOf),
+    results_next_cursor: cursor,
+    ...(more ? { results_url: `/job/${job.id}/results` } : {}),
+    ...(job.error_message ? { error: { code: job.error_code, message: job.error_message } } : {}),
+  };
+}

@@ -1,0 +1,145 @@
+import dns from 'node:dns';
+import net from 'node:net';
+
+/**
+ * Where a webhook may be sent (SSRF protection). Pure address checks plus one
+ * resolver; the API checks a webhook_url when a job is created, and the worker
+ * checks again at delivery time and connects to the very address it checked
+ * (so a DNS answer that changes in between, "DNS rebinding", cannot reach an
+ * internal address).
+ */
+
+interface V4Range { base: number; bits: number; reason: string }
+
+const V4_BLOCKED: V4Range[] = [
+  ['0.0.0.0', 8, 'unspecified'],
+  ['10.0.0.0', 8, 'private'],
+  ['100.64.0.0', 10, 'carrier-grade NAT'],
+  ['127.0.0.0', 8, 'loopback'],
+  ['169.254.0.0', 16, 'link-local (includes cloud metadata 169.254.169.254)'],
+  ['172.16.0.0', 12, 'private'],
+  ['192.0.0.0', 24, 'IETF protocol assignments'],
+  ['192.168.0.0', 16, 'private'],
+  ['198.18.0.0', 15, 'benchmarking'],
+  ['224.0.0.0', 4, 'multicast'],
+  ['240.0.0.0', 4, 'reserved'],
+].map(([base, bits, reason]) => ({ base: v4ToInt(base as string), bits: bits as number, reason: reason as string }));
+
+function v4ToInt(address: string): number {
+  return address.split('.').reduce((acc, part) => (acc * 256) + Number(part), 0);
+}
+
+function v4Reason(address: string): string | undefined {
+  const value = v4ToInt(address);
+  for (const range of V4_BLOCKED) {
+    const size = 2 ** (32 - range.bits);
+    if (Math.floor(value / size) === Math.floor(range.base / size)) return range.reason;
+  }
+  return undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (embedded dotted IPv4 tails included). */
+function v6Groups(address: string): number[] | undefined {
+  let text = address.toLowerCase().split('%')[0]!;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const v = v4ToInt(dotted[1]!);
+    text = `${text.slice(0, dotted.index)}${(Math.floor(v / 65536)).toString(16)}:${(v % 65536).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 && missing !== 0) return undefined;
+  if (missing < 0) return undefined;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail].map((g) => parseInt(g, 16));
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+function v6Reason(address: string): string | undefined {
+  const g = v6Groups(address);
+  if (!g) return 'not a valid address';
+  const [a, b, c, d, e, f, h, i] = g as [number, number, number, number, number, number, number, number];
+  const zeroPrefix = a === 0 && b === 0 && c === 0 && d === 0 && e === 0;
+  if (zeroPrefix && f === 0 && h === 0 && i === 0) return 'unspecified';
+  if (zeroPrefix && f === 0 && h === 0 && i === 1) return 'loopback';
+  // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible (::a.b.c.d) forms
+  if (zeroPrefix && (f === 0xffff || f === 0)) {
+    const reason = v4Reason(`${h >> 8}.${h & 255}.${i >> 8}.${i & 255}`);
+    return reason ? `IPv4-mapped ${reason}` : undefined;
+  }
+  // NAT64 (64:ff9b::/96) carries an IPv4 address too
+  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) {
+    const reason = v4Reason(`${h >> 8}.${h & 255}.${i >> 8}.${i & 255}`);
+    return reason ? `NAT64 ${reason}` : undefined;
+  }
+  if ((a & 0xfe00) === 0xfc00) return 'unique-local';
+  if ((a & 0xffc0) === 0xfe80) return 'link-local';
+  if ((a & 0xffc0) === 0xfec0) return 'site-local';
+  if ((a & 0xff00) === 0xff00) return 'multicast';
+  if (a === 0xfd00 && b === 0x0ec2) return 'cloud metadata';
+  return undefined;
+}
+
+/** Why an IP address must not receive webhooks (private, loopback, ...); undefined when it is public. */
+export function blockedAddressReason(address: string): string | undefined {
+  const family = net.isIP(address);
+  if (family === 4) return v4Reason(address);
+  if (family === 6) return v6Reason(address);
+  return 'not an IP address';
+}
+
+export class WebhookUrlError extends Error {
+  override name = 'WebhookUrlError';
+}
+
+export interface ResolvedWebhookTarget {
+  url: URL;
+  /** The checked address to connect to. */
+  address: string;
+  family: 4 | 6;
+}
+
+export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
+
+const defaultResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+
+/**
+ * Parses and resolves a webhook URL and checks every address it resolves to.
+ * Throws WebhookUrlError with the reason when it may not be used.
+ */
+export async function resolveWebhookTarget(
+  rawUrl: string, options: { allowPrivate: boolean; resolve?: Resolver },
+): Promise<ResolvedWebhookTarget> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new WebhookUrlError('is not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebhookUrlError(`must use http or https, got ${url.protocol}`);
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: Array<{ address: string; family: number }>;
+  if (net.isIP(hostname)) {
+    addresses = [{ address: hostname, family: net.isIP(hostname) }];
+  } else {
+    try {
+      addresses = await (options.resolve ?? defaultResolver)(hostname);
+    } catch (error) {
+      throw new WebhookUrlError(`host ${hostname} does not resolve (${(error as { code?: string }).code ?? (error as Error).message})`);
+    }
+    if (addresses.length === 0) throw new WebhookUrlError(`host ${hostname} does not resolve`);
+  }
+  if (!options.allowPrivate) {
+    for (const { address } of addresses) {
+      const reason = blockedAddressReason(address);
+      if (reason) {
+        throw new WebhookUrlError(`${hostname === address ? 'address' : `host ${hostname} resolves to`} ${address}, a ${reason} address; `
+          + 'webhooks may only be sent to public addresses (WEBHOOK_ALLOW_PRIVATE=true allows internal ones)');
+      }
+    }
+  }
+  const first = addresses[0]!;
+  return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
+}

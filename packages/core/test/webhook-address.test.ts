@@ -1,0 +1,96 @@
+import { blockedAddressReason, resolveWebhookTarget, WebhookUrlError } from '../src/webhook-address';
+import { QueueName, parseWebhookDeliveryPayload } from '../src/queues';
+import { webhookDeliveryJobOptions } from '../src/webhook-queue';
+
+describe('blockedAddressReason', () => {
+  it.each<[string, RegExp]>([
+    ['127.0.0.1', /loopback/],
+    ['127.255.255.254', /loopback/],
+    ['10.0.0.1', /private/],
+    ['10.255.255.255', /private/],
+    ['172.16.0.1', /private/],
+    ['172.31.255.255', /private/],
+    ['192.168.1.1', /private/],
+    ['169.254.169.254', /link-local.*metadata/],
+    ['169.254.0.1', /link-local/],
+    ['100.64.0.1', /carrier-grade NAT/],
+    ['100.127.255.255', /carrier-grade NAT/],
+    ['0.0.0.0', /unspecified/],
+    ['0.1.2.3', /unspecified/],
+    ['224.0.0.1', /multicast/],
+    ['239.255.255.250', /multicast/],
+    ['255.255.255.255', /reserved/],
+    ['::1', /loopback/],
+    ['0:0:0:0:0:0:0:1', /loopback/],
+    ['::', /unspecified/],
+    ['fc00::1', /unique-local/],
+    ['fd12:3456:789a::1', /unique-local/],
+    ['fe80::1', /link-local/],
+    ['febf::1', /link-local/],
+    ['ff02::1', /multicast/],
+    ['::ffff:127.0.0.1', /IPv4-mapped loopback/],
+    ['::ffff:7f00:1', /IPv4-mapped loopback/],
+    ['::ffff:10.1.2.3', /IPv4-mapped private/],
+    ['::ffff:169.254.169.254', /IPv4-mapped link-local/],
+    ['::ffff:192.168.0.1', /IPv4-mapped private/],
+    ['64:ff9b::127.0.0.1', /NAT64 loopback/],
+    ['fe80::1%eth0', /link-local/],
+    ['not-an-ip', /not an IP address/],
+  ])('refuses %s', (address, reason) => {
+    expect(blockedAddressReason(address)).toMatch(reason);
+  });
+
+  it.each([
+    '8.8.8.8', '1.1.1.1', '93.184.216.34', '172.15.255.255', '172.32.0.0', '100.63.255.255', '100.128.0.0',
+    '169.253.255.255', '192.169.0.1', '11.0.0.1', '223.255.255.255', '126.255.255.255', '128.0.0.1',
+    '2001:4860:4860::8888', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2a00:1450:4001:80e::200e',
+  ])('allows public %s', (address) => {
+    expect(blockedAddressReason(address)).toBeUndefined();
+  });
+});
+
+describe('resolveWebhookTarget', () => {
+  const resolveTo = (...addresses: string[]) => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+
+  it('accepts a public host and returns the address to connect to', async () => {
+    const target = await resolveWebhookTarget('https://hooks.example.com/x', { allowPrivate: false, resolve: resolveTo('93.184.216.34') });
+    expect(target).toMatchObject({ address: '93.184.216.34', family: 4 });
+    expect(target.url.hostname).toBe('hooks.example.com');
+  });
+
+  it('refuses a host when any of its addresses is internal', async () => {
+    await expect(resolveWebhookTarget('https://hooks.example.com/x', { allowPrivate: false, resolve: resolveTo('93.184.216.34', '10.0.0.5') }))
+      .rejects.toThrow(/resolves to 10\.0\.0\.5, a private address/);
+  });
+
+  it.each(['http://127.0.0.1:8080/x', 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/'])(
+    'refuses the literal address in %s without resolving', async (url) => {
+      const resolve = jest.fn();
+      await expect(resolveWebhookTarget(url, { allowPrivate: false, resolve })).rejects.toBeInstanceOf(WebhookUrlError);
+      expect(resolve).not.toHaveBeenCalled();
+    });
+
+  it('allows internal addresses with allowPrivate', async () => {
+    await expect(resolveWebhookTarget('http://127.0.0.1:9/x', { allowPrivate: true })).resolves.toMatchObject({ address: '127.0.0.1' });
+  });
+
+  it('refuses other schemes and hosts that do not resolve', async () => {
+    await expect(resolveWebhookTarget('ftp://example.com/', { allowPrivate: true })).rejects.toThrow(/http or https/);
+    const failing = async () => { throw Object.assign(new Error('nope'), { code: 'ENOTFOUND' }); };
+    await expect(resolveWebhookTarget('https://no.such.host.invalid/', { allowPrivate: false, resolve: failing }))
+      .rejects.toThrow(/does not resolve \(ENOTFOUND\)/);
+  });
+});
+
+describe('webhook-delivery queue contract', () => {
+  it('keeps the persisted queue name and the once-per-job id', () => {
+    expect(QueueName.webhookDelivery).toBe('webhook-delivery');
+    const options = webhookDeliveryJobOptions('8a6e0804-2bd0-4672-b79d-d97027f9071a', { maxAttempts: 8, backoffMs: 5000 });
+    expect(options).toMatchObject({ jobId: 'webhook-8a6e0804-2bd0-4672-b79d-d97027f9071a', attempts: 8, backoff: { type: 'exponential', delay: 5000 } });
+  });
+
+  it('parses the payload', () => {
+    expect(parseWebhookDeliveryPayload({ job_id: '8a6e0804-2bd0-4672-b79d-d97027f9071a', x: 1 })).toEqual({ job_id: '8a6e0804-2bd0-4672-b79d-d97027f9071a' });
+    expect(() => parseWebhookDeliveryPayload({ job_id: 'x' })).toThrow(/must be a UUID/);
+  });
+});
