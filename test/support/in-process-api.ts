@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type IORedis from 'ioredis';
 import { createBatchInsertQueue, createRedis, createWebhookQueue, type AppConfig, type BatchInsertQueue } from '@nonstop/core';
-import { PgWebhookStore } from '@nonstop/storage';
+import { PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
 import { createRuntime, type Runtime } from '@nonstop/pipeline';
 import { createApp } from '../../apps/api/src/app';
 import { dependencyReadiness } from '../../apps/api/src/readiness';
@@ -17,17 +17,22 @@ export interface InProcessApi {
   close(): Promise<void>;
 }
 
-/** The real app and real adapters, bound in-process for supertest. */
-export async function startInProcessApi(config: AppConfig, options: { cancelWaitMs?: number } = {}): Promise<InProcessApi> {
+/** The real app and real adapters, bound in-process for supertest. With `withAuth`, API keys, rate limits and quotas are on as config.auth says (`API_AUTH` etc.). */
+export async function startInProcessApi(config: AppConfig, options: { cancelWaitMs?: number; withAuth?: boolean } = {}): Promise<InProcessApi> {
   const runtime = await createRuntime(config, testLogger, { applicationName: 'nonstop-test' });
   const redis = createRedis(config.redisUrl, 'producer');
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
   const webhookQueue = createWebhookQueue(redis, config.queuePrefix);
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
   const jobEvents = createJobEvents(config.redisUrl, config.queuePrefix, testLogger);
+  const { withAuth, ...appOptions } = options;
+  const auth = withAuth ? {
+    mode: config.auth.apiAuth, keys: new PgApiKeyStore(runtime.pool), redis,
+    rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
+  } : undefined;
   const app = createApp({
-    config, logger: testLogger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, ...options,
-    webhookQueue, webhooks: new PgWebhookStore(runtime.pool),
+    config, logger: testLogger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, ...appOptions,
+    webhookQueue, webhooks: new PgWebhookStore(runtime.pool), ...(auth ? { auth } : {}),
   });
   return {
     app, runtime, queue, redis, jobEvents,

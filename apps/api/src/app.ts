@@ -3,7 +3,10 @@ import {
   ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics,
 } from '@nonstop/core';
 import type { IngestionPipeline } from '@nonstop/pipeline';
-import type { PgJobStore, PgWebhookStore } from '@nonstop/storage';
+import type IORedis from 'ioredis';
+import type { PgApiKeyStore, PgJobStore, PgWebhookStore } from '@nonstop/storage';
+import { apiKeyAuth } from './auth/api-key-auth';
+import { rateLimit } from './auth/rate-limit';
 import type { WebhookQueue } from './jobs/job-webhooks';
 import { adminRoutes } from './admin/admin-routes';
 import { metricsRoutes } from './admin/metrics-routes';
@@ -33,6 +36,8 @@ export interface AppDependencies {
   webhooks?: PgWebhookStore;
   /** The process's Prometheus series, served at /metrics (admin); one is made when not given. */
   metrics?: Metrics;
+  /** API keys, per-key rate limits and queued-documents quotas; without it every caller sees every account. */
+  auth?: { mode: 'required' | 'disabled'; keys: PgApiKeyStore; redis: IORedis; rateLimitPerMinute: number; maxQueuedDocumentsPerAccount: number };
 }
 
 /** The Express app without `listen`, so tests bind it in-process with supertest. */
@@ -45,8 +50,16 @@ export function createApp(deps: AppDependencies): Express {
   app.use(openApiRoutes());
   app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken }));
   app.use(metricsRoutes({ metrics: deps.metrics ?? createMetrics({ queue: deps.queue }), adminToken: deps.config.adminToken }));
+  if (deps.auth) {
+    app.use(apiKeyAuth({ mode: deps.auth.mode, keys: deps.auth.keys }));
+    app.use(rateLimit({ redis: deps.auth.redis, prefix: deps.config.queuePrefix, perMinute: deps.auth.rateLimitPerMinute, logger: deps.logger }));
+  }
   app.use(dataRoutes({ pipeline: deps.pipeline, limits: deps.config.limits }));
-  app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, config: deps.config, logger: deps.logger, ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}),
+  const keys = deps.auth?.keys;
+  app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, logger: deps.logger, config: deps.config,
+    ...(deps.auth && keys ? { quota: {
+      maxQueuedDocuments: deps.auth.maxQueuedDocumentsPerAccount, queuedDocuments: (account: string) => keys.queuedDocuments(account),
+    } } : {}), ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}),
     ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}), ...(deps.webhooks ? { webhooks: deps.webhooks } : {}) }));
   app.use(jobStreamRoutes({
     jobs: deps.jobs, logger: deps.logger,

@@ -4,7 +4,7 @@ import {
   ConfigError, createBatchInsertQueue, createLogger, createMetrics, createRedis, createWebhookQueue, loadConfig,
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
-import { migrate, PgWebhookStore } from '@nonstop/storage';
+import { migrate, PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
 import { createApp } from './app';
 import { dependencyReadiness } from './readiness';
 import { createJobEvents } from './stream/job-event-hub';
@@ -25,7 +25,19 @@ async function main(): Promise<void> {
   const webhooks = new PgWebhookStore(runtime.pool);
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
   const jobEvents = createJobEvents(config.redisUrl, config.queuePrefix, logger);
-  const app = createApp({ metrics, config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks });
+  if (config.auth.apiAuth === 'disabled') {
+    logger.warn('WARNING: API_AUTH=disabled: every caller can read and write every account. Development only; '
+      + 'set API_AUTH=required and create keys with `npm run keys -- create --account NAME`.');
+  }
+  const keys = new PgApiKeyStore(runtime.pool);
+  if (config.nodeEnv === 'production' && (await keys.countActive()) === 0) {
+    throw new Error('NODE_ENV=production and no API key exists: create one with `npm run keys -- create --account NAME` before starting the API');
+  }
+  const auth = {
+    mode: config.auth.apiAuth, keys, redis,
+    rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
+  };
+  const app = createApp({ metrics, config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, auth });
   const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
 
   let stopping = false;

@@ -1,13 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import {
-  ApiError, enqueueBatchInsert, errorMessage, isUuid, NotFoundError,
+  ApiError, enqueueBatchInsert, errorMessage,
   type AppConfig, type BatchInsertQueue, type Logger,
 } from '@nonstop/core';
 import type { PgWebhookStore } from '@nonstop/storage';
 import { checkWebhookUrl, enqueueWebhookAfterCancel, webhookDeliveriesView, type WebhookQueue } from './job-webhooks';
 import { findDuplicatesInRequest } from '@nonstop/pipeline';
 import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
+import { callerOf } from '../auth/api-key-auth';
+import { assertOwnAccount, visibleJob } from '../auth/tenancy';
 import { jsonBody } from '../http/json-body';
 import { validateBatchInsertBody } from '../validation/validate-body';
 import { jobView, pageOf, resultView } from './job-view';
@@ -17,6 +19,8 @@ export interface JobRouteDeps {
   jobs: PgJobStore;
   queue: BatchInsertQueue;
   config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'webhook'>>;
+  /** The queued-documents quota per account (documents accepted and not yet processed); none when absent. */
+  quota?: { maxQueuedDocuments: number; queuedDocuments: (accountName: string) => Promise<number> };
   logger: Logger;
   /** Webhook deliveries: the queue the API enqueues on when it cancels a pending job, and the attempts' record. */
   webhookQueue?: WebhookQueue;
@@ -42,6 +46,8 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       maxChunkTextLength: limits.maxChunkTextLength,
       maxMetadataBytes: limits.maxMetadataBytes,
     });
+    assertOwnAccount(request.account_name, callerOf(res));
+    await assertWithinQuota(deps, res, request.account_name, request.documents.length);
     if (request.webhook_url !== undefined) await checkWebhookUrl(request.webhook_url, deps.config.webhook);
     const { job, created } = await deps.jobs.createJob({
       id: randomUUID(),
@@ -74,21 +80,21 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   });
 
   router.get('/job/:jobId', async (req, res) => {
-    const job = await findJob(deps.jobs, req.params.jobId);
+    const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
     const firstRows = await deps.jobs.listResults(job.id, { limit: DEFAULT_PAGE_LIMIT + 1 });
     res.json(jobView(job, firstRows, DEFAULT_PAGE_LIMIT));
   });
 
   router.get('/job/:jobId/results', async (req, res) => {
     const page = parsePageParams(req.query);
-    const job = await findJob(deps.jobs, req.params.jobId);
+    const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
     const rows = await deps.jobs.listResults(job.id, { ...page, limit: page.limit + 1 });
     const { page: results, cursor } = pageOf(rows, page.limit);
     res.json({ job_id: job.id, results: results.map(resultView), next_cursor: cursor });
   });
 
   router.delete('/job/:jobId', async (req, res) => {
-    const job = await findJob(deps.jobs, req.params.jobId);
+    const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
     const rollback = req.query.rollback === 'true' || req.query.rollback === '1';
     const flagged = await deps.jobs.requestCancel(job.id, rollback);
     if (flagged.status === 'cancelled') {
@@ -105,7 +111,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   });
 
   router.get('/job/:jobId/webhook-deliveries', async (req, res) => {
-    const job = await findJob(deps.jobs, req.params.jobId);
+    const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
     const attempts = deps.webhooks ? await deps.webhooks.listAttempts(job.id) : [];
     res.json(webhookDeliveriesView(job, attempts));
   });
@@ -113,10 +119,16 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   return router;
 }
 
-async function findJob(jobs: PgJobStore, jobId: string): Promise<JobRow> {
-  const job = isUuid(jobId) ? await jobs.getJob(jobId) : undefined;
-  if (!job) throw new NotFoundError(`job ${jobId} not found`);
-  return job;
+/** Past the account's queued-documents quota a new job waits: 429 instead of an unbounded queue. */
+async function assertWithinQuota(deps: JobRouteDeps, res: Response, accountName: string, adding: number): Promise<void> {
+  if (!deps.quota) return;
+  const quota = deps.quota.maxQueuedDocuments;
+  const queued = await deps.quota.queuedDocuments(accountName);
+  if (queued + adding > quota) {
+    res.set('Retry-After', '30');
+    throw new ApiError(429, 'queued_documents_quota',
+      `Account ${accountName} has ${queued} documents queued; ${adding} more would pass its quota of ${quota}. Retry when jobs finish.`);
+  }
 }
 
 async function waitUntilFinal(jobs: PgJobStore, jobId: string, waitMs: number): Promise<JobRow> {

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { LimitsConfig } from '@nonstop/core';
 import type { IngestionPipeline } from '@nonstop/pipeline';
+import { callerOf } from '../auth/api-key-auth';
+import { assertOwnAccount } from '../auth/tenancy';
 import { jsonBody } from '../http/json-body';
 import { validateBatchInsertBody } from '../validation/validate-body';
 
@@ -14,6 +16,7 @@ export function dataRoutes(deps: { pipeline: IngestionPipeline; limits: LimitsCo
       maxChunkTextLength: deps.limits.maxChunkTextLength,
       maxMetadataBytes: deps.limits.maxMetadataBytes,
     });
+    assertOwnAccount(request.account_name, callerOf(res));
     const results = await deps.pipeline.ingestAll({ accountName: request.account_name, jobId: null }, request.documents);
     const successCount = results.filter((result) => result.success).length;
     res.json({

@@ -1,5 +1,7 @@
 import { Router, type Response } from 'express';
-import { errorMessage, isUuid, NotFoundError, type Logger } from '@nonstop/core';
+import { errorMessage, type Logger } from '@nonstop/core';
+import { callerOf } from '../auth/api-key-auth';
+import { visibleJob } from '../auth/tenancy';
 import { progressOf } from '@nonstop/pipeline';
 import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
 import { jobView } from '../jobs/job-view';
@@ -46,8 +48,7 @@ export function jobStreamRoutes(deps: JobStreamDeps): Router {
 
   router.get('/job/:jobId/stream', async (req, res) => {
     const jobId = req.params.jobId;
-    const first = isUuid(jobId) ? await deps.jobs.getJob(jobId) : undefined;
-    if (!first) throw new NotFoundError(`job ${jobId} not found`);
+    const first = await visibleJob(deps.jobs, jobId, callerOf(res));
     const log = deps.logger.child({ job_id: jobId });
 
     let closed = false;
