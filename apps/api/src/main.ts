@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import {
-  ConfigError, createBatchInsertQueue, createLogger, createMetrics, createRedis, createWebhookQueue, loadConfig,
+  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createMetrics, createRedis, createWebhookQueue, loadConfig,
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
 import { migrate, PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
@@ -12,6 +12,7 @@ import { createJobEvents } from './stream/job-event-hub';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' });
+  exitOnUncaughtErrors(logger);
   await migrate(config.databaseUrl);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-api', metrics });

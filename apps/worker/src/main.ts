@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import {
-  ConfigError, createBatchInsertQueue, createLogger, createRedis, createWebhookQueue, inspectRedisDurability, loadConfig,
+  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createRedis, createWebhookQueue, inspectRedisDurability, loadConfig,
   QueueName, type BatchInsertPayload, type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
@@ -16,6 +16,7 @@ import { enqueueJobWebhook, recoverWebhookDeliveries } from './webhooks/webhook-
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'worker' });
+  exitOnUncaughtErrors(logger);
   await migrate(config.databaseUrl);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-worker', metrics });

@@ -9,3 +9,4 @@ export * from './batch-insert-queue';
 export * from './webhook-address';
 export * from './webhook-queue';
 export * from './metrics';
+export * from './crash-handlers';
