@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type IORedis from 'ioredis';
-import { createBatchInsertQueue, createRedis, createWebhookQueue, type AppConfig, type BatchInsertQueue } from '@nonstop/core';
+import { createBatchInsertQueue, createRedis, redisTargetOf, createWebhookQueue, type AppConfig, type BatchInsertQueue } from '@nonstop/core';
 import { PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
 import { createRuntime, type Runtime } from '@nonstop/pipeline';
 import { createApp } from '../../apps/api/src/app';
@@ -20,11 +20,11 @@ export interface InProcessApi {
 /** The real app and real adapters, bound in-process for supertest. With `withAuth`, API keys, rate limits and quotas are on as config.auth says (`API_AUTH` etc.). */
 export async function startInProcessApi(config: AppConfig, options: { cancelWaitMs?: number; withAuth?: boolean } = {}): Promise<InProcessApi> {
   const runtime = await createRuntime(config, testLogger, { applicationName: 'nonstop-test' });
-  const redis = createRedis(config.redisUrl, 'producer');
+  const redis = createRedis(redisTargetOf(config), 'producer');
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
   const webhookQueue = createWebhookQueue(redis, config.queuePrefix);
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
-  const jobEvents = createJobEvents(config.redisUrl, config.queuePrefix, testLogger);
+  const jobEvents = createJobEvents(redisTargetOf(config), config.queuePrefix, testLogger);
   const { withAuth, ...appOptions } = options;
   const auth = withAuth ? {
     mode: config.auth.apiAuth, keys: new PgApiKeyStore(runtime.pool), redis,

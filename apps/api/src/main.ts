@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import {
-  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createMetrics, createRedis, createWebhookQueue, loadConfig,
+  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createMetrics, createRedis, redisTargetOf, createWebhookQueue, loadConfig,
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
 import { migrate, PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   await migrate(config.databaseUrl);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-api', metrics });
-  const redis = createRedis(config.redisUrl, 'producer');
+  const redis = createRedis(redisTargetOf(config), 'producer');
   redis.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
   queue.on('error', (error) => logger.warn('queue error', { error: error.message }));
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   webhookQueue.on('error', (error) => logger.warn('webhook queue error', { error: error.message }));
   const webhooks = new PgWebhookStore(runtime.pool);
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
-  const jobEvents = createJobEvents(config.redisUrl, config.queuePrefix, logger);
+  const jobEvents = createJobEvents(redisTargetOf(config), config.queuePrefix, logger);
   if (config.auth.apiAuth === 'disabled') {
     logger.warn('WARNING: API_AUTH=disabled: every caller can read and write every account. Development only; '
       + 'set API_AUTH=required and create keys with `npm run keys -- create --account NAME`.');

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import {
-  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createRedis, createWebhookQueue, inspectRedisDurability, loadConfig,
+  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createRedis, redisTargetOf, createWebhookQueue, inspectRedisDurability, loadConfig,
   QueueName, type BatchInsertPayload, type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   await migrate(config.databaseUrl);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-worker', metrics });
-  const redis = createRedis(config.redisUrl, 'worker');
+  const redis = createRedis(redisTargetOf(config), 'worker');
   redis.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
 
   const durability = await inspectRedisDurability(redis);

@@ -1,5 +1,5 @@
 import { QueueEvents, type ConnectionOptions } from 'bullmq';
-import { errorMessage, QueueName, type Logger } from '@nonstop/core';
+import { errorMessage, QueueName, redisConnectionOptions, type Logger, type RedisTarget } from '@nonstop/core';
 
 export type JobEventListener = (event: string) => void;
 
@@ -73,8 +73,8 @@ export interface JobEvents {
 }
 
 /** The process's QueueEvents on the batch-insert queue (its own blocking connection, owned and closed here). */
-export function createJobEvents(redisUrl: string, prefix: string, logger: Logger): JobEvents {
-  const events = new QueueEvents(QueueName.batchInsert, { connection: connectionOptions(redisUrl), prefix });
+export function createJobEvents(redis: string | RedisTarget, prefix: string, logger: Logger): JobEvents {
+  const events = new QueueEvents(QueueName.batchInsert, { connection: connectionOptions(redis), prefix });
   events.on('error', (error) => logger.warn('queue events error', { error: errorMessage(error) }));
   const hub = new JobEventHub(events);
   return {
@@ -87,16 +87,9 @@ export function createJobEvents(redisUrl: string, prefix: string, logger: Logger
 }
 
 /** Options rather than a client, so BullMQ owns the connection and closes it with the QueueEvents. */
-function connectionOptions(redisUrl: string): ConnectionOptions {
-  const url = new URL(redisUrl);
-  const db = Number(url.pathname.replace(/^\//, '') || '0');
+function connectionOptions(target: string | RedisTarget): ConnectionOptions {
   return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    db: Number.isInteger(db) ? db : 0,
-    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...redisConnectionOptions(target),
     maxRetriesPerRequest: null,
     retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
   };

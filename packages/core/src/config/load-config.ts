@@ -70,6 +70,9 @@ export interface AppConfig {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  /** Sentinels naming the Redis master (`REDIS_SENTINELS=host:port,host:port`); REDIS_URL then gives password, db, TLS. */
+  redisSentinels: Array<{ host: string; port: number }>;
+  redisSentinelMaster: string;
   /** Refuse to start when Redis may lose data (eviction on, no persistence) instead of warning. */
   redisRequireDurable: boolean;
   queuePrefix: string;
@@ -112,6 +115,19 @@ export interface StreamConfig {
 export const LOCAL_MODEL_NAME = 'all-MiniLM-L6-v2';
 
 const MB = 1024 * 1024;
+
+function parseHostPorts(r: EnvReader, name: string): Array<{ host: string; port: number }> {
+  const value = r.optionalString(name);
+  if (value === undefined) return [];
+  return value.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
+    const match = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(item);
+    if (!match || Number(match[2]) > 65535) {
+      r.require(false, `${name} must be host:port pairs separated by commas (got "${item}")`);
+      return { host: '', port: 0 };
+    }
+    return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+  });
+}
 
 /** Parses the whole configuration once; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -184,6 +200,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: r.int('PORT', 8000, { min: 0, max: 65535 }),
     databaseUrl: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/nonstop_ingest', ['postgres:', 'postgresql:'])!,
     redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6390', ['redis:', 'rediss:'])!,
+    redisSentinels: parseHostPorts(r, 'REDIS_SENTINELS'),
+    redisSentinelMaster: r.string('REDIS_SENTINEL_MASTER', 'mymaster'),
     redisRequireDurable: r.bool('REDIS_REQUIRE_DURABLE', nodeEnv === 'production'),
     queuePrefix: r.string('QUEUE_PREFIX', 'nonstop'),
     milvusAddress: r.string('MILVUS_ADDRESS', '127.0.0.1:19530'),
