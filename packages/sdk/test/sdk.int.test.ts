@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -10,27 +9,7 @@ import { JobHarness } from '../../../test/support/job-harness';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { makeDocuments, StoreInspector, testConfig, uniqueAccount } from '../../../test/support/test-env';
 import { NonstopApiError, NonstopIngestClient, type JobStreamEvent, type JobView } from '../src';
-
-const ROOT = path.resolve(__dirname, '../../..');
-const CLI = path.join(ROOT, 'packages/sdk/src/cli.ts');
-
-interface CliRun {
-  code: Promise<number | null>;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-function runCli(args: string[], env: Record<string, string>): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (data: Buffer) => { stdout += data.toString('utf8'); });
-  child.stderr.on('data', (data: Buffer) => { stderr += data.toString('utf8'); });
-  const code = new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
-  return { code, stdout: () => stdout, stderr: () => stderr };
-}
+import { runCli } from './run-cli';
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
