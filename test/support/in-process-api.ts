@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type IORedis from 'ioredis';
 import { createBatchInsertQueue, createRedis, redisTargetOf, createWebhookQueue, type AppConfig, type BatchInsertQueue } from '@nonstop/core';
@@ -42,6 +44,18 @@ export async function startInProcessApi(config: AppConfig, options: { cancelWait
       await webhookQueue.close();
       redis.disconnect();
       await runtime.close();
+    },
+  };
+}
+
+/** Binds the in-process app to a loopback port for clients that need a URL (SDK, CLI, SSE). */
+export async function listenOnLoopback(api: InProcessApi): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const server = await new Promise<Server>((resolve) => { const s = api.app.listen(0, '127.0.0.1', () => resolve(s)); });
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }

@@ -1,10 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startStandInEmbeddingServer, type StandInEmbeddingServer } from '@nonstop/embeddings/src/testing';
-import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
+import { listenOnLoopback, startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
 import { JobHarness } from '../../../test/support/job-harness';
 import { testConfig, uniqueAccount } from '../../../test/support/test-env';
 import { runCli } from './run-cli';
@@ -16,7 +14,7 @@ import { runCli } from './run-cli';
 describe('CLI: submit --wait for a job that fails', () => {
   let standIn: StandInEmbeddingServer;
   let api: InProcessApi;
-  let server: Server;
+  let listener: Awaited<ReturnType<typeof listenOnLoopback>>;
   let harness: JobHarness;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'nonstop-cli-failed-'));
 
@@ -29,13 +27,12 @@ describe('CLI: submit --wait for a job that fails', () => {
     };
     harness = new JobHarness(env);
     api = await startInProcessApi(testConfig(harness.env));
-    server = await new Promise<Server>((resolve) => { const s = api.app.listen(0, '127.0.0.1', () => resolve(s)); });
+    listener = await listenOnLoopback(api);
     harness.startWorker();
   });
   afterAll(async () => {
     await harness.stopAll();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await listener.close();
     await api.close();
     await standIn.close();
     rmSync(tmp, { recursive: true, force: true });
@@ -46,8 +43,7 @@ describe('CLI: submit --wait for a job that fails', () => {
     writeFileSync(file, JSON.stringify(Array.from({ length: 40 }, (_, n) => ({
       content_name: `https://example.com/failing/${n}`, text: n === 30 ? 'HANG-HERE: this one never embeds' : `document ${n}`,
     }))));
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const run = runCli(['submit', file, '--account', uniqueAccount('clifail'), '--bot', 'bot001', '--wait', '--poll', '500'], { NONSTOP_URL: baseUrl });
+    const run = runCli(['submit', file, '--account', uniqueAccount('clifail'), '--bot', 'bot001', '--wait', '--poll', '500'], { NONSTOP_URL: listener.baseUrl });
     expect(await run.code).toBe(1);
     expect(run.stdout()).toMatch(/: failed/);
   });

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
+import { listenOnLoopback, startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
 import { JobHarness } from '../../../test/support/job-harness';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { makeDocuments, StoreInspector, testConfig, uniqueAccount } from '../../../test/support/test-env';
@@ -25,7 +23,7 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
   const harness = new JobHarness();
   const config = testConfig(harness.env);
   let api: InProcessApi;
-  let server: Server;
+  let listener: Awaited<ReturnType<typeof listenOnLoopback>>;
   let baseUrl: string;
   let client: NonstopIngestClient;
   let stores: StoreInspector;
@@ -33,16 +31,15 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
 
   beforeAll(async () => {
     api = await startInProcessApi(config, { cancelWaitMs: 20_000 });
-    server = await new Promise<Server>((resolve) => { const s = api.app.listen(0, '127.0.0.1', () => resolve(s)); });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    listener = await listenOnLoopback(api);
+    baseUrl = listener.baseUrl;
     client = new NonstopIngestClient({ baseUrl });
     stores = new StoreInspector(config);
     harness.startWorker();
   });
   afterAll(async () => {
     await harness.stopAll();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await listener.close();
     await api.close();
     await stores.close();
     rmSync(tmp, { recursive: true, force: true });
@@ -127,7 +124,7 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
   });
 
   it('streamJob reconnects with Last-Event-ID when the connection drops, and still ends with `end`', async () => {
-    const port = (server.address() as AddressInfo).port;
+    const port = Number(new URL(baseUrl).port);
     const proxy = new TcpProxy('127.0.0.1', port);
     await proxy.start();
     try {
