@@ -23,8 +23,14 @@ export interface InProcessApi {
 export async function startInProcessApi(config: AppConfig, options: { cancelWaitMs?: number; withAuth?: boolean } = {}): Promise<InProcessApi> {
   const runtime = await createRuntime(config, testLogger, { applicationName: 'nonstop-test' });
   const redis = createRedis(redisTargetOf(config), 'producer');
+  // The producer connection queues nothing while connecting (enableOfflineQueue: false): start on a ready one.
+  await new Promise((resolve, reject) => { redis.once('ready', resolve); redis.once('error', reject); });
   const queue = createBatchInsertQueue(redis, config.queuePrefix);
   const webhookQueue = createWebhookQueue(redis, config.queuePrefix);
+  redis.on('error', (error: Error) => testLogger.warn('redis connection error', { error: error.message }));
+  for (const emitter of [queue, webhookQueue]) {
+    emitter.on('error', (error: Error) => testLogger.warn('queue error', { error: error.message }));
+  }
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
   const jobEvents = createJobEvents(redisTargetOf(config), config.queuePrefix, testLogger);
   const { withAuth, ...appOptions } = options;
