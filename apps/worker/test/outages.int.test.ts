@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
-import { getJob, JobHarness, waitForFinal } from '../../../test/support/job-harness';
+import { getJob, waitForFinal } from '../../../test/support/job-harness';
+import { useJobTestEnv } from '../../../test/support/job-test-env';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
-import { makeDocuments, StoreInspector, testConfig, uniqueAccount, waitFor } from '../../../test/support/test-env';
+import { makeDocuments, uniqueAccount, waitFor } from '../../../test/support/test-env';
 
 /**
  * A store unreachable beyond its retries fails the job and rolls back every
@@ -12,27 +12,15 @@ import { makeDocuments, StoreInspector, testConfig, uniqueAccount, waitFor } fro
 describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
   // Reconnecting after an outage is slow on a loaded 2-core machine: generous limits, not timing claims.
   jest.setTimeout(600_000);
-  const harness = new JobHarness({ RETENTION_SWEEP_INTERVAL_MS: '2000' });
-  const config = testConfig({ QUEUE_PREFIX: harness.prefix });
-  let api: InProcessApi;
-  let stores: StoreInspector;
-
-  beforeAll(async () => {
-    api = await startInProcessApi(config);
-    stores = new StoreInspector(config);
-  });
-  afterEach(async () => harness.stopAll());
-  afterAll(async () => {
-    await api.close();
-    await stores.close();
-  });
+  const env = useJobTestEnv({ workerEnv: { RETENTION_SWEEP_INTERVAL_MS: '2000' } });
+  const { harness, config } = env;
 
   async function startJobAndWaitForProgress(account: string): Promise<string> {
-    const created = await request(api.app).post('/job/batch-insert')
+    const created = await request(env.api.app).post('/job/batch-insert')
       .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) }).expect(202);
     const jobId = created.body.job_id as string;
-    await waitFor('progress', async () => (await getJob(api.app, jobId)).progress.processed_documents! >= 20, 120_000);
-    expect(await stores.documentCount(account)).toBeGreaterThan(0);
+    await waitFor('progress', async () => (await getJob(env.api.app, jobId)).progress.processed_documents! >= 20, 120_000);
+    expect(await env.stores.documentCount(account)).toBeGreaterThan(0);
     return jobId;
   }
 
@@ -45,16 +33,16 @@ describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
       const account = uniqueAccount();
       const jobId = await startJobAndWaitForProgress(account);
       proxy.cut();
-      const { job } = await waitForFinal(api.app, jobId, 240_000);
+      const { job } = await waitForFinal(env.api.app, jobId, 240_000);
       expect(job.status).toBe('failed');
       expect(job.error).toMatchObject({ code: 'milvus_unavailable' });
       expect((job.error as { message: string }).message).toMatch(/Milvus at .* after \d+ attempts/);
-      expect(await stores.documentCount(account)).toBe(0);
-      const rolledBack = await request(api.app).get(`/job/${jobId}/results`).query({ status: 'rolled_back', limit: '1' }).expect(200);
+      expect(await env.stores.documentCount(account)).toBe(0);
+      const rolledBack = await request(env.api.app).get(`/job/${jobId}/results`).query({ status: 'rolled_back', limit: '1' }).expect(200);
       expect(rolledBack.body.results[0]).toMatchObject({ status: 'rolled_back', success: false });
 
       proxy.restore();
-      await waitFor('the sweeper to delete the vectors', async () => (await stores.vectorChunkIds(account)).length === 0, 240_000, 1_000);
+      await waitFor('the sweeper to delete the vectors', async () => (await env.stores.vectorChunkIds(account)).length === 0, 240_000, 1_000);
     } finally {
       await proxy.close();
     }
@@ -72,14 +60,14 @@ describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
       const jobId = await startJobAndWaitForProgress(account);
       proxy.cut();
       await new Promise((resolve) => setTimeout(resolve, 10_000)); // past the store's retries
-      expect((await getJob(api.app, jobId)).status).toBe('processing'); // nothing could be recorded yet
+      expect((await getJob(env.api.app, jobId)).status).toBe('processing'); // nothing could be recorded yet
       proxy.restore();
-      const { job } = await waitForFinal(api.app, jobId, 240_000);
+      const { job } = await waitForFinal(env.api.app, jobId, 240_000);
       expect(job.status).toBe('failed');
       expect(job.error).toMatchObject({ code: 'postgresql_unavailable' });
       expect((job.error as { message: string }).message).toContain('PostgreSQL unavailable');
-      expect(await stores.documentCount(account)).toBe(0);
-      expect(await stores.vectorChunkIds(account)).toEqual([]);
+      expect(await env.stores.documentCount(account)).toBe(0);
+      expect(await env.stores.vectorChunkIds(account)).toEqual([]);
     } finally {
       await proxy.close();
     }
