@@ -48,6 +48,8 @@ filter=()
 if (($#)); then filter=(--passWithNoTests); fi
 
 status=0
+note "==== docker-compose.yml (docker compose config) ===="
+bash "$REPO_ROOT/scripts/check-compose.sh" || status=1
 note "==== unit tests ===="
 npx jest --selectProjects unit "${filter[@]}" "$@" || status=1
 note "==== integration tests ===="
