@@ -10,6 +10,10 @@ const MAX_PARSER_MESSAGE_CHARACTERS = 200;
 
 export function bodyParserErrorToApiError(error: unknown, limitBytes?: number): ApiError | undefined {
   if (!(error instanceof Error)) return undefined;
+  if (isZlibError(error)) {
+    // A Content-Encoding the body does not match (gzip header on plain JSON, truncated deflate): the client's bytes.
+    return new ApiError(400, 'invalid_content_encoding', `Request body does not match its Content-Encoding: ${shorten(error.message)}`);
+  }
   const type = (error as { type?: unknown }).type;
   if (typeof type !== 'string') return undefined;
   if (error instanceof ApiError || isErrorNamed(error, 'ApiError')) {
@@ -37,6 +41,11 @@ export function bodyParserErrorToApiError(error: unknown, limitBytes?: number): 
       // stream.encoding.set / stream.not.readable mean a server bug: left for the 500 path.
       return undefined;
   }
+}
+
+function isZlibError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('Z_');
 }
 
 function shorten(message: string): string {

@@ -13,6 +13,7 @@ import { assertOwnAccount, visibleJob } from '../auth/tenancy';
 import { jsonBody } from '../http/json-body';
 import { validateBatchInsertBody } from '../validation/validate-body';
 import { jobView, pageOf, resultView } from './job-view';
+import { parseRollback } from './cancel-params';
 import { DEFAULT_PAGE_LIMIT, parsePageParams } from './page-params';
 
 export interface JobRouteDeps {
@@ -94,8 +95,8 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   });
 
   router.delete('/job/:jobId', async (req, res) => {
+    const rollback = parseRollback(req.query);
     const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
-    const rollback = req.query.rollback === 'true' || req.query.rollback === '1';
     const flagged = await deps.jobs.requestCancel(job.id, rollback);
     if (flagged.status === 'cancelled') {
       await deps.queue.remove(job.id).catch(() => undefined); // never started; the worker would skip it anyway

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { errorMessage, type Logger } from '@nonstop/core';
+import { ApiError, errorMessage, type Logger } from '@nonstop/core';
 import { callerOf } from '../auth/api-key-auth';
 import { visibleJob } from '../auth/tenancy';
 import { progressOf } from '@nonstop/pipeline';
@@ -17,6 +17,9 @@ export interface JobStreamDeps {
   heartbeatMs?: number;
   pollMs?: number;
 }
+
+/** The shape of every id streamEventId writes: a Last-Event-ID of another shape was not sent by this API. */
+const EVENT_ID = /^\d{1,10}-(pending|processing|completed|failed|cancelled)(-cancelling)?$/;
 
 /** The event id: changes exactly when what a client sees changes. */
 export function streamEventId(job: JobRow): string {
@@ -48,6 +51,10 @@ export function jobStreamRoutes(deps: JobStreamDeps): Router {
 
   router.get('/job/:jobId/stream', async (req, res) => {
     const jobId = req.params.jobId;
+    const lastEventId = req.get('Last-Event-ID');
+    if (lastEventId !== undefined && !EVENT_ID.test(lastEventId)) {
+      throw new ApiError(400, 'invalid_last_event_id', 'Last-Event-ID must be the id of an event of this stream, such as 12-processing');
+    }
     const first = await visibleJob(deps.jobs, jobId, callerOf(res));
     const log = deps.logger.child({ job_id: jobId });
 
@@ -114,7 +121,7 @@ export function jobStreamRoutes(deps: JobStreamDeps): Router {
     const poll = setInterval(() => void refresh(), pollMs);
     const heartbeat = setInterval(() => { if (!closed) res.write(': ping\n\n'); }, heartbeatMs);
     cleanups.push(() => clearInterval(poll), () => clearInterval(heartbeat));
-    if (req.get('Last-Event-ID') !== undefined) log.debug('stream resumed', { last_event_id: req.get('Last-Event-ID') });
+    if (lastEventId !== undefined) log.debug('stream resumed', { last_event_id: lastEventId });
     await refresh();
   });
 
