@@ -1,8 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import type IORedis from 'ioredis';
-import { createBatchInsertQueue, createRedis, redisTargetOf, createWebhookQueue, type AppConfig, type BatchInsertQueue } from '@nonstop/core';
+import { createBatchInsertQueue, createRedis, redisTargetOf, createWebhookQueue, type AppConfig, type BatchInsertQueue, type RedisClient } from '@nonstop/core';
 import { PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
 import { createRuntime, type Runtime } from '@nonstop/pipeline';
 import { createApp } from '../../apps/api/src/app';
@@ -14,7 +13,7 @@ export interface InProcessApi {
   app: Express;
   runtime: Runtime;
   queue: BatchInsertQueue;
-  redis: IORedis;
+  redis: RedisClient;
   jobEvents: JobEvents;
   close(): Promise<void>;
 }

@@ -1,9 +1,8 @@
 import express, { type Express } from 'express';
 import {
-  ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics,
+  ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics, type RedisClient,
 } from '@nonstop/core';
 import type { IngestionPipeline } from '@nonstop/pipeline';
-import type IORedis from 'ioredis';
 import type { PgApiKeyStore, PgJobStore, PgWebhookStore } from '@nonstop/storage';
 import { apiKeyAuth } from './auth/api-key-auth';
 import { rateLimit } from './auth/rate-limit';
@@ -37,7 +36,7 @@ export interface AppDependencies {
   /** The process's Prometheus series, served at /metrics (admin); one is made when not given. */
   metrics?: Metrics;
   /** API keys, per-key rate limits and queued-documents quotas; without it every caller sees every account. */
-  auth?: { mode: 'required' | 'disabled'; keys: PgApiKeyStore; redis: IORedis; rateLimitPerMinute: number; maxQueuedDocumentsPerAccount: number };
+  auth?: { mode: 'required' | 'disabled'; keys: PgApiKeyStore; redis: RedisClient; rateLimitPerMinute: number; maxQueuedDocumentsPerAccount: number };
 }
 
 /** The Express app without `listen`, so tests bind it in-process with supertest. */

@@ -1,6 +1,5 @@
-import type IORedis from 'ioredis';
 import type { Pool } from 'pg';
-import { errorMessage, type Embedder } from '@nonstop/core';
+import { errorMessage, type Embedder, type RedisClient } from '@nonstop/core';
 import type { MilvusVectorStore } from '@nonstop/storage';
 
 export interface ReadinessReport {
@@ -15,7 +14,7 @@ export interface Readiness {
 const CHECK_TIMEOUT_MS = 3_000;
 
 /** Probes Redis, PostgreSQL, Milvus and the embedder in parallel, each with a short timeout. */
-export function dependencyReadiness(deps: { redis: IORedis; pool: Pool; vectors: MilvusVectorStore; embedder: Embedder }): Readiness {
+export function dependencyReadiness(deps: { redis: RedisClient; pool: Pool; vectors: MilvusVectorStore; embedder: Embedder }): Readiness {
   const probes: Record<string, () => Promise<unknown>> = {
     redis: () => deps.redis.ping(),
     postgresql: () => deps.pool.query('SELECT 1'),

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import {
-  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createRedis, redisTargetOf, createWebhookQueue, inspectRedisDurability, loadConfig,
+  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createRedis, describeRedisTarget, redisTargetOf, createWebhookQueue, inspectRedisDurability, loadConfig,
   QueueName, type BatchInsertPayload, type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
 
   const durability = await inspectRedisDurability(redis);
   if (durability.problems.length > 0) {
-    const message = `Redis at ${config.redisUrl} can lose queued jobs: ${durability.problems.join('; ')}`;
+    const message = `${describeRedisTarget(redisTargetOf(config))} can lose queued jobs: ${durability.problems.join('; ')}`;
     if (config.redisRequireDurable) throw new Error(`${message}. Refusing to start (REDIS_REQUIRE_DURABLE=true).`);
     logger.warn(`WARNING: ${message}. PostgreSQL keeps every job, and recovery re-enqueues lost ones, but fix Redis.`);
   }

@@ -1,11 +1,11 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type IORedis from 'ioredis';
+import type { RedisClient } from './redis';
 import type { RetentionConfig } from './config';
 import { QueueName, type BatchInsertPayload } from './queues';
 
 export type BatchInsertQueue = Queue<BatchInsertPayload>;
 
-export function createBatchInsertQueue(connection: IORedis, prefix: string): BatchInsertQueue {
+export function createBatchInsertQueue(connection: RedisClient, prefix: string): BatchInsertQueue {
   return new Queue<BatchInsertPayload>(QueueName.batchInsert, { connection, prefix });
 }
 

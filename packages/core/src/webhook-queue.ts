@@ -1,11 +1,11 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type IORedis from 'ioredis';
+import type { RedisClient } from './redis';
 import type { WebhookConfig } from './config';
 import { QueueName, type WebhookDeliveryPayload } from './queues';
 
 export type WebhookQueue = Queue<WebhookDeliveryPayload>;
 
-export function createWebhookQueue(connection: IORedis, prefix: string): WebhookQueue {
+export function createWebhookQueue(connection: RedisClient, prefix: string): WebhookQueue {
   return new Queue<WebhookDeliveryPayload>(QueueName.webhookDelivery, { connection, prefix });
 }
 

@@ -1,6 +1,5 @@
-import type IORedis from 'ioredis';
 import type { RequestHandler } from 'express';
-import { ApiError, errorMessage, type Logger } from '@nonstop/core';
+import { ApiError, errorMessage, type Logger, type RedisClient } from '@nonstop/core';
 import { callerOf } from './api-key-auth';
 
 /**
@@ -8,7 +7,7 @@ import { callerOf } from './api-key-auth';
  * the count (a fixed one-minute window). If Redis cannot be reached the
  * request is let through: losing the limit for a moment beats refusing all traffic.
  */
-export function rateLimit(options: { redis: IORedis; prefix: string; perMinute: number; logger: Logger }): RequestHandler {
+export function rateLimit(options: { redis: RedisClient; prefix: string; perMinute: number; logger: Logger }): RequestHandler {
   return async (_req, res, next) => {
     const { keyId } = callerOf(res);
     if (!keyId) {

@@ -1,5 +1,5 @@
-import { QueueEvents, type ConnectionOptions } from 'bullmq';
-import { errorMessage, QueueName, redisConnectionOptions, type Logger, type RedisTarget } from '@nonstop/core';
+import { QueueEvents } from 'bullmq';
+import { createRedis, errorMessage, QueueName, type Logger, type RedisTarget } from '@nonstop/core';
 
 export type JobEventListener = (event: string) => void;
 
@@ -74,7 +74,10 @@ export interface JobEvents {
 
 /** The process's QueueEvents on the batch-insert queue (its own blocking connection, owned and closed here). */
 export function createJobEvents(redis: string | RedisTarget, prefix: string, logger: Logger): JobEvents {
-  const events = new QueueEvents(QueueName.batchInsert, { connection: connectionOptions(redis), prefix });
+  // A template that never connects: QueueEvents duplicates it into the
+  // blocking connection it owns and closes (a single Redis or a Cluster alike).
+  const template = createRedis(redis, 'worker', { lazyConnect: true });
+  const events = new QueueEvents(QueueName.batchInsert, { connection: template, prefix });
   events.on('error', (error) => logger.warn('queue events error', { error: errorMessage(error) }));
   const hub = new JobEventHub(events);
   return {
@@ -82,15 +85,7 @@ export function createJobEvents(redis: string | RedisTarget, prefix: string, log
     async close() {
       hub.detach();
       await events.close();
+      template.disconnect();
     },
-  };
-}
-
-/** Options rather than a client, so BullMQ owns the connection and closes it with the QueueEvents. */
-function connectionOptions(target: string | RedisTarget): ConnectionOptions {
-  return {
-    ...redisConnectionOptions(target),
-    maxRetriesPerRequest: null,
-    retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
   };
 }

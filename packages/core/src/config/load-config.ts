@@ -73,8 +73,11 @@ export interface AppConfig {
   /** Sentinels naming the Redis master (`REDIS_SENTINELS=host:port,host:port`); REDIS_URL then gives password, db, TLS. */
   redisSentinels: Array<{ host: string; port: number }>;
   redisSentinelMaster: string;
+  /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,...`); REDIS_URL then gives password and TLS. */
+  redisClusterNodes: Array<{ host: string; port: number }>;
   /** Refuse to start when Redis may lose data (eviction on, no persistence) instead of warning. */
   redisRequireDurable: boolean;
+  /** BullMQ key prefix; on a Cluster it carries a hash tag (`{nonstop}`) so each queue's keys share one slot. */
   queuePrefix: string;
   milvusAddress: string;
   milvusCollection: string;
@@ -127,6 +130,34 @@ function parseHostPorts(r: EnvReader, name: string): Array<{ host: string; port:
     }
     return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
   });
+}
+
+/** Which Redis (one, through Sentinels, or a Cluster) and the queue prefix that suits it. */
+function redisSettings(r: EnvReader): Pick<AppConfig, 'redisUrl' | 'redisSentinels' | 'redisSentinelMaster' | 'redisClusterNodes' | 'queuePrefix'> {
+  const redisUrl = r.url('REDIS_URL', 'redis://127.0.0.1:6390', ['redis:', 'rediss:'])!;
+  const redisSentinels = parseHostPorts(r, 'REDIS_SENTINELS');
+  const redisClusterNodes = parseHostPorts(r, 'REDIS_CLUSTER_NODES');
+  const cluster = redisClusterNodes.length > 0;
+  // BullMQ runs multi-key scripts over a queue's keys, which a Cluster allows
+  // only within one slot: the hash tag in the prefix puts them all in one.
+  const queuePrefix = r.string('QUEUE_PREFIX', cluster ? '{nonstop}' : 'nonstop');
+  if (cluster) {
+    r.require(redisSentinels.length === 0,
+      'REDIS_SENTINELS and REDIS_CLUSTER_NODES are exclusive: set REDIS_SENTINELS for one master watched by Sentinels, '
+      + 'or REDIS_CLUSTER_NODES for a Redis Cluster');
+    r.require(hasHashTag(queuePrefix),
+      `QUEUE_PREFIX must contain a Redis hash tag such as {nonstop} when REDIS_CLUSTER_NODES is set, so each queue's keys `
+      + `share one cluster slot (got "${queuePrefix}"; e.g. QUEUE_PREFIX={${queuePrefix.replace(/[{}]/g, '') || 'nonstop'}})`);
+    r.require(new URL(redisUrl).pathname.replace(/^\//, '') === '' || new URL(redisUrl).pathname === '/0',
+      'REDIS_URL must not name a database when REDIS_CLUSTER_NODES is set: a Redis Cluster has only database 0');
+  }
+  return { redisUrl, redisSentinels, redisSentinelMaster: r.string('REDIS_SENTINEL_MASTER', 'mymaster'), redisClusterNodes, queuePrefix };
+}
+
+/** Redis hashes only the part of a key between the first `{` and the next `}`, when that part is not empty. */
+function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
 }
 
 /** Parses the whole configuration once; throws ConfigError naming every bad variable. */
@@ -194,16 +225,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     'API_AUTH=disabled is refused with NODE_ENV=production: set API_AUTH=required and create keys with '
     + '`npm run keys -- create --account NAME`');
 
+  const redis = redisSettings(r);
   const config: AppConfig = {
     nodeEnv,
     auth,
     port: r.int('PORT', 8000, { min: 0, max: 65535 }),
     databaseUrl: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/nonstop_ingest', ['postgres:', 'postgresql:'])!,
-    redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6390', ['redis:', 'rediss:'])!,
-    redisSentinels: parseHostPorts(r, 'REDIS_SENTINELS'),
-    redisSentinelMaster: r.string('REDIS_SENTINEL_MASTER', 'mymaster'),
+    ...redis,
     redisRequireDurable: r.bool('REDIS_REQUIRE_DURABLE', nodeEnv === 'production'),
-    queuePrefix: r.string('QUEUE_PREFIX', 'nonstop'),
     milvusAddress: r.string('MILVUS_ADDRESS', '127.0.0.1:19530'),
     milvusCollection: r.string('MILVUS_COLLECTION', 'document_chunks'),
     embedding,
