@@ -8,14 +8,17 @@ import { errorMessage } from '@nonstop/core';
  * a registry, `/metrics` (Prometheus text format, unauthenticated: keep
  * WORKER_HEALTH_PORT off public networks).
  */
-export function startHealthServer(port: number, checkReady: () => Promise<void>, metrics?: Registry): http.Server {
+export function startHealthServer(port: number, checkReady: () => Promise<void>, metrics?: Registry, readyTimeoutMs = 3_000): http.Server {
   const server = http.createServer((req, res) => {
     const reply = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     if (req.url === '/healthz') return reply(200, { status: 'ok' });
     if (req.url === '/readyz') {
-      checkReady().then(() => reply(200, { status: 'ready' }), (error: unknown) => reply(503, { status: 'not ready', error: errorMessage(error) }));
+      withTimeout(checkReady(), readyTimeoutMs).then(
+        () => reply(200, { status: 'ready' }),
+        (error: unknown) => reply(503, { status: 'not ready', error: errorMessage(error) }),
+      );
       return undefined;
     }
     if (req.url === '/metrics' && metrics) {
@@ -29,4 +32,16 @@ export function startHealthServer(port: number, checkReady: () => Promise<void>,
   });
   server.listen(port, '0.0.0.0');
   return server;
+}
+
+/**
+ * The worker's Redis client queues commands while Redis is away (BullMQ needs
+ * it to), so a ping then never fails by itself: an answer that is late counts as down.
+ */
+function withTimeout(check: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`a dependency did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([check, late]).finally(() => clearTimeout(timer));
 }
