@@ -234,6 +234,7 @@ const cancelJob: OperationObject = {
   responses: {
     '200': { description: 'Cancelled; the body reports the partial success.', content: json(ref('JobStatus')) },
     '202': { description: 'Cancel requested; the worker had not stopped within the wait.', content: json(ref('JobStatus')) },
+    '400': error('rollback is not one of true, 1, false, 0.'),
     '404': error('No such job.'),
     '409': error('The job already ended (job_finished).'),
   },
@@ -249,6 +250,16 @@ const listWebhookDeliveries: OperationObject = {
   },
 };
 
+const EVENT_ID_PATTERN = '^\\d{1,10}-(pending|processing|completed|failed|cancelled)(-cancelling)?$';
+
+/** One Server-Sent Event as a client parses it (OpenAPI 3.1: the schema of an event stream describes each event). */
+const streamEvent: SchemaObject = closed({
+  event: { type: 'string', enum: ['message', 'end'], description: 'Unnamed (message) for a state, `end` for the last event.' },
+  id: { type: 'string', pattern: EVENT_ID_PATTERN },
+  data: { type: 'string', contentMediaType: 'application/json', description: 'JSON: a JobStreamState, or for `end` a JobStatus.' },
+  retry: { type: 'integer', minimum: 0 },
+}, []);
+
 const streamJob: OperationObject = {
   operationId: 'streamJob', tags: ['jobs'], summary: 'Job progress as Server-Sent Events',
   description: [
@@ -259,10 +270,11 @@ const streamJob: OperationObject = {
   ].join(' '),
   parameters: [
     jobIdParameter,
-    { name: 'Last-Event-ID', in: 'header', description: 'Id of the last event received, on reconnect.', schema: { type: 'string' } },
+    { name: 'Last-Event-ID', in: 'header', description: 'Id of the last event received, on reconnect.', schema: { type: 'string', pattern: EVENT_ID_PATTERN } },
   ],
   responses: {
-    '200': { description: 'The event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+    '200': { description: 'The event stream.', content: { 'text/event-stream': { schema: streamEvent } } },
+    '400': error('Last-Event-ID is not the id of an event of this stream (invalid_last_event_id).'),
     '404': error('No such job.'),
   },
 };

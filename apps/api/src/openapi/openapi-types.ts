@@ -22,6 +22,7 @@ export interface SchemaObject {
   minItems?: number;
   maxItems?: number;
   pattern?: string;
+  contentMediaType?: string;
   oneOf?: SchemaObject[];
   anyOf?: SchemaObject[];
   examples?: unknown[];
