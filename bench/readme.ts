@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Throughput, PostLatency } from './api-latency';
 import type { EndToEnd } from './end-to-end';
+import type { LangChainRun } from './langchain';
 import type { LocalRaw } from './local-model';
 import type { MilvusBatchRate } from './milvus-batch-size';
 import type { Naive } from './naive';
@@ -13,6 +14,8 @@ export interface Results {
   run_id: string; started_at: string; finished_at: string; sizes: number[];
   raw: RawStages; milvus_batch_sizes?: MilvusBatchRate[]; end_to_end: EndToEnd[]; efficiency: number;
   naive: Naive[]; service_over_naive: number; service_over_naive_at_1k: number | null;
+  langchain?: { batch_size: number; cleanup: string; sweep: { chunks: number; runs: LangChainRun[] }; runs: LangChainRun[] };
+  service_over_langchain?: number; service_over_langchain_at_1k?: number | null;
   local_model?: { raw: LocalRaw; end_to_end: EndToEnd; efficiency: number };
   api: { get_job_while_running: Throughput; bare_while_running: Throughput; job_status_after_load: string; get_job_idle: Throughput; bare_idle: Throughput };
   post_latency: PostLatency; redis: RedisBytes;
@@ -31,12 +34,23 @@ export function chartBars(r: Results): Bar[] {
     { label: 'Embedding stand-in via OpenAiEmbedder', value: r.raw.embed_stand_in_chunks_per_s, kind: 'raw' },
     ...r.end_to_end.map((e): Bar => ({ label: `Service end to end, ${fmt(e.chunks)} chunks`, value: e.chunks_per_s, kind: 'service' })),
     ...r.naive.map((n): Bar => ({ label: `Naive loop, ${fmt(n.chunks)} chunks`, value: n.chunks_per_s, kind: 'naive' })),
+    ...(r.langchain?.runs ?? []).map((l): Bar => ({ label: `LangChain.js index(), ${fmt(l.chunks)} chunks`, value: l.chunks_per_s, kind: 'langchain' })),
   ];
   if (r.local_model) {
     bars.push({ label: 'Local model alone (all-MiniLM-L6-v2)', value: r.local_model.raw.chunks_per_s, kind: 'local' },
       { label: 'Service end to end, local model, 1,000', value: r.local_model.end_to_end.chunks_per_s, kind: 'local' });
   }
   return bars;
+}
+
+function langchainRows(r: Results): string[] {
+  if (!r.langchain) return ['| LangChain.js index() | not run |'];
+  const { sweep, runs, batch_size: best } = r.langchain;
+  return [
+    ...sweep.runs.map((l) => `| LangChain.js index(), batchSize ${l.batch_size}, ${fmt(l.chunks)} chunks (sweep) | ${fmt(l.chunks_per_s)} chunks/s (${l.seconds} s) |`),
+    ...runs.map((l) => `| LangChain.js index(), batchSize ${best}, ${fmt(l.chunks)} chunks | ${fmt(l.chunks_per_s)} chunks/s (${l.seconds} s; Milvus holds ${fmt(l.vectors_in_milvus)} vectors) |`),
+    `| Service ÷ LangChain.js index() at ${fmt(runs[runs.length - 1]!.chunks)} chunks | ${r.service_over_langchain}× |`,
+  ];
 }
 
 function verdict(met: boolean): string {
@@ -69,6 +83,12 @@ export function buildReadme(r: Results): string {
     '  account names unique to the run. `MAX_DOCUMENTS_PER_JOB=25000` so that 100k chunks fit in one job.',
     '- Raw stage limits: each stage alone on the same rows as the largest job, with batches in flight as the pipeline runs them',
     '  (PostgreSQL: 1,000 documents a transaction, 2 in flight; Milvus: 512 rows a call, 2 in flight; embedder: batch 128, concurrency 4).',
+    '- LangChain.js (`bench/langchain.ts`, @langchain/core 1.4.0, @langchain/community 1.1.29, @langchain/openai 1.5.8): `index()` with',
+    '  `PostgresRecordManager` (same database, schema `langchain_bench`), the community `Milvus` store (a collection per run, `autoId: false`,',
+    '  the service\'s HNSW/COSINE index, created before the clock starts) and `OpenAIEmbeddings` on the same stand-in endpoint (batch 128,',
+    '  4 in flight, base64). Same documents, one LangChain Document per chunk with account, bot, `content_name` (source id) and chunk index',
+    '  as metadata. Cleanup mode none: like the service, it skips what is already indexed and deletes nothing. `index()`\'s `batchSize` is',
+    '  swept and the fastest used. After each run Milvus must hold exactly one vector per chunk under the record manager\'s keys.',
     '',
     '## Results',
     '',
@@ -86,6 +106,7 @@ export function buildReadme(r: Results): string {
     `| The three stages back to back, no overlap (1 ÷ Σ 1/stage) | ${fmt(serial)} chunks/s; end to end ÷ this = ${(largest.chunks_per_s / serial).toFixed(2)} |`,
     ...r.naive.map((n) => `| Naive loop, ${fmt(n.chunks)} chunks | ${fmt(n.chunks_per_s)} chunks/s (${n.seconds} s) |`),
     `| Service ÷ naive at ${fmt(naive.chunks)} chunks | ${r.service_over_naive}× |`,
+    ...langchainRows(r),
     ...(r.local_model ? [
       `| Local model alone (all-MiniLM-L6-v2, batch ${r.local_model.raw.batch_size}, ${r.local_model.raw.threads} threads), 1,000 chunks | ${r.local_model.raw.chunks_per_s} chunks/s |`,
       `| Service end to end with the local model, 1,000 chunks | ${r.local_model.end_to_end.chunks_per_s} chunks/s (${r.local_model.end_to_end.wall_seconds} s); ÷ model alone = ${r.local_model.efficiency} |`,
@@ -107,7 +128,9 @@ export function buildReadme(r: Results): string {
     `| GET /job/{id} ≥ half the bare route's req/s while a job runs | ${getRatio.toFixed(2)} | ${verdict(getRatio >= 0.5)} |`,
     `| ≤ 2 KB of Redis per queued job | ${fmt(r.redis.bytes_per_job)} bytes | ${verdict(r.redis.bytes_per_job <= 2048)} |`,
     `| Progress within 15 s of kill -9 | ${r.kill_recovery.seconds_to_progress} s | ${verdict(r.kill_recovery.seconds_to_progress <= 15)} |`,
-    '| Comparison with LangChain.js | not measured | **gap**: needs the langchain packages, which this project does not install (no new dependencies) |',
+    r.langchain
+      ? `| ≥ 3× LangChain.js index() | ${r.service_over_langchain}× at ${fmt(r.langchain.runs[r.langchain.runs.length - 1]!.chunks)} chunks (${r.service_over_langchain_at_1k ?? '–'}× at 1,000) | ${verdict((r.service_over_langchain ?? 0) >= 3)} |`
+      : '| ≥ 3× LangChain.js index() | not measured in this run | **not measured** |',
     '',
     keptFindings(),
     '',
@@ -132,7 +155,7 @@ export function buildReadme(r: Results): string {
     '',
     'Override the service addresses with `BENCH_DATABASE_URL`, `BENCH_REDIS_URL`, `BENCH_MILVUS_ADDRESS`. The code: one file per',
     'measurement under `bench/` (`raw-stages.ts`, `end-to-end.ts`, `naive.ts`, `local-model.ts`, `api-latency.ts`, `redis-bytes.ts`,',
-    '`kill-recovery.ts`, `milvus-batch-size.ts`), the runner `run.ts`, and `readme.ts` / `report.ts` that write this page,',
+    '`kill-recovery.ts`, `milvus-batch-size.ts`, `langchain.ts`), the runner `run.ts`, and `readme.ts` / `report.ts` that write this page,',
     '`results.json` and the chart. `node --import tsx bench/render.ts` rewrites this page and the chart from `results.json`;',
     '`node --import tsx bench/milvus-batch-size.ts` runs the rows-per-call sweep alone and adds it to `results.json`.',
     '',

@@ -10,11 +10,11 @@ export function machine(): Record<string, string> {
   return { nproc: sh('nproc'), free_g: sh('free -g'), cpu_model: cpu, kernel: sh('uname -sr') };
 }
 
-export interface Bar { label: string; value: number; kind: 'raw' | 'service' | 'naive' | 'local' }
+export interface Bar { label: string; value: number; kind: 'raw' | 'service' | 'naive' | 'langchain' | 'local' }
 
 /** A horizontal bar chart (log scale, chunks/s), written by hand: no dependencies. */
 export function barChartSvg(title: string, bars: Bar[]): string {
-  const colors = { raw: '#8a8f98', service: '#2b6cb0', naive: '#c05621', local: '#2f855a' };
+  const colors = { raw: '#8a8f98', service: '#2b6cb0', naive: '#c05621', langchain: '#805ad5', local: '#2f855a' };
   const left = 330, width = 460, rowH = 26, top = 50;
   const height = top + bars.length * rowH + 50;
   const max = Math.max(...bars.map((b) => b.value), 10);
@@ -37,7 +37,7 @@ export function barChartSvg(title: string, bars: Bar[]): string {
       `<rect x="${left}" y="${y + 3}" width="${Math.max(1, x(bar.value) - left)}" height="${rowH - 8}" fill="${colors[bar.kind]}"/>`,
       `<text x="${x(bar.value) + 5}" y="${y + 15}">${Math.round(bar.value).toLocaleString('en-US')}</text>`);
   });
-  parts.push(`<text x="10" y="${height - 12}" fill="#4a5568">chunks per second, log scale. grey: one stage alone; blue: the service end to end; orange: naive loop; green: local model</text>`, '</svg>');
+  parts.push(`<text x="10" y="${height - 12}" fill="#4a5568">chunks/s, log scale. grey: one stage alone; blue: service end to end; orange: naive loop; purple: LangChain.js; green: local model</text>`, '</svg>');
   return parts.join('\n');
 }
 

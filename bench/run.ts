@@ -11,6 +11,7 @@ import { loadUrl, measurePostLatency } from './api-latency';
 import { DATABASE_URL, REDIS_URL, DIMENSION, localEnv, MILVUS_ADDRESS, round, row, RUN_ID, sleep, standInEnv, account, makeDocs } from './common';
 import { measureEndToEnd, type EndToEnd } from './end-to-end';
 import { measureKillRecovery } from './kill-recovery';
+import { measureLangChain, sweepLangChainBatchSize, type LangChainRun } from './langchain';
 import { measureLocalModelRaw } from './local-model';
 import { measureMilvusBatchSizes } from './milvus-batch-size';
 import { measureNaive } from './naive';
@@ -80,6 +81,17 @@ async function main(): Promise<void> {
     results.service_over_naive = round(serviceSame.chunks_per_s / compare.chunks_per_s, 1);
     results.service_over_naive_at_1k = serviceAt1k ? round(serviceAt1k.chunks_per_s / naive[0]!.chunks_per_s, 1) : null;
     row(`service / naive at ${compare.chunks} chunks`, `${results.service_over_naive}x`);
+
+    // 3b. LangChain.js index() with its best batch size, at 1k and 10k chunks
+    const sweep = await sweepLangChainBatchSize(standIn.url);
+    const lcRuns: LangChainRun[] = [];
+    for (const n of sizes.includes(10_000) ? [1000, 10_000] : [1000]) lcRuns.push(await measureLangChain(n, standIn.url, sweep.best.batch_size));
+    const lcLast = lcRuns[lcRuns.length - 1]!;
+    const serviceVsLc = e2e.find((e) => e.chunks === lcLast.chunks) ?? largest;
+    results.langchain = { batch_size: sweep.best.batch_size, cleanup: lcLast.cleanup, sweep: { chunks: sweep.chunks, runs: sweep.runs }, runs: lcRuns };
+    results.service_over_langchain = round(serviceVsLc.chunks_per_s / lcLast.chunks_per_s, 1);
+    results.service_over_langchain_at_1k = serviceAt1k ? round(serviceAt1k.chunks_per_s / lcRuns[0]!.chunks_per_s, 1) : null;
+    row(`service / LangChain.js index() at ${lcLast.chunks} chunks`, `${results.service_over_langchain}x`, `batchSize ${sweep.best.batch_size}`);
   } finally {
     await stopApp(worker, 'SIGTERM');
     await service.close();
