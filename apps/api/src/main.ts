@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: closing the API`);
-    const forced = setTimeout(() => process.exit(1), 15_000);
+    const forced = setTimeout(() => { logger.error('shutdown deadline passed; exiting'); process.exit(1); }, config.shutdownTimeoutMs);
     forced.unref();
     jobEvents.hub.endStreams(); // open streams would hold server.close until the forced exit
     server.close(async () => {

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   await queue.setGlobalConcurrency(config.worker.maxActiveJobs);
 
   const runner = new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, logger, {
-    jobTimeoutMs: config.worker.jobTimeoutMs, pageSize: 500, ...runnerMetricsHooks(metrics),
+    jobTimeoutMs: config.worker.jobTimeoutMs, outageGraceMs: config.worker.storeOutageGraceMs, pageSize: 500, ...runnerMetricsHooks(metrics),
   });
   const shutdown = new AbortController();
   // Webhooks: a delivery job is enqueued right after a job's final state is recorded.
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing the work in hand, handing jobs back`);
-    const forced = setTimeout(() => { logger.error('shutdown deadline passed; exiting'); process.exit(1); }, 30_000);
+    const forced = setTimeout(() => { logger.error('shutdown deadline passed; exiting'); process.exit(1); }, config.shutdownTimeoutMs);
     forced.unref();
     timers.forEach(clearInterval);
     shutdown.abort();

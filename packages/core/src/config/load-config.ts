@@ -40,6 +40,8 @@ export interface WorkerConfig {
   maxActiveJobs: number;
   documentTimeoutMs: number;
   jobTimeoutMs: number;
+  /** A store outage shorter than this pauses a job (it resumes from its ledger); a longer one fails it and rolls it back. */
+  storeOutageGraceMs: number;
   /** Chunks gathered into one pipeline micro-batch. */
   pipelineBatchChunks: number;
   lockDurationMs: number;
@@ -75,6 +77,8 @@ export interface AppConfig {
   redisSentinelMaster: string;
   /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,...`); REDIS_URL then gives password and TLS. */
   redisClusterNodes: Array<{ host: string; port: number }>;
+  /** After SIGTERM/SIGINT, the most a process takes to finish what is in hand and close; then it exits with code 1 all the same. */
+  shutdownTimeoutMs: number;
   /** Refuse to start when Redis may lose data (eviction on, no persistence) instead of warning. */
   redisRequireDurable: boolean;
   /** BullMQ key prefix; on a Cluster it carries a hash tag (`{nonstop}`) so each queue's keys share one slot. */
@@ -201,6 +205,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxActiveJobs: r.int('MAX_ACTIVE_JOBS', 10, { min: 1, max: 10_000 }),
     documentTimeoutMs: r.int('DOCUMENT_TIMEOUT_MS', 30_000, { min: 100 }),
     jobTimeoutMs: r.int('JOB_TIMEOUT_MS', 60 * 60_000, { min: 1_000 }),
+    // Long enough for a PostgreSQL or Milvus restart (Milvus takes up to a minute to serve again).
+    storeOutageGraceMs: r.int('STORE_OUTAGE_GRACE_MS', 120_000, { min: 0 }),
     // Small batches for the CPU model keep progress visible every second or two.
     pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', provider === 'local' ? 64 : 512, { min: 1, max: 100_000 }),
     lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 10_000, { min: 1_000 }),
@@ -233,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/nonstop_ingest', ['postgres:', 'postgresql:'])!,
     ...redis,
     redisRequireDurable: r.bool('REDIS_REQUIRE_DURABLE', nodeEnv === 'production'),
+    shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 30_000, { min: 1_000 }),
     milvusAddress: r.string('MILVUS_ADDRESS', '127.0.0.1:19530'),
     milvusCollection: r.string('MILVUS_COLLECTION', 'document_chunks'),
     embedding,
