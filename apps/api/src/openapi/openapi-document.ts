@@ -177,6 +177,22 @@ const badBody = {
   '503': error('A store is unavailable; nothing was kept.'),
 };
 
+/**
+ * With API_AUTH=required (production) every operation but the health probes
+ * needs an API key, and a key sees and writes only its own account.
+ */
+function keyed(operation: OperationObject, writesForAccount: boolean): OperationObject {
+  return {
+    ...operation,
+    responses: {
+      ...operation.responses,
+      '401': error('No API key, or an unknown or revoked one (unauthenticated, invalid_api_key).'),
+      ...(writesForAccount ? { '403': error('account_name is not the account of the API key (account_mismatch).') } : {}),
+      '429': error('The key\'s rate limit (rate_limited), or for a new job the account\'s queued-documents quota (queued_documents_quota); see Retry-After.'),
+    },
+  };
+}
+
 const dataInsert: OperationObject = {
   operationId: 'insertBatchSync', tags: ['data'], summary: 'Insert a small batch synchronously',
   description: 'The same pipeline as a job (duplicate check, PostgreSQL, embeddings, Milvus), answered in the request.',
@@ -213,7 +229,7 @@ const listResults: OperationObject = {
   operationId: 'listJobResults', tags: ['jobs'], summary: 'Per-document results, paged',
   parameters: [
     jobIdParameter,
-    { name: 'cursor', in: 'query', description: 'next_cursor of the previous page.', schema: { type: 'string', pattern: '^\\d{1,9}$' } },
+    { name: 'cursor', in: 'query', description: 'next_cursor of the previous page.', schema: { type: 'string', pattern: '^[0-9]{1,9}$' } },
     { name: 'limit', in: 'query', description: 'Page size, 1 to 1000 (default 100).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
     { name: 'status', in: 'query', description: 'Only results with this status.', schema: { type: 'string', enum: RESULT_STATUSES } },
   ],
@@ -250,7 +266,7 @@ const listWebhookDeliveries: OperationObject = {
   },
 };
 
-const EVENT_ID_PATTERN = '^\\d{1,10}-(pending|processing|completed|failed|cancelled)(-cancelling)?$';
+const EVENT_ID_PATTERN = '^[0-9]{1,10}-(pending|processing|completed|failed|cancelled)(-cancelling)?$';
 
 /** One Server-Sent Event as a client parses it (OpenAPI 3.1: the schema of an event stream describes each event). */
 const streamEvent: SchemaObject = closed({
@@ -295,21 +311,21 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'health', description: 'Probes for orchestrators.' },
   ],
   paths: {
-    '/data/insert/batch': { post: dataInsert },
-    '/job/batch-insert': { post: createJob },
-    '/job/{job_id}': { get: getJob, delete: cancelJob },
-    '/job/{job_id}/results': { get: listResults },
-    '/job/{job_id}/stream': { get: streamJob },
-    '/job/{job_id}/webhook-deliveries': { get: listWebhookDeliveries },
+    '/data/insert/batch': { post: keyed(dataInsert, true) },
+    '/job/batch-insert': { post: keyed(createJob, true) },
+    '/job/{job_id}': { get: keyed(getJob, false), delete: keyed(cancelJob, false) },
+    '/job/{job_id}/results': { get: keyed(listResults, false) },
+    '/job/{job_id}/stream': { get: keyed(streamJob, false) },
+    '/job/{job_id}/webhook-deliveries': { get: keyed(listWebhookDeliveries, false) },
     '/healthz': {
       get: {
-        operationId: 'health', tags: ['health'], summary: 'The process is up',
+        operationId: 'health', tags: ['health'], summary: 'The process is up', security: [],
         responses: { '200': { description: 'Up.', content: json(ref('Health')) } },
       },
     },
     '/readyz': {
       get: {
-        operationId: 'readiness', tags: ['health'], summary: 'Every dependency answers',
+        operationId: 'readiness', tags: ['health'], summary: 'Every dependency answers', security: [],
         responses: {
           '200': { description: 'Ready.', content: json(ref('Readiness')) },
           '503': { description: 'Some dependency does not answer; each is named.', content: json(ref('Readiness')) },
@@ -317,5 +333,12 @@ export const openApiDocument: OpenApiDocument = {
       },
     },
   },
-  components: { schemas },
+  security: [{ apiKeyBearer: [] }, { apiKeyHeader: [] }],
+  components: {
+    schemas,
+    securitySchemes: {
+      apiKeyBearer: { type: 'http', scheme: 'bearer', description: 'An API key (`npm run keys -- create --account NAME`); required when API_AUTH=required.' },
+      apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key, in its own header.' },
+    },
+  },
 };

@@ -54,7 +54,15 @@ export interface OperationObject {
   parameters?: ParameterObject[];
   requestBody?: { required: boolean; content: Record<string, MediaTypeObject> };
   responses: Record<string, ResponseObject>;
+  /** Overrides the document's `security`; `[]` for an operation open to all. */
+  security?: SecurityRequirement[];
 }
+
+export type SecurityRequirement = Record<string, string[]>;
+
+export type SecuritySchemeObject =
+  | { type: 'http'; scheme: 'bearer'; description: string }
+  | { type: 'apiKey'; in: 'header'; name: string; description: string };
 
 export type HttpMethod = 'get' | 'post' | 'delete';
 
@@ -66,5 +74,6 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string };
   tags: Array<{ name: string; description: string }>;
   paths: Record<string, PathItemObject>;
-  components: { schemas: Record<string, SchemaObject> };
+  security?: SecurityRequirement[];
+  components: { schemas: Record<string, SchemaObject>; securitySchemes?: Record<string, SecuritySchemeObject> };
 }

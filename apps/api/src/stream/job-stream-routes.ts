@@ -19,7 +19,7 @@ export interface JobStreamDeps {
 }
 
 /** The shape of every id streamEventId writes: a Last-Event-ID of another shape was not sent by this API. */
-const EVENT_ID = /^\d{1,10}-(pending|processing|completed|failed|cancelled)(-cancelling)?$/;
+const EVENT_ID = /^[0-9]{1,10}-(pending|processing|completed|failed|cancelled)(-cancelling)?$/;
 
 /** The event id: changes exactly when what a client sees changes. */
 export function streamEventId(job: JobRow): string {
