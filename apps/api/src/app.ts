@@ -12,6 +12,7 @@ import { metricsRoutes } from './admin/metrics-routes';
 import { errorMiddleware } from './http/error-middleware';
 import { notFoundMiddleware } from './http/not-found-middleware';
 import { requestId } from './http/request-id';
+import { requestLog } from './http/request-log';
 import { jobRoutes } from './jobs/job-routes';
 import { openApiRoutes } from './openapi/openapi-routes';
 import type { Readiness } from './readiness';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestId());
+  app.use(requestLog(deps.logger));
   app.use(healthRoutes(deps.readiness));
   app.use(openApiRoutes());
   app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken }));
