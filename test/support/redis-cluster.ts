@@ -44,9 +44,14 @@ export class RedisCluster {
 
   /** Keys of the slot that `key` hashes to, counted on the node that owns it. */
   async keysInSlotOf(key: string): Promise<number> {
-    const slot = await cli(this.ports[0]!, 'cluster', 'keyslot', key);
-    const counts = await Promise.all(this.ports.map((port) => cli(port, 'cluster', 'countkeysinslot', slot)));
+    const slot = await this.cli(this.ports[0]!, 'cluster', 'keyslot', key);
+    const counts = await Promise.all(this.ports.map((port) => this.cli(port, 'cluster', 'countkeysinslot', slot)));
     return counts.reduce((sum, count) => sum + Number(count), 0);
+  }
+
+  /** A redis-cli command to one node; its trimmed reply, or '' when the node does not answer. */
+  async cli(port: number, ...args: string[]): Promise<string> {
+    return cli(port, ...args);
   }
 
   async stop(): Promise<void> {

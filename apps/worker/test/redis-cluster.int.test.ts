@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import request from 'supertest';
+import { createRedis, inspectRedisDurability, loadConfig, redisTargetOf } from '@nonstop/core';
 import { PgApiKeyStore } from '@nonstop/storage';
 import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
 import { JobHarness, waitForFinal } from '../../../test/support/job-harness';
@@ -63,5 +64,18 @@ describe('a job end to end through a Redis Cluster', () => {
     // Every queue key hashes to the prefix's slot, which now holds them.
     expect(await cluster.keysInSlotOf(prefix)).toBeGreaterThan(0);
     expect(worker.output()).not.toMatch(/CROSSSLOT|can lose queued jobs/);
+  });
+
+  it('checks the durability of every master, naming the one that could lose jobs', async () => {
+    const redis = createRedis(redisTargetOf(loadConfig({ REDIS_CLUSTER_NODES: cluster.nodes })), 'worker');
+    try {
+      expect(await inspectRedisDurability(redis)).toMatchObject({ evictionPolicy: 'noeviction', aof: true, problems: [] });
+      const [, second] = cluster.ports;
+      await cluster.cli(second!, 'config', 'set', 'maxmemory-policy', 'allkeys-lru');
+      const { problems } = await inspectRedisDurability(redis);
+      expect(problems).toEqual([`127.0.0.1:${second}: maxmemory-policy is "allkeys-lru" (must be "noeviction", or Redis may evict queued jobs)`]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
