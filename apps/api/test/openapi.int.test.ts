@@ -14,26 +14,22 @@ function readText(res: request.Response, callback: (error: Error | null, body: s
   res.on('end', () => callback(null, text));
 }
 
-/** The fields of each event as a client parses them (no JSON decoding): what the document's text/event-stream schema describes. */
+/** The fields of each event as a client parses them (data lines joined, not JSON-decoded): what the text/event-stream schema describes. */
 function rawSseEvents(text: string): Array<Record<string, string | number>> {
   return text.split('\n\n').filter((block) => block.trim() !== '').map((block) => {
     const event: Record<string, string | number> = {};
     for (const line of block.split('\n')) {
       const [, field, value] = /^(event|id|data|retry): ?(.*)$/.exec(line) ?? [];
-      if (field && value !== undefined) event[field] = field === 'retry' ? Number(value) : value;
+      if (!field || value === undefined) continue;
+      event[field] = field === 'retry' ? Number(value) : field === 'data' && event.data !== undefined ? `${event.data}\n${value}` : value;
     }
     return event;
   });
 }
 
 function sseEvents(text: string): Array<{ event: string; data: unknown }> {
-  return text.split('\n\n').flatMap((block) => {
-    const lines = block.split('\n');
-    const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
-    if (data.length === 0) return [];
-    const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
-    return [{ event, data: JSON.parse(data.join('\n')) as unknown }];
-  });
+  return rawSseEvents(text).flatMap(({ event, data }) =>
+    (typeof data === 'string' ? [{ event: typeof event === 'string' ? event : 'message', data: JSON.parse(data) as unknown }] : []));
 }
 
 describe('the OpenAPI document matches what the API answers', () => {
