@@ -6,7 +6,7 @@
 # The API runs on a free loopback port with a database, a Milvus collection
 # and a queue prefix of its own, all removed at exit, as is the process.
 # Schemathesis (pinned in scripts/fuzz/requirements.txt) is installed into
-# $LOCAL_DIR/fuzz-venv on first use. It runs twice: with API_AUTH=disabled
+# $LOCAL_DIR/fuzz-venv on first use. It runs twice: with API_AUTH=disabled and a worker
 # (FUZZ_MAX_EXAMPLES, default 100, cases per operation and phase) and with
 # API_AUTH=required and a key (FUZZ_MAX_EXAMPLES_KEYED, default 30).
 # FUZZ_KEEP=1 keeps the run's logs and reports (the path is printed).
@@ -19,6 +19,7 @@ FUZZ_DB=nonstop_ingest_fuzz
 FUZZ_VENV="$LOCAL_DIR/fuzz-venv"
 WORK_DIR="$(mktemp -d)"
 API_PID=""
+WORKER_PID=""
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$FUZZ_DB"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 export MILVUS_ADDRESS="127.0.0.1:$MILVUS_PORT"
@@ -31,6 +32,7 @@ finish() {
   local code=$?
   trap '' INT TERM
   if [[ -n "$API_PID" ]]; then stop_api; fi
+  if [[ -n "$WORKER_PID" ]]; then stop_worker; fi
   node --import tsx scripts/fuzz/drop-fuzz-stores.ts >/dev/null 2>&1 || warn "could not drop the fuzz database or collection"
   if [[ -n "${FUZZ_KEEP:-}" ]]; then note "kept $WORK_DIR"; else rm -rf "$WORK_DIR"; fi
   exit "$code"
@@ -80,6 +82,18 @@ stop_api() {
   API_PID=""
 }
 
+# A worker, so the jobs the stateful phase creates finish and their streams end.
+start_worker() {
+  LOG_FORMAT=json node --import tsx apps/worker/src/main.ts >>"$WORK_DIR/worker.log" 2>&1 &
+  WORKER_PID=$!
+}
+
+stop_worker() {
+  kill -TERM "$WORKER_PID" 2>/dev/null || true
+  wait "$WORKER_PID" 2>/dev/null || true
+  WORKER_PID=""
+}
+
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection
 schemathesis_status=0
 # run_schemathesis NAME EXTRA_ARGS...: one pass against the running API, its JSON report as schemathesis-NAME.json.
@@ -88,21 +102,25 @@ run_schemathesis() {
   shift
   note "---- schemathesis: $name ----"
   "$FUZZ_VENV/bin/schemathesis" run "$API_URL/openapi.json" \
-    --phases examples,coverage,fuzzing --seed 6 --workers 2 --request-timeout 30 --no-color --suppress-health-check too_slow \
+    --seed 6 --workers 2 --request-timeout 30 --no-color --suppress-health-check too_slow \
     --report json --report-json-path "$WORK_DIR/schemathesis-$name.json" "$@" 2>&1 | tee -a "$WORK_DIR/schemathesis.log" || schemathesis_status=1
 }
 
-# Authentication off: generated bodies carry any account_name and reach the pipeline instead of stopping at 403.
+# Authentication off: generated bodies carry any account_name and reach the pipeline instead of stopping at 403;
+# the stateful phase follows the OpenAPI links from a created job to its status, results, stream, deliveries and cancel.
 start_api disabled
-run_schemathesis open --checks "$CHECKS" --max-examples "${FUZZ_MAX_EXAMPLES:-100}"
+start_worker
+run_schemathesis open --phases examples,coverage,fuzzing,stateful --checks "$CHECKS" --max-examples "${FUZZ_MAX_EXAMPLES:-100}"
 stop_api
+stop_worker
 # Authentication on, with a key: the documented 401/403/429, and that a request without the key is refused (ignored_auth).
 start_api required
-run_schemathesis keyed --checks "$CHECKS,ignored_auth" --max-examples "${FUZZ_MAX_EXAMPLES_KEYED:-30}" -H "Authorization: Bearer $FUZZ_KEY"
+run_schemathesis keyed --phases examples,coverage,fuzzing --checks "$CHECKS,ignored_auth" --max-examples "${FUZZ_MAX_EXAMPLES_KEYED:-30}" \
+  -H "Authorization: Bearer $FUZZ_KEY"
 stop_api
-if grep -q '"level":"error"' "$WORK_DIR/api.log"; then
+if grep -q '"level":"error"' "$WORK_DIR/api.log" "$WORK_DIR/worker.log"; then
   schemathesis_status=1
-  warn "the API logged errors during the run:"; grep '"level":"error"' "$WORK_DIR/api.log" | head -20 >&2
+  warn "the API or the worker logged errors during the run:"; grep -h '"level":"error"' "$WORK_DIR/api.log" "$WORK_DIR/worker.log" | head -20 >&2
 fi
 
 node --import tsx scripts/fuzz/write-report.ts "$WORK_DIR" "$corpus_status" "$schemathesis_status"

@@ -47,9 +47,10 @@ const lines = [
   '',
   '## Schemathesis against /openapi.json',
   '',
-  `Schemathesis ${passes[0]?.report?.schemathesis_version ?? '(no report)'} (pinned in scripts/fuzz/requirements.txt), phases examples, coverage`,
-  'and fuzzing, against an API process on a loopback port with its own database, Milvus collection and queue prefix, in two passes:',
-  '`open` (API_AUTH=disabled, so generated bodies reach the pipeline) and `keyed` (API_AUTH=required, with a key for one account).',
+  `Schemathesis ${passes[0]?.report?.schemathesis_version ?? '(no report)'} (pinned in scripts/fuzz/requirements.txt) against an API process`,
+  'on a loopback port with its own database, Milvus collection and queue prefix, in two passes: `open` (API_AUTH=disabled, so',
+  'generated bodies reach the pipeline; a worker runs, and the stateful phase follows the links from a created job to every job',
+  'operation) and `keyed` (API_AUTH=required, with a key for one account).',
   `Result: **${verdict(schemathesisStatus)}** (any failure, or any error the API logged, fails the run).`,
   ...passes.flatMap(({ name, report }) => (report ? [
     '',

@@ -200,6 +200,12 @@ const dataInsert: OperationObject = {
   responses: { '200': { description: 'Per-document results; documents fail alone.', content: json(ref('DataInsertResponse')) }, ...badBody },
 };
 
+/** What a client does with a created job's id. */
+const jobLinks: ResponseObject['links'] = Object.fromEntries(
+  ['getJob', 'listJobResults', 'streamJob', 'listWebhookDeliveries', 'cancelJob'].map((operationId) =>
+    [operationId, { operationId, parameters: { job_id: '$response.body#/job_id' } }]),
+);
+
 const createJob: OperationObject = {
   operationId: 'createBatchInsertJob', tags: ['jobs'], summary: 'Create a batch-insert job',
   description: 'Stages the batch in PostgreSQL and enqueues it; a worker processes it, surviving restarts of any process.',
@@ -210,8 +216,8 @@ const createJob: OperationObject = {
   }],
   requestBody: { required: true, content: json(ref('BatchInsertRequest')) },
   responses: {
-    '202': { description: 'Job created.', content: json(ref('JobCreated')) },
-    '200': { description: 'A job already created with this Idempotency-Key and body.', content: json(ref('JobCreated')) },
+    '202': { description: 'Job created.', content: json(ref('JobCreated')), links: jobLinks },
+    '200': { description: 'A job already created with this Idempotency-Key and body.', content: json(ref('JobCreated')), links: jobLinks },
     ...badBody,
     '400': error('Invalid body (validation_failed with details, or malformed JSON), or invalid_webhook_url: the webhook_url is not http(s), '
       + 'does not resolve, or resolves to a private, loopback, link-local or metadata address.'),

@@ -36,6 +36,8 @@ export interface ResponseObject {
   description: string;
   headers?: Record<string, { description: string; schema: SchemaObject }>;
   content?: Record<string, MediaTypeObject>;
+  /** Operations a client can call next with values of this response (schemathesis' stateful phase follows them). */
+  links?: Record<string, { operationId: string; parameters: Record<string, string>; description?: string }>;
 }
 
 export interface ParameterObject {
