@@ -77,14 +77,15 @@ export function createRedis(target: string | RedisTarget, role: 'worker' | 'prod
   };
   const clusterNodes = typeof target === 'string' ? undefined : target.clusterNodes;
   if (clusterNodes && clusterNodes.length > 0) {
-    const { db: _onlyDatabaseZero, ...nodeAuth } = urlSettings((target as RedisTarget).url);
+    // A Cluster has only database 0 (config refuses another): no `db` option.
+    const { db: _db, ...nodeAuth } = urlSettings((target as RedisTarget).url);
     const { lazyConnect, enableOfflineQueue, retryStrategy, ...nodeOptions } = perConnection;
     const options: ClusterOptions = {
       redisOptions: { ...nodeAuth, ...nodeOptions },
       enableOfflineQueue,
       clusterRetryStrategy: (attempt) => retryStrategy?.(attempt) ?? 2_000,
       ...(lazyConnect ? { lazyConnect } : {}),
-      // A TLS cluster announces node IPs that would not match the certificate: keep the seed names.
+      // With TLS, keep node names unresolved so the certificate is checked against the name, not an IP.
       ...(nodeAuth.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
     };
     return new Cluster(clusterNodes, options);
