@@ -12,7 +12,8 @@ import { makeDocuments, uniqueAccount, waitFor } from '../../../test/support/tes
 describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
   // Reconnecting after an outage is slow on a loaded 2-core machine: generous limits, not timing claims.
   jest.setTimeout(600_000);
-  const env = useJobTestEnv({ workerEnv: { RETENTION_SWEEP_INTERVAL_MS: '2000' } });
+  // No grace: the first outage past the store's own retries is a system failure (outage-grace.int.test.ts covers the grace).
+  const env = useJobTestEnv({ workerEnv: { RETENTION_SWEEP_INTERVAL_MS: '2000', STORE_OUTAGE_GRACE_MS: '0' } });
   const { harness, config } = env;
 
   async function startJobAndWaitForProgress(account: string): Promise<string> {

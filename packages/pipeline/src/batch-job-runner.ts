@@ -5,6 +5,7 @@ import type { JobRow, LedgerUpdate, PendingDocument, PgJobStore } from '@nonstop
 import type { IngestionPipeline } from './ingestion-pipeline';
 import { progressOf, type JobProgress } from './job-progress';
 import { mapWithConcurrency, planMicroBatches } from './micro-batches';
+import { StoreOutageGuard } from './store-outage-guard';
 
 export interface JobVectorCleaner {
   deleteByJobId(jobId: string): Promise<void>;
@@ -12,6 +13,12 @@ export interface JobVectorCleaner {
 
 export interface JobRunnerOptions {
   jobTimeoutMs: number;
+  /**
+   * A store outage shorter than this pauses the job, which then resumes from
+   * its ledger; a longer one fails it and rolls it back. Default 0: the first
+   * outage past the store's own retries fails the job.
+   */
+  outageGraceMs?: number;
   /** Documents read from the ledger at a time. */
   pageSize: number;
   /** Called with each micro-batch's per-document results once they are recorded in the ledger (metrics). Must not throw. */
@@ -47,7 +54,13 @@ export class BatchJobRunner {
   ) {}
 
   async run(jobId: string, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal } = {}): Promise<RunOutcome> {
-    const job = await this.jobs.startJob(jobId);
+    const outages = new StoreOutageGuard({
+      graceMs: this.options.outageGraceMs ?? 0,
+      onWait: (error, outageMs, delayMs) => this.logger.warn('store unavailable: the job waits, then resumes from its ledger', {
+        job_id: jobId, dependency: error.dependency, error: error.message, outage_ms: outageMs, retry_in_ms: delayMs,
+      }),
+    });
+    const job = await outages.run(() => this.jobs.startJob(jobId), hooks.shutdown);
     if (!job) return { status: 'skipped' };
     const log = this.logger.child({ job_id: jobId, account_name: job.account_name, run: job.run_count });
     const deadline = (job.started_at ?? job.created_at).getTime() + this.options.jobTimeoutMs;
@@ -55,9 +68,15 @@ export class BatchJobRunner {
     const timer = setTimeout(() => abort.abort(new JobTimeoutError(`job exceeded its time limit of ${this.options.jobTimeoutMs} ms`)),
       Math.max(0, deadline - Date.now()));
     log.info(job.run_count > 1 ? 'resuming job' : 'starting job', { total_documents: job.total_documents });
+    const waitSignal = hooks.shutdown ? AbortSignal.any([abort.signal, hooks.shutdown]) : abort.signal;
     try {
-      return this.ended(await this.processPages(job, abort.signal, hooks, log));
+      return this.ended(await outages.run(() => this.processPages(job, abort.signal, hooks, log, outages), waitSignal));
     } catch (error) {
+      // Shutting down (even mid-outage): hand the job back; the next worker resumes it with a whole grace again.
+      if (hooks.shutdown?.aborted && !abort.signal.aborted) {
+        log.warn('job handed back: worker shutting down', { error: errorMessage(error) });
+        return { status: 'interrupted' };
+      }
       const reason = abort.signal.aborted ? abort.signal.reason : error;
       if (isErrorNamed(reason, 'JobTimeoutError') || isErrorNamed(reason, 'DependencyError')) {
         return this.ended({ status: 'failed', job: await this.failAndRollBack(jobId, reason as Error, log) });
@@ -70,6 +89,7 @@ export class BatchJobRunner {
 
   private async processPages(
     job: JobRow, signal: AbortSignal, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal }, log: Logger,
+    outages: StoreOutageGuard,
   ): Promise<RunOutcome> {
     const context = { accountName: job.account_name, jobId: job.id, signal };
     let cancel = await this.jobs.cancelState(job.id);
@@ -88,6 +108,7 @@ export class BatchJobRunner {
         if (cancel.cancelRequested || signal.aborted || hooks.shutdown?.aborted) return;
         const results = await this.pipeline.ingestBatch(context, batch.map((entry) => entry.item));
         const updated = await this.jobs.recordResults(job.id, toLedgerUpdates(batch.map((entry) => entry.position), results));
+        outages.madeProgress();
         this.options.onResultsRecorded?.(results);
         if (updated && hooks.onProgress) await hooks.onProgress(progressOf(updated));
         cancel = await this.jobs.cancelState(job.id);

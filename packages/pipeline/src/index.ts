@@ -7,3 +7,4 @@ export * from './batch-job-runner';
 export * from './job-progress';
 export * from './runtime/create-runtime';
 export * from './timed-ports';
+export * from './store-outage-guard';
