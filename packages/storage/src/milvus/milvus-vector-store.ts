@@ -39,6 +39,10 @@ export class MilvusVectorStore implements VectorStore {
       // we want Milvus back within seconds of it answering again.
       channelOptions: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 3_000 },
     });
+    // The SDK's constructor starts a Connect call whose promise nobody awaits: with Milvus
+    // unreachable it would reject unobserved and the crash handler would end the process.
+    // Calls made later report the outage themselves (DependencyError after retries).
+    this.client.connectPromise.catch(() => undefined);
     this.collection = options.collection;
     this.maxAttempts = options.maxAttempts ?? 4;
     this.retryDelayMs = options.retryDelayMs ?? 500;
