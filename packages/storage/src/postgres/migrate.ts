@@ -4,22 +4,36 @@ import { runner } from 'node-pg-migrate';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 
+/** How long a starting process waits for another one's migration run to finish. */
+const LOCK_WAIT_MS = 60_000;
+
 /**
  * Creates the database when missing, then applies pending migrations.
  * node-pg-migrate holds an advisory lock while it runs, so two processes that
- * start at once apply each migration exactly once.
+ * start at once apply each migration exactly once. Its lock is a try-lock that
+ * fails with "Another migration is already running": the loser waits and
+ * tries again (it then finds nothing left to apply) instead of exiting.
  */
 export async function migrate(databaseUrl: string, log: (line: string) => void = () => {}): Promise<void> {
   await createDatabaseIfMissing(databaseUrl, log);
-  await runner({
-    databaseUrl,
-    dir: MIGRATIONS_DIR,
-    direction: 'up',
-    migrationsTable: 'schema_migrations',
-    count: Infinity,
-    log: (line: string) => log(line),
-    verbose: false,
-  });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await runner({
+        databaseUrl,
+        dir: MIGRATIONS_DIR,
+        direction: 'up',
+        migrationsTable: 'schema_migrations',
+        count: Infinity,
+        log: (line: string) => log(line),
+        verbose: false,
+      });
+      return;
+    } catch (error) {
+      if (!/Another migration is already running/.test(String((error as Error)?.message)) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
+    }
+  }
 }
 
 async function createDatabaseIfMissing(databaseUrl: string, log: (line: string) => void): Promise<void> {
@@ -35,7 +49,9 @@ async function createDatabaseIfMissing(databaseUrl: string, log: (line: string) 
       log(`creating database ${name}`);
       // Identifiers cannot be bound parameters; quote it as an identifier.
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created by a concurrent starter
+        // Created by a concurrent starter: "already exists", or, when both got past the
+        // check at once, a unique violation on pg_database's name index.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {
