@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { PgApiKeyStore } from '@nonstop/storage';
 import { startInProcessApi, type InProcessApi } from '../../../../test/support/in-process-api';
-import { makeDocuments, StoreInspector, testConfig, uniqueAccount } from '../../../../test/support/test-env';
+import { StoreInspector, testConfig, uniqueAccount } from '../../../../test/support/test-env';
 import { HOSTILE_LIMITS } from './body-cases';
 import { corpusSummary, hostileCorpus } from './corpus';
 import { goodBody, INJECTIONS, type CaseContext, type HostileCase } from './hostile-case';
@@ -19,6 +19,10 @@ async function holdingsOf(stores: StoreInspector, account: string): Promise<Hold
             (SELECT count(*)::int FROM job_documents jd JOIN ingest_jobs j ON j.id = jd.job_id WHERE j.account_name = $1) AS "jobDocuments"`, [account]);
   return { ...row, vectors: (await stores.vectorChunkIds(account)).length } as Holdings;
 }
+
+/** Small documents that fit the corpus' limits (50-character chunks). */
+const smallDocuments = (prefix: string, count = 2) =>
+  Array.from({ length: count }, (_, i) => ({ chat_bot_id: 'bot001', content_name: `setup/${prefix}/${i}`, chunks: [{ chunk_index: 0, text: `setup text ${i}` }] }));
 
 async function send(api: InProcessApi, c: CaseContext, key: string, hostile: HostileCase): Promise<request.Response> {
   const method = hostile.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -54,7 +58,7 @@ describe('hostile input: every bad request gets a clear 4xx and stores nothing',
     const idempotencyKey = `hostile-${randomUUID()}`;
     // No worker runs: jobs stay pending, so every id-taking route has a real job to refuse hostile requests about.
     const create = (as: string, forAccount: string, headers: Record<string, string> = {}) => request(api.app).post('/job/batch-insert')
-      .set('Authorization', `Bearer ${as}`).set(headers).send({ account_name: forAccount, documents: makeDocuments(2, { prefix: 'hostile-setup' }) }).expect(202);
+      .set('Authorization', `Bearer ${as}`).set(headers).send({ account_name: forAccount, documents: smallDocuments(randomUUID()) }).expect(202);
     const jobId = (await create(key, account, { 'Idempotency-Key': idempotencyKey })).body.job_id as string;
     const finishedJobId = (await create(key, account)).body.job_id as string;
     await request(api.app).delete(`/job/${finishedJobId}`).set('Authorization', `Bearer ${key}`).expect(200);
@@ -107,19 +111,18 @@ describe('hostile input: every bad request gets a clear 4xx and stores nothing',
   it('stores hostile but legal values verbatim: injection strings in content_name and Idempotency-Key are data, never code', async () => {
     const names = [...INJECTIONS.map(([, value]) => value), 'RTL \u202Eexe.txt', 'zero\u200Bwidth', '😀 이모지 ¿¡'];
     const documents = names.map((contentName, i) => ({ chat_bot_id: 'bot001', content_name: contentName, chunks: [{ chunk_index: 0, text: `hostile ${i}` }] }));
-    const res = await request(api.app).post('/data/insert/batch').set('Authorization', `Bearer ${key}`)
-      .send({ account_name: account, documents: documents.slice(0, 5) }).expect(200);
-    expect(res.body.success_count).toBe(5);
-    const more = await request(api.app).post('/data/insert/batch').set('Authorization', `Bearer ${key}`)
-      .send({ account_name: account, documents: documents.slice(5) }).expect(200);
-    expect(more.body.success_count).toBe(names.length - 5);
+    for (let start = 0; start < documents.length; start += Number(HOSTILE_LIMITS.MAX_DOCUMENTS_PER_REQUEST)) {
+      const batch = documents.slice(start, start + Number(HOSTILE_LIMITS.MAX_DOCUMENTS_PER_REQUEST));
+      const res = await request(api.app).post('/data/insert/batch').set('Authorization', `Bearer ${key}`).send({ account_name: account, documents: batch }).expect(200);
+      expect(res.body.success_count).toBe(batch.length);
+    }
     const { rows } = await stores.pool.query('SELECT content_name FROM documents WHERE account_name = $1 ORDER BY id', [account]);
     expect(rows.map((row: { content_name: string }) => row.content_name)).toEqual([...Array(before[account]!.documents).fill(expect.any(String)), ...names]);
     expect((await holdingsOf(stores, account)).vectors).toBe(before[account]!.vectors + names.length);
     expect(await holdingsOf(stores, otherAccount)).toEqual(before[otherAccount]);
 
     const sqlKey = "';DROP/**/TABLE/**/ingest_jobs;--";
-    const body = { account_name: account, documents: makeDocuments(1, { prefix: 'hostile-key' }) };
+    const body = { account_name: account, documents: smallDocuments('idempotency-key', 1) };
     const created = await request(api.app).post('/job/batch-insert').set('Authorization', `Bearer ${key}`).set('Idempotency-Key', sqlKey).send(body).expect(202);
     const replay = await request(api.app).post('/job/batch-insert').set('Authorization', `Bearer ${key}`).set('Idempotency-Key', sqlKey).send(body).expect(200);
     expect(replay.body.job_id).toBe(created.body.job_id);
