@@ -1,0 +1,34 @@
+export type EventKind = 'kill -9 worker' | 'kill -9 API' | 'Redis kill -9 + restart (AOF)' | 'PostgreSQL connection cut' | 'Milvus restart';
+
+export interface ChaosEvent {
+  kind: EventKind;
+  /** When it started and when the service had its dependency back (same for a kill). */
+  at: number;
+  endedAt: number;
+  target: string;
+  detail: string;
+  /** Documents of the large job processed when it happened. */
+  largeJobProcessed: number;
+  /** From the end of the event to the large job recording progress again; set when the large job was hit. */
+  recoveryMs?: number;
+  /** Whether the large job was being processed by the killed process (kills) or the event hit every process (outages). */
+  hitLargeJob: boolean;
+}
+
+export class EventLog {
+  readonly events: ChaosEvent[] = [];
+
+  add(event: ChaosEvent): ChaosEvent {
+    this.events.push(event);
+    return event;
+  }
+
+  count(kind: EventKind): number {
+    return this.events.filter((event) => event.kind === kind).length;
+  }
+
+  /** True when some event was under way between `from` and `to`. */
+  anyBetween(from: number, to: number): boolean {
+    return this.events.some((event) => event.at <= to && event.endedAt >= from);
+  }
+}
