@@ -6,6 +6,7 @@ import {
 import { createRuntime } from '@nonstop/pipeline';
 import { migrate, PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
 import { createApp } from './app';
+import { answerClientErrors } from './http/client-errors';
 import { dependencyReadiness } from './readiness';
 import { createJobEvents } from './stream/job-event-hub';
 
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   };
   const app = createApp({ metrics, config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, auth });
   const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
+  answerClientErrors(server);
 
   let stopping = false;
   const shutdown = (signal: string): void => {
