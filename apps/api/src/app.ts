@@ -22,7 +22,7 @@ import { dataRoutes } from './routes/data-routes';
 import { healthRoutes } from './routes/health-routes';
 
 export interface AppDependencies {
-  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'adminToken' | 'stream' | 'webhook'>>;
+  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'adminToken' | 'stream' | 'webhook' | 'jobStatusCacheMs'>>;
   logger: Logger;
   pipeline: IngestionPipeline;
   jobs: PgJobStore;

@@ -33,6 +33,14 @@ describe('loadConfig', () => {
     expect(config.embedding.model).toBe('bge-m3');
   });
 
+  it('reads the pipeline overlap and the GET /job staleness bound, refusing negatives', () => {
+    expect(loadConfig({})).toMatchObject({ jobStatusCacheMs: 250, worker: { pipelineBatchesInFlight: 2 } });
+    expect(loadConfig({ JOB_STATUS_CACHE_MS: '0', PIPELINE_BATCHES_IN_FLIGHT: '4' }))
+      .toMatchObject({ jobStatusCacheMs: 0, worker: { pipelineBatchesInFlight: 4 } });
+    expect(() => loadConfig({ JOB_STATUS_CACHE_MS: '-1', PIPELINE_BATCHES_IN_FLIGHT: '0' }))
+      .toThrow(/JOB_STATUS_CACHE_MS.*\n.*PIPELINE_BATCHES_IN_FLIGHT|PIPELINE_BATCHES_IN_FLIGHT.*\n.*JOB_STATUS_CACHE_MS/s);
+  });
+
   it('rejects a collection name that is not a Milvus identifier', () => {
     expect(() => loadConfig({ MILVUS_COLLECTION: 'chunks"; drop' })).toThrow(/MILVUS_COLLECTION/);
   });

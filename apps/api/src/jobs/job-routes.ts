@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import {
-  ApiError, enqueueBatchInsert, errorMessage,
+  ApiError, enqueueBatchInsert, errorMessage, isUuid,
   type AppConfig, type BatchInsertQueue, type Logger,
 } from '@nonstop/core';
 import type { PgWebhookStore } from '@nonstop/storage';
@@ -9,17 +9,18 @@ import { checkWebhookUrl, enqueueWebhookAfterCancel, webhookDeliveriesView, type
 import { findDuplicatesInRequest } from '@nonstop/pipeline';
 import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
 import { callerOf } from '../auth/api-key-auth';
-import { assertOwnAccount, visibleJob } from '../auth/tenancy';
+import { assertOwnAccount, visible, visibleJob } from '../auth/tenancy';
 import { jsonBody } from '../http/json-body';
 import { validateBatchInsertBody } from '../validation/validate-body';
 import { jobView, pageOf, resultView } from './job-view';
 import { parseRollback } from './cancel-params';
+import { JobStatusReader } from './job-status-reader';
 import { DEFAULT_PAGE_LIMIT, parsePageParams } from './page-params';
 
 export interface JobRouteDeps {
   jobs: PgJobStore;
   queue: BatchInsertQueue;
-  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'webhook'>>;
+  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'webhook' | 'jobStatusCacheMs'>>;
   /** The queued-documents quota per account (documents accepted and not yet processed); none when absent. */
   quota?: { maxQueuedDocuments: number; queuedDocuments: (accountName: string) => Promise<number> };
   logger: Logger;
@@ -35,6 +36,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export function jobRoutes(deps: JobRouteDeps): Router {
   const router = Router();
   const { limits, retention } = deps.config;
+  const statuses = new JobStatusReader(deps.jobs, deps.config.jobStatusCacheMs ?? 0);
 
   router.post('/job/batch-insert', jsonBody(limits.maxJobBodyBytes), async (req, res) => {
     const idempotencyKey = req.get('Idempotency-Key');
@@ -81,9 +83,9 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   });
 
   router.get('/job/:jobId', async (req, res) => {
-    const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
-    const firstRows = await deps.jobs.listResults(job.id, { limit: DEFAULT_PAGE_LIMIT + 1 });
-    res.json(jobView(job, firstRows, DEFAULT_PAGE_LIMIT));
+    const { jobId } = req.params;
+    const status = visible(isUuid(jobId) ? await statuses.read(jobId) : undefined, jobId, callerOf(res));
+    res.type('json').set('ETag', status.etag).send(status.body);
   });
 
   router.get('/job/:jobId/results', async (req, res) => {
@@ -98,11 +100,13 @@ export function jobRoutes(deps: JobRouteDeps): Router {
     const rollback = parseRollback(req.query);
     const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
     const flagged = await deps.jobs.requestCancel(job.id, rollback);
+    statuses.forget(job.id);
     if (flagged.status === 'cancelled') {
       await deps.queue.remove(job.id).catch(() => undefined); // never started; the worker would skip it anyway
       if (flagged.webhook_url) await enqueueWebhookAfterCancel(deps, job.id);
     }
     const settled = await waitUntilFinal(deps.jobs, job.id, deps.cancelWaitMs ?? 10_000);
+    statuses.forget(job.id);
     const view = jobView(settled, [], DEFAULT_PAGE_LIMIT);
     const final = FINAL_JOB_STATUSES.includes(settled.status);
     res.status(final ? 200 : 202).json({

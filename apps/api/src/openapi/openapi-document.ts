@@ -227,6 +227,8 @@ const createJob: OperationObject = {
 
 const getJob: OperationObject = {
   operationId: 'getJob', tags: ['jobs'], summary: 'Status, progress and first page of results of a job',
+  description: 'The answer may be up to JOB_STATUS_CACHE_MS (default 250 ms) plus one database read old: requests for the same job '
+    + 'within that window share one read. It carries an ETag; If-None-Match answers 304 when unchanged.',
   parameters: [jobIdParameter],
   responses: { '200': { description: 'The job.', content: json(ref('JobStatus')) }, '404': error('No such job.') },
 };

@@ -44,6 +44,8 @@ export interface WorkerConfig {
   storeOutageGraceMs: number;
   /** Chunks gathered into one pipeline micro-batch. */
   pipelineBatchChunks: number;
+  /** Micro-batches of a job in flight at once, so PostgreSQL, embedding and Milvus overlap. */
+  pipelineBatchesInFlight: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
   recoveryIntervalMs: number;
@@ -95,6 +97,11 @@ export interface AppConfig {
   embeddingAuditFile: string | undefined;
   /** Credential of the admin surfaces (Bull Board); they answer 503 while unset. */
   adminToken?: string | undefined;
+  /**
+   * GET /job/{id}: requests for the same job within this many ms of a read (and during it) share
+   * that read's answer; 0 shares only reads in flight. The bound on how stale a status can be.
+   */
+  jobStatusCacheMs?: number;
   /** Server-Sent Events of GET /job/{id}/stream. */
   stream?: StreamConfig;
   /** Webhook delivery when a job ends. */
@@ -209,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storeOutageGraceMs: r.int('STORE_OUTAGE_GRACE_MS', 120_000, { min: 0 }),
     // Small batches for the CPU model keep progress visible every second or two.
     pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', provider === 'local' ? 64 : 512, { min: 1, max: 100_000 }),
+    pipelineBatchesInFlight: r.int('PIPELINE_BATCHES_IN_FLIGHT', 2, { min: 1, max: 64 }),
     lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 10_000, { min: 1_000 }),
     stalledIntervalMs: r.int('WORKER_STALLED_INTERVAL_MS', 5_000, { min: 500 }),
     recoveryIntervalMs: r.int('RECOVERY_INTERVAL_MS', 60_000, { min: 1_000 }),
@@ -250,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logFormat: r.oneOf('LOG_FORMAT', ['json', 'text'], nodeEnv === 'production' ? 'json' : 'text'),
     embeddingAuditFile: r.optionalString('EMBEDDING_AUDIT_FILE'),
     adminToken: r.optionalString('ADMIN_TOKEN'),
+    jobStatusCacheMs: r.int('JOB_STATUS_CACHE_MS', 250, { min: 0, max: 60_000 }),
     stream: {
       heartbeatMs: r.int('SSE_HEARTBEAT_MS', 15_000, { min: 100 }),
       pollMs: r.int('SSE_POLL_MS', 2_000, { min: 100 }),

@@ -47,7 +47,7 @@ export async function createRuntime(
   const documents = new PgDocumentStore(pool);
   const pipeline = new IngestionPipeline(
     { ...timedPorts({ documents, vectors, embedder }, options.metrics), logger, ...(onEmbedded ? { onEmbedded } : {}) },
-    { documentTimeoutMs: config.worker.documentTimeoutMs, batchChunks: config.worker.pipelineBatchChunks, batchesInFlight: 2 },
+    { documentTimeoutMs: config.worker.documentTimeoutMs, batchChunks: config.worker.pipelineBatchChunks, batchesInFlight: config.worker.pipelineBatchesInFlight },
   );
   return {
     pool,
