@@ -28,6 +28,11 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
   return withConnectionRetries(async () => {
     const client = await pool.connect();
     let broken = false;
+    // pg-pool takes its 'error' listener off a checked-out client, and pg emits 'error' when
+    // the connection drops: without this one, a cut mid-transaction would be an uncaught
+    // exception that ends the process. The statement in flight fails on its own.
+    const onError = (): void => { broken = true; };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -37,7 +42,8 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
       await client.query('ROLLBACK').catch(() => { broken = true; });
       throw error;
     } finally {
-      // A connection that cannot even roll back is discarded, not returned to the pool.
+      // A connection that dropped or cannot even roll back is discarded, not returned to the pool.
+      client.off('error', onError);
       client.release(broken);
     }
   });
