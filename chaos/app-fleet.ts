@@ -22,7 +22,8 @@ export class AppFleet {
   private readonly slots = new Map<string, AppProcess>();
   private readonly killedByUs = new Set<AppProcess>();
   private stopping = false;
-  readonly crashes: Array<{ name: string; at: number; lastLines: string }> = [];
+  /** Exits we did not cause; `running`: after the process had said it was ready (not a failed start-up). */
+  readonly crashes: Array<{ name: string; at: number; running: boolean; lastLines: string }> = [];
   starts = 0;
 
   constructor(
@@ -68,7 +69,7 @@ export class AppFleet {
 
   private onExit(app: AppProcess): void {
     if (this.stopping || this.killedByUs.has(app) || this.slots.get(app.name) !== app) return;
-    this.crashes.push({ name: app.name, at: Date.now(), lastLines: app.lastLines(3) });
+    this.crashes.push({ name: app.name, at: Date.now(), running: app.readyAt !== undefined, lastLines: app.lastLines(3) });
     setTimeout(() => { if (!this.stopping && this.slots.get(app.name) === app) this.start(app.kind, app.name); }, RESTART_AFTER_CRASH_MS);
   }
 

@@ -24,7 +24,12 @@ export interface DisruptionContext {
 
 const jitter = (ms: number) => ms * (0.7 + Math.random() * 0.6);
 
-/** kill -9 of a random worker (every few kills the API instead), each restarted after 0.3-2 s, until the large job ends. */
+/**
+ * kill -9 of a worker (every few kills the API instead), each restarted after
+ * 0.3-2 s, until the large job ends. Every other worker kill takes the worker
+ * running the large job, when it is known: a random pick alone mostly hits
+ * idle workers (the large job runs on one worker at a time).
+ */
 export async function killLoop(ctx: DisruptionContext): Promise<void> {
   const { options, fleet, events, monitor, largeJobId } = ctx;
   const apiEvery = Math.max(2, Math.floor((options.workerKills + options.apiKills) / Math.max(1, options.apiKills)));
@@ -34,7 +39,9 @@ export async function killLoop(ctx: DisruptionContext): Promise<void> {
     const apiTurn = n % apiEvery === Math.floor(apiEvery / 2) && events.count('kill -9 API') < options.apiKills;
     // Processes that have finished booting: a kill of one still compiling tests nothing.
     const candidates = fleet.alive(apiTurn ? 'api' : 'worker').filter((app) => app.readyAt !== undefined);
-    const victim = candidates[Math.floor(Math.random() * candidates.length)];
+    const holder = candidates.find((app) => app.heldJobs.has(largeJobId));
+    const victim = !apiTurn && holder && events.count('kill -9 worker') % 2 === 1
+      ? holder : candidates[Math.floor(Math.random() * candidates.length)];
     if (!victim) continue; // all of that kind are down (restarting): try again next turn
     const processed = await monitor.processedNow(largeJobId);
     const kill = fleet.kill9(victim, 300 + Math.random() * 1_700);

@@ -109,7 +109,9 @@ async function main(): Promise<void> {
   printTable(['figure', 'value'], figures);
   if (stack.fleet.crashes.length > 0) {
     console.log('\nPROCESSES THAT EXITED ON THEIR OWN (restarted after 2 s)');
-    for (const crash of stack.fleet.crashes) console.log(`${((crash.at - runStart) / 1000).toFixed(1)} s ${crash.name}: ${crash.lastLines.replace(/\s+/g, ' ').slice(0, 200)}`);
+    for (const crash of stack.fleet.crashes) {
+      console.log(`${((crash.at - runStart) / 1000).toFixed(1)} s ${crash.name} ${crash.running ? 'WHILE RUNNING' : 'at start-up'}: ${crash.lastLines.replace(/\s+/g, ' ').slice(0, 200)}`);
+    }
   }
   console.log('\nCHECKS');
   printTable(CHECK_HEADER, checkTable(checks.rows));
@@ -142,6 +144,11 @@ async function runChecks(api: ApiClient, jobs: SubmittedJob[], events: EventLog,
       actual: `${count('Redis kill -9 + restart (AOF)')}, ${count('PostgreSQL connection cut')}, ${count('Milvus restart')}`,
       ok: count('Redis kill -9 + restart (AOF)') === 1 && count('PostgreSQL connection cut') === 1 && count('Milvus restart') === (options.milvusRestart ? 1 : 0) },
   ];
+  const diedRunning = stack.fleet.crashes.filter((crash) => crash.running);
+  disruptionRows.push({
+    check: 'no API or worker died on its own while running (a failed start during an outage is restarted by design)', expected: '0',
+    actual: diedRunning.length === 0 ? '0' : diedRunning.map((c) => `${c.name} at ${((c.at - runStart) / 1000).toFixed(0)} s`).join(', '), ok: diedRunning.length === 0,
+  });
   void largeJobId;
   return { rows: [...disruptionRows, ...outcome.rows, ...postgres.rows, ...milvusRows, ...embeddings.rows], figures: { ...embeddings.figures, chunks: postgres.chunks.length } };
 }
@@ -161,11 +168,12 @@ function figuresOf(events: EventLog, jobs: SubmittedJob[], embedding: { calls: n
     ['Redis restart: down, then large job progressing again after', `${outage('Redis kill -9 + restart (AOF)')?.detail ?? '-'}; ${recovery('Redis kill -9 + restart (AOF)')}`],
     ['PostgreSQL cut: large job progressing again after the cut ended', recovery('PostgreSQL connection cut')],
     ['Milvus restart: large job progressing again after Milvus was back', `${outage('Milvus restart')?.detail ?? '-'}; ${recovery('Milvus restart')}`],
-    ['processes that exited on their own and were restarted', `${stack.fleet.crashes.length}`],
+    ['processes that exited on their own: at start-up (a store was down) / while running', `${stack.fleet.crashes.filter((c) => !c.running).length} / ${stack.fleet.crashes.filter((c) => c.running).length}`],
     ['process starts in all (API + workers)', `${stack.fleet.starts}`],
     ['API calls that got no answer (retried)', `${unanswered}`],
     ['embedding calls / chunk embeddings (audit)', `${embedding.calls} / ${embedding.chunkEmbeddings}`],
-    ['chunks embedded more than once / documents re-embedded', `${embedding.chunksEmbeddedMoreThanOnce} / ${embedding.documentsEmbeddedMoreThanOnce}`],
+    ['chunks embedded more than once (audit: calls answered)', `${embedding.chunksEmbeddedMoreThanOnce}`],
+    ['documents with a chunk sent more than once (endpoint: calls arrived, answered or not)', `${embedding.documentsEmbeddedMoreThanOnce}`],
   ];
 }
 
