@@ -11,6 +11,7 @@ const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, type: [sc
 const json = (schema: SchemaObject) => ({ 'application/json': { schema } });
 const dateTime: SchemaObject = { type: 'string', format: 'date-time' };
 const count: SchemaObject = { type: 'integer', minimum: 0 };
+const accountName: SchemaObject = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]*$' };
 
 const JOB_STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
 const RESULT_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled', 'rolled_back'];
@@ -55,10 +56,15 @@ const schemas: Record<string, SchemaObject> = {
     metadata: { type: 'object', description: 'Any JSON object, at most MAX_METADATA_BYTES.' },
   }, ['chat_bot_id', 'content_name', 'chunks']),
 
+  DataInsertRequest: closed({
+    account_name: accountName,
+    documents: { type: 'array', minItems: 1, items: ref('Document'), description: 'At most MAX_DOCUMENTS_PER_REQUEST.' },
+  }, ['account_name', 'documents'], 'The synchronous endpoint answers with the results, so it takes no webhook_url (400 if sent).'),
+
   BatchInsertRequest: closed({
-    account_name: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]*$' },
-    documents: { type: 'array', minItems: 1, items: ref('Document'), description: 'At most MAX_DOCUMENTS_PER_REQUEST (sync) or MAX_DOCUMENTS_PER_JOB (job).' },
-    webhook_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'Jobs only: POSTed {job_id, status, progress, results} when the job ends.' },
+    account_name: accountName,
+    documents: { type: 'array', minItems: 1, items: ref('Document'), description: 'At most MAX_DOCUMENTS_PER_JOB.' },
+    webhook_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'POSTed {job_id, status, progress, results} when the job ends.' },
   }, ['account_name', 'documents']),
 
   DocumentResult: closed({
@@ -196,7 +202,7 @@ function keyed(operation: OperationObject, writesForAccount: boolean): Operation
 const dataInsert: OperationObject = {
   operationId: 'insertBatchSync', tags: ['data'], summary: 'Insert a small batch synchronously',
   description: 'The same pipeline as a job (duplicate check, PostgreSQL, embeddings, Milvus), answered in the request.',
-  requestBody: { required: true, content: json(ref('BatchInsertRequest')) },
+  requestBody: { required: true, content: json(ref('DataInsertRequest')) },
   responses: { '200': { description: 'Per-document results; documents fail alone.', content: json(ref('DataInsertResponse')) }, ...badBody },
 };
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { LimitsConfig } from '@nonstop/core';
+import { ValidationFailedError, type LimitsConfig } from '@nonstop/core';
 import type { IngestionPipeline } from '@nonstop/pipeline';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount } from '../auth/tenancy';
@@ -16,6 +16,10 @@ export function dataRoutes(deps: { pipeline: IngestionPipeline; limits: LimitsCo
       maxChunkTextLength: deps.limits.maxChunkTextLength,
       maxMetadataBytes: deps.limits.maxMetadataBytes,
     });
+    if (request.webhook_url !== undefined) {
+      // Accepting and ignoring it would leave a caller waiting for a notification that never comes.
+      throw new ValidationFailedError([{ field: 'webhook_url', problem: 'is only for POST /job/batch-insert; this synchronous answer carries the results' }]);
+    }
     assertOwnAccount(request.account_name, callerOf(res));
     const results = await deps.pipeline.ingestAll({ accountName: request.account_name, jobId: null }, request.documents);
     const successCount = results.filter((result) => result.success).length;

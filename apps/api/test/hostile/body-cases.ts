@@ -102,6 +102,11 @@ export const webhookCases: BodyCase[] = [
   { name: 'webhook_url localhost', body: brokenBody((b) => { b.webhook_url = 'http://localhost:8000/job'; }), expect: apiError(400, 'invalid_webhook_url', 'webhook_url') },
 ];
 
+/** The synchronous answer carries the results, so a webhook_url there is refused rather than ignored. */
+export const syncOnlyCases: BodyCase[] = [
+  { name: 'webhook_url on the synchronous endpoint', body: brokenBody((b) => { b.webhook_url = 'https://example.com/hook'; }), expect: invalidField('webhook_url', /only for POST \/job\/batch-insert/) },
+];
+
 /** Rows of the unit table whose body is a JSON object or array; a top-level scalar is the parser's to refuse (request-cases.ts). */
 const validatorTable: BodyCase[] = badBodies
   .filter(([, body]) => typeof body === 'object' && body !== null)

@@ -1,10 +1,10 @@
-import { bodyCasesFor, sharedBodyCases, webhookCases } from './body-cases';
+import { bodyCasesFor, sharedBodyCases, syncOnlyCases, webhookCases } from './body-cases';
 import type { HostileCase } from './hostile-case';
 import { requestCases } from './request-cases';
 
 /** The whole hostile-input corpus, every case named; `npm run fuzz` and `npm test` run it. */
 export const hostileCorpus: HostileCase[] = [
-  ...bodyCasesFor('POST /data/insert/batch', sharedBodyCases),
+  ...bodyCasesFor('POST /data/insert/batch', [...sharedBodyCases, ...syncOnlyCases]),
   ...bodyCasesFor('POST /job/batch-insert', [...sharedBodyCases, ...webhookCases]),
   ...requestCases,
 ];
