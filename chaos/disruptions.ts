@@ -48,7 +48,7 @@ export async function killLoop(ctx: DisruptionContext): Promise<void> {
     const hitLargeJob = kill.heldJobs.includes(largeJobId);
     const event = events.add({
       kind: victim.kind === 'api' ? 'kill -9 API' : 'kill -9 worker', at: kill.at, endedAt: kill.at,
-      target: `${kill.name} (pid ${kill.pid})`, hitLargeJob, largeJobProcessed: processed,
+      target: `${kill.name} (pid ${kill.pid})`, hitLargeJob, largeJobProcessed: processed, jobs: kill.heldJobs,
       detail: kill.heldJobs.length > 0 ? `was running ${kill.heldJobs.length} job(s)${hitLargeJob ? ', the large one among them' : ''}` : 'idle',
     });
     ctx.say(`kill -9 ${event.target}: ${event.detail}`);
@@ -64,7 +64,7 @@ export async function killApiDuringPost(ctx: DisruptionContext, label: string): 
   const processed = ctx.largeJobId ? await ctx.monitor.processedNow(ctx.largeJobId) : 0;
   const kill = ctx.fleet.kill9(api, 1_000);
   ctx.events.add({
-    kind: 'kill -9 API', at: kill.at, endedAt: kill.at, target: `${kill.name} (pid ${kill.pid})`, hitLargeJob: false,
+    kind: 'kill -9 API', at: kill.at, endedAt: kill.at, target: `${kill.name} (pid ${kill.pid})`, hitLargeJob: false, jobs: [],
     largeJobProcessed: processed, detail: `30 ms into the POST of ${label} (retried with the same Idempotency-Key)`,
   });
   ctx.say(`kill -9 ${kill.name} (pid ${kill.pid}) while the POST of ${label} is in flight`);

@@ -13,6 +13,8 @@ export interface ChaosEvent {
   recoveryMs?: number;
   /** Whether the large job was being processed by the killed process (kills) or the event hit every process (outages). */
   hitLargeJob: boolean;
+  /** Jobs whose work it could have interrupted: those the killed worker was running; undefined for an outage (every job). */
+  jobs?: string[];
 }
 
 export class EventLog {
@@ -27,8 +29,12 @@ export class EventLog {
     return this.events.filter((event) => event.kind === kind).length;
   }
 
-  /** True when some event was under way between `from` and `to`. */
-  anyBetween(from: number, to: number): boolean {
-    return this.events.some((event) => event.at <= to && event.endedAt >= from);
+  /**
+   * True when, between `from` and `to`, a store was out or the worker running
+   * `jobId` was killed: what can make a document of that job be redone.
+   */
+  interruptedBetween(jobId: string, from: number, to: number): boolean {
+    return this.events.some((event) => event.at <= to && event.endedAt >= from && event.kind !== 'kill -9 API'
+      && (event.jobs === undefined || event.jobs.includes(jobId)));
   }
 }

@@ -18,6 +18,7 @@ import { EventLog } from './event-log';
 import { checkJobs, type SubmittedJob } from './job-checks';
 import { JobMonitor } from './job-monitor';
 import { sleep } from './loopback';
+import { milvusDuplicateSelfTest } from './milvus-self-test';
 import { parseOptions } from './options';
 import { CHECK_HEADER, checkTable, EVENT_HEADER, eventTable, printTable, writeReport } from './report';
 import { checkMilvus, checkPostgres, type ExpectedDocument } from './store-checks';
@@ -131,7 +132,7 @@ async function runChecks(api: ApiClient, jobs: SubmittedJob[], events: EventLog,
   for (const job of jobs) for (const d of job.documents) expected.set(d.content_name, { contentName: d.content_name, texts: d.chunks.map((c) => c.text) });
   const postgres = await checkPostgres(stack.pool, accountName, expected, outcome.succeededDocIds);
   const milvus = new MilvusClient({ address: stack.milvus.address, logLevel: 'error', timeout: 60_000 });
-  const milvusRows = await checkMilvus(milvus, stack.collection, accountName, postgres.chunks);
+  const milvusRows = [...await checkMilvus(milvus, stack.collection, accountName, postgres.chunks), await milvusDuplicateSelfTest(milvus, runId)];
   await milvus.closeConnection();
   const embeddings = await checkEmbeddings(stack.pool, jobs.map((j) => j.id), postgres.chunks, stack.auditFile,
     stack.embeddings.stamps, stack.embeddings.calls, events);
