@@ -3,6 +3,7 @@ import { contentHash, createPool, MilvusVectorStore, PgDocumentStore } from '@no
 import type { DocumentInput, VectorRow } from '@nonstop/core';
 import { fixedVector } from '../packages/embeddings/src/testing/stand-in-embedding-server';
 import { account, batches, chunkCount, DATABASE_URL, DIMENSION, inFlight, makeDocs, MILVUS_ADDRESS, round, row, timed } from './common';
+import { CORES, cpuTimed } from './machine-cpu';
 
 export interface RawStages {
   chunks: number;
@@ -13,6 +14,10 @@ export interface RawStages {
   embed_stand_in_chunks_per_s: number;
   /** The slowest of the stages as the pipeline runs them (store, upsert, embedder). */
   slowest: { stage: string; chunks_per_s: number };
+  /** Machine CPU-milliseconds per 1,000 chunks of each of those stages (every process, see machine-cpu.ts). */
+  cpu_ms_per_1k_chunks: { pg_store: number; embed_stand_in: number; milvus_upsert: number };
+  /** The most chunks/s the machine's cores allow when the three stages share them: cores ÷ Σ CPU-seconds per chunk. */
+  cpu_bound_chunks_per_s: number;
 }
 
 const DOCS_PER_PG_BATCH = 1000; // 4,000 chunks a transaction
@@ -30,7 +35,7 @@ export async function measureRawStages(chunks: number, standInUrl: string): Prom
     // (a) PostgreSQL through the pipeline's store: one transaction, two unnest statements per batch.
     const storeAccount = account('raw_pg_store');
     const stored: VectorRow[] = [];
-    const pgStore = await timed(() => inFlight(batches(docs, DOCS_PER_PG_BATCH), IN_FLIGHT, async (batch) => {
+    const pgStoreRun = await cpuTimed(() => inFlight(batches(docs, DOCS_PER_PG_BATCH), IN_FLIGHT, async (batch) => {
       const outcomes = await store.insertDocuments(storeAccount, batch, null);
       for (const outcome of outcomes) {
         if (outcome.kind !== 'inserted') throw new Error(`unexpected ${outcome.kind}`);
@@ -40,6 +45,7 @@ export async function measureRawStages(chunks: number, standInUrl: string): Prom
         }
       }
     }));
+    const pgStore = pgStoreRun.seconds;
     row(`raw PostgreSQL PgDocumentStore.insertDocuments (${n} chunks)`, `${round(n / pgStore)} ch/s`, `${DOCS_PER_PG_BATCH} docs/txn, ${IN_FLIGHT} in flight`);
 
     // (a') PostgreSQL, plain unnest SQL: no duplicate check, no RETURNING of chunks.
@@ -54,12 +60,14 @@ export async function measureRawStages(chunks: number, standInUrl: string): Prom
     }, DIMENSION);
     const texts = docs.flatMap((d) => d.chunks.map((c) => c.text));
     let embedded: number[][] = [];
-    const embedSeconds = await timed(async () => { embedded = await embedder.embed(texts); });
+    const embedRun = await cpuTimed(async () => { embedded = await embedder.embed(texts); });
+    const embedSeconds = embedRun.seconds;
     row(`raw embedding stand-in via OpenAiEmbedder (${n} chunks)`, `${round(n / embedSeconds)} ch/s`, 'batch 128, concurrency 4');
     stored.forEach((r, i) => { r.embedding = embedded[i]!; });
 
     // (b) Milvus through the pipeline's store (delete + insert per batch), then the raw client insert.
-    const milvusUpsert = await timed(() => inFlight(batches(stored, ROWS_PER_MILVUS_BATCH), IN_FLIGHT, (batch) => vectors.upsert(batch)));
+    const milvusRun = await cpuTimed(() => inFlight(batches(stored, ROWS_PER_MILVUS_BATCH), IN_FLIGHT, (batch) => vectors.upsert(batch)));
+    const milvusUpsert = milvusRun.seconds;
     row(`raw Milvus MilvusVectorStore.upsert (${n} chunks)`, `${round(n / milvusUpsert)} ch/s`, `${ROWS_PER_MILVUS_BATCH} rows, ${IN_FLIGHT} in flight`);
     const insertAccount = account('raw_milvus');
     const base = 9_000_000_000_000 + Math.floor(Math.random() * 1e9) * 1000;
@@ -83,6 +91,10 @@ export async function measureRawStages(chunks: number, standInUrl: string): Prom
       milvus_insert_chunks_per_s: round(n / milvusInsert),
       embed_stand_in_chunks_per_s: round(n / embedSeconds),
       slowest: { stage: pipelineStages[0]!.stage, chunks_per_s: round(pipelineStages[0]!.chunks_per_s) },
+      cpu_ms_per_1k_chunks: {
+        pg_store: round((pgStoreRun.cpu_seconds * 1e6) / n), embed_stand_in: round((embedRun.cpu_seconds * 1e6) / n), milvus_upsert: round((milvusRun.cpu_seconds * 1e6) / n),
+      },
+      cpu_bound_chunks_per_s: round((CORES * n) / (pgStoreRun.cpu_seconds + embedRun.cpu_seconds + milvusRun.cpu_seconds)),
     };
   } finally {
     await pool.end();

@@ -8,11 +8,12 @@ import type { MilvusBatchRate } from './milvus-batch-size';
 import type { Naive } from './naive';
 import type { RawStages } from './raw-stages';
 import type { RedisBytes } from './redis-bytes';
+import { CORES } from './machine-cpu';
 import type { Bar } from './report';
 
 export interface Results {
   run_id: string; started_at: string; finished_at: string; sizes: number[];
-  raw: RawStages; milvus_batch_sizes?: MilvusBatchRate[]; end_to_end: EndToEnd[]; efficiency: number;
+  raw: RawStages; milvus_batch_sizes?: MilvusBatchRate[]; end_to_end: EndToEnd[]; efficiency: number; efficiency_vs_cpu_bound?: number;
   naive: Naive[]; service_over_naive: number; service_over_naive_at_1k: number | null;
   langchain?: { batch_size: number; cleanup: string; sweep: { chunks: number; runs: LangChainRun[] }; runs: LangChainRun[] };
   service_over_langchain?: number; service_over_langchain_at_1k?: number | null;
@@ -104,6 +105,11 @@ export function buildReadme(r: Results): string {
     ...r.end_to_end.map((e) => `| Service end to end, ${fmt(e.chunks)} chunks (${fmt(e.documents)} docs) | ${fmt(e.chunks_per_s)} chunks/s (${e.wall_seconds} s from POST to \`completed\`; worker's own started→finished ${e.worker_seconds} s = ${fmt(e.worker_chunks_per_s)} chunks/s) |`),
     `| Pipeline efficiency at ${fmt(largest.chunks)} chunks (end to end ÷ slowest stage) | ${r.efficiency} |`,
     `| The three stages back to back, no overlap (1 ÷ Σ 1/stage) | ${fmt(serial)} chunks/s; end to end ÷ this = ${(largest.chunks_per_s / serial).toFixed(2)} |`,
+    ...(r.raw.cpu_ms_per_1k_chunks ? [
+      `| Machine CPU per 1,000 chunks, each stage alone (all processes) | PostgreSQL ${fmt(r.raw.cpu_ms_per_1k_chunks.pg_store)} ms, embedding ${fmt(r.raw.cpu_ms_per_1k_chunks.embed_stand_in)} ms, Milvus ${fmt(r.raw.cpu_ms_per_1k_chunks.milvus_upsert)} ms |`,
+      `| CPU bound of the three stages sharing ${CORES} cores (cores ÷ Σ CPU-seconds per chunk) | ${fmt(r.raw.cpu_bound_chunks_per_s)} chunks/s; end to end ÷ this = ${r.efficiency_vs_cpu_bound} |`,
+      ...r.end_to_end.map((e) => `| Machine CPU during the end-to-end job, ${fmt(e.chunks)} chunks | ${fmt(e.cpu_ms_per_1k_chunks)} ms per 1,000 chunks; cores busy ${e.cores_busy} |`),
+    ] : []),
     ...r.naive.map((n) => `| Naive loop, ${fmt(n.chunks)} chunks | ${fmt(n.chunks_per_s)} chunks/s (${n.seconds} s) |`),
     `| Service ÷ naive at ${fmt(naive.chunks)} chunks | ${r.service_over_naive}× |`,
     ...langchainRows(r),

@@ -1,11 +1,14 @@
-import type IORedis from 'ioredis';
+import IORedis from 'ioredis';
+import type { RedisClient } from '@nonstop/core';
 import { account, makeDocs, round, row } from './common';
 import { postJob } from './service';
 
 export interface RedisBytes { jobs: number; keys: number; total_bytes: number; bytes_per_job: number }
 
 /** POSTs `jobs` small jobs with no worker running, then sums MEMORY USAGE of every key under the queue prefix. */
-export async function measureRedisBytes(base: string, redis: IORedis, prefix: string, jobs = 1000): Promise<RedisBytes> {
+export async function measureRedisBytes(base: string, redis: RedisClient, prefix: string, jobs = 1000): Promise<RedisBytes> {
+  // SCAN and MEMORY USAGE read one node; the bench runs against one Redis.
+  if (!(redis instanceof IORedis)) throw new Error('measureRedisBytes needs a single Redis, not a Cluster');
   const docs = makeDocs(4, 'redis');
   for (let i = 0; i < jobs; i += 1) await postJob(base, account('redis'), docs);
   let cursor = '0';

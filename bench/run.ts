@@ -51,9 +51,11 @@ async function main(): Promise<void> {
     const largest = e2e[e2e.length - 1]!;
     results.efficiency = round(largest.chunks_per_s / raw.slowest.chunks_per_s, 3);
     row(`pipeline efficiency at ${largest.chunks} chunks (e2e / slowest stage)`, `${results.efficiency}`, `slowest: ${raw.slowest.stage}`);
+    results.efficiency_vs_cpu_bound = round(largest.chunks_per_s / raw.cpu_bound_chunks_per_s, 3);
+    row(`e2e / CPU bound (${raw.cpu_bound_chunks_per_s} ch/s: cores / CPU-s per chunk of the stages)`, `${results.efficiency_vs_cpu_bound}`, `cores busy ${largest.cores_busy}`);
 
     // 5. GET /job/{id} and a bare route while a large job runs
-    const loadJob = await postJob(service.base, account('load'), makeDocs(40_000, 'load'));
+    const loadJob = await postJob(service.base, account('load'), makeDocs(80_000, 'load'));
     while ((await getJob(service.base, loadJob)).status !== 'processing') await sleep(50);
     const getLoaded = await loadUrl(`${service.base}/job/${loadJob}`);
     const bareLoaded = await loadUrl(`${service.base}/bare`);
