@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import {
-  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createMetrics, createRedis, redisTargetOf, createWebhookQueue, loadConfig,
+  ConfigError, errorMessage, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createMetrics, createRedis, redisTargetOf, createWebhookQueue, loadConfig,
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
 import { migrate, PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
@@ -16,7 +16,12 @@ async function main(): Promise<void> {
   exitOnUncaughtErrors(logger);
   await migrate(config.databaseUrl);
   const metrics = createMetrics();
-  const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-api', metrics });
+  // Jobs are accepted with PostgreSQL and Redis alone: a Milvus restart must not keep the API from starting.
+  const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-api', metrics, milvusAtStart: 'background' });
+  runtime.collectionReady.catch((error: unknown) => {
+    logger.error(`${errorMessage(error)}; exiting`);
+    setTimeout(() => process.exit(1), 100);
+  });
   const redis = createRedis(redisTargetOf(config), 'producer');
   redis.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
   const queue = createBatchInsertQueue(redis, config.queuePrefix);

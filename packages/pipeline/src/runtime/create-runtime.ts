@@ -1,9 +1,10 @@
 import { appendFileSync } from 'node:fs';
 import type { Pool } from 'pg';
-import type { AppConfig, Embedder, Logger, Metrics } from '@nonstop/core';
+import { errorMessage, isErrorNamed, type AppConfig, type Embedder, type Logger, type Metrics } from '@nonstop/core';
 import { createEmbedder } from '@nonstop/embeddings';
 import { createPool, MilvusVectorStore, PgDocumentStore, PgJobStore } from '@nonstop/storage';
 import { IngestionPipeline, type PipelineDependencies } from '../ingestion-pipeline';
+import { checkCollectionInBackground, type CollectionCheck } from './background-collection-check';
 import { TimedDocumentStore, TimedEmbedder, TimedVectorStore } from '../timed-ports';
 
 /** The adapters chosen by config, wired to the pipeline: shared by the API and the worker. */
@@ -14,6 +15,8 @@ export interface Runtime {
   vectors: MilvusVectorStore;
   embedder: Embedder;
   pipeline: IngestionPipeline;
+  /** Settles once the Milvus collection is checked (at once, unless Milvus was down at start-up with `milvusAtStart: 'background'`). */
+  collectionReady: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,12 @@ export async function createRuntime(
     applicationName: string; onEmbedded?: PipelineDependencies['onEmbedded'];
     /** Times the pipeline's stages and counts embedding retries; the Runtime's own adapters stay untimed. */
     metrics?: Metrics;
+    /**
+     * `required` (default): a Milvus that does not answer fails the start-up. `background`: the
+     * process starts anyway and checks the collection until Milvus answers (the API, which
+     * accepts jobs without Milvus); a collection of another model still fails at once when seen.
+     */
+    milvusAtStart?: 'required' | 'background';
   },
 ): Promise<Runtime> {
   const auditFile = config.embeddingAuditFile;
@@ -38,11 +47,17 @@ export async function createRuntime(
     await Promise.allSettled([pool.end(), vectors.close()]);
     throw error;
   }
+  const signature = { embedding_model: embedder.model, dimension: embedder.dimension };
+  let background: CollectionCheck | undefined;
   try {
-    await vectors.ensureCollection({ embedding_model: embedder.model, dimension: embedder.dimension });
+    await vectors.ensureCollection(signature);
   } catch (error) {
-    await Promise.allSettled([pool.end(), vectors.close(), embedder.close?.()]);
-    throw error;
+    if (options.milvusAtStart !== 'background' || !isErrorNamed(error, 'DependencyError')) {
+      await Promise.allSettled([pool.end(), vectors.close(), embedder.close?.()]);
+      throw error;
+    }
+    logger.warn('Milvus unavailable at start-up: starting without it, checking its collection until it answers', { error: errorMessage(error) });
+    background = checkCollectionInBackground(vectors, signature, logger);
   }
   const documents = new PgDocumentStore(pool);
   const pipeline = new IngestionPipeline(
@@ -56,7 +71,9 @@ export async function createRuntime(
     vectors,
     embedder,
     pipeline,
+    collectionReady: background?.ready ?? Promise.resolve(),
     async close() {
+      background?.stop();
       await Promise.allSettled([pool.end(), vectors.close(), embedder.close?.()]);
     },
   };
