@@ -218,7 +218,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', provider === 'local' ? 64 : 512, { min: 1, max: 100_000 }),
     pipelineBatchesInFlight: r.int('PIPELINE_BATCHES_IN_FLIGHT', 2, { min: 1, max: 64 }),
     lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 10_000, { min: 1_000 }),
-    stalledIntervalMs: r.int('WORKER_STALLED_INTERVAL_MS', 5_000, { min: 500 }),
+    // The check is one cheap Lua call per worker; checking often takes seconds off the pick-up after a kill -9
+    // (the dead worker's lock expires 5-10 s after the kill, then the next check moves the job back to wait).
+    stalledIntervalMs: r.int('WORKER_STALLED_INTERVAL_MS', 2_000, { min: 500 }),
     recoveryIntervalMs: r.int('RECOVERY_INTERVAL_MS', 60_000, { min: 1_000 }),
     healthPort: r.int('WORKER_HEALTH_PORT', 0, { min: 0, max: 65535 }),
   };
