@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { canBind, freePort } from './free-port';
 import { waitFor } from './test-env';
 
 const run = promisify(execFile);
@@ -25,7 +25,7 @@ export class RedisCluster {
 
   async start(masters = 3): Promise<void> {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'redis-cluster-'));
-    this.ports = await Promise.all(Array.from({ length: masters }, freePort));
+    this.ports = await Promise.all(Array.from({ length: masters }, freeClusterPort));
     for (const port of this.ports) {
       const nodeDir = path.join(this.dir, String(port));
       mkdirSync(nodeDir);
@@ -73,20 +73,9 @@ async function cli(port: number, ...args: string[]): Promise<string> {
 }
 
 /** A free port, and its cluster bus port (port + 10000) free too. */
-async function freePort(): Promise<number> {
+async function freeClusterPort(): Promise<number> {
   for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port: taken } = server.address() as net.AddressInfo;
-        server.close(() => resolve(taken));
-      }).on('error', reject);
-    });
+    const port = await freePort();
     if (port + 10_000 <= 65_535 && await canBind(port + 10_000)) return port;
   }
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }

@@ -1,16 +1,7 @@
-import net from 'node:net';
+import { freePort } from '../../../test/support/free-port';
 import { JobHarness } from '../../../test/support/job-harness';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { testConfig, waitFor } from '../../../test/support/test-env';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function probe(url: string): Promise<{ status: number; body: { status: string; error?: string } }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });

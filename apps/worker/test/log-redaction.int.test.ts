@@ -2,18 +2,10 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { PgApiKeyStore } from '@nonstop/storage';
+import { freePort } from '../../../test/support/free-port';
 import { JobHarness } from '../../../test/support/job-harness';
 import { spawnApp, stopApp, type AppProcess } from '../../../test/support/processes';
 import { StoreInspector, testConfig, uniqueAccount, waitFor } from '../../../test/support/test-env';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A webhook receiver that fails the first delivery (so the retry path logs too), then records the signed ones. */
 function startReceiver(): Promise<{ url: string; signatures: string[]; close(): Promise<void> }> {

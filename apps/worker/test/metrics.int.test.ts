@@ -1,21 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import request from 'supertest';
 import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
+import { freePort } from '../../../test/support/free-port';
 import { JobHarness, waitForFinal } from '../../../test/support/job-harness';
 import { makeDocuments, testConfig, uniqueAccount, waitFor } from '../../../test/support/test-env';
-
-/** A port nothing listens on now: bind 0, read it, release it. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Parses the Prometheus text format into `name{labels}` -> value. */
 function parse(text: string): Map<string, number> {

@@ -10,3 +10,4 @@ export * from './webhook-address';
 export * from './webhook-queue';
 export * from './metrics';
 export * from './crash-handlers';
+export * from './abortable-sleep';

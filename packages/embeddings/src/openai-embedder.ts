@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { DependencyError, EmbeddingRejectedError } from '@nonstop/core';
+import { abortableSleep, DependencyError, EmbeddingRejectedError } from '@nonstop/core';
 import type { Embedder, EmbeddingConfig, Logger } from '@nonstop/core';
-import { abortableSleep } from './abortable-sleep';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { EmbedderHooks, EmbeddingRetryReason } from './embedder-hooks';
 import { InvalidEmbeddingResponseError, parseEmbeddingResponse, serverErrorMessage } from './embedding-response';

@@ -1,4 +1,4 @@
-import { isErrorNamed, type DependencyError } from '@nonstop/core';
+import { abortableSleep, isErrorNamed, type DependencyError } from '@nonstop/core';
 
 export interface StoreOutageGuardOptions {
   /** How long an outage may last before it counts as a system failure; 0: the first DependencyError is one. */
@@ -41,23 +41,8 @@ export class StoreOutageGuard {
         if (outageMs >= this.options.graceMs) throw error;
         const delayMs = Math.max(1, Math.min(first * 2 ** (attempt - 1), max, this.options.graceMs - outageMs));
         this.options.onWait?.(error as DependencyError, outageMs, delayMs);
-        await sleep(delayMs, signal);
+        await abortableSleep(delayMs, signal);
       }
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
