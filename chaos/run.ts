@@ -94,12 +94,11 @@ async function main(): Promise<void> {
   await disruptions;
   clearInterval(printer);
   clearInterval(ticker);
-  const largeEndedAt = Date.now();
   say(progressLine(monitor, largeJobId, jobs, events, stack));
   say('every job has ended; checking');
 
   await stack.fleet.waitReady('api', 120_000);
-  const checks = await runChecks(api, jobs, events, largeJobId, largeEndedAt);
+  const checks = await runChecks(api, jobs, events, largeJobId);
   clearTimeout(deadlineTimer);
   finished = true;
   const durationS = Math.round((Date.now() - runStart) / 1000);
@@ -126,7 +125,7 @@ async function main(): Promise<void> {
   process.exit(passed ? 0 : 1);
 }
 
-async function runChecks(api: ApiClient, jobs: SubmittedJob[], events: EventLog, largeJobId: string, largeEndedAt: number) {
+async function runChecks(api: ApiClient, jobs: SubmittedJob[], events: EventLog, largeJobId: string) {
   const outcome = await checkJobs(api, stack.pool, accountName, jobs);
   const expected = new Map<string, ExpectedDocument>();
   for (const job of jobs) for (const d of job.documents) expected.set(d.content_name, { contentName: d.content_name, texts: d.chunks.map((c) => c.text) });
@@ -136,7 +135,8 @@ async function runChecks(api: ApiClient, jobs: SubmittedJob[], events: EventLog,
   await milvus.closeConnection();
   const embeddings = await checkEmbeddings(stack.pool, jobs.map((j) => j.id), postgres.chunks, stack.auditFile,
     stack.embeddings.stamps, stack.embeddings.calls, events);
-  const midJob = events.events.filter((e) => e.at < largeEndedAt);
+  const largeEnded = (await stack.pool.query<{ finished_at: Date | null }>('SELECT finished_at FROM ingest_jobs WHERE id = $1', [largeJobId])).rows[0]?.finished_at;
+  const midJob = events.events.filter((e) => e.at < (largeEnded?.getTime() ?? 0));
   const count = (kind: string) => midJob.filter((e) => e.kind === kind).length;
   const disruptionRows: CheckRow[] = [
     { check: 'kill -9 of a worker while the large job ran', expected: `>= ${options.workerKills}`, actual: `${count('kill -9 worker')} (${midJob.filter((e) => e.kind === 'kill -9 worker' && e.hitLargeJob).length} of the worker running it)`, ok: count('kill -9 worker') >= options.workerKills },
@@ -150,7 +150,6 @@ async function runChecks(api: ApiClient, jobs: SubmittedJob[], events: EventLog,
     check: 'no API or worker died on its own while running (a failed start during an outage is restarted by design)', expected: '0',
     actual: diedRunning.length === 0 ? '0' : diedRunning.map((c) => `${c.name} at ${((c.at - runStart) / 1000).toFixed(0)} s`).join(', '), ok: diedRunning.length === 0,
   });
-  void largeJobId;
   return { rows: [...disruptionRows, ...outcome.rows, ...postgres.rows, ...milvusRows, ...embeddings.rows], figures: { ...embeddings.figures, chunks: postgres.chunks.length } };
 }
 
