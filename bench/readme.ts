@@ -164,6 +164,7 @@ export function buildReadme(r: Results): string {
     '`kill-recovery.ts`, `milvus-batch-size.ts`, `langchain.ts`), the runner `run.ts`, and `readme.ts` / `report.ts` that write this page,',
     '`results.json` and the chart. `node --import tsx bench/render.ts` rewrites this page and the chart from `results.json`;',
     '`node --import tsx bench/milvus-batch-size.ts` runs the rows-per-call sweep alone and adds it to `results.json`.',
+    '`node --import tsx bench/cpu-by-process.ts 100000` splits the CPU of one end-to-end job by process (Milvus, worker, PostgreSQL, ...).',
     '',
     `Sizes run: ${sizesRun} chunks.`,
     '',
