@@ -50,6 +50,8 @@ if (($#)); then filter=(--passWithNoTests); fi
 status=0
 note "==== docker-compose.yml (docker compose config) ===="
 bash "$REPO_ROOT/scripts/check-compose.sh" || status=1
+note "==== typecheck (apps, packages, tests, bench, chaos) ===="
+npx tsc -p tsconfig.json --noEmit || status=1
 note "==== unit tests ===="
 npx jest --selectProjects unit "${filter[@]}" "$@" || status=1
 note "==== integration tests ===="
