@@ -13,6 +13,20 @@ export class TcpProxy {
 
   constructor(private readonly targetHost: string, private readonly targetPort: number) {}
 
+  /** A proxy in front of the host and port of a service URL (postgres://, redis://). */
+  static inFrontOf(serviceUrl: string, defaultPort: number): TcpProxy {
+    const url = new URL(serviceUrl);
+    return new TcpProxy(url.hostname, Number(url.port || defaultPort));
+  }
+
+  /** The same service URL, through this proxy (after start()). */
+  proxied(serviceUrl: string): string {
+    const url = new URL(serviceUrl);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.toString();
+  }
+
   async start(): Promise<void> {
     this.server = net.createServer((client) => {
       if (this.cutOff) {

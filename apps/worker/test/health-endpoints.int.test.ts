@@ -14,8 +14,7 @@ async function probe(url: string): Promise<{ status: number; body: { status: str
  * stand-in for a network fault the shared Redis cannot be asked to produce.
  */
 describe('worker /healthz and /readyz', () => {
-  const redis = new URL(testConfig().redisUrl);
-  const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
+  const proxy = TcpProxy.inFrontOf(testConfig().redisUrl, 6379);
   const harness = new JobHarness();
   let baseUrl: string;
 
@@ -23,7 +22,7 @@ describe('worker /healthz and /readyz', () => {
     await proxy.start();
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    harness.startWorker({ REDIS_URL: `redis://${proxy.address}`, WORKER_HEALTH_PORT: String(port) });
+    harness.startWorker({ REDIS_URL: proxy.proxied(testConfig().redisUrl), WORKER_HEALTH_PORT: String(port) });
     await waitFor('the worker\'s health listener', async () => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false), 120_000);
   });
   afterAll(async () => {

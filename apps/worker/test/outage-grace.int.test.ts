@@ -36,13 +36,10 @@ describe('store outages within the grace: the job waits and completes', () => {
   }
 
   it('PostgreSQL unreachable for 8 s', async () => {
-    const url = new URL(config.databaseUrl);
-    const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    const proxy = TcpProxy.inFrontOf(config.databaseUrl, 5432);
     await proxy.start();
     try {
-      const proxied = new URL(config.databaseUrl);
-      proxied.port = String(proxy.port);
-      await cutMidJob(proxy, { DATABASE_URL: proxied.toString() });
+      await cutMidJob(proxy, { DATABASE_URL: proxy.proxied(config.databaseUrl) });
     } finally {
       await proxy.close();
     }

@@ -50,13 +50,10 @@ describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
   });
 
   it('PostgreSQL unreachable: the job fails once PostgreSQL answers again, and nothing of it remains', async () => {
-    const url = new URL(config.databaseUrl);
-    const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    const proxy = TcpProxy.inFrontOf(config.databaseUrl, 5432);
     await proxy.start();
     try {
-      const proxied = new URL(config.databaseUrl);
-      proxied.port = String(proxy.port);
-      harness.startWorker({ DATABASE_URL: proxied.toString() });
+      harness.startWorker({ DATABASE_URL: proxy.proxied(config.databaseUrl) });
       const account = uniqueAccount();
       const jobId = await startJobAndWaitForProgress(account);
       proxy.cut();

@@ -11,12 +11,10 @@ import { withTransaction } from '../src/postgres/transaction';
  */
 describe('withTransaction when the connection drops mid-transaction', () => {
   it('fails with DependencyError and throws nothing uncaught', async () => {
-    const target = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/nonstop_ingest_test');
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    const target = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/nonstop_ingest_test';
+    const proxy = TcpProxy.inFrontOf(target, 5432);
     await proxy.start();
-    const proxied = new URL(target.toString());
-    proxied.port = String(proxy.port);
-    const pool = createPool(proxied.toString());
+    const pool = createPool(proxy.proxied(target));
     const uncaught: unknown[] = [];
     const onUncaught = (error: unknown): void => { uncaught.push(error); };
     process.on('uncaughtException', onUncaught);
