@@ -1,12 +1,12 @@
 import { Worker } from 'bullmq';
 import {
-  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createRedis, describeRedisTarget, redisTargetOf, createWebhookQueue, inspectRedisDurability, loadConfig,
+  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createMetrics, createLogger, createRedis, describeRedisTarget, redisTargetOf, createWebhookQueue, inspectRedisDurability, loadConfig,
   QueueName, type BatchInsertPayload, type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
 import { migrate, PgWebhookStore } from '@nonstop/storage';
 import { startHealthServer } from './health-server';
-import { countingActiveJobs, createMetrics, runnerMetricsHooks } from './worker-metrics';
+import { countingActiveJobs, runnerMetricsHooks } from './worker-metrics';
 import { sweep } from './housekeeping';
 import { batchInsertProcessor } from './processors/batch-insert.processor';
 import { recoverIncompleteJobs } from './recovery';
@@ -73,15 +73,17 @@ async function main(): Promise<void> {
     { job_id: job?.data?.job_id, attempt: job?.attemptsMade, error: error.message }));
 
   const housekeepingDeps = { jobs: runtime.jobs, queue, queuePrefix: config.queuePrefix, runner, vectors: runtime.vectors, retention: config.retention, logger };
+  // A failed pass is logged and tried again at the next interval; it never ends the process.
+  const pass = (name: string, work: () => Promise<unknown>) => (): Promise<void> =>
+    work().then(() => undefined, (e: Error) => { logger.warn(`${name} failed`, { error: e.message }); });
+  const recoveryPass = pass('recovery pass', () => recoverIncompleteJobs(housekeepingDeps));
+  const webhookRecoveryPass = pass('webhook recovery', () => recoverWebhookDeliveries(webhookDeps));
   await recoverIncompleteJobs(housekeepingDeps);
-  await recoverWebhookDeliveries(webhookDeps).catch((e: Error) => logger.warn('webhook recovery failed', { error: e.message }));
+  await webhookRecoveryPass();
   const timers = [
-    setInterval(() => { recoverIncompleteJobs(housekeepingDeps).catch((e: Error) => logger.warn('recovery pass failed', { error: e.message })); },
-      config.worker.recoveryIntervalMs),
-    setInterval(() => { recoverWebhookDeliveries(webhookDeps).catch((e: Error) => logger.warn('webhook recovery failed', { error: e.message })); },
-      config.worker.recoveryIntervalMs),
-    setInterval(() => { sweep(housekeepingDeps).catch((e: Error) => logger.warn('retention sweep failed', { error: e.message })); },
-      config.retention.sweepIntervalMs),
+    setInterval(recoveryPass, config.worker.recoveryIntervalMs),
+    setInterval(webhookRecoveryPass, config.worker.recoveryIntervalMs),
+    setInterval(pass('retention sweep', () => sweep(housekeepingDeps)), config.retention.sweepIntervalMs),
   ];
   const health = config.worker.healthPort > 0
     ? startHealthServer(config.worker.healthPort, async () => {

@@ -1,7 +1,5 @@
-import { createMetrics, type Metrics } from '@nonstop/core';
+import type { Metrics } from '@nonstop/core';
 import type { JobRunnerOptions } from '@nonstop/pipeline';
-
-export { createMetrics };
 
 /** The runner's hooks that feed the job and document counters. */
 export function runnerMetricsHooks(metrics: Metrics): Pick<JobRunnerOptions, 'onResultsRecorded' | 'onJobEnded'> {
