@@ -25,7 +25,8 @@ export class CollectionMismatchError extends Error {
 /** Vectors in Milvus, keyed by the PostgreSQL chunk id; every write is an upsert. */
 export class MilvusVectorStore implements VectorStore {
   readonly client: MilvusClient;
-  private readonly collection: string;
+  /** The collection (or alias) this store reads and writes. */
+  readonly collection: string;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly insertRowsPerCall: number;
