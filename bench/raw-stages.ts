@@ -1,5 +1,6 @@
 import { OpenAiEmbedder } from '@nonstop/embeddings';
-import { contentHash, createPool, MilvusVectorStore, PgDocumentStore } from '@nonstop/storage';
+import { contentHash, createPool, MilvusVectorStore, PgDocumentStore, PgJobStore } from '@nonstop/storage';
+import { startedRun } from '../test/support/started-run';
 import type { DocumentInput, VectorRow } from '@nonstop/core';
 import { fixedVector } from '../packages/embeddings/src/testing/stand-in-embedding-server';
 import { account, batches, chunkCount, DATABASE_URL, DIMENSION, inFlight, makeDocs, MILVUS_ADDRESS, round, row, timed } from './common';
@@ -34,14 +35,15 @@ export async function measureRawStages(chunks: number, standInUrl: string): Prom
   try {
     // (a) PostgreSQL through the pipeline's store: one transaction, two unnest statements per batch.
     const storeAccount = account('raw_pg_store');
+    const fence = await startedRun(new PgJobStore(pool), storeAccount, [], 'bench');
     const stored: VectorRow[] = [];
     const pgStoreRun = await cpuTimed(() => inFlight(batches(docs, DOCS_PER_PG_BATCH), IN_FLIGHT, async (batch) => {
-      const outcomes = await store.insertDocuments(storeAccount, batch, null);
+      const outcomes = await store.insertDocuments(storeAccount, batch, fence);
       for (const outcome of outcomes) {
         if (outcome.kind !== 'inserted') throw new Error(`unexpected ${outcome.kind}`);
         for (const c of outcome.document.chunks) {
           stored.push({ chunk_id: c.chunk_id, account_name: storeAccount, chat_bot_id: 'bot001', document_id: outcome.document.doc_id,
-            job_id: '', chunk_index: c.chunk_index, embedding: [] });
+            job_id: fence.jobId, chunk_index: c.chunk_index, embedding: [] });
         }
       }
     }));

@@ -27,10 +27,10 @@ const DEFAULT_PORTS = {
  */
 export class OwnMilvus {
   private child: ChildProcess | undefined;
-  private readonly dir = path.join(ROOT, '.local/chaos-milvus');
   private readonly ports: Record<keyof typeof DEFAULT_PORTS, number>;
 
-  constructor(proxyPort: number) {
+  /** `dir` holds its binaries, config, data and logs (one per user of it: the chaos run, an outage test). */
+  constructor(proxyPort: number, private readonly dir = path.join(ROOT, '.local/chaos-milvus')) {
     const offset = proxyPort - DEFAULT_PORTS.proxy;
     this.ports = Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([name, port]) => [name, port + offset])) as typeof this.ports;
   }

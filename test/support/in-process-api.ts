@@ -5,6 +5,7 @@ import { createBatchInsertQueue, createRedis, redisTargetOf, createWebhookQueue,
 import { PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
 import { createRuntime, type Runtime } from '@nonstop/pipeline';
 import { createApp } from '../../apps/api/src/app';
+import { createSyncRunner } from '../../apps/api/src/routes/sync-insert';
 import { dependencyReadiness } from '../../apps/api/src/readiness';
 import { createJobEvents, type JobEvents } from '../../apps/api/src/stream/job-event-hub';
 import { testLogger } from './test-env';
@@ -38,7 +39,7 @@ export async function startInProcessApi(config: AppConfig, options: { cancelWait
     rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
   } : undefined;
   const app = createApp({
-    config, logger: testLogger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, ...appOptions,
+    config, logger: testLogger, syncRunner: createSyncRunner(runtime, config, testLogger), jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, ...appOptions,
     webhookQueue, webhooks: new PgWebhookStore(runtime.pool), ...(auth ? { auth } : {}),
   });
   return {

@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import {
   ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics, type RedisClient,
 } from '@nonstop/core';
-import type { IngestionPipeline } from '@nonstop/pipeline';
+import type { BatchJobRunner } from '@nonstop/pipeline';
 import type { PgApiKeyStore, PgJobStore, PgWebhookStore } from '@nonstop/storage';
 import { apiKeyAuth } from './auth/api-key-auth';
 import { rateLimit } from './auth/rate-limit';
@@ -24,7 +24,8 @@ import { healthRoutes } from './routes/health-routes';
 export interface AppDependencies {
   config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'adminToken' | 'stream' | 'webhook' | 'jobStatusCacheMs'>>;
   logger: Logger;
-  pipeline: IngestionPipeline;
+  /** Runs POST /data/insert/batch requests in this process (see routes/sync-insert.ts). */
+  syncRunner: BatchJobRunner;
   jobs: PgJobStore;
   queue: BatchInsertQueue;
   readiness: Readiness;
@@ -55,7 +56,10 @@ export function createApp(deps: AppDependencies): Express {
     app.use(apiKeyAuth({ mode: deps.auth.mode, keys: deps.auth.keys }));
     app.use(rateLimit({ redis: deps.auth.redis, prefix: deps.config.queuePrefix, perMinute: deps.auth.rateLimitPerMinute, logger: deps.logger }));
   }
-  app.use(dataRoutes({ pipeline: deps.pipeline, limits: deps.config.limits }));
+  app.use(dataRoutes({ limits: deps.config.limits, sync: {
+    jobs: deps.jobs, runner: deps.syncRunner, queuePrefix: deps.config.queuePrefix,
+    retentionHours: deps.config.retention.unfinishedJobTtlHours,
+  } }));
   const keys = deps.auth?.keys;
   app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, logger: deps.logger, config: deps.config,
     ...(deps.auth && keys ? { quota: {

@@ -4,6 +4,7 @@ import {
   ConfigError, errorMessage, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createMetrics, createRedis, redisTargetOf, createWebhookQueue, loadConfig,
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
+import { createSyncRunner } from './routes/sync-insert';
 import { migrate, PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
 import { createApp } from './app';
 import { answerClientErrors } from './http/client-errors';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     mode: config.auth.apiAuth, keys, redis,
     rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
   };
-  const app = createApp({ metrics, config, logger, pipeline: runtime.pipeline, jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, auth });
+  const app = createApp({ metrics, config, logger, syncRunner: createSyncRunner(runtime, config, logger), jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, auth });
   const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
   answerClientErrors(server);
 

@@ -72,7 +72,10 @@ async function main(): Promise<void> {
   webhookWorker.on('failed', (job, error) => logger.warn('webhook delivery attempt failed',
     { job_id: job?.data?.job_id, attempt: job?.attemptsMade, error: error.message }));
 
-  const housekeepingDeps = { jobs: runtime.jobs, queue, queuePrefix: config.queuePrefix, runner, vectors: runtime.vectors, retention: config.retention, logger };
+  const housekeepingDeps = {
+    jobs: runtime.jobs, documents: runtime.documents, queue, queuePrefix: config.queuePrefix, runner, vectors: runtime.vectors,
+    retention: config.retention, abandonedSyncMs: 2 * config.limits.syncRequestTimeoutMs, logger,
+  };
   // A failed pass is logged and tried again at the next interval; it never ends the process.
   const pass = (name: string, work: () => Promise<unknown>) => (): Promise<void> =>
     work().then(() => undefined, (e: Error) => { logger.warn(`${name} failed`, { error: e.message }); });

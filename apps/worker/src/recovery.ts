@@ -8,11 +8,11 @@ import type { PgJobStore } from '@nonstop/storage';
  * BullMQ's stalled-job check; this pass covers what Redis forgot.
  */
 export async function recoverIncompleteJobs(
-  deps: { jobs: PgJobStore; queue: BatchInsertQueue; queuePrefix: string; retention: RetentionConfig; logger: Logger },
+  deps: { jobs: PgJobStore; queue: BatchInsertQueue; queuePrefix: string; retention: RetentionConfig; abandonedSyncMs: number; logger: Logger },
 ): Promise<{ found: number; reenqueued: number }> {
   const { jobs, queue, logger } = deps;
   logger.info('checking for incomplete jobs');
-  const incomplete = await jobs.findIncompleteJobs(deps.queuePrefix);
+  const incomplete = await jobs.findIncompleteJobs(deps.queuePrefix, deps.abandonedSyncMs);
   let reenqueued = 0;
   for (const job of incomplete) {
     const queued = await queue.getJob(job.id);

@@ -17,6 +17,7 @@ export const DocumentErrorCode = {
   duplicateInRequest: 'duplicate_in_request',
   embeddingRejected: 'embedding_rejected',
   vectorStoreFailed: 'vector_store_failed',
+  storageRejected: 'storage_rejected',
   timeout: 'timeout',
   cancelled: 'cancelled',
   rolledBack: 'rolled_back',

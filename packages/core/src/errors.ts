@@ -58,9 +58,17 @@ export class UnprocessableError extends ApiError {
 export class DependencyError extends Error {
   override name = 'DependencyError';
 
+  /** The message reaches tenants (503 bodies, job errors): addresses are cut from it; `cause` keeps them for logs. */
   constructor(readonly dependency: 'postgresql' | 'milvus' | 'embedding' | 'redis', message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(withoutAddresses(message), options);
   }
+}
+
+/** `10.0.0.5:5432`, `[::1]:19530`, `db.internal:6379` and bare IPv4 addresses, as `<address>`. */
+const ADDRESS = /\[[0-9a-f:.]+\](?::\d+)?|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\b[a-z0-9][a-z0-9.-]*:\d{2,5}\b/gi;
+
+export function withoutAddresses(message: string): string {
+  return message.replace(ADDRESS, '<address>');
 }
 
 /** The embedding service refused an input for good (a 4xx that is not 429): that document fails alone. */
@@ -70,6 +78,11 @@ export class EmbeddingRejectedError extends Error {
   constructor(message: string, readonly status?: number) {
     super(message);
   }
+}
+
+/** PostgreSQL refused a document's row for good (a value past one of its limits): that document fails alone. */
+export class StorageRejectedError extends Error {
+  override name = 'StorageRejectedError';
 }
 
 export function isErrorNamed(error: unknown, name: string): boolean {

@@ -36,14 +36,27 @@ export type InsertOutcome =
   | { kind: 'resumed'; document: StoredDocument }
   | { kind: 'already_exists' };
 
+/**
+ * The fencing token of a run: the job and its run number (ingest_jobs.run_count,
+ * raised by every start). Every write of a run names it, and PostgreSQL refuses
+ * it once another run has started, the job has ended, or it was rolled back.
+ */
+export interface RunFence {
+  jobId: string;
+  run: number;
+}
+
 export interface DocumentStore {
   /**
    * Duplicate check and insert in one transaction, one multi-row statement per
-   * table. Outcomes are in the order of `documents`.
+   * table. Outcomes are in the order of `documents`. Throws FencedOutError
+   * when the run no longer owns its job.
    */
-  insertDocuments(accountName: string, documents: DocumentInput[], jobId: string | null): Promise<InsertOutcome[]>;
-  /** Removes documents and their chunks (compensation and rollback). */
-  deleteDocuments(docIds: number[]): Promise<void>;
+  insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence): Promise<InsertOutcome[]>;
+  /** Removes documents the run wrote (a failed document) and records their vectors for deletion. */
+  deleteDocuments(docIds: number[], fence: RunFence): Promise<void>;
+  /** Forgets the record once the vectors are deleted. */
+  clearPendingVectorDeletes(docIds: number[]): Promise<void>;
 }
 
 export interface VectorRow {

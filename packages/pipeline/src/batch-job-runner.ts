@@ -1,5 +1,5 @@
 import {
-  DocumentErrorCode, errorMessage, isErrorNamed, type DocumentInput, type DocumentResult, type Logger,
+  DocumentErrorCode, errorMessage, isErrorNamed, type DocumentInput, type DocumentResult, type Logger, type RunFence,
 } from '@nonstop/core';
 import type { JobRow, LedgerUpdate, PendingDocument, PgJobStore } from '@nonstop/storage';
 import type { IngestionPipeline } from './ingestion-pipeline';
@@ -31,7 +31,7 @@ export type RunOutcome =
   | { status: 'completed' | 'failed' | 'cancelled'; job: JobRow }
   /** The worker is shutting down: the job goes back to the queue and resumes elsewhere. */
   | { status: 'interrupted' }
-  /** The job is gone or already final (a duplicate delivery). */
+  /** The job is gone or already final (a duplicate delivery), or another run took it over. */
   | { status: 'skipped' };
 
 export class JobTimeoutError extends Error {
@@ -62,6 +62,7 @@ export class BatchJobRunner {
     });
     const job = await outages.run(() => this.jobs.startJob(jobId), hooks.shutdown);
     if (!job) return { status: 'skipped' };
+    const fence: RunFence = { jobId, run: job.run_count };
     const log = this.logger.child({ job_id: jobId, account_name: job.account_name, run: job.run_count });
     const deadline = (job.started_at ?? job.created_at).getTime() + this.options.jobTimeoutMs;
     const abort = new AbortController();
@@ -70,31 +71,46 @@ export class BatchJobRunner {
     log.info(job.run_count > 1 ? 'resuming job' : 'starting job', { total_documents: job.total_documents });
     const waitSignal = hooks.shutdown ? AbortSignal.any([abort.signal, hooks.shutdown]) : abort.signal;
     try {
-      return this.ended(await outages.run(() => this.processPages(job, abort.signal, hooks, log, outages), waitSignal));
-    } catch (error) {
-      // Shutting down (even mid-outage): hand the job back; the next worker resumes it with a whole grace again.
-      if (hooks.shutdown?.aborted && !abort.signal.aborted) {
-        log.warn('job handed back: worker shutting down', { error: errorMessage(error) });
-        return { status: 'interrupted' };
-      }
-      const reason = abort.signal.aborted ? abort.signal.reason : error;
-      if (isErrorNamed(reason, 'JobTimeoutError') || isErrorNamed(reason, 'DependencyError')) {
-        return this.ended({ status: 'failed', job: await this.failAndRollBack(jobId, reason as Error, log) });
-      }
-      throw error;
+      return await this.superseded(log, async () => {
+        try {
+          return this.ended(await outages.run(() => this.processPages(job, fence, abort.signal, hooks, log, outages), waitSignal));
+        } catch (error) {
+          // Shutting down (even mid-outage): hand the job back; the next worker resumes it with a whole grace again.
+          if (hooks.shutdown?.aborted && !abort.signal.aborted) {
+            log.warn('job handed back: worker shutting down', { error: errorMessage(error) });
+            return { status: 'interrupted' };
+          }
+          const reason = abort.signal.aborted ? abort.signal.reason : error;
+          if (isErrorNamed(reason, 'JobTimeoutError') || isErrorNamed(reason, 'DependencyError')) {
+            return this.ended({ status: 'failed', job: await this.failAndRollBack(fence, reason as Error, log) });
+          }
+          throw error;
+        }
+      });
     } finally {
       clearTimeout(timer);
     }
   }
 
+  /** A run another run took over stops where it is: the job is the newer run's now. */
+  private async superseded(log: Logger, work: () => Promise<RunOutcome>): Promise<RunOutcome> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isErrorNamed(error, 'FencedOutError')) throw error;
+      log.warn('run stopped: the job is no longer this run\'s', { error: errorMessage(error) });
+      return { status: 'skipped' };
+    }
+  }
+
   private async processPages(
-    job: JobRow, signal: AbortSignal, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal }, log: Logger,
-    outages: StoreOutageGuard,
+    job: JobRow, fence: RunFence, signal: AbortSignal, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal },
+    log: Logger, outages: StoreOutageGuard,
   ): Promise<RunOutcome> {
-    const context = { accountName: job.account_name, jobId: job.id, signal };
+    const context = { accountName: job.account_name, fence, signal };
     let cancel = await this.jobs.cancelState(job.id);
     for (;;) {
-      if (cancel.cancelRequested) return this.cancel(job.id, cancel.rollback, log);
+      if (cancel.cancelRequested) return this.cancel(fence, cancel.rollback, log);
       // On shutdown the batches in hand finish and are recorded; the rest resumes on another worker.
       if (hooks.shutdown?.aborted) {
         log.warn('job handed back: worker shutting down');
@@ -107,35 +123,44 @@ export class BatchJobRunner {
       await mapWithConcurrency(batches, this.pipeline.options.batchesInFlight, async (batch) => {
         if (cancel.cancelRequested || signal.aborted || hooks.shutdown?.aborted) return;
         const results = await this.pipeline.ingestBatch(context, batch.map((entry) => entry.item));
-        const updated = await this.jobs.recordResults(job.id, toLedgerUpdates(batch.map((entry) => entry.position), results));
+        const updated = await this.jobs.recordResults(fence, toLedgerUpdates(batch.map((entry) => entry.position), results));
         outages.madeProgress();
         this.options.onResultsRecorded?.(results);
-        if (updated && hooks.onProgress) await hooks.onProgress(progressOf(updated));
+        if (hooks.onProgress) await hooks.onProgress(progressOf(updated));
         cancel = await this.jobs.cancelState(job.id);
       });
     }
-    const finished = await this.jobs.finishJob(job.id, 'completed');
-    log.info('job completed', { success_count: finished?.success_count, failure_count: finished?.failure_count });
-    return { status: 'completed', job: finished! };
+    const finished = await this.jobs.finishJob(fence, 'completed');
+    log.info('job completed', { success_count: finished.success_count, failure_count: finished.failure_count });
+    return { status: 'completed', job: finished };
   }
 
-  private async cancel(jobId: string, rollback: boolean, log: Logger): Promise<RunOutcome> {
-    if (rollback) await this.rollBack(jobId, 'rolled back on the cancel request', log);
-    const job = await this.jobs.finishCancelled(jobId);
-    log.info('job cancelled', { rollback, success_count: job?.success_count, cancelled_count: job?.cancelled_count });
-    return { status: 'cancelled', job: job! };
+  private async cancel(fence: RunFence, rollback: boolean, log: Logger): Promise<RunOutcome> {
+    if (rollback) await this.rollBack(fence, 'rolled back on the cancel request', log);
+    const job = await this.jobs.finishCancelled(fence);
+    log.info('job cancelled', { rollback, success_count: job.success_count, cancelled_count: job.cancelled_count });
+    return { status: 'cancelled', job };
   }
 
-  /** Fails a job from outside a run (retention expiry), rolling back what it wrote. */
+  /**
+   * Fails a job from outside a run (retention expiry, a failure an earlier
+   * attempt could not record), rolling back what it wrote. It starts a run of
+   * its own first, so a run still working on the job is fenced out: nothing it
+   * writes afterwards is kept, and it cannot end the job.
+   */
   async failJob(jobId: string, code: string, message: string): Promise<JobRow | undefined> {
-    const current = await this.jobs.getJob(jobId);
-    if (!current || current.status === 'completed' || current.status === 'failed' || current.status === 'cancelled') return current;
-    const log = this.logger.child({ job_id: jobId });
+    const taken = await this.jobs.startJob(jobId);
+    if (!taken) return this.jobs.getJob(jobId);
+    const fence: RunFence = { jobId, run: taken.run_count };
+    const log = this.logger.child({ job_id: jobId, run: fence.run });
     log.error('failing job; rolling back its documents', { code, error: message });
-    await this.rollBack(jobId, `rolled back: ${message}`, log);
-    const failed = await this.jobs.finishJob(jobId, 'failed', { code, message });
-    if (failed?.status === 'failed') this.options.onJobEnded?.('failed');
-    return failed;
+    const outcome = await this.superseded(log, async () => {
+      await this.rollBack(fence, `rolled back: ${message}`, log);
+      return { status: 'failed', job: await this.jobs.finishJob(fence, 'failed', { code, message }) };
+    });
+    if (outcome.status !== 'failed') return this.jobs.getJob(jobId);
+    this.options.onJobEnded?.('failed');
+    return outcome.job;
   }
 
   private ended(outcome: RunOutcome): RunOutcome {
@@ -143,22 +168,25 @@ export class BatchJobRunner {
     return outcome;
   }
 
-  private async failAndRollBack(jobId: string, error: Error, log: Logger): Promise<JobRow> {
+  private async failAndRollBack(fence: RunFence, error: Error, log: Logger): Promise<JobRow> {
     const code = error.name === 'JobTimeoutError' ? 'job_timeout' : `${(error as { dependency?: string }).dependency ?? 'system'}_unavailable`;
     log.error('job failed; rolling back its documents', { error: error.message, code });
-    await this.rollBack(jobId, `rolled back: the job failed (${error.message})`, log);
-    const job = await this.jobs.finishJob(jobId, 'failed', { code, message: error.message });
-    return job!;
+    await this.rollBack(fence, `rolled back: the job failed (${error.message})`, log);
+    return this.jobs.finishJob(fence, 'failed', { code, message: error.message });
   }
 
-  /** Rows first (PostgreSQL is the record), then vectors; if Milvus is away, the sweeper finishes the vectors later. */
-  private async rollBack(jobId: string, reason: string, log: Logger): Promise<void> {
-    const removed = await this.jobs.rollbackRows(jobId, reason);
+  /**
+   * Rows first (PostgreSQL is the record; the same transaction marks the
+   * vectors for cleanup), then vectors; if Milvus is away, the sweeper
+   * finishes the vectors later.
+   */
+  private async rollBack(fence: RunFence, reason: string, log: Logger): Promise<void> {
+    const removed = await this.jobs.rollbackRows(fence, reason);
     try {
-      await this.vectors.deleteByJobId(jobId);
+      await this.vectors.deleteByJobId(fence.jobId);
+      await this.jobs.setVectorsCleanupPending(fence.jobId, false);
     } catch (error) {
       log.error('could not delete the job\'s vectors now; the sweeper will retry', { error: errorMessage(error) });
-      await this.jobs.setVectorsCleanupPending(jobId, true);
     }
     log.info('rolled back', { documents_removed: removed.length });
   }

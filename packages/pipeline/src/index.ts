@@ -8,3 +8,4 @@ export * from './job-progress';
 export * from './runtime/create-runtime';
 export * from './timed-ports';
 export * from './store-outage-guard';
+export * from './audit';

@@ -1,12 +1,10 @@
 import {
   DocumentErrorCode, errorMessage, isErrorNamed,
-  type DocumentInput, type DocumentResult, type DocumentStore, type Embedder, type Logger,
-  type StoredDocument, type VectorStore,
+  type DocumentInput, type DocumentResult, type DocumentStore, type Embedder, type InsertOutcome, type Logger,
+  type RunFence, type StoredDocument, type VectorStore,
 } from '@nonstop/core';
 import { withDeadline } from './deadline';
-import { alreadyExists, duplicateInRequest, failed, succeeded } from './document-results';
-import { findDuplicatesInRequest } from './duplicates-in-request';
-import { mapWithConcurrency, planMicroBatches } from './micro-batches';
+import { alreadyExists, failed, succeeded } from './document-results';
 
 export interface PipelineDependencies {
   documents: DocumentStore;
@@ -28,8 +26,8 @@ export interface PipelineOptions {
 
 export interface BatchContext {
   accountName: string;
-  /** The job writing the documents; null for the synchronous API. */
-  jobId: string | null;
+  /** The run writing the documents: every write names it, and is refused once another run owns the job. */
+  fence: RunFence;
   /** Aborts the work in hand (job deadline, shutdown); the batch then fails as a whole. */
   signal?: AbortSignal;
 }
@@ -41,46 +39,31 @@ interface StoredEntry {
 }
 
 /**
- * Duplicate check -> PostgreSQL -> embeddings -> Milvus, in micro-batches
- * across documents, with results per document. A document that fails is
+ * Duplicate check -> PostgreSQL -> embeddings -> Milvus for one micro-batch
+ * of a run, with results per document. A document that fails at any stage is
  * isolated by splitting its batch, fails alone, and leaves nothing behind.
- * A failure of a store past its retries (DependencyError) is not a document's
- * fault: it is thrown, after removing what the batch wrote.
+ * A store that is unreachable past its retries (DependencyError) is not a
+ * document's fault: it is thrown, and the rows written so far stay, owned by
+ * the run's job, which resumes them or rolls them back (BatchJobRunner).
  */
 export class IngestionPipeline {
   constructor(private readonly deps: PipelineDependencies, readonly options: PipelineOptions) {}
 
-  /** The synchronous path: every document of a request, micro-batched, all or nothing on a system failure. */
-  async ingestAll(context: BatchContext, documents: DocumentInput[]): Promise<DocumentResult[]> {
-    const results = new Array<DocumentResult>(documents.length);
-    const duplicates = findDuplicatesInRequest(documents);
-    const unique = documents
-      .map((item, position) => ({ position, item }))
-      .filter(({ position, item }) => {
-        const first = duplicates.get(position);
-        if (first !== undefined) results[position] = duplicateInRequest(item, first);
-        return first === undefined;
-      });
-    const batches = planMicroBatches(unique, this.options.batchChunks);
-    const written: number[] = [];
-    try {
-      await mapWithConcurrency(batches, this.options.batchesInFlight, async (batch) => {
-        const batchResults = await this.ingestBatch(context, batch.map((entry) => entry.item));
-        batchResults.forEach((result, i) => {
-          results[batch[i]!.position] = result;
-          if (result.success && result.doc_id !== undefined) written.push(result.doc_id);
-        });
-      });
-    } catch (error) {
-      await this.removeDocuments(written);
-      throw error;
-    }
-    return results;
-  }
-
   /** One micro-batch; results in the order of `documents`. */
   async ingestBatch(context: BatchContext, documents: DocumentInput[]): Promise<DocumentResult[]> {
-    const outcomes = await this.deps.documents.insertDocuments(context.accountName, documents, context.jobId);
+    let outcomes: InsertOutcome[];
+    try {
+      outcomes = await this.deps.documents.insertDocuments(context.accountName, documents, context.fence);
+    } catch (error) {
+      // A row PostgreSQL refuses (a value past one of its limits) belongs to one document: find it.
+      if (!isErrorNamed(error, 'StorageRejectedError')) throw error;
+      if (documents.length === 1) return [this.documentFailed(context, documents[0]!, error)];
+      const middle = Math.ceil(documents.length / 2);
+      return [
+        ...await this.ingestBatch(context, documents.slice(0, middle)),
+        ...await this.ingestBatch(context, documents.slice(middle)),
+      ];
+    }
     const results = new Array<DocumentResult>(documents.length);
     const stored: StoredEntry[] = [];
     outcomes.forEach((outcome, position) => {
@@ -89,45 +72,42 @@ export class IngestionPipeline {
       else stored.push({ position, input, document: outcome.document });
     });
 
-    let failures: Map<number, DocumentResult>;
-    try {
-      failures = await this.embedAndStore(context, stored);
-    } catch (error) {
-      await this.removeDocuments(stored.map((entry) => entry.document.doc_id));
-      throw error;
-    }
-    await this.removeDocuments([...failures.keys()].map((position) => stored.find((s) => s.position === position)!.document.doc_id));
+    const failures = await this.embedAndStore(context, stored);
+    await this.removeDocuments(context.fence, stored.filter((entry) => failures.has(entry.position)).map((entry) => entry.document.doc_id));
     for (const entry of stored) {
       results[entry.position] = failures.get(entry.position) ?? succeeded(entry.document);
     }
     return results;
   }
 
-  /** Removes documents from both stores: vectors first, so a crash in between leaves no orphan vector. */
-  async removeDocuments(docIds: number[]): Promise<void> {
+  /**
+   * Removes failed documents from both stores: the rows (with a durable record
+   * of their vectors) in one fenced transaction, then the vectors, then the
+   * record. A crash or Milvus outage in between leaves the record to the sweeper.
+   */
+  private async removeDocuments(fence: RunFence, docIds: number[]): Promise<void> {
     if (docIds.length === 0) return;
+    await this.deps.documents.deleteDocuments(docIds, fence);
     await this.deps.vectors.deleteByDocumentIds(docIds);
-    await this.deps.documents.deleteDocuments(docIds);
+    await this.deps.documents.clearPendingVectorDeletes(docIds);
   }
 
   /**
-   * Embeds and upserts a group under one deadline. When the group fails for a
-   * reason that may belong to one document (rejected text, time limit), it is
-   * split in halves until the failing documents stand alone.
+   * Embeds and writes a group. When it fails for a reason that may belong to
+   * one document (text the embedding service rejects, the per-document time
+   * limit, a value Milvus refuses), it is split in halves until the failing
+   * documents stand alone.
    */
   private async embedAndStore(context: BatchContext, group: StoredEntry[]): Promise<Map<number, DocumentResult>> {
     if (group.length === 0) return new Map();
     try {
-      await withDeadline(this.options.documentTimeoutMs, context.signal, (signal) => this.embedAndUpsert(context, group, signal));
+      await this.embedAndWrite(context, group);
       return new Map();
     } catch (error) {
-      if (isErrorNamed(error, 'DependencyError') || context.signal?.aborted) throw error;
+      if (isErrorNamed(error, 'DependencyError') || isErrorNamed(error, 'FencedOutError') || context.signal?.aborted) throw error;
       if (group.length === 1) {
         const entry = group[0]!;
-        this.deps.logger?.warn('document failed', {
-          job_id: context.jobId, content_name: entry.input.content_name, error: errorMessage(error),
-        });
-        return new Map([[entry.position, documentFailure(entry.input, error, this.options.documentTimeoutMs)]]);
+        return new Map([[entry.position, this.documentFailed(context, entry.input, error)]]);
       }
       const middle = Math.ceil(group.length / 2);
       const left = await this.embedAndStore(context, group.slice(0, middle));
@@ -136,20 +116,33 @@ export class IngestionPipeline {
     }
   }
 
-  private async embedAndUpsert(context: BatchContext, group: StoredEntry[], signal: AbortSignal): Promise<void> {
+  /**
+   * The time limit covers the embedding call, which writes nothing, so giving
+   * up on it leaves nothing behind. The Milvus write is never abandoned: it
+   * runs to its own end (success, a refusal, or Milvus unavailable after its
+   * retries), so no write of a document is in flight once its result is known.
+   * A hung Milvus is a store outage, not a slow document.
+   */
+  private async embedAndWrite(context: BatchContext, group: StoredEntry[]): Promise<void> {
     const chunks = group.flatMap((entry) => entry.document.chunks.map((chunk) => ({ entry, chunk })));
-    const vectors = await this.deps.embedder.embed(chunks.map(({ chunk }) => chunk.text), signal);
+    const vectors = await withDeadline(this.options.documentTimeoutMs, context.signal,
+      (signal) => this.deps.embedder.embed(chunks.map(({ chunk }) => chunk.text), signal));
     this.deps.onEmbedded?.(chunks.map(({ chunk }) => chunk.chunk_id));
-    signal.throwIfAborted();
+    context.signal?.throwIfAborted();
     await this.deps.vectors.upsert(chunks.map(({ entry, chunk }, i) => ({
       chunk_id: chunk.chunk_id,
       account_name: context.accountName,
       chat_bot_id: entry.document.chat_bot_id,
       document_id: entry.document.doc_id,
-      job_id: context.jobId ?? '',
+      job_id: context.fence.jobId,
       chunk_index: chunk.chunk_index,
       embedding: vectors[i]!,
     })));
+  }
+
+  private documentFailed(context: BatchContext, input: DocumentInput, error: unknown): DocumentResult {
+    this.deps.logger?.warn('document failed', { job_id: context.fence.jobId, content_name: input.content_name, error: errorMessage(error) });
+    return documentFailure(input, error, this.options.documentTimeoutMs);
   }
 }
 
@@ -159,6 +152,12 @@ function documentFailure(input: DocumentInput, error: unknown, timeoutMs: number
   }
   if (isErrorNamed(error, 'DeadlineExceededError')) {
     return failed(input, DocumentErrorCode.timeout, `document took longer than ${timeoutMs} ms and was stopped`);
+  }
+  if (isErrorNamed(error, 'StorageRejectedError')) {
+    return failed(input, DocumentErrorCode.storageRejected, `PostgreSQL refused the document: ${errorMessage(error)}`);
+  }
+  if (isErrorNamed(error, 'MilvusRejectedError')) {
+    return failed(input, DocumentErrorCode.vectorStoreFailed, errorMessage(error));
   }
   return failed(input, DocumentErrorCode.internal, `document could not be stored: ${errorMessage(error)}`);
 }

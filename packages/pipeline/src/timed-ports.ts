@@ -1,5 +1,5 @@
 import type {
-  DocumentInput, DocumentStore, Embedder, InsertOutcome, MetricsStage, VectorRow, VectorStore,
+  DocumentInput, DocumentStore, Embedder, InsertOutcome, MetricsStage, RunFence, VectorRow, VectorStore,
 } from '@nonstop/core';
 
 /** Receives the duration of one stage call, in seconds, whether it succeeded or threw. Must not throw. */
@@ -22,12 +22,16 @@ async function timed<T>(observe: StageObserver, stage: MetricsStage, operation: 
 export class TimedDocumentStore implements DocumentStore {
   constructor(private readonly inner: DocumentStore, private readonly observe: StageObserver) {}
 
-  insertDocuments(accountName: string, documents: DocumentInput[], jobId: string | null): Promise<InsertOutcome[]> {
-    return timed(this.observe, 'postgres_write', () => this.inner.insertDocuments(accountName, documents, jobId));
+  insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence): Promise<InsertOutcome[]> {
+    return timed(this.observe, 'postgres_write', () => this.inner.insertDocuments(accountName, documents, fence));
   }
 
-  deleteDocuments(docIds: number[]): Promise<void> {
-    return this.inner.deleteDocuments(docIds);
+  deleteDocuments(docIds: number[], fence: RunFence): Promise<void> {
+    return this.inner.deleteDocuments(docIds, fence);
+  }
+
+  clearPendingVectorDeletes(docIds: number[]): Promise<void> {
+    return this.inner.clearPendingVectorDeletes(docIds);
   }
 }
 

@@ -1,6 +1,7 @@
 import { createLogger } from '@nonstop/core';
 import { startStandInEmbeddingServer, type StandInEmbeddingServer } from '@nonstop/embeddings/src/testing';
 import { createRuntime, type Runtime } from '../src';
+import { startedRun } from '../../../test/support/started-run';
 import { makeDocuments, StoreInspector, testConfig, uniqueAccount } from '../../../test/support/test-env';
 
 /**
@@ -32,7 +33,7 @@ describe('pipeline failure isolation (real PostgreSQL and Milvus, stand-in embed
     const account = uniqueAccount();
     const documents = makeDocuments(12, { chunks: 3 });
     documents[5]!.chunks[1]!.text = 'this chunk says REJECT-ME to the embedding service';
-    const results = await runtime.pipeline.ingestAll({ accountName: account, jobId: null }, documents);
+    const results = await runtime.pipeline.ingestBatch({ accountName: account, fence: await startedRun(runtime.jobs, account) }, documents);
 
     expect(results.filter((r) => r.success)).toHaveLength(11);
     expect(results[5]).toMatchObject({ success: false, error_code: 'embedding_rejected', chunks_count: 0 });

@@ -13,17 +13,19 @@ describe('timed ports (metrics decorators)', () => {
     const inner: DocumentStore = {
       insertDocuments: jest.fn(async () => { await sleep(20); return [{ kind: 'already_exists' as const }]; }),
       deleteDocuments: jest.fn(async () => undefined),
+      clearPendingVectorDeletes: jest.fn(async () => undefined),
     };
+    const fence = { jobId: 'job', run: 1 };
     const { observe, seen } = recorder();
     const store = new TimedDocumentStore(inner, observe);
     const docs = [{ chat_bot_id: 'b', content_name: 'c', chunks: [] }];
-    await expect(store.insertDocuments('acct', docs, 'job')).resolves.toEqual([{ kind: 'already_exists' }]);
-    expect(inner.insertDocuments).toHaveBeenCalledWith('acct', docs, 'job');
+    await expect(store.insertDocuments('acct', docs, fence)).resolves.toEqual([{ kind: 'already_exists' }]);
+    expect(inner.insertDocuments).toHaveBeenCalledWith('acct', docs, fence);
     expect(seen).toHaveLength(1);
     expect(seen[0]![0]).toBe('postgres_write');
     expect(seen[0]![1]).toBeGreaterThanOrEqual(0.015);
-    await store.deleteDocuments([1, 2]);
-    expect(inner.deleteDocuments).toHaveBeenCalledWith([1, 2]);
+    await store.deleteDocuments([1, 2], fence);
+    expect(inner.deleteDocuments).toHaveBeenCalledWith([1, 2], fence);
     expect(seen).toHaveLength(1); // deletions are not timed
   });
 

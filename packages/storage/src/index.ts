@@ -10,3 +10,4 @@ export * from './postgres/job-rows';
 export * from './postgres/pg-job-store';
 export * from './postgres/pg-webhook-store';
 export * from './postgres/pg-api-key-store';
+export * from './postgres/transaction';

@@ -1,13 +1,14 @@
+import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { ValidationFailedError, type LimitsConfig } from '@nonstop/core';
-import type { IngestionPipeline } from '@nonstop/pipeline';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount } from '../auth/tenancy';
 import { jsonBody } from '../http/json-body';
 import { validateBatchInsertBody } from '../validation/validate-body';
+import { runSyncInsert, type SyncInsertDeps } from './sync-insert';
 
 /** The synchronous API the mission keeps: the same pipeline, answered in the request, for small batches. */
-export function dataRoutes(deps: { pipeline: IngestionPipeline; limits: LimitsConfig }): Router {
+export function dataRoutes(deps: { sync: SyncInsertDeps; limits: LimitsConfig }): Router {
   const router = Router();
   router.post('/data/insert/batch', jsonBody(deps.limits.maxSyncBodyBytes), async (req, res) => {
     const request = validateBatchInsertBody(req.body, {
@@ -21,13 +22,14 @@ export function dataRoutes(deps: { pipeline: IngestionPipeline; limits: LimitsCo
       throw new ValidationFailedError([{ field: 'webhook_url', problem: 'is only for POST /job/batch-insert; this synchronous answer carries the results' }]);
     }
     assertOwnAccount(request.account_name, callerOf(res));
-    const results = await deps.pipeline.ingestAll({ accountName: request.account_name, jobId: null }, request.documents);
-    const successCount = results.filter((result) => result.success).length;
+    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const { job, results } = await runSyncInsert(deps.sync, request.account_name, request.documents, requestHash);
     res.json({
+      job_id: job.id,
       account_name: request.account_name,
-      total_documents: results.length,
-      success_count: successCount,
-      failure_count: results.length - successCount,
+      total_documents: job.total_documents,
+      success_count: job.success_count,
+      failure_count: job.failure_count,
       results,
     });
   });

@@ -31,6 +31,12 @@ export interface LimitsConfig {
   maxMetadataBytes: number;
   maxSyncBodyBytes: number;
   maxJobBodyBytes: number;
+  /**
+   * Time limit of one POST /data/insert/batch request: past it the request fails
+   * and is rolled back like a job over its limit. A synchronous request whose API
+   * stopped moving it for twice this long is resumed by a worker.
+   */
+  syncRequestTimeoutMs: number;
 }
 
 export interface WorkerConfig {
@@ -205,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxMetadataBytes: r.int('MAX_METADATA_BYTES', 16 * 1024, { min: 2 }),
     maxSyncBodyBytes: r.int('MAX_SYNC_BODY_BYTES', 10 * MB, { min: 1024 }),
     maxJobBodyBytes: r.int('MAX_JOB_BODY_BYTES', 200 * MB, { min: 1024 }),
+    syncRequestTimeoutMs: r.int('SYNC_REQUEST_TIMEOUT_MS', 60_000, { min: 1_000 }),
   };
 
   const worker: WorkerConfig = {

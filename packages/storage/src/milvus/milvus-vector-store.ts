@@ -1,5 +1,5 @@
 import { MilvusClient, ErrorCode, type ResStatus } from '@zilliz/milvus2-sdk-node';
-import { DependencyError, errorMessage, type VectorRow, type VectorStore } from '@nonstop/core';
+import { DependencyError, errorMessage, isErrorNamed, type VectorRow, type VectorStore } from '@nonstop/core';
 import {
   chunkCollectionFields, describeSignature, parseSignature, type EmbeddingSignature,
 } from './collection-schema';
@@ -96,14 +96,17 @@ export class MilvusVectorStore implements VectorStore {
    */
   async upsert(rows: VectorRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.checked('replace vectors', () => this.client.deleteEntities({
-      collection_name: this.collection,
-      filter: `chunk_id in ${milvusIntList(rows.map((row) => row.chunk_id))}`,
-    }));
-    for (let start = 0; start < rows.length; start += this.insertRowsPerCall) {
-      const slice = rows.slice(start, start + this.insertRowsPerCall);
-      await this.checked('insert vectors', () => insertColumns(this.client, this.collection, slice));
-    }
+    // Delete and insert are one unit, retried together: an insert whose reply was lost
+    // may have landed, and only the delete before the next insert keeps one row per key.
+    await this.call('replace vectors', async () => {
+      expectSuccess(await this.client.deleteEntities({
+        collection_name: this.collection,
+        filter: `chunk_id in ${milvusIntList(rows.map((row) => row.chunk_id))}`,
+      }));
+      for (let start = 0; start < rows.length; start += this.insertRowsPerCall) {
+        expectSuccess(await insertColumns(this.client, this.collection, rows.slice(start, start + this.insertRowsPerCall)));
+      }
+    });
   }
 
   async deleteByDocumentIds(docIds: number[]): Promise<void> {
@@ -130,14 +133,7 @@ export class MilvusVectorStore implements VectorStore {
   }
 
   private async checked(action: string, operation: () => Promise<ResStatus | { status: ResStatus }>): Promise<void> {
-    await this.call(action, async () => {
-      const result = await operation();
-      const status = 'status' in result ? result.status : result;
-      if (status.error_code !== ErrorCode.SUCCESS && status.error_code !== 'Success') {
-        throw new Error(`${status.error_code}: ${status.reason}`);
-      }
-      return result;
-    });
+    await this.call(action, async () => expectSuccess(await operation()));
   }
 
   /** Retries with backoff, then reports Milvus as unavailable with the last error. */
@@ -147,14 +143,38 @@ export class MilvusVectorStore implements VectorStore {
       try {
         return await operation();
       } catch (error) {
+        if (isErrorNamed(error, 'MilvusRejectedError')) throw error;
         lastError = error;
         if (attempt < this.maxAttempts) await sleep(this.retryDelayMs * 2 ** (attempt - 1));
       }
     }
     throw new DependencyError('milvus',
-      `Milvus at ${this.client.config.address} could not ${action} after ${this.maxAttempts} attempts: ${errorMessage(lastError)}`,
+      `Milvus could not ${action} after ${this.maxAttempts} attempts: ${errorMessage(lastError)}`,
       { cause: lastError });
   }
+}
+
+/**
+ * Milvus refused the request itself (an invalid parameter, such as a value
+ * longer than its field): repeating it cannot help, and it may belong to one
+ * document of the write, so the pipeline isolates it instead of pausing or
+ * failing the job.
+ */
+export class MilvusRejectedError extends Error {
+  override name = 'MilvusRejectedError';
+}
+
+/** Parameter errors: the `IllegalArgument` status and Milvus 2.3's 1100-1199 codes, never marked retriable. */
+function isRejection(status: ResStatus & { code?: number; retriable?: boolean }): boolean {
+  if (status.retriable === true) return false;
+  return status.error_code === 'IllegalArgument' || (status.code !== undefined && status.code >= 1100 && status.code < 1200);
+}
+
+function expectSuccess(result: ResStatus | { status: ResStatus }): void {
+  const status = 'status' in result ? result.status : result;
+  if (status.error_code === ErrorCode.SUCCESS || status.error_code === 'Success') return;
+  const message = `${status.error_code}: ${status.reason}`;
+  throw isRejection(status) ? new MilvusRejectedError(`Milvus refused the write: ${message}`) : new Error(message);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,8 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
 import {
-  documentKey, type DocumentInput, type DocumentStore, type InsertOutcome, type StoredDocument,
+  documentKey, errorMessage, StorageRejectedError, type DocumentInput, type DocumentStore, type InsertOutcome, type RunFence, type StoredDocument,
 } from '@nonstop/core';
 import { contentHash } from './content-hash';
+import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
 
 interface DocumentRow { id: string; chat_bot_id: string; content_name: string; job_id: string | null }
@@ -15,15 +16,19 @@ interface ChunkRow { id: string; document_id: string; chunk_index: number; text:
 export class PgDocumentStore implements DocumentStore {
   constructor(private readonly pool: Pool) {}
 
-  async insertDocuments(accountName: string, documents: DocumentInput[], jobId: string | null): Promise<InsertOutcome[]> {
+  async insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence): Promise<InsertOutcome[]> {
     if (documents.length === 0) return [];
-    return withTransaction(this.pool, async (client) => {
-      if (jobId !== null) await assertJobMayWrite(client, jobId);
+    const jobId = fence.jobId;
+    return rejectionsAsDocumentErrors(() => withTransaction(this.pool, async (client) => {
+      await assertRunMayWrite(client, fence);
+      // Rows go in one stable order (the identity's), whatever the request's: two jobs
+      // inserting the same documents then wait for each other instead of deadlocking.
       const inserted = await client.query<DocumentRow>(
         `INSERT INTO documents (account_name, chat_bot_id, content_name, metadata, chunks_count, content_hash, job_id)
          SELECT $1, d.chat_bot_id, d.content_name, d.metadata, d.chunks_count, d.content_hash, $7::uuid
            FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::int[], $6::text[])
              AS d (chat_bot_id, content_name, metadata, chunks_count, content_hash)
+          ORDER BY d.chat_bot_id, sha256(convert_to(d.content_name, 'UTF8'))
          ON CONFLICT ON CONSTRAINT documents_identity DO NOTHING
          RETURNING id, chat_bot_id, content_name, job_id`,
         [
@@ -55,19 +60,48 @@ export class PgDocumentStore implements DocumentStore {
         const document = toStoredDocument(row, chunksByDocument.get(row.id) ?? []);
         return insertedByKey.has(key) ? { kind: 'inserted', document } : { kind: 'resumed', document };
       });
+    }));
+  }
+
+  /**
+   * Removes documents this run wrote, and records their vectors for deletion in
+   * the same transaction (see pendingVectorDeletes): the caller deletes the
+   * vectors next and then clears the record; a crash in between leaves the
+   * record to the sweeper. Rows go first because they are what a newer run of
+   * the job would resume: once they are gone, deleting their vectors can no
+   * longer remove anything a newer run wrote.
+   */
+  async deleteDocuments(docIds: number[], fence: RunFence): Promise<void> {
+    if (docIds.length === 0) return;
+    await withTransaction(this.pool, async (client) => {
+      await assertRunMayWrite(client, fence);
+      await client.query(
+        `WITH removed AS (DELETE FROM documents WHERE id = ANY($1::bigint[]) AND job_id = $2 RETURNING id)
+         INSERT INTO pending_vector_deletes (document_id, queue_prefix)
+         SELECT removed.id, j.queue_prefix FROM removed, ingest_jobs j WHERE j.id = $2
+         ON CONFLICT (document_id) DO NOTHING`,
+        [docIds, fence.jobId],
+      );
     });
   }
 
-  async deleteDocuments(docIds: number[]): Promise<void> {
+  /** Documents whose rows are gone but whose vectors may not be, oldest first, of one deployment. */
+  async pendingVectorDeletes(queuePrefix: string, limit: number): Promise<number[]> {
+    const result = await runQuery<{ document_id: string }>(this.pool,
+      'SELECT document_id FROM pending_vector_deletes WHERE queue_prefix = $1 ORDER BY requested_at LIMIT $2', [queuePrefix, limit]);
+    return result.rows.map((row) => Number(row.document_id));
+  }
+
+  async clearPendingVectorDeletes(docIds: number[]): Promise<void> {
     if (docIds.length === 0) return;
-    await runQuery(this.pool, 'DELETE FROM documents WHERE id = ANY($1::bigint[])', [docIds]);
+    await runQuery(this.pool, 'DELETE FROM pending_vector_deletes WHERE document_id = ANY($1::bigint[])', [docIds]);
   }
 
   /** Rows that already exist and were written by this same job (a resumed run), by document key. */
   private async findOwnedByJob(
-    client: PoolClient, accountName: string, documents: DocumentInput[], jobId: string | null,
+    client: PoolClient, accountName: string, documents: DocumentInput[], jobId: string,
   ): Promise<Map<string, DocumentRow>> {
-    if (documents.length === 0 || jobId === null) return new Map();
+    if (documents.length === 0) return new Map();
     const result = await client.query<DocumentRow>(
       `SELECT d.id, d.chat_bot_id, d.content_name, d.job_id
          FROM documents d
@@ -103,21 +137,41 @@ export class PgDocumentStore implements DocumentStore {
   }
 }
 
-export class JobNotWritableError extends Error {
-  override name = 'JobNotWritableError';
+/**
+ * Only the current run of a processing job may write: a late batch of an
+ * earlier run (its worker stalled, the job expired or was taken over) would
+ * leave rows nobody owns or undo the newer run's. The shared row lock orders
+ * this check against every change of the job row (a new run, a rollback).
+ */
+export async function assertRunMayWrite(client: PoolClient, fence: RunFence): Promise<void> {
+  const result = await client.query<{ status: string; rolled_back_at: Date | null; run_count: number }>(
+    'SELECT status, rolled_back_at, run_count FROM ingest_jobs WHERE id = $1 FOR SHARE', [fence.jobId]);
+  const job = result.rows[0];
+  if (!job) throw new FencedOutError(`job ${fence.jobId} no longer exists`);
+  if (job.rolled_back_at !== null || job.status !== 'processing') {
+    throw new FencedOutError(`job ${fence.jobId} is ${job.rolled_back_at ? 'rolled back' : job.status}; its documents are no longer written`);
+  }
+  if (job.run_count !== fence.run) {
+    throw new FencedOutError(`run ${fence.run} of job ${fence.jobId} was superseded by run ${job.run_count}`);
+  }
 }
 
 /**
- * A job that has finished or been rolled back must not gain documents: a late
- * batch of an earlier run would leave rows nobody owns. The shared row lock
- * orders this check against the rollback's update of the same row.
+ * SQLSTATE classes of a statement refused for its data: 22 (a value out of
+ * range, an invalid encoding), 23 (a violated constraint), 54 (past a limit,
+ * such as an index row too large). Each belongs to some document of the batch.
  */
-async function assertJobMayWrite(client: PoolClient, jobId: string): Promise<void> {
-  const result = await client.query<{ status: string; rolled_back_at: Date | null }>(
-    'SELECT status, rolled_back_at FROM ingest_jobs WHERE id = $1 FOR SHARE', [jobId]);
-  const job = result.rows[0];
-  if (job && (job.rolled_back_at !== null || job.status !== 'processing')) {
-    throw new JobNotWritableError(`job ${jobId} is ${job.rolled_back_at ? 'rolled back' : job.status}; its documents are no longer written`);
+const REJECTED_DATA_CLASSES = new Set(['22', '23', '54']);
+
+async function rejectionsAsDocumentErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && REJECTED_DATA_CLASSES.has(code.slice(0, 2))) {
+      throw new StorageRejectedError(`${errorMessage(error)} (SQLSTATE ${code})`, { cause: error });
+    }
+    throw error;
   }
 }
 

@@ -1,7 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
+import { randomUUID } from 'node:crypto';
 import {
-  ConflictError, DocumentErrorCode, UnprocessableError, type DocumentInput,
+  ConflictError, DocumentErrorCode, UnprocessableError, type DocumentInput, type RunFence,
 } from '@nonstop/core';
+import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
 import type { JobRow, JobStatus, LedgerRow, LedgerStatus, LedgerUpdate, PendingDocument } from './job-rows';
 
@@ -17,7 +19,11 @@ export interface NewJob {
   queuePrefix?: string;
   /** Later copies of a document in the same request, by position -> first position. */
   duplicates: Map<number, number>;
+  /** 'sync': a POST /data/insert/batch request that its API runs itself. Default 'job'. */
+  origin?: JobOrigin;
 }
+
+export type JobOrigin = 'job' | 'sync';
 
 /** Rows per INSERT when staging a job, to keep single statements a sensible size. */
 const STAGE_ROWS_PER_STATEMENT = 1_000;
@@ -41,14 +47,20 @@ export class PgJobStore {
       // here, and the second returns the first's job instead of failing.
       const inserted = await client.query<JobRow>(
         `INSERT INTO ingest_jobs (id, account_name, status, total_documents, processed_documents, failure_count,
-                                  webhook_url, idempotency_key, request_hash, expires_at, queue_prefix)
-         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT ON CONSTRAINT ingest_jobs_idempotency DO NOTHING RETURNING *`,
+                                  webhook_url, idempotency_key, request_hash, expires_at, queue_prefix, origin)
+         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT DO NOTHING RETURNING *`,
         [job.id, job.accountName, job.documents.length, duplicateCount, job.webhookUrl ?? null,
-          job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop'],
+          job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop', job.origin ?? 'job'],
       );
       const created = inserted.rows[0];
-      if (!created) return { job: await this.sameRequestJob(client, job), created: false };
+      if (!created) {
+        // The id is new for every request: finding it means this is the retry of an attempt whose
+        // COMMIT went through but whose reply was lost, and the job (with its documents) is ours.
+        const ours = await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [job.id]);
+        if (ours.rows[0]) return { job: ours.rows[0], created: true };
+        return { job: await this.sameRequestJob(client, job), created: false };
+      }
       for (let start = 0; start < job.documents.length; start += STAGE_ROWS_PER_STATEMENT) {
         await this.stageDocuments(client, job, start, job.documents.slice(start, start + STAGE_ROWS_PER_STATEMENT));
       }
@@ -135,10 +147,11 @@ export class PgJobStore {
    * transaction. Only rows still pending change, so a replay after a crash
    * counts nothing twice.
    */
-  async recordResults(jobId: string, updates: LedgerUpdate[]): Promise<JobRow | undefined> {
-    if (updates.length === 0) return this.getJob(jobId);
+  async recordResults(fence: RunFence, updates: LedgerUpdate[]): Promise<JobRow> {
     const result = await runQuery<JobRow>(this.pool,
-      `WITH changed AS (
+      `WITH owner AS (
+         SELECT id FROM ingest_jobs WHERE id = $1 AND run_count = $8 AND status = 'processing' AND rolled_back_at IS NULL FOR UPDATE),
+       changed AS (
          UPDATE job_documents j
             SET status = u.status, doc_id = u.doc_id, chunks_count = u.chunks_count,
                 error_code = u.error_code, error_message = u.error_message,
@@ -146,22 +159,24 @@ export class PgJobStore {
                 -- the chunks now live in document_chunks; keep the ledger small
                 chunks = CASE WHEN u.status = 'succeeded' THEN '[]'::jsonb ELSE j.chunks END
            FROM unnest($2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::text[])
-             AS u (position, status, doc_id, chunks_count, error_code, error_message)
-          WHERE j.job_id = $1 AND j.position = u.position AND j.status = 'pending'
+             AS u (position, status, doc_id, chunks_count, error_code, error_message), owner
+          WHERE j.job_id = owner.id AND j.position = u.position AND j.status = 'pending'
           RETURNING u.status)
        UPDATE ingest_jobs SET
          processed_documents = processed_documents + (SELECT count(*) FROM changed),
          success_count = success_count + (SELECT count(*) FROM changed WHERE status = 'succeeded'),
          failure_count = failure_count + (SELECT count(*) FROM changed WHERE status = 'failed'),
          updated_at = now()
-       WHERE id = $1 RETURNING *`,
+       WHERE id = (SELECT id FROM owner) RETURNING *`,
       [
-        jobId, updates.map((u) => u.position), updates.map((u) => u.status), updates.map((u) => u.doc_id ?? null),
+        fence.jobId, updates.map((u) => u.position), updates.map((u) => u.status), updates.map((u) => u.doc_id ?? null),
         updates.map((u) => u.chunks_count), updates.map((u) => u.error_code ?? null),
-        updates.map((u) => u.error_message ?? null),
+        updates.map((u) => u.error_message ?? null), fence.run,
       ],
     );
-    return result.rows[0];
+    const job = result.rows[0];
+    if (!job) throw new FencedOutError(`run ${fence.run} of job ${fence.jobId} no longer owns it; its results are not recorded`);
+    return job;
   }
 
   async cancelState(jobId: string): Promise<{ cancelRequested: boolean; rollback: boolean }> {
@@ -176,52 +191,73 @@ export class PgJobStore {
    * flagged, and its worker stops after the document in hand.
    */
   async requestCancel(jobId: string, rollback: boolean): Promise<JobRow> {
+    const requestId = randomUUID();
     return withTransaction(this.pool, async (client) => {
-      const locked = await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1 FOR UPDATE', [jobId]);
+      const locked = await client.query<JobRow & { cancel_request_id: string | null }>('SELECT * FROM ingest_jobs WHERE id = $1 FOR UPDATE', [jobId]);
       const job = locked.rows[0];
       if (!job) throw new ConflictError('job_gone', 'job no longer exists');
+      // A retry after a lost COMMIT reply: this very request cancelled it.
+      if (job.cancel_request_id === requestId) return job;
       if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') {
         throw new ConflictError('job_finished', `job already ${job.status}; only pending or processing jobs can be cancelled`);
       }
       await client.query(
-        'UPDATE ingest_jobs SET cancel_requested_at = now(), rollback_requested = $2, updated_at = now() WHERE id = $1',
-        [jobId, rollback],
+        'UPDATE ingest_jobs SET cancel_requested_at = now(), rollback_requested = $2, cancel_request_id = $3, updated_at = now() WHERE id = $1',
+        [jobId, rollback, requestId],
       );
-      if (job.status === 'pending') await this.closeAsCancelled(client, jobId);
+      if (job.status === 'pending') await this.closeAsCancelled(client, jobId, null);
       return (await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [jobId])).rows[0]!;
     });
   }
 
   /** Marks the documents not yet processed as cancelled and the job as cancelled. */
-  async finishCancelled(jobId: string): Promise<JobRow | undefined> {
+  async finishCancelled(fence: RunFence): Promise<JobRow> {
     return withTransaction(this.pool, async (client) => {
-      await this.closeAsCancelled(client, jobId);
-      return (await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [jobId])).rows[0];
+      await this.closeAsCancelled(client, fence.jobId, fence.run);
+      return (await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [fence.jobId])).rows[0]!;
     });
   }
 
-  private async closeAsCancelled(client: PoolClient, jobId: string): Promise<void> {
+  /** Pending documents and the job become cancelled; `run` null only for a job no run has started (under its row lock). */
+  private async closeAsCancelled(client: PoolClient, jobId: string, run: number | null): Promise<void> {
+    await this.finishWith(client, jobId, 'cancelled', null, null, run);
     await client.query(
       `UPDATE job_documents SET status = 'cancelled', error_code = $2, error_message = 'job cancelled before this document was processed',
               finished_at = now()
         WHERE job_id = $1 AND status = 'pending'`,
       [jobId, DocumentErrorCode.cancelled],
     );
-    await this.finishWith(client, jobId, 'cancelled', null, null);
+    await this.recount(client, jobId);
   }
 
-  /** Ends a job and recounts its counters from the ledger, the authoritative record. */
-  async finishJob(jobId: string, status: JobStatus, error?: { code: string; message: string }): Promise<JobRow | undefined> {
+  /** Ends the run's job and recounts its counters from the ledger, the authoritative record. */
+  async finishJob(fence: RunFence, status: JobStatus, error?: { code: string; message: string }): Promise<JobRow> {
     return withTransaction(this.pool, async (client) => {
-      await this.finishWith(client, jobId, status, error?.code ?? null, error?.message ?? null);
-      return (await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [jobId])).rows[0];
+      await this.finishWith(client, fence.jobId, status, error?.code ?? null, error?.message ?? null, fence.run);
+      await this.recount(client, fence.jobId);
+      return (await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [fence.jobId])).rows[0]!;
     });
   }
 
-  private async finishWith(client: PoolClient, jobId: string, status: JobStatus, code: string | null, message: string | null): Promise<void> {
+  /**
+   * The final transition, only from an unfinished state and only by the run
+   * that owns the job: a run that outlived its job can never turn `failed`
+   * into `completed`. A refused transition rolls back the transaction.
+   */
+  private async finishWith(
+    client: PoolClient, jobId: string, status: JobStatus, code: string | null, message: string | null, run: number | null,
+  ): Promise<void> {
+    const ended = await client.query(
+      `UPDATE ingest_jobs SET status = $2, error_code = $3, error_message = $4, finished_at = now(), updated_at = now()
+        WHERE id = $1 AND status IN ('pending', 'processing') AND ($5::int IS NULL OR run_count = $5)`,
+      [jobId, status, code, message, run],
+    );
+    if (ended.rowCount !== 1) throw new FencedOutError(`job ${jobId} is no longer run ${run ?? 'unstarted'}'s to end as ${status}`);
+  }
+
+  private async recount(client: PoolClient, jobId: string): Promise<void> {
     await client.query(
       `UPDATE ingest_jobs j SET
-         status = $2, error_code = $3, error_message = $4, finished_at = now(), updated_at = now(),
          success_count = c.succeeded, failure_count = c.failed, cancelled_count = c.cancelled,
          rolled_back_count = c.rolled_back, processed_documents = c.succeeded + c.failed + c.rolled_back
        FROM (SELECT count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
@@ -230,7 +266,7 @@ export class PgJobStore {
                     count(*) FILTER (WHERE status = 'rolled_back') AS rolled_back
                FROM job_documents WHERE job_id = $1) c
        WHERE j.id = $1`,
-      [jobId, status, code, message],
+      [jobId],
     );
   }
 
@@ -239,10 +275,14 @@ export class PgJobStore {
    * rows of documents in flight go too) and marks its successes rolled back.
    * Returns the removed document ids so their vectors can be deleted.
    */
-  async rollbackRows(jobId: string, reason: string): Promise<number[]> {
+  async rollbackRows(fence: RunFence, reason: string): Promise<number[]> {
+    const jobId = fence.jobId;
     return withTransaction(this.pool, async (client) => {
       // Fence first: PgDocumentStore refuses to write for a job once this is set.
-      await client.query('UPDATE ingest_jobs SET rolled_back_at = now() WHERE id = $1', [jobId]);
+      const marked = await client.query(
+        `UPDATE ingest_jobs SET rolled_back_at = COALESCE(rolled_back_at, now()), vectors_cleanup_pending = true
+          WHERE id = $1 AND run_count = $2 AND status = 'processing'`, [jobId, fence.run]);
+      if (marked.rowCount !== 1) throw new FencedOutError(`run ${fence.run} of job ${jobId} no longer owns it; it does not roll it back`);
       const removed = await client.query<{ id: string }>('DELETE FROM documents WHERE job_id = $1 RETURNING id', [jobId]);
       await client.query(
         `UPDATE job_documents SET status = 'rolled_back', error_code = $2, error_message = $3, doc_id = NULL, chunks_count = 0
@@ -257,30 +297,38 @@ export class PgJobStore {
     await runQuery(this.pool, 'UPDATE ingest_jobs SET vectors_cleanup_pending = $2 WHERE id = $1', [jobId, pending]);
   }
 
-  async jobsNeedingVectorCleanup(limit: number): Promise<string[]> {
-    const result = await runQuery<{ id: string }>(this.pool, 'SELECT id FROM ingest_jobs WHERE vectors_cleanup_pending LIMIT $1', [limit]);
+  async jobsNeedingVectorCleanup(queuePrefix: string, limit: number): Promise<string[]> {
+    const result = await runQuery<{ id: string }>(this.pool,
+      'SELECT id FROM ingest_jobs WHERE vectors_cleanup_pending AND queue_prefix = $1 LIMIT $2', [queuePrefix, limit]);
     return result.rows.map((row) => row.id);
   }
 
-  /** Jobs of this deployment (queue prefix) to resume: pending or processing and not expired. */
-  async findIncompleteJobs(queuePrefix: string): Promise<Array<Pick<JobRow, 'id' | 'status' | 'created_at'>>> {
+  /**
+   * Jobs of this deployment (queue prefix) to resume: pending or processing and
+   * not expired. A synchronous request belongs to the API running it while that
+   * API keeps it moving; one not updated for `abandonedSyncMs` is resumed here.
+   */
+  async findIncompleteJobs(queuePrefix: string, abandonedSyncMs: number): Promise<Array<Pick<JobRow, 'id' | 'status' | 'created_at'>>> {
     const result = await runQuery<Pick<JobRow, 'id' | 'status' | 'created_at'>>(this.pool,
       `SELECT id, status, created_at FROM ingest_jobs
-        WHERE status IN ('pending', 'processing') AND expires_at > now() AND queue_prefix = $1 ORDER BY created_at`,
-      [queuePrefix],
+        WHERE status IN ('pending', 'processing') AND expires_at > now() AND queue_prefix = $1
+          AND (origin = 'job' OR updated_at < now() - make_interval(secs => $2 / 1000.0))
+        ORDER BY created_at`,
+      [queuePrefix, abandonedSyncMs],
     );
     return result.rows;
   }
 
-  /** Unfinished jobs past their expiry fail; finished jobs past their retention are deleted. */
-  async sweep(retention: { completedHours: number; failedHours: number }): Promise<{ expired: string[]; deleted: number }> {
-    const expired = await runQuery<{ id: string }>(this.pool, 
-      `SELECT id FROM ingest_jobs WHERE status IN ('pending', 'processing') AND expires_at <= now()`);
+  /** Of this deployment's jobs: unfinished ones past their expiry fail; finished ones past their retention are deleted. */
+  async sweep(queuePrefix: string, retention: { completedHours: number; failedHours: number }): Promise<{ expired: string[]; deleted: number }> {
+    const expired = await runQuery<{ id: string }>(this.pool,
+      `SELECT id FROM ingest_jobs WHERE status IN ('pending', 'processing') AND expires_at <= now() AND queue_prefix = $1`, [queuePrefix]);
     const deleted = await runQuery(this.pool,
       `DELETE FROM ingest_jobs
-        WHERE (status IN ('completed', 'cancelled') AND finished_at < now() - make_interval(hours => $1))
-           OR (status = 'failed' AND finished_at < now() - make_interval(hours => $2))`,
-      [retention.completedHours, retention.failedHours],
+        WHERE queue_prefix = $3
+          AND ((status IN ('completed', 'cancelled') AND finished_at < now() - make_interval(hours => $1))
+            OR (status = 'failed' AND finished_at < now() - make_interval(hours => $2)))`,
+      [retention.completedHours, retention.failedHours, queuePrefix],
     );
     return { expired: expired.rows.map((row) => row.id), deleted: deleted.rowCount ?? 0 };
   }

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { isErrorNamed } from '@nonstop/core';
+import { DependencyError, errorMessage, isErrorNamed } from '@nonstop/core';
 import { asDependencyError } from './dependency-error';
 
 /** Attempts for a statement or transaction that failed because PostgreSQL could not be reached. */
@@ -7,16 +7,28 @@ const ATTEMPTS = 4;
 const FIRST_RETRY_DELAY_MS = 500;
 
 /**
- * Retries work that failed on the connection (a restart, a cut, a failover),
- * with backoff; after that PostgreSQL counts as unavailable. Safe because a
- * failed transaction was rolled back as a whole.
+ * SQLSTATEs of a transaction PostgreSQL aborted for another's sake
+ * (serialization failure, deadlock): nothing of it was applied, and running
+ * it again is the documented remedy.
+ */
+const CONFLICT_CODES = new Set(['40001', '40P01']);
+
+/**
+ * Retries work that failed on the connection (a restart, a cut, a failover)
+ * or was aborted by a conflict, with backoff; after that PostgreSQL counts as
+ * unavailable. Safe because a failed transaction was rolled back as a whole,
+ * and every transaction here is idempotent: a COMMIT whose reply was lost ran
+ * once already, and its retry finds its own work done (see createJob).
  */
 async function withConnectionRetries<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
     } catch (error) {
-      const converted = asDependencyError(error);
+      const conflict = CONFLICT_CODES.has((error as { code?: string }).code ?? '');
+      const converted = conflict
+        ? new DependencyError('postgresql', `PostgreSQL aborted the transaction in a conflict: ${errorMessage(error)}`, { cause: error })
+        : asDependencyError(error);
       if (!isErrorNamed(converted, 'DependencyError') || attempt >= ATTEMPTS) throw converted;
       await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1)));
     }

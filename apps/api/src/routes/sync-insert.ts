@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError, isErrorNamed, type AppConfig, type DocumentInput, type Logger } from '@nonstop/core';
+import { BatchJobRunner, findDuplicatesInRequest, type Runtime } from '@nonstop/pipeline';
+import type { JobRow, PgJobStore } from '@nonstop/storage';
+import { resultView } from '../jobs/job-view';
+
+export interface SyncInsertDeps {
+  jobs: PgJobStore;
+  /** A runner with the synchronous limits: SYNC_REQUEST_TIMEOUT_MS, and no outage grace (the caller is waiting). */
+  runner: BatchJobRunner;
+  queuePrefix: string;
+  retentionHours: number;
+}
+
+/** The runner of synchronous requests: the caller is waiting, so an outage fails the request at once, rolled back. */
+export function createSyncRunner(runtime: Pick<Runtime, 'jobs' | 'pipeline' | 'vectors'>, config: Pick<AppConfig, 'limits'>, logger: Logger): BatchJobRunner {
+  return new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, logger, {
+    jobTimeoutMs: config.limits.syncRequestTimeoutMs, outageGraceMs: 0, pageSize: 500,
+  });
+}
+
+/**
+ * A synchronous insert is a job run by the API itself: staged in the ledger
+ * in one transaction, then run by the same BatchJobRunner a worker uses, so
+ * it gets every guarantee of a job (fenced writes, documents failing alone,
+ * roll back of both stores on a system failure) from one write path. It is
+ * never queued, so it never waits behind large jobs.
+ */
+export async function runSyncInsert(
+  deps: SyncInsertDeps, accountName: string, documents: DocumentInput[], requestHash: string,
+): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
+  const { job: staged } = await deps.jobs.createJob({
+    id: randomUUID(), accountName, documents, requestHash, origin: 'sync', queuePrefix: deps.queuePrefix,
+    expiresAt: new Date(Date.now() + deps.retentionHours * 3600_000),
+    duplicates: findDuplicatesInRequest(documents),
+  });
+  let job: JobRow | undefined;
+  try {
+    const outcome = await deps.runner.run(staged.id);
+    job = outcome.status === 'completed' ? outcome.job : await deps.jobs.getJob(staged.id);
+  } catch (error) {
+    if (!isErrorNamed(error, 'DependencyError')) throw error;
+    throw notStored(staged.id, undefined);
+  }
+  if (!job || job.status !== 'completed') throw notStored(staged.id, job);
+  const rows = await deps.jobs.listResults(job.id, { limit: documents.length });
+  return { job, results: rows.map(resultView) };
+}
+
+function notStored(jobId: string, job: JobRow | undefined): ApiError {
+  if (job?.status === 'failed') {
+    const code = job.error_code === 'job_timeout' ? 'sync_timeout' : job.error_code ?? 'internal_error';
+    return new ApiError(503, code, `${job.error_message ?? 'the request failed'}. Nothing from this request was kept; retry later.`);
+  }
+  // The failure could not be recorded (PostgreSQL is away): the request stays staged and a worker
+  // resumes it once PostgreSQL answers; GET /job/{id} tells how it ends.
+  return new ApiError(503, 'postgresql_unavailable',
+    `PostgreSQL is unavailable. The request is staged as job ${jobId} and completes when PostgreSQL is back; `
+    + `see GET /job/${jobId} before retrying (documents it stored answer "already exists").`);
+}
