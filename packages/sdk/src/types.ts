@@ -103,24 +103,15 @@ export interface ResultsPage {
   next_cursor: string | null;
 }
 
-/** One document's outcome in the synchronous API. */
-export interface SyncDocumentResult {
-  content_name: string;
-  chat_bot_id: string;
-  success: boolean;
-  doc_id?: number;
-  chunks_count: number;
-  error?: string;
-  error_code?: DocumentErrorCode | string;
-}
-
 /** `POST /data/insert/batch` -> 200. */
 export interface SyncInsertResponse {
+  /** The request runs as a job of its own; GET /job/{job_id} shows it. */
+  job_id: string;
   account_name: string;
   total_documents: number;
   success_count: number;
   failure_count: number;
-  results: SyncDocumentResult[];
+  results: JobResult[];
 }
 
 /** A field the server refused: `field` is a path such as `documents[0].chunks[1].text`. */

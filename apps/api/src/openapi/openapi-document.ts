@@ -67,23 +67,14 @@ const schemas: Record<string, SchemaObject> = {
     webhook_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'POSTed {job_id, status, progress, results} when the job ends.' },
   }, ['account_name', 'documents']),
 
-  DocumentResult: closed({
-    content_name: { type: 'string' },
-    chat_bot_id: { type: 'string' },
-    success: { type: 'boolean' },
-    doc_id: { type: 'integer' },
-    chunks_count: count,
-    error: { type: 'string', examples: ['document already exists'] },
-    error_code: { type: 'string', enum: ['already_exists', 'duplicate_in_request', 'embedding_rejected', 'vector_store_failed', 'timeout', 'cancelled', 'rolled_back', 'internal_error'] },
-  }, ['content_name', 'chat_bot_id', 'success', 'chunks_count']),
-
   DataInsertResponse: closed({
+    job_id: { type: 'string', format: 'uuid', description: 'The request runs as a job of its own (origin sync); GET /job/{job_id} shows it.' },
     account_name: { type: 'string' },
     total_documents: count,
     success_count: count,
     failure_count: count,
-    results: { type: 'array', items: ref('DocumentResult'), description: 'In the order of the request.' },
-  }, ['account_name', 'total_documents', 'success_count', 'failure_count', 'results']),
+    results: { type: 'array', items: ref('JobResult'), description: 'In the order of the request.' },
+  }, ['job_id', 'account_name', 'total_documents', 'success_count', 'failure_count', 'results']),
 
   JobCreated: closed({
     job_id: { type: 'string', format: 'uuid' },
@@ -201,7 +192,8 @@ function keyed(operation: OperationObject, writesForAccount: boolean): Operation
 
 const dataInsert: OperationObject = {
   operationId: 'insertBatchSync', tags: ['data'], summary: 'Insert a small batch synchronously',
-  description: 'The same pipeline as a job (duplicate check, PostgreSQL, embeddings, Milvus), answered in the request.',
+  description: 'The same write path as a job (duplicate check, PostgreSQL, embeddings, Milvus; fenced, rolled back on a system failure), '
+    + 'run by the API itself and answered in the request, within SYNC_REQUEST_TIMEOUT_MS. A store outage is a 503 naming the store, and the request is rolled back.',
   requestBody: { required: true, content: json(ref('DataInsertRequest')) },
   responses: { '200': { description: 'Per-document results; documents fail alone.', content: json(ref('DataInsertResponse')) }, ...badBody },
 };
