@@ -103,6 +103,12 @@ describe('findDuplicatedKeys', () => {
     // Rows but no ids: nothing to name.
     await expect(findDuplicatedKeys(ID_SPACE, [], 1, countRows)).resolves.toEqual([]);
   });
+
+  it('does not take rows of ids written after the window was read for copies of a key next to them', async () => {
+    // The window returned ids 10 and 20; ids 11-14 were written since. 20 is duplicated, 10 is not.
+    const { countRows } = counter([10, 11, 12, 13, 14, 20, 20]);
+    await expect(findDuplicatedKeys({ after: 0, upTo: 30 }, [10, 20], 7, countRows)).resolves.toEqual([{ chunk_id: 20, rows: 2 }]);
+  });
 });
 
 describe('compareWindow', () => {

@@ -13,7 +13,8 @@ export interface DuplicatedKey {
  * distinct ids holds a duplicate. Halving the window on its ids until a part
  * counts more rows than ids and holds one id names each duplicated key in
  * O(duplicates × log ids) count queries. Each half is counted, not derived
- * from its sibling, so a write landing meanwhile cannot invent a duplicate.
+ * from its sibling, and a lone key is counted alone, so rows written
+ * meanwhile (new ids the window did not return) cannot pass for copies.
  *
  * `ids` are the distinct ids the window returned, ascending; `rows` its count(*).
  */
@@ -22,11 +23,17 @@ export async function findDuplicatedKeys(
 ): Promise<DuplicatedKey[]> {
   // Fewer rows than ids, or rows but no ids, is a write landing between the two reads: not a duplicate.
   if (rows <= ids.length || ids.length === 0) return [];
-  if (ids.length === 1) return [{ chunk_id: ids[0]!, rows }];
+  if (ids.length === 1) {
+    // The part may also hold rows of ids written after the ids were read: count the key alone.
+    const id = ids[0]!;
+    const copies = await countRows({ after: id - 1, upTo: id });
+    return copies > 1 ? [{ chunk_id: id, rows: copies }] : [];
+  }
   const half = Math.floor((ids.length - 1) / 2);
   const [left, right] = splitWindow(window, ids[half]!);
+  const [leftRows, rightRows] = await Promise.all([countRows(left), countRows(right)]);
   return [
-    ...await findDuplicatedKeys(left, ids.slice(0, half + 1), await countRows(left), countRows),
-    ...await findDuplicatedKeys(right, ids.slice(half + 1), await countRows(right), countRows),
+    ...await findDuplicatedKeys(left, ids.slice(0, half + 1), leftRows, countRows),
+    ...await findDuplicatedKeys(right, ids.slice(half + 1), rightRows, countRows),
   ];
 }
