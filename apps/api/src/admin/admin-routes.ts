@@ -3,12 +3,17 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { BatchInsertQueue } from '@nonstop/core';
+import type { ConsistencyAuditStores } from '@nonstop/pipeline';
 import { adminAuth } from './admin-auth';
+import { consistencyRoutes } from './consistency-routes';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
-/** `/admin/*`: the Bull Board dashboard of the batch-insert queue, behind the admin credential. */
-export function adminRoutes(deps: { queue: BatchInsertQueue; adminToken: string | undefined }): Router {
+/**
+ * `/admin/*`, behind the admin credential: the Bull Board dashboard of the
+ * batch-insert queue, and the consistency audit when its stores are given.
+ */
+export function adminRoutes(deps: { queue: BatchInsertQueue; adminToken: string | undefined; consistency?: ConsistencyAuditStores }): Router {
   const router = Router();
   const guard = adminAuth(deps.adminToken);
   router.use('/admin', guard);
@@ -21,6 +26,7 @@ export function adminRoutes(deps: { queue: BatchInsertQueue; adminToken: string 
       options: { uiConfig: { boardTitle: 'Nonstop Ingest' } },
     });
     router.use(BULL_BOARD_PATH, board.getRouter());
+    if (deps.consistency) router.use(consistencyRoutes(deps.consistency));
   }
   return router;
 }
