@@ -30,7 +30,7 @@ export async function measureMilvusBatchSizes(rowsPerCall = [128, 512, 1024], ro
         for (const batch of batches(data, size)) {
           const result = path === 'sdk_insert'
             ? await vectors.client.insert({ collection_name: 'bench_chunks', data: batch })
-            : await insertColumns(vectors.client, 'bench_chunks', batch);
+            : await insertColumns(vectors.client, 'bench_chunks', batch, 30_000);
           if (result.status.error_code !== 'Success') throw new Error(result.status.reason);
         }
       });

@@ -9,6 +9,8 @@ export class TcpProxy {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private cutOff = false;
+  private stalled = false;
+  private replyToLose: Buffer | undefined;
   port = 0;
 
   constructor(private readonly targetHost: string, private readonly targetPort: number) {}
@@ -33,13 +35,32 @@ export class TcpProxy {
         client.destroy();
         return;
       }
+      this.sockets.add(client);
+      client.on('close', () => this.sockets.delete(client));
+      client.on('error', () => undefined);
+      // A hung service: the connection is accepted, and nothing ever answers.
+      if (this.stalled) return;
       const upstream = net.connect(this.targetPort, this.targetHost);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
+      this.sockets.add(upstream);
+      upstream.on('close', () => this.sockets.delete(upstream));
+      upstream.on('error', () => undefined);
+      let losing = false;
+      client.on('data', (data: Buffer) => {
+        if (this.replyToLose && data.includes(this.replyToLose)) {
+          this.replyToLose = undefined;
+          losing = true;
+        }
+        upstream.write(data);
+      });
+      upstream.on('data', (data: Buffer) => {
+        // The request went through; its reply is dropped with the connection.
+        if (losing) {
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        client.write(data);
+      });
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -59,6 +80,22 @@ export class TcpProxy {
 
   restore(): void {
     this.cutOff = false;
+    this.stalled = false;
+  }
+
+  /** Drops every open connection, then accepts new ones and never answers them (a hung service). */
+  stall(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.stalled = true;
+  }
+
+  /**
+   * The next request whose bytes contain `marker` reaches the service, and its
+   * reply is lost: the connection drops before the client reads it (a lost
+   * COMMIT acknowledgement, when the marker is PostgreSQL's `COMMIT`).
+   */
+  loseReplyTo(marker: string): void {
+    this.replyToLose = Buffer.from(marker);
   }
 
   async close(): Promise<void> {

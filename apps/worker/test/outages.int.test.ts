@@ -37,7 +37,7 @@ describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
       const { job } = await waitForFinal(env.api.app, jobId, 240_000);
       expect(job.status).toBe('failed');
       expect(job.error).toMatchObject({ code: 'milvus_unavailable' });
-      expect((job.error as { message: string }).message).toMatch(/Milvus at .* after \d+ attempts/);
+      expect((job.error as { message: string }).message).toMatch(/Milvus could not .* after \d+ attempts/);
       expect(await env.stores.documentCount(account)).toBe(0);
       const rolledBack = await request(env.api.app).get(`/job/${jobId}/results`).query({ status: 'rolled_back', limit: '1' }).expect(200);
       expect(rolledBack.body.results[0]).toMatchObject({ status: 'rolled_back', success: false });

@@ -70,8 +70,12 @@ export interface VectorRow {
 }
 
 export interface VectorStore {
-  /** Idempotent: chunk ids are primary keys, so a replay overwrites. */
-  upsert(rows: VectorRow[]): Promise<void>;
+  /**
+   * Idempotent: chunk ids are primary keys, so a replay overwrites. An abort
+   * stops its retries but never abandons a call in flight. Throws
+   * MilvusRejectedError when Milvus refuses the rows themselves.
+   */
+  upsert(rows: VectorRow[], signal?: AbortSignal): Promise<void>;
   deleteByDocumentIds(docIds: number[]): Promise<void>;
 }
 

@@ -137,7 +137,7 @@ export class IngestionPipeline {
       job_id: context.fence.jobId,
       chunk_index: chunk.chunk_index,
       embedding: vectors[i]!,
-    })));
+    })), context.signal);
   }
 
   private documentFailed(context: BatchContext, input: DocumentInput, error: unknown): DocumentResult {

@@ -38,8 +38,8 @@ export class TimedDocumentStore implements DocumentStore {
 export class TimedVectorStore implements VectorStore {
   constructor(private readonly inner: VectorStore, private readonly observe: StageObserver) {}
 
-  upsert(rows: VectorRow[]): Promise<void> {
-    return timed(this.observe, 'milvus_write', () => this.inner.upsert(rows));
+  upsert(rows: VectorRow[], signal?: AbortSignal): Promise<void> {
+    return timed(this.observe, 'milvus_write', () => this.inner.upsert(rows, signal));
   }
 
   deleteByDocumentIds(docIds: number[]): Promise<void> {

@@ -25,7 +25,7 @@ import type { VectorRow } from '@nonstop/core';
  * the same gRPC InsertRequest the SDK sends, through the SDK's own gRPC
  * client, so connection, auth and reconnect settings stay the SDK's.
  */
-export async function insertColumns(client: MilvusClient, collection: string, rows: VectorRow[]): Promise<MutationResult> {
+export async function insertColumns(client: MilvusClient, collection: string, rows: VectorRow[], timeoutMs: number): Promise<MutationResult> {
   const dim = rows[0]!.embedding.length;
   const vectors = new Array<number>(rows.length * dim);
   rows.forEach((row, r) => {
@@ -50,10 +50,10 @@ export async function insertColumns(client: MilvusClient, collection: string, ro
   Object.defineProperty(request, 'toJSON', {
     value: () => ({ collection_name: collection, num_rows: rows.length }), enumerable: false,
   });
-  // Timeout 0 is the SDK's own choice for inserts (no deadline): a call that
-  // timed out on our side but landed on the server would duplicate its rows
-  // when retried. The pipeline's per-document deadline bounds the wait.
-  return await promisify(client.client, 'Insert', request, 0) as MutationResult;
+  // The SDK gives inserts no deadline, because a call that timed out on our side
+  // but landed on the server would duplicate its rows when retried. Ours has one:
+  // MilvusVectorStore retries an insert only together with the delete before it.
+  return await promisify(client.client, 'Insert', request, timeoutMs) as MutationResult;
 }
 
 function scalar(name: string, type: DataType, key: 'long_data' | 'string_data', data: Array<number | string>) {

@@ -14,6 +14,8 @@ export interface MilvusVectorStoreOptions {
   retryDelayMs?: number;
   /** Rows per Insert call; a larger write is sliced. */
   insertRowsPerCall?: number;
+  /** Deadline of one call (a hung Milvus fails the call, which is retried, then counts as unavailable). */
+  callTimeoutMs?: number;
 }
 
 const INSERT_ROWS_PER_CALL = 512;
@@ -30,11 +32,13 @@ export class MilvusVectorStore implements VectorStore {
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly insertRowsPerCall: number;
+  private readonly callTimeoutMs: number;
 
   constructor(options: MilvusVectorStoreOptions) {
+    this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
     this.client = new MilvusClient({
       address: options.address,
-      timeout: 30_000,
+      timeout: this.callTimeoutMs,
       logLevel: 'error',
       // gRPC backs off up to 2 minutes between reconnects by default; after an outage
       // we want Milvus back within seconds of it answering again.
@@ -94,7 +98,7 @@ export class MilvusVectorStore implements VectorStore {
    * without vectors, and the ledger has not marked the document succeeded,
    * so the replay writes them again.
    */
-  async upsert(rows: VectorRow[]): Promise<void> {
+  async upsert(rows: VectorRow[], signal?: AbortSignal): Promise<void> {
     if (rows.length === 0) return;
     // Delete and insert are one unit, retried together: an insert whose reply was lost
     // may have landed, and only the delete before the next insert keeps one row per key.
@@ -104,9 +108,9 @@ export class MilvusVectorStore implements VectorStore {
         filter: `chunk_id in ${milvusIntList(rows.map((row) => row.chunk_id))}`,
       }));
       for (let start = 0; start < rows.length; start += this.insertRowsPerCall) {
-        expectSuccess(await insertColumns(this.client, this.collection, rows.slice(start, start + this.insertRowsPerCall)));
+        expectSuccess(await insertColumns(this.client, this.collection, rows.slice(start, start + this.insertRowsPerCall), this.callTimeoutMs));
       }
-    });
+    }, signal);
   }
 
   async deleteByDocumentIds(docIds: number[]): Promise<void> {
@@ -136,10 +140,15 @@ export class MilvusVectorStore implements VectorStore {
     await this.call(action, async () => expectSuccess(await operation()));
   }
 
-  /** Retries with backoff, then reports Milvus as unavailable with the last error. */
-  private async call<T>(action: string, operation: () => Promise<T>): Promise<T> {
+  /**
+   * Retries with backoff, then reports Milvus as unavailable with the last
+   * error. An abort stops the retries, never a call in flight: each call ends
+   * by itself (its answer or its deadline), so nothing is left writing.
+   */
+  private async call<T>(action: string, operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      if (attempt > 1) signal?.throwIfAborted();
       try {
         return await operation();
       } catch (error) {
