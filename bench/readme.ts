@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Throughput, PostLatency } from './api-latency';
+import type { AuditTime } from './audit-time';
 import type { EndToEnd } from './end-to-end';
 import type { LangChainRun } from './langchain';
 import type { LocalRaw } from './local-model';
@@ -13,7 +14,7 @@ import type { Bar } from './report';
 
 export interface Results {
   run_id: string; started_at: string; finished_at: string; sizes: number[];
-  raw: RawStages; milvus_batch_sizes?: MilvusBatchRate[]; end_to_end: EndToEnd[]; efficiency: number; efficiency_vs_cpu_bound?: number;
+  raw: RawStages; milvus_batch_sizes?: MilvusBatchRate[]; audit?: AuditTime; end_to_end: EndToEnd[]; efficiency: number; efficiency_vs_cpu_bound?: number;
   naive: Naive[]; service_over_naive: number; service_over_naive_at_1k: number | null;
   langchain?: { batch_size: number; cleanup: string; sweep: { chunks: number; runs: LangChainRun[] }; runs: LangChainRun[] };
   service_over_langchain?: number; service_over_langchain_at_1k?: number | null;
@@ -101,6 +102,10 @@ export function buildReadme(r: Results): string {
     `| Milvus, raw \`client.insert\` | ${fmt(r.raw.milvus_insert_chunks_per_s)} chunks/s |`,
     ...(r.milvus_batch_sizes ?? []).map((m) => `| Milvus, ${m.path === 'store_columns' ? 'the store\'s columnar insert' : 'SDK \`client.insert\`'}, ${m.rows_per_call} rows a call, 1 in flight (${fmt(m.rows)} rows) | ${fmt(m.chunks_per_s)} chunks/s (${fmt(m.ms_per_call)} ms a call) |`),
     `| Embedding stand-in through \`OpenAiEmbedder\` | ${fmt(r.raw.embed_stand_in_chunks_per_s)} chunks/s |`,
+    ...(r.audit ? [
+      `| Consistency audit of one account, ${fmt(r.audit.chunks)} chunks, no drift (\`bench/audit-time.ts\`) | ${fmt(r.audit.clean.chunks_per_s)} chunks/s (${r.audit.clean.seconds} s, ${r.audit.clean.windows} windows) |`,
+      `| Audit with \`--repair\`, ${fmt(r.audit.repair.missing)} missing and ${fmt(r.audit.repair.orphans)} orphan vectors among them | ${fmt(r.audit.repair.chunks_per_s)} chunks/s (${r.audit.repair.seconds} s; ${r.audit.repair.clean_after ? 'clean afterwards' : 'drift left'}) |`,
+    ] : []),
     `| Slowest stage as the pipeline uses it | ${r.raw.slowest.stage}: ${fmt(r.raw.slowest.chunks_per_s)} chunks/s |`,
     ...r.end_to_end.map((e) => `| Service end to end, ${fmt(e.chunks)} chunks (${fmt(e.documents)} docs) | ${fmt(e.chunks_per_s)} chunks/s (${e.wall_seconds} s from POST to \`completed\`; worker's own started→finished ${e.worker_seconds} s = ${fmt(e.worker_chunks_per_s)} chunks/s) |`),
     `| Pipeline efficiency at ${fmt(largest.chunks)} chunks (end to end ÷ slowest stage) | ${r.efficiency} |`,

@@ -9,6 +9,7 @@ import { migrate } from '@nonstop/storage';
 import { startStandInEmbeddingServer } from '../packages/embeddings/src/testing/stand-in-embedding-server';
 import { loadUrl, measurePostLatency } from './api-latency';
 import { DATABASE_URL, REDIS_URL, DIMENSION, localEnv, MILVUS_ADDRESS, round, row, RUN_ID, sleep, standInEnv, account, makeDocs } from './common';
+import { measureAuditTime } from './audit-time';
 import { measureEndToEnd, type EndToEnd } from './end-to-end';
 import { measureKillRecovery } from './kill-recovery';
 import { measureLangChain, sweepLangChainBatchSize, type LangChainRun } from './langchain';
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     const raw = await measureRawStages(Math.max(...sizes), standIn.url);
     results.raw = raw;
     results.milvus_batch_sizes = await measureMilvusBatchSizes();
+    // 1b. the consistency audit of one account of 100k chunks, clean and with --repair (bench/audit-time.ts)
+    results.audit = await measureAuditTime();
 
     // 2. the service end to end, one worker process
     const e2e: EndToEnd[] = [];
