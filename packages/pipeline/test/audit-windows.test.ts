@@ -139,26 +139,26 @@ describe('ConsistencyTally', () => {
     tally.account('a').pg_chunks = 2;
     for (let id = 1; id <= 12; id += 1) tally.drift('a', 'missing', id);
     tally.drift('b', 'orphans', 99);
-    const summary = tally.summarize({ collection: 'c', account_name: null, started_at: 't', duration_ms: 1 });
+    const summary = tally.summarize({ collection: 'c', account_name: null, started_at: 't', duration_ms: 1, windows: 1 });
     expect(summary.accounts.map((a) => a.account_name)).toEqual(['a', 'b']);
     expect(summary.accounts[0]).toMatchObject({ missing: 12, drift: 12 });
     expect(summary.accounts[0]!.examples.missing).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(summary.totals).toMatchObject({ pg_chunks: 5, missing: 12, orphans: 1, drift: 13 });
     expect(summary.totals.repair).toBeUndefined();
     expect(summary.clean).toBe(false);
-    expect(new ConsistencyTally(false).summarize({ collection: 'c', account_name: null, started_at: 't', duration_ms: 1 }).clean).toBe(true);
+    expect(new ConsistencyTally(false).summarize({ collection: 'c', account_name: null, started_at: 't', duration_ms: 1, windows: 1 }).clean).toBe(true);
   });
 
   it('after a repair is clean when nothing was left, drift found or not', () => {
     const tally = new ConsistencyTally(true);
     tally.drift('a', 'missing', 1);
     tally.repaired('a', 'rewritten');
-    const repaired = tally.summarize({ collection: 'c', account_name: 'a', started_at: 't', duration_ms: 1 });
+    const repaired = tally.summarize({ collection: 'c', account_name: 'a', started_at: 't', duration_ms: 1, windows: 1 });
     expect(repaired.totals.repair).toEqual({ rewritten: 1, deleted: 0, skipped: 0, left: 0 });
     expect(repaired.clean).toBe(true);
     tally.drift('a', 'rolled_back_rows', 2);
     tally.repaired('a', 'left');
-    expect(tally.summarize({ collection: 'c', account_name: 'a', started_at: 't', duration_ms: 1 }).clean).toBe(false);
+    expect(tally.summarize({ collection: 'c', account_name: 'a', started_at: 't', duration_ms: 1, windows: 1 }).clean).toBe(false);
   });
 
   it('prints one row per account and a totals row, and the repair under them', () => {
@@ -167,7 +167,7 @@ describe('ConsistencyTally', () => {
     tally.account('acct_a').milvus_vectors = 1201;
     tally.drift('acct_a', 'orphans', 7);
     tally.repaired('acct_a', 'deleted');
-    const lines = formatConsistencyTable(tally.summarize({ collection: 'c', account_name: 'acct_a', started_at: 't', duration_ms: 1 })).split('\n');
+    const lines = formatConsistencyTable(tally.summarize({ collection: 'c', account_name: 'acct_a', started_at: 't', duration_ms: 1, windows: 1 })).split('\n');
     expect(lines[0]).toMatch(/^account\s+pg_chunks\s+milvus_vectors\s+missing\s+orphans\s+duplicates\s+in_flight\s+rolled_back_rows\s+drift$/);
     expect(lines[1]).toMatch(/^acct_a\s+1200\s+1201\s+0\s+1\s+0\s+0\s+0\s+1$/);
     expect(lines[2]).toMatch(/^TOTAL\s+1200\s+1201/);

@@ -43,6 +43,8 @@ export interface ConsistencySummary {
   account_name: string | null;
   started_at: string;
   duration_ms: number;
+  /** Milvus windows compared (a window holding more rows than one query returns is split). */
+  windows: number;
   accounts: AccountConsistency[];
   totals: ConsistencyCounts & { drift: number; repair?: RepairCounts };
   /** No drift; after a repair: nothing left. What the exit code of `npm run audit` says. */

@@ -52,11 +52,19 @@ export async function auditConsistency(stores: ConsistencyAuditStores, options: 
   if (options.accountName !== undefined) audit.tally.account(options.accountName);
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const progress: AuditProgress = { pg_chunks_read: 0, windows: 0, last_chunk_id: undefined };
-  for (let after: number | undefined; ;) {
-    const page = await readChunkPage(stores.pool, { ...scope(options), after, limit: pageSize, graceSeconds: audit.graceSeconds });
+  const readPage = (after: number): Promise<ChunkStateRow[]> => {
+    const page = readChunkPage(stores.pool, { ...scope(options), after, limit: pageSize, graceSeconds: audit.graceSeconds });
+    page.catch(() => undefined); // awaited below; a prefetch abandoned by an earlier failure must not go unhandled
+    return page;
+  };
+  let next = readPage(ID_SPACE.after);
+  for (let after = ID_SPACE.after; ;) {
+    const page = await next;
     // The last page's window reaches the end of the id space: vectors beyond the last row are compared too.
     const upTo = page.length === pageSize ? page[page.length - 1]!.chunk_id : ID_SPACE.upTo;
-    progress.windows += await audit.compare({ after: after ?? ID_SPACE.after, upTo }, page);
+    // PostgreSQL reads the next page while Milvus answers for this one: two pages in memory at most.
+    if (upTo !== ID_SPACE.upTo) next = readPage(upTo);
+    progress.windows += await audit.compare({ after, upTo }, page);
     progress.pg_chunks_read += page.length;
     progress.last_chunk_id = page[page.length - 1]?.chunk_id ?? progress.last_chunk_id;
     options.onProgress?.({ ...progress });
@@ -65,7 +73,7 @@ export async function auditConsistency(stores: ConsistencyAuditStores, options: 
   }
   return audit.tally.summarize({
     collection: stores.vectors.collection, account_name: options.accountName ?? null,
-    started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime(),
+    started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime(), windows: progress.windows,
   });
 }
 

@@ -48,14 +48,14 @@ interface StateRecord { id: string; account_name: string; state: ChunkState }
 
 /** PostgreSQL's chunks in id order after `after`, one page: the audit's walk. */
 export async function readChunkPage(
-  pool: Pool, page: { accountName?: string; after?: number; limit: number; graceSeconds: number },
+  pool: Pool, page: { accountName?: string; after: number; limit: number; graceSeconds: number },
 ): Promise<ChunkStateRow[]> {
-  const params: unknown[] = [page.graceSeconds, page.after ?? null, page.limit];
-  // Two statements rather than `$n IS NULL OR ...`, so the planner sees the account's index.
+  const params: unknown[] = [page.graceSeconds, page.after, page.limit];
+  // Two statements rather than `$4 IS NULL OR ...`, so the planner sees the account's index.
   const account = page.accountName === undefined ? '' : `AND d.account_name = $${params.push(page.accountName)}`;
   const result = await runQuery<StateRecord>(pool,
     `SELECT c.id, d.account_name, ${STATE} AS state ${FROM}
-      WHERE ($2::bigint IS NULL OR c.id > $2) ${account}
+      WHERE c.id > $2 ${account}
       ORDER BY c.id LIMIT $3`, params);
   return result.rows.map(toStateRow);
 }
