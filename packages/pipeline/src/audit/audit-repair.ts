@@ -33,6 +33,7 @@ export class AuditRepair {
       // Embedding takes the longest: done before the lock, and the text compared under it.
       const embeddings = await this.embedder.embed(candidates.map((chunk) => chunk.text));
       const embedded = new Map(candidates.map((chunk, i) => [chunk.chunk_id, { text: chunk.text, embedding: embeddings[i]! }]));
+      // A failed attempt (PostgreSQL or Milvus) is retried whole: the upsert replaces by key, so a rerun is harmless.
       await withTransaction(this.stores.pool, async (client) => {
         const locked = await lockSettledChunks(client, [...embedded.keys()], this.graceSeconds);
         const rows = locked.filter((chunk) => embedded.get(chunk.chunk_id)?.text === chunk.text)

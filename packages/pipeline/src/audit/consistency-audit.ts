@@ -42,9 +42,10 @@ const JOBLESS_GRACE_SECONDS = 600;
 /**
  * Compares PostgreSQL's chunk ids with Milvus's, per account, in windows of
  * the id space: a page of PostgreSQL ids in id order, and the Milvus ids of
- * the same range (the first and last windows reach the ends of the id
- * space, so vectors beyond the rows are seen). Each candidate is re-checked in both stores before it counts,
- * and before the repair acts on it, so writers may run meanwhile.
+ * the same range (the first and last windows reach the ends of the id space,
+ * so vectors beyond the rows are seen). Each candidate is re-checked in both
+ * stores before it counts, and before the repair acts on it, so writers may
+ * run meanwhile.
  */
 export async function auditConsistency(stores: ConsistencyAuditStores, options: ConsistencyAuditOptions = {}): Promise<ConsistencySummary> {
   const startedAt = new Date();
