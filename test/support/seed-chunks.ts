@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 
-/** A chunk row as written, with what its vector row records (`job_id` '' for a job-less document, as the pipeline files it). */
+/** A chunk row as written, with what its vector row records (`job_id` '' for a job-less document, as the pipeline filed it). */
 export interface SeededChunk {
   chunk_id: number;
   account_name: string;
@@ -16,7 +16,7 @@ export interface SeedOptions {
   accountName: string;
   documents: number;
   chunksPerDocument: number;
-  /** The job that wrote the documents, in this state; `null`: written without a job (the synchronous API). */
+  /** The job that wrote the documents, in this state; `null`: written without a job (as the synchronous API once did). */
   job?: { status: 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled'; rolledBack?: boolean } | null;
   /** Distinguishes content names (and texts) of several seeds of one account. */
   label?: string;

@@ -134,7 +134,7 @@ test('chunks of unfinished jobs are in flight, rows of rolled-back jobs are repo
   // A failed job rolls back before it is marked failed: rows of one are leaked. Likewise a job cancelled with rollback.
   const leaked = await seed({ accountName: account, documents: 1, chunksPerDocument: 2, job: { status: 'failed' }, withVectors: false });
   const cancelled = await seed({ accountName: account, documents: 1, chunksPerDocument: 1, job: { status: 'cancelled', rolledBack: true } });
-  // Written without a job (the synchronous API) a moment ago: its vector may still be on its way.
+  // Written without a job (as the synchronous API did) a moment ago: its vector may still be on its way.
   const jobless = await seed({ accountName: account, documents: 1, chunksPerDocument: 2, job: null, withVectors: false });
 
   const report = await audit(account);

@@ -29,7 +29,7 @@ export interface ConsistencyAuditOptions {
   repairWith?: Embedder;
   /** PostgreSQL chunk ids per page: one page and one Milvus window are in memory at a time. */
   pageSize?: number;
-  /** How long a document written without a job (the synchronous API) counts as in flight. */
+  /** How long a document written without a job (the synchronous API, before it ran as a job) counts as in flight. */
   joblessGraceSeconds?: number;
   /** Rows per Milvus window query before the window is split (Milvus's maximum; smaller in tests, to exercise splitting). */
   milvusQueryLimit?: number;

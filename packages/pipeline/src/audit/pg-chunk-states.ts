@@ -30,8 +30,9 @@ export interface ChunkToEmbed {
 
 /**
  * `$1` is the grace, in seconds, of documents written without a job (the
- * synchronous API): their vectors follow the rows outside any job, so a young
- * one counts as in flight rather than as missing a vector.
+ * synchronous API did, before it ran its requests as jobs): nothing records
+ * whether their vectors are still on the way, so a young one counts as in
+ * flight rather than as missing a vector.
  */
 const STATE = `CASE
     WHEN j.rolled_back_at IS NOT NULL OR j.status = 'failed' OR (j.status = 'cancelled' AND j.rollback_requested) THEN 'rolled_back'
@@ -96,7 +97,7 @@ export async function lockSettledChunks(client: PoolClient, ids: number[], grace
 function toChunkToEmbed(row: ChunkRecord): ChunkToEmbed {
   return {
     chunk_id: Number(row.id), account_name: row.account_name, chat_bot_id: row.chat_bot_id, document_id: Number(row.document_id),
-    // The pipeline files vectors of job-less (synchronous) documents under job_id ''.
+    // The pipeline filed vectors of job-less documents under job_id ''.
     job_id: row.job_id ?? '', chunk_index: row.chunk_index, text: row.text,
   };
 }
