@@ -9,6 +9,7 @@ import type { MilvusBatchRate } from './milvus-batch-size';
 import type { Naive } from './naive';
 import type { RawStages } from './raw-stages';
 import type { RedisBytes } from './redis-bytes';
+import type { SyncLatency } from './sync-latency';
 import { CORES } from './machine-cpu';
 import type { Bar } from './report';
 
@@ -20,7 +21,7 @@ export interface Results {
   service_over_langchain?: number; service_over_langchain_at_1k?: number | null;
   local_model?: { raw: LocalRaw; end_to_end: EndToEnd; efficiency: number };
   api: { get_job_while_running: Throughput; bare_while_running: Throughput; job_status_after_load: string; get_job_idle: Throughput; bare_idle: Throughput };
-  post_latency: PostLatency; redis: RedisBytes;
+  post_latency: PostLatency; redis: RedisBytes; sync_latency?: SyncLatency;
   kill_recovery: { seconds_to_progress: number; processed_at_kill: number; completed: boolean };
   versions: Record<string, string>; machine: Record<string, string>;
 }
@@ -52,6 +53,14 @@ function langchainRows(r: Results): string[] {
     ...sweep.runs.map((l) => `| LangChain.js index(), batchSize ${l.batch_size}, ${fmt(l.chunks)} chunks (sweep) | ${fmt(l.chunks_per_s)} chunks/s (${l.seconds} s) |`),
     ...runs.map((l) => `| LangChain.js index(), batchSize ${best}, ${fmt(l.chunks)} chunks | ${fmt(l.chunks_per_s)} chunks/s (${l.seconds} s; Milvus holds ${fmt(l.vectors_in_milvus)} vectors) |`),
     `| Service ÷ LangChain.js index() at ${fmt(runs[runs.length - 1]!.chunks)} chunks | ${r.service_over_langchain}× |`,
+  ];
+}
+
+function syncLatencyRows(s: SyncLatency): string[] {
+  const job = `${fmt(s.job.documents)}-document job (${s.job.processing_throughout ? 'processing throughout' : `ended after ${s.job.processing_after_requests} of ${s.with_job.n} requests`}; ${s.job.final_status})`;
+  return [
+    `| POST /data/insert/batch, ${s.documents_per_request} documents × ${s.chunks_per_document} chunks, idle (${s.idle.n} sequential) | p50 ${s.idle.p50_ms} ms, p95 ${s.idle.p95_ms} ms, max ${s.idle.max_ms} ms |`,
+    `| POST /data/insert/batch, same, while a ${job} | p50 ${s.with_job.p50_ms} ms, p95 ${s.with_job.p95_ms} ms, max ${s.with_job.max_ms} ms; ÷ idle ${s.p50_ratio} (p50), ${s.p95_ratio} (p95) |`,
   ];
 }
 
@@ -123,6 +132,7 @@ export function buildReadme(r: Results): string {
       `| Service end to end with the local model, 1,000 chunks | ${r.local_model.end_to_end.chunks_per_s} chunks/s (${r.local_model.end_to_end.wall_seconds} s); ÷ model alone = ${r.local_model.efficiency} |`,
     ] : ['| Local model | not run (`--skip-local-model`) |']),
     `| POST /job/batch-insert of 1,000 documents (${r.post_latency.requests} sequential) | p50 ${r.post_latency.p50_ms} ms, p99 ${r.post_latency.p99_ms} ms |`,
+    ...(r.sync_latency ? syncLatencyRows(r.sync_latency) : []),
     `| GET /job/{id} while a job runs (8 in flight, 5 s) | ${fmt(r.api.get_job_while_running.requests_per_s)} req/s, p50 ${r.api.get_job_while_running.p50_ms} ms, p99 ${r.api.get_job_while_running.p99_ms} ms |`,
     `| GET /bare (same process) while the job runs | ${fmt(r.api.bare_while_running.requests_per_s)} req/s, p50 ${r.api.bare_while_running.p50_ms} ms, p99 ${r.api.bare_while_running.p99_ms} ms |`,
     `| GET /job/{id} ÷ bare route, while a job runs | ${getRatio.toFixed(2)} |`,
@@ -166,10 +176,11 @@ export function buildReadme(r: Results): string {
     '',
     'Override the service addresses with `BENCH_DATABASE_URL`, `BENCH_REDIS_URL`, `BENCH_MILVUS_ADDRESS`. The code: one file per',
     'measurement under `bench/` (`raw-stages.ts`, `end-to-end.ts`, `naive.ts`, `local-model.ts`, `api-latency.ts`, `redis-bytes.ts`,',
-    '`kill-recovery.ts`, `milvus-batch-size.ts`, `langchain.ts`), the runner `run.ts`, and `readme.ts` / `report.ts` that write this page,',
+    '`kill-recovery.ts`, `milvus-batch-size.ts`, `langchain.ts`, `sync-latency.ts`), the runner `run.ts`, and `readme.ts` / `report.ts` that write this page,',
     '`results.json` and the chart. `node --import tsx bench/render.ts` rewrites this page and the chart from `results.json`;',
     '`node --import tsx bench/milvus-batch-size.ts` runs the rows-per-call sweep alone and adds it to `results.json`.',
     '`node --import tsx bench/cpu-by-process.ts 100000` splits the CPU of one end-to-end job by process (Milvus, worker, PostgreSQL, ...).',
+    '`node --import tsx bench/sync-latency.ts` measures `POST /data/insert/batch` idle and beside a large job on an API and worker of its own.',
     '',
     `Sizes run: ${sizesRun} chunks.`,
     '',

@@ -21,6 +21,7 @@ import { buildReadme, chartBars } from './readme';
 import { measureRedisBytes } from './redis-bytes';
 import { barChartSvg, machine, writeOutputs } from './report';
 import { getJob, postJob, startApi, startWorker, stopApp, waitForFinal } from './service';
+import { measureSyncLatency, syncLatencyTable } from './sync-latency';
 
 function parseArgs(argv: string[]): { sizes: number[]; skipLocal: boolean } {
   const i = argv.indexOf('--sizes');
@@ -70,6 +71,11 @@ async function main(): Promise<void> {
     const getIdle = await loadUrl(`${service.base}/job/${loadJob}`);
     row('GET /job/{id} idle / GET /bare idle', `${getIdle.requests_per_s} / ${bareIdle.requests_per_s}`, 'req/s');
     results.api = { get_job_while_running: getLoaded, bare_while_running: bareLoaded, job_status_after_load: loadStatus, get_job_idle: getIdle, bare_idle: bareIdle };
+
+    // 5b. POST /data/insert/batch (5 documents) idle and while a 5,000-document job runs
+    const syncLatency = await measureSyncLatency(service.base);
+    console.log(syncLatencyTable(syncLatency));
+    results.sync_latency = syncLatency;
 
     // 7. kill -9 of the worker mid-job
     const kill = await measureKillRecovery(service, worker, env);
