@@ -19,7 +19,8 @@ describe('asDependencyError', () => {
   ])('turns %s into DependencyError(postgresql) keeping the cause', (_name, error) => {
     const converted = asDependencyError(error);
     expect(converted).toBeInstanceOf(DependencyError);
-    expect(converted).toMatchObject({ name: 'DependencyError', dependency: 'postgresql', message: `PostgreSQL unavailable: ${error.message}` });
+    // The address is cut from the message (it reaches tenants); the cause keeps it for the logs.
+    expect(converted).toMatchObject({ name: 'DependencyError', dependency: 'postgresql', message: `PostgreSQL unavailable: ${error.message.replace('127.0.0.1:5432', '<address>')}` });
     expect((converted as Error).cause).toBe(error);
   });
 

@@ -39,6 +39,28 @@ describe('PostgreSQL write edges (real PostgreSQL; a TCP proxy that loses one re
     }
   });
 
+  it('recovery leaves a synchronous request to its API until it is abandoned, and only its own deployment\'s', async () => {
+    const account = uniqueAccount('sync');
+    const stage = async (origin: 'job' | 'sync', queuePrefix: string) => {
+      const id = randomUUID();
+      await jobs.createJob({
+        id, accountName: account, documents: makeDocuments(1), requestHash: 'h', duplicates: new Map(), origin, queuePrefix,
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
+      await jobs.startJob(id);
+      return id;
+    };
+    const prefix = `sync-${randomUUID().slice(0, 8)}`;
+    const [job, running, abandoned, elsewhere] = [
+      await stage('job', prefix), await stage('sync', prefix), await stage('sync', prefix), await stage('job', `${prefix}-other`),
+    ];
+    await pool.query(`UPDATE ingest_jobs SET updated_at = now() - interval '10 minutes' WHERE id = $1`, [abandoned]);
+    const found = (await jobs.findIncompleteJobs(prefix, 120_000)).map((row) => row.id);
+    expect(found.sort()).toEqual([job, abandoned].sort());
+    expect(found).not.toContain(running);
+    expect(found).not.toContain(elsewhere);
+  });
+
   describe('a COMMIT whose reply is lost (the transaction is retried on a new connection)', () => {
     const proxy = TcpProxy.inFrontOf(config.databaseUrl, 5432);
     let proxiedPool: Pool;
