@@ -1,3 +1,5 @@
+import { metadataOfBytes, MULTIBYTE_SCRIPTS, variedText, type Script } from '../../../../test/support/multibyte-text';
+import { MAX_CONTENT_NAME_LENGTH, MAX_IDENTIFIER_LENGTH, MAX_WEBHOOK_URL_LENGTH } from '../../src/validation/batch-insert.dto';
 import { badBodies, limits as tableLimits } from '../bad-bodies';
 import { apiError, brokenBody, goodBody, INJECTIONS, invalidField, rawBody, type CaseBody, type CaseContext, type Expected, type HostileCase } from './hostile-case';
 
@@ -91,6 +93,45 @@ const deepCases: BodyCase[] = [
     expect: invalidField('account_name', /got object/) },
 ];
 
+/**
+ * Issue 10: one past each documented length limit in the costliest UTF-8
+ * (varied, never one repeated character), and the ASCII-only identifiers at
+ * their limit. Chunk text, metadata and the counts are at the table's limits;
+ * content_name, webhook_url and identifiers at the real ones.
+ * multibyte-limits.int.test.ts sends each value at its limit and checks it is stored.
+ */
+function multibyteCases(script: Script): BodyCase[] {
+  const text = (count: number, seed?: number): string => variedText(script, count, seed);
+  const over = (count: number): string => `${count.toLocaleString('en')} ${script.name} characters`;
+  const webhookPrefix = 'https://example.com/';
+  const identifierCases = (label: string, set: (b: Record<string, any>, d: Record<string, any>, value: string) => void, field: string): BodyCase[] => [
+    { name: `${label} of ${over(MAX_IDENTIFIER_LENGTH)} (identifiers are ASCII only)`, body: brokenBody((b, d) => set(b, d, text(MAX_IDENTIFIER_LENGTH))),
+      expect: invalidField(field, /only ASCII letters/) },
+    { name: `${label} of ${over(MAX_IDENTIFIER_LENGTH + 1)}`, body: brokenBody((b, d) => set(b, d, text(MAX_IDENTIFIER_LENGTH + 1))),
+      expect: invalidField(field, new RegExp(`^exceeds ${MAX_IDENTIFIER_LENGTH} characters$`)) },
+  ];
+  return [
+    ...identifierCases('account_name', (b, _d, value) => { b.account_name = value; }, 'account_name'),
+    ...identifierCases('chat_bot_id', (_b, d, value) => { d.chat_bot_id = value; }, 'documents[0].chat_bot_id'),
+    { name: `content_name of ${over(MAX_CONTENT_NAME_LENGTH + 1)}`, body: brokenBody((_b, d) => { d.content_name = text(MAX_CONTENT_NAME_LENGTH + 1); }),
+      expect: invalidField('documents[0].content_name', new RegExp(`^exceeds ${MAX_CONTENT_NAME_LENGTH} characters$`)) },
+    { name: `text of ${over(tableLimits.maxChunkTextLength + 1)}`, body: brokenBody((_b, d) => { d.chunks[0].text = text(tableLimits.maxChunkTextLength + 1); }),
+      expect: invalidField(`${chunk0}.text`, new RegExp(`^exceeds ${tableLimits.maxChunkTextLength} characters$`)) },
+    { name: `metadata of ${tableLimits.maxMetadataBytes + 1} bytes of ${script.name} as JSON`,
+      body: brokenBody((_b, d) => { d.metadata = metadataOfBytes(script, tableLimits.maxMetadataBytes + 1); }),
+      expect: invalidField('documents[0].metadata', new RegExp(`^exceeds ${tableLimits.maxMetadataBytes} bytes as JSON \\(${tableLimits.maxMetadataBytes + 1} bytes\\)$`)) },
+    { name: `webhook_url of ${(MAX_WEBHOOK_URL_LENGTH + 1).toLocaleString('en')} characters, its path in ${script.name}`,
+      body: brokenBody((b) => { b.webhook_url = webhookPrefix + text(MAX_WEBHOOK_URL_LENGTH + 1 - webhookPrefix.length); }),
+      expect: invalidField('webhook_url', new RegExp(`^exceeds ${MAX_WEBHOOK_URL_LENGTH} characters$`)) },
+    { name: `${tableLimits.maxChunksPerDocument + 1} chunks of ${script.name}`,
+      body: brokenBody((_b, d) => { d.chunks = Array.from({ length: tableLimits.maxChunksPerDocument + 1 }, (_, i) => ({ chunk_index: i, text: text(tableLimits.maxChunkTextLength, i) })); }),
+      expect: invalidField('documents[0].chunks', new RegExp(`^has ${tableLimits.maxChunksPerDocument + 1} chunks; the limit is ${tableLimits.maxChunksPerDocument}$`)) },
+    { name: `${tableLimits.maxDocuments + 1} documents named in ${script.name}`,
+      body: brokenBody((b, d) => { b.documents = Array.from({ length: tableLimits.maxDocuments + 1 }, (_, i) => ({ ...d, content_name: text(MAX_CONTENT_NAME_LENGTH, i) })); }),
+      expect: invalidField('documents', new RegExp(`^has ${tableLimits.maxDocuments + 1} documents; the limit is ${tableLimits.maxDocuments}$`)) },
+  ];
+}
+
 /** Only jobs take a webhook; each of these addresses is refused before anything is stored. */
 export const webhookCases: BodyCase[] = [
   { name: 'webhook_url file:', body: brokenBody((b) => { b.webhook_url = 'file:///etc/passwd'; }), expect: invalidField('webhook_url', /http or https/) },
@@ -115,6 +156,7 @@ const validatorTable: BodyCase[] = badBodies
 export const sharedBodyCases: BodyCase[] = [
   ...validatorTable,
   ...rootCases, ...accountCases, ...documentsCases, ...chatBotCases, ...contentNameCases, ...chunkCases, ...metadataCases, ...deepCases,
+  ...MULTIBYTE_SCRIPTS.flatMap(multibyteCases),
 ];
 
 export function bodyCasesFor(endpoint: 'POST /data/insert/batch' | 'POST /job/batch-insert', cases: BodyCase[]): HostileCase[] {

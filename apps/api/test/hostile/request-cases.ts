@@ -1,4 +1,6 @@
 import { gzipSync } from 'node:zlib';
+import { fillToBytes, MULTIBYTE_SCRIPTS } from '../../../../test/support/multibyte-text';
+import { HOSTILE_LIMITS } from './body-cases';
 import { apiError, goodBody, invalidField, type CaseContext, type Expected, type HostileCase } from './hostile-case';
 
 /**
@@ -16,6 +18,7 @@ const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(part
 /** Transport-level failures, the same for both POST endpoints. */
 function transportCases(endpoint: 'POST /data/insert/batch' | 'POST /job/batch-insert'): HostileCase[] {
   const path = endpoint.slice('POST '.length);
+  const bodyLimit = Number(endpoint === 'POST /job/batch-insert' ? HOSTILE_LIMITS.MAX_JOB_BODY_BYTES : HOSTILE_LIMITS.MAX_SYNC_BODY_BYTES);
   const post = (name: string, rest: Pick<HostileCase, 'body' | 'headers' | 'expect'>): HostileCase => ({ name, endpoint, method: 'POST', path: () => path, ...rest });
   const unsupported = (contentType: string): Expected => apiError(415, 'unsupported_media_type', 'Content-Type', new RegExp(`got "${contentType.replace(/[+]/g, '\\+')}`));
   const malformed = apiError(400, 'malformed_json', 'JSON');
@@ -41,6 +44,11 @@ function transportCases(endpoint: 'POST /data/insert/batch' | 'POST /job/batch-i
     post('an encoded surrogate (CESU-8)', { body: () => ({ raw: bytes('{"account_name":"', [0xed, 0xa0, 0x80], '"}') }), expect: notUtf8(17) }),
     post('Korean cut in the middle of a character', { body: () => ({ raw: bytes('{"account_name":"', [...Buffer.from('한').subarray(0, 2)], '"}') }), expect: notUtf8(17) }),
     post('a code point above U+10FFFF', { body: () => ({ raw: bytes('{"account_name":"', [0xf4, 0x90, 0x80, 0x80], '"}') }), expect: notUtf8(17) }),
+    // Issue 10: the limit counts bytes, not characters (the same body in characters is a third or a quarter of it).
+    ...MULTIBYTE_SCRIPTS.map((script) => post(`body one byte over the limit, in ${script.name}`, {
+      body: (c) => ({ raw: fillToBytes((filler) => goodJson(c).replace('first paragraph', () => filler), bodyLimit + 1, script) }),
+      expect: apiError(413, 'payload_too_large', `limit of ${bodyLimit} bytes`),
+    })),
     post('body over the byte limit', { body: (c) => ({ raw: goodJson(c).replace('first paragraph', 'x'.repeat(5_000_000)) }),
       expect: apiError(413, 'payload_too_large', 'limit of 4194304 bytes') }),
     post('gzip bomb (small, inflates past the limit)', { headers: () => ({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }),
@@ -65,6 +73,9 @@ const idempotencyCases: HostileCase[] = [
   idempotency('with a space (SQL injection)', () => "' OR 1=1 --"),
   idempotency('with a tab', () => 'key\tone'),
   idempotency('with Latin-1 bytes', () => 'clé'),
+  // 255 bytes of UTF-8 on the wire (a header string is sent as Latin-1, one byte a character): within 255 bytes, not ASCII.
+  ...MULTIBYTE_SCRIPTS.map((script) => idempotency(`of 255 bytes of ${script.name} in UTF-8`,
+    () => Buffer.from(fillToBytes((filler) => filler, 255, script), 'utf8').toString('latin1'))),
   idempotency('reused with another body', (c) => c.idempotencyKey, apiError(422, 'idempotency_key_reused', 'Idempotency-Key')),
 ];
 
