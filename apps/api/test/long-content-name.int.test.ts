@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
-import { JobHarness, waitForFinal } from '../../../test/support/job-harness';
-import { makeDocuments, StoreInspector, testConfig, uniqueAccount } from '../../../test/support/test-env';
+import { waitForFinal } from '../../../test/support/job-harness';
+import { useJobTestEnv } from '../../../test/support/job-test-env';
+import { makeDocuments, uniqueAccount } from '../../../test/support/test-env';
 import { MAX_CONTENT_NAME_LENGTH } from '../src/validation/batch-insert.dto';
 
 /**
@@ -20,21 +20,7 @@ function syllables(count: number, first: number, range: number): string {
 }
 
 describe('content_name at its documented limit in the costliest UTF-8 (real worker, PostgreSQL, Milvus, model)', () => {
-  const harness = new JobHarness();
-  const config = testConfig(harness.env);
-  let api: InProcessApi;
-  let stores: StoreInspector;
-
-  beforeAll(async () => {
-    api = await startInProcessApi(config);
-    stores = new StoreInspector(config);
-    harness.startWorker();
-  });
-  afterAll(async () => {
-    await harness.stopAll();
-    await api.close();
-    await stores.close();
-  });
+  const env = useJobTestEnv();
 
   // Varied characters: PostgreSQL compresses a repetitive index entry below the limit.
   const hangul900 = `https://예시.kr/${syllables(900 - 'https://예시.kr/'.length, 0xac00, 11_172)}`;
@@ -42,29 +28,30 @@ describe('content_name at its documented limit in the costliest UTF-8 (real work
   const emojiMax = syllables(MAX_CONTENT_NAME_LENGTH, 0x1f300, 0x2ff);
 
   async function storedNames(account: string): Promise<string[]> {
-    const rows = await stores.pool.query('SELECT content_name FROM documents WHERE account_name = $1 ORDER BY id', [account]);
+    const rows = await env.stores.pool.query('SELECT content_name FROM documents WHERE account_name = $1 ORDER BY id', [account]);
     return rows.rows.map((row: { content_name: string }) => row.content_name);
   }
 
   it('the synchronous endpoint stores them byte for byte, and a second copy is "already exists"', async () => {
     const account = uniqueAccount();
     const documents = [hangul900, hangulMax, emojiMax].map((name, i) => ({ ...makeDocuments(1)[0]!, content_name: name, chat_bot_id: `bot${i}` }));
-    const first = await request(api.app).post('/data/insert/batch').send({ account_name: account, documents }).expect(200);
+    const first = await request(env.api.app).post('/data/insert/batch').send({ account_name: account, documents }).expect(200);
     expect(first.body.success_count).toBe(3);
     expect(await storedNames(account)).toEqual([hangul900, hangulMax, emojiMax]);
-    const again = await request(api.app).post('/data/insert/batch').send({ account_name: account, documents }).expect(200);
+    const again = await request(env.api.app).post('/data/insert/batch').send({ account_name: account, documents }).expect(200);
     expect(again.body.results.map((r: { error_code?: string }) => r.error_code)).toEqual(['already_exists', 'already_exists', 'already_exists']);
-    const chunkIds = await stores.chunkIds(account);
-    expect(await stores.vectorChunkIds(account)).toEqual(chunkIds);
+    const chunkIds = await env.stores.chunkIds(account);
+    expect(await env.stores.vectorChunkIds(account)).toEqual(chunkIds);
   });
 
   it('a job with such names beside ordinary documents completes with every document stored', async () => {
+    env.harness.startWorker();
     const account = uniqueAccount();
     const documents = makeDocuments(4);
     documents[1]!.content_name = hangul900;
     documents[2]!.content_name = emojiMax;
-    const created = await request(api.app).post('/job/batch-insert').send({ account_name: account, documents }).expect(202);
-    const { job } = await waitForFinal(api.app, created.body.job_id, 60_000);
+    const created = await request(env.api.app).post('/job/batch-insert').send({ account_name: account, documents }).expect(202);
+    const { job } = await waitForFinal(env.api.app, created.body.job_id, 60_000);
     expect(job).toMatchObject({ status: 'completed', progress: { success_count: 4, failure_count: 0 } });
     expect((await storedNames(account)).sort()).toEqual(documents.map((d) => d.content_name).sort());
   });
