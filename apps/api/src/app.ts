@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import {
   ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics, type RedisClient,
 } from '@nonstop/core';
-import type { BatchJobRunner } from '@nonstop/pipeline';
+import type { BatchJobRunner, ConsistencyAuditStores } from '@nonstop/pipeline';
 import type { PgApiKeyStore, PgJobStore, PgWebhookStore } from '@nonstop/storage';
 import { apiKeyAuth } from './auth/api-key-auth';
 import { rateLimit } from './auth/rate-limit';
@@ -26,6 +26,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Runs POST /data/insert/batch requests in this process (see routes/sync-insert.ts). */
   syncRunner: BatchJobRunner;
+  /** The stores GET /admin/consistency audits; the route answers 404 without them. */
+  consistency?: ConsistencyAuditStores;
   jobs: PgJobStore;
   queue: BatchInsertQueue;
   readiness: Readiness;
@@ -50,7 +52,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLog(deps.logger));
   app.use(healthRoutes(deps.readiness));
   app.use(openApiRoutes());
-  app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken }));
+  app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken, consistency: deps.consistency }));
   app.use(metricsRoutes({ metrics: deps.metrics ?? createMetrics({ queue: deps.queue }), adminToken: deps.config.adminToken }));
   if (deps.auth) {
     app.use(apiKeyAuth({ mode: deps.auth.mode, keys: deps.auth.keys }));
