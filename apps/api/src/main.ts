@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     mode: config.auth.apiAuth, keys, redis,
     rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
   };
-  const app = createApp({ metrics, config, logger, consistency: runtime, syncRunner: createSyncRunner(runtime, config, logger), jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, auth });
+  const app = createApp({ metrics, config, logger, consistency: runtime, search: runtime, syncRunner: createSyncRunner(runtime, config, logger), jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, auth });
   const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
   answerClientErrors(server);
 
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     forced.unref();
     jobEvents.hub.endStreams(); // open streams would hold server.close until the forced exit
     server.close(async () => {
+      readiness.close?.();
       await Promise.allSettled([queue.close(), webhookQueue.close(), jobEvents.close(), runtime.close()]);
       redis.disconnect();
       process.exit(0);
