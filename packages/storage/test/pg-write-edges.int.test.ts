@@ -94,6 +94,16 @@ describe('PostgreSQL write edges (real PostgreSQL; a TCP proxy that loses one re
       expect(ledger.rows[0].n).toBe(5);
     });
 
+    it('ending a job: the retry finds it ended by this same run, not by another', async () => {
+      const account = uniqueAccount('lostcommit');
+      const job = newJob(account, []);
+      await proxiedJobs.createJob(job);
+      const run = (await proxiedJobs.startJob(job.id))!.run_count;
+      proxy.loseReplyTo('COMMIT');
+      await expect(proxiedJobs.finishJob({ jobId: job.id, run }, 'completed')).resolves.toMatchObject({ id: job.id, status: 'completed' });
+      await expect(proxiedJobs.finishJob({ jobId: job.id, run: run - 1 }, 'completed')).rejects.toMatchObject({ name: 'FencedOutError' });
+    });
+
     it('cancelling a pending job: the retry answers cancelled, not "already cancelled"', async () => {
       const account = uniqueAccount('lostcommit');
       const job = newJob(account, makeDocuments(2));

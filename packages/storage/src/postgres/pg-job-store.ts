@@ -252,7 +252,12 @@ export class PgJobStore {
         WHERE id = $1 AND status IN ('pending', 'processing') AND ($5::int IS NULL OR run_count = $5)`,
       [jobId, status, code, message, run],
     );
-    if (ended.rowCount !== 1) throw new FencedOutError(`job ${jobId} is no longer run ${run ?? 'unstarted'}'s to end as ${status}`);
+    if (ended.rowCount === 1) return;
+    // The retry of a transaction whose COMMIT went through (its reply was lost) finds its own work done.
+    const current = await client.query<{ status: JobStatus; run_count: number }>('SELECT status, run_count FROM ingest_jobs WHERE id = $1', [jobId]);
+    const row = current.rows[0];
+    if (row && row.status === status && (run === null || row.run_count === run)) return;
+    throw new FencedOutError(`job ${jobId} is no longer run ${run ?? 'unstarted'}'s to end as ${status}`);
   }
 
   private async recount(client: PoolClient, jobId: string): Promise<void> {
