@@ -14,6 +14,12 @@ export interface Embedder {
    * its retries.
    */
   embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+  /**
+   * Embeds search queries, for models whose queries and passages are written
+   * differently (e5: `query: ` versus `passage: `). Optional: a search uses it
+   * when present and `embed` otherwise. Same errors as `embed`.
+   */
+  embedQueries?(texts: string[], signal?: AbortSignal): Promise<number[][]>;
   close?(): Promise<void>;
 }
 
