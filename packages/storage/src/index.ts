@@ -11,3 +11,5 @@ export * from './postgres/pg-job-store';
 export * from './postgres/pg-webhook-store';
 export * from './postgres/pg-api-key-store';
 export * from './postgres/transaction';
+export * from './milvus/milvus-search';
+export * from './postgres/pg-chunk-reader';
