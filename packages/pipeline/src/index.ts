@@ -9,3 +9,4 @@ export * from './runtime/create-runtime';
 export * from './timed-ports';
 export * from './store-outage-guard';
 export * from './audit';
+export * from './search';
