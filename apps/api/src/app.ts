@@ -20,6 +20,7 @@ import type { JobEventHub } from './stream/job-event-hub';
 import { jobStreamRoutes } from './stream/job-stream-routes';
 import { dataRoutes } from './routes/data-routes';
 import { healthRoutes } from './routes/health-routes';
+import { searchRoutes, type SearchStores } from './routes/search-routes';
 
 export interface AppDependencies {
   config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'adminToken' | 'stream' | 'webhook' | 'jobStatusCacheMs'>>;
@@ -39,6 +40,8 @@ export interface AppDependencies {
   webhooks?: PgWebhookStore;
   /** The process's Prometheus series, served at /metrics (admin); one is made when not given. */
   metrics?: Metrics;
+  /** What POST /search reads (the embedder, Milvus, PostgreSQL: the Runtime); the route answers 404 without them. */
+  search?: SearchStores;
   /** API keys, per-key rate limits and queued-documents quotas; without it every caller sees every account. */
   auth?: { mode: 'required' | 'disabled'; keys: PgApiKeyStore; redis: RedisClient; rateLimitPerMinute: number; maxQueuedDocumentsPerAccount: number };
 }
@@ -62,6 +65,7 @@ export function createApp(deps: AppDependencies): Express {
     jobs: deps.jobs, runner: deps.syncRunner, queuePrefix: deps.config.queuePrefix,
     retentionHours: deps.config.retention.unfinishedJobTtlHours,
   } }));
+  if (deps.search) app.use(searchRoutes(deps.search));
   const keys = deps.auth?.keys;
   app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, logger: deps.logger, config: deps.config,
     ...(deps.auth && keys ? { quota: {
