@@ -143,6 +143,30 @@ describe('the OpenAPI document matches what the API answers', () => {
     conforms('get', '/job/{job_id}', await request(api.app).get(`/job/${big.body.job_id}`));
   });
 
+  it('POST /search: results, no results, and the errors', async () => {
+    const account = uniqueAccount('oas');
+    const documents = makeDocuments(2, { prefix: 'oas-search' });
+    await request(api.app).post('/data/insert/batch').send({ account_name: account, documents }).expect(200);
+    const found = conforms('post', '/search', await request(api.app).post('/search').send({ account_name: account, query: 'retrieval-augmented generation', top_k: 3 }));
+    expect(found.status).toBe(200);
+    expect(found.body.results).toHaveLength(3);
+    for (const result of found.body.results as Array<{ content_name: string; metadata: unknown }>) {
+      expect(result.metadata).toEqual(documents.find((d) => d.content_name === result.content_name)!.metadata);
+    }
+    const filtered = conforms('post', '/search', await request(api.app).post('/search').send({
+      account_name: account, query: '검색', chat_bot_id: 'bot001', content_names: [documents[1]!.content_name], score_threshold: -1,
+    }));
+    expect(filtered.body.results.map((r: { content_name: string }) => r.content_name)).toEqual([documents[1]!.content_name, documents[1]!.content_name]);
+    const none = conforms('post', '/search', await request(api.app).post('/search').send({ account_name: uniqueAccount('oas_empty'), query: 'anything' }));
+    expect(none.body).toEqual({ results: [] });
+    const invalid = conforms('post', '/search', await request(api.app).post('/search').send({ account_name: account, query: '', top_k: 51 }));
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details.map((d: { field: string }) => d.field)).toEqual(['query', 'top_k']);
+    expect(conforms('post', '/search', await request(api.app).post('/search').set('Content-Type', 'text/plain').send('bread')).status).toBe(415);
+    expect(conforms('post', '/search', await request(api.app).post('/search').set('Content-Type', 'application/json')
+      .send(JSON.stringify({ account_name: account, query: 'x'.repeat(1_100_000) }))).status).toBe(413);
+  });
+
   it('exercised every documented operation', () => {
     const documented = Object.entries(openApiDocument.paths)
       .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));

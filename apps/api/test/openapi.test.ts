@@ -13,7 +13,7 @@ describe('the OpenAPI document', () => {
       (Object.keys(item) as HttpMethod[]).map((method) => ({ key: `${method.toUpperCase()} ${path}`, operation: item[method]! })));
     expect(operations.map((o) => o.key).sort()).toEqual([
       'DELETE /job/{job_id}', 'GET /healthz', 'GET /job/{job_id}', 'GET /job/{job_id}/results', 'GET /job/{job_id}/stream', 'GET /job/{job_id}/webhook-deliveries',
-      'GET /readyz', 'POST /data/insert/batch', 'POST /job/batch-insert',
+      'GET /readyz', 'POST /data/insert/batch', 'POST /job/batch-insert', 'POST /search',
     ]);
     const ids = operations.map((o) => o.operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);

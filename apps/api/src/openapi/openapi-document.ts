@@ -155,6 +155,32 @@ const schemas: Record<string, SchemaObject> = {
     },
   }, ['job_id', 'webhook_url', 'deliveries']),
 
+  SearchRequest: closed({
+    account_name: accountName,
+    query: { type: 'string', minLength: 1, maxLength: 2000, description: 'Any language; not only whitespace, no NUL. Embedded with the model\'s query convention when it has one (e5: `query: `).' },
+    top_k: { type: 'integer', minimum: 1, maximum: 50, description: 'How many results at most; default 10.' },
+    chat_bot_id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]*$', description: 'Only this bot\'s documents.' },
+    content_names: {
+      type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 2048 },
+      description: 'Only the documents with one of these names (exact match; the names are data, never expression syntax).',
+    },
+    score_threshold: { type: 'number', minimum: -1, maximum: 1, description: 'Drop results whose score is below it.' },
+  }, ['account_name', 'query']),
+
+  SearchResult: closed({
+    content_name: { type: 'string' },
+    chat_bot_id: { type: 'string' },
+    doc_id: { type: 'integer' },
+    chunk_index: { type: 'integer', minimum: 0 },
+    text: { type: 'string', description: 'The chunk as stored in PostgreSQL.' },
+    score: { type: 'number', minimum: -1, maximum: 1, description: 'COSINE similarity of the query and the chunk (the index metric); higher is closer.' },
+    metadata: { type: 'object', description: 'The document\'s metadata as stored.' },
+  }, ['content_name', 'chat_bot_id', 'doc_id', 'chunk_index', 'text', 'score', 'metadata']),
+
+  SearchResponse: closed({
+    results: { type: 'array', maxItems: 50, items: ref('SearchResult'), description: 'Best first; at most top_k; empty when nothing matches.' },
+  }, ['results']),
+
   Health: closed({ status: { const: 'ok' } }, ['status']),
 
   Readiness: closed({
@@ -196,6 +222,26 @@ const dataInsert: OperationObject = {
     + 'run by the API itself and answered in the request, within SYNC_REQUEST_TIMEOUT_MS. A store outage is a 503 naming the store, and the request is rolled back.',
   requestBody: { required: true, content: json(ref('DataInsertRequest')) },
   responses: { '200': { description: 'Per-document results; documents fail alone.', content: json(ref('DataInsertResponse')) }, ...badBody },
+};
+
+const search: OperationObject = {
+  operationId: 'searchChunks', tags: ['search'], summary: 'The chunks of an account closest to a query',
+  description: [
+    'Embeds the query, searches the Milvus partition of account_name (with API keys, only the key\'s own account), optionally',
+    'only one chat bot and some content names, and answers the top_k chunks best first, joined to PostgreSQL: text and metadata',
+    'come from there, and a chunk whose document is being removed or rolled back is not answered.',
+    'Consistency level Strong: a document is findable as soon as its insert answered (a finished job, a 200 from',
+    'POST /data/insert/batch), at the price of waiting for Milvus\' time tick (about 200 ms a search).',
+  ].join(' '),
+  requestBody: { required: true, content: json(ref('SearchRequest')) },
+  responses: {
+    '200': { description: 'The results, best first.', content: json(ref('SearchResponse')) },
+    '400': error('Invalid body (validation_failed with details naming each field, or malformed JSON).'),
+    '413': error('Body larger than 1 MiB.'),
+    '415': error('Not application/json in UTF-8.'),
+    '422': error('The embedding service refused the query (embedding_rejected).'),
+    '503': error('Milvus, PostgreSQL or the embedding service is unavailable (milvus_unavailable, ...); retry later.'),
+  },
 };
 
 /** What a client does with a created job's id. */
@@ -314,6 +360,7 @@ export const openApiDocument: OpenApiDocument = {
   tags: [
     { name: 'data', description: 'The synchronous API, for small batches.' },
     { name: 'jobs', description: 'Asynchronous, restart-proof batch jobs.' },
+    { name: 'search', description: 'Reading back what was ingested.' },
     { name: 'health', description: 'Probes for orchestrators.' },
   ],
   paths: {
@@ -323,6 +370,7 @@ export const openApiDocument: OpenApiDocument = {
     '/job/{job_id}/results': { get: keyed(listResults, false) },
     '/job/{job_id}/stream': { get: keyed(streamJob, false) },
     '/job/{job_id}/webhook-deliveries': { get: keyed(listWebhookDeliveries, false) },
+    '/search': { post: keyed(search, true) },
     '/healthz': {
       get: {
         operationId: 'health', tags: ['health'], summary: 'The process is up', security: [],
