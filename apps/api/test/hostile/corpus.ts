@@ -1,12 +1,14 @@
 import { bodyCasesFor, sharedBodyCases, syncOnlyCases, webhookCases } from './body-cases';
 import type { HostileCase } from './hostile-case';
 import { requestCases } from './request-cases';
+import { searchCases } from './search-cases';
 
 /** The whole hostile-input corpus, every case named; `npm run fuzz` and `npm test` run it. */
 export const hostileCorpus: HostileCase[] = [
   ...bodyCasesFor('POST /data/insert/batch', [...sharedBodyCases, ...syncOnlyCases]),
   ...bodyCasesFor('POST /job/batch-insert', [...sharedBodyCases, ...webhookCases]),
   ...requestCases,
+  ...searchCases,
 ];
 
 /** Counts of the corpus by endpoint and by expected status, for docs/fuzz/README.md. */

@@ -81,7 +81,7 @@ describe('hostile input: every bad request gets a clear 4xx and stores nothing',
     expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
     expect(Object.keys(byEndpoint).sort()).toEqual([
       'DELETE /job/{job_id}', 'GET /admin/queues', 'GET /healthz', 'GET /job/{job_id}', 'GET /job/{job_id}/results', 'GET /job/{job_id}/stream',
-      'GET /job/{job_id}/webhook-deliveries', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'POST /data/insert/batch', 'POST /job/batch-insert', 'unknown route',
+      'GET /job/{job_id}/webhook-deliveries', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'POST /data/insert/batch', 'POST /job/batch-insert', 'POST /search', 'unknown route',
     ]);
     // An operation added to the contract without hostile cases fails here.
     const documented = Object.entries(openApiDocument.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
@@ -133,5 +133,15 @@ describe('hostile input: every bad request gets a clear 4xx and stores nothing',
     expect(replay.body.job_id).toBe(created.body.job_id);
     const { rows: [job] } = await stores.pool.query('SELECT idempotency_key FROM ingest_jobs WHERE id = $1', [created.body.job_id]);
     expect(job.idempotency_key).toBe(sqlKey);
+  });
+
+  it('searches with injection strings as content_names: data, each finding exactly the document of that name', async () => {
+    const search = (body: Record<string, unknown>) => request(api.app).post('/search').set('Authorization', `Bearer ${key}`).send(body).expect(200);
+    for (const [, name] of INJECTIONS) {
+      const res = await search({ account_name: account, query: 'hostile', content_names: [name], top_k: 50 });
+      expect(res.body.results.map((r: { content_name: string }) => r.content_name)).toEqual([name]);
+    }
+    const none = await search({ account_name: account, query: 'hostile', content_names: ['" or account_name != "x', ') or (1==1', 'x" || true || "'] });
+    expect(none.body.results).toEqual([]);
   });
 });

@@ -90,7 +90,7 @@ const AUTHENTICATED: Array<[endpoint: string, method: HostileCase['method'], pat
   ['GET /job/{job_id}/webhook-deliveries', 'GET', (c) => `/job/${c.jobId}/webhook-deliveries`],
 ];
 
-const BAD_CREDENTIALS: Array<[name: string, headers: Record<string, string>, code: string]> = [
+export const BAD_CREDENTIALS: Array<[name: string, headers: Record<string, string>, code: string]> = [
   ['no API key', {}, 'unauthenticated'],
   ['an unknown key', { Authorization: 'Bearer nik_not-a-real-key' }, 'invalid_api_key'],
   ['an SQL injection as the key', { 'X-API-Key': "' OR '1'='1" }, 'invalid_api_key'],
