@@ -40,6 +40,21 @@ describe('POST /data/insert/batch (real PostgreSQL, Milvus and local model)', ()
     expect(await stores.vectorChunkIds(account)).toEqual(chunkIds);
   });
 
+  it('Idempotency-Key: the same key and body answer the first request\'s results again; another body is 422', async () => {
+    const account = uniqueAccount();
+    const documents = makeDocuments(2);
+    const key = `sync-${account}`;
+    const first = await request(api.app).post('/data/insert/batch').set('Idempotency-Key', key).send({ account_name: account, documents }).expect(200);
+    const again = await request(api.app).post('/data/insert/batch').set('Idempotency-Key', key).send({ account_name: account, documents }).expect(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.body.success_count).toBe(2);
+    expect(await stores.documentCount(account)).toBe(2);
+    const other = await request(api.app).post('/data/insert/batch').set('Idempotency-Key', key)
+      .send({ account_name: account, documents: makeDocuments(1, { prefix: 'other' }) }).expect(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+    await request(api.app).post('/data/insert/batch').set('Idempotency-Key', 'k'.repeat(256)).send({ account_name: account, documents }).expect(400);
+  });
+
   it('reports a repeated document within one request as existing and stores it once', async () => {
     const account = uniqueAccount();
     const [doc] = makeDocuments(1);

@@ -10,6 +10,7 @@ import { findDuplicatesInRequest } from '@nonstop/pipeline';
 import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount, visible, visibleJob } from '../auth/tenancy';
+import { idempotencyKeyOf } from '../http/idempotency-key';
 import { jsonBody } from '../http/json-body';
 import { validateBatchInsertBody } from '../validation/validate-body';
 import { jobView, pageOf, resultView } from './job-view';
@@ -31,18 +32,13 @@ export interface JobRouteDeps {
   cancelWaitMs?: number;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
 export function jobRoutes(deps: JobRouteDeps): Router {
   const router = Router();
   const { limits, retention } = deps.config;
   const statuses = new JobStatusReader(deps.jobs, deps.config.jobStatusCacheMs ?? 0);
 
   router.post('/job/batch-insert', jsonBody(limits.maxJobBodyBytes), async (req, res) => {
-    const idempotencyKey = req.get('Idempotency-Key');
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
-    }
+    const idempotencyKey = idempotencyKeyOf(req);
     const request = validateBatchInsertBody(req.body, {
       maxDocuments: limits.maxDocumentsPerJob,
       maxChunksPerDocument: limits.maxChunksPerDocument,

@@ -220,8 +220,20 @@ const dataInsert: OperationObject = {
   operationId: 'insertBatchSync', tags: ['data'], summary: 'Insert a small batch synchronously',
   description: 'The same write path as a job (duplicate check, PostgreSQL, embeddings, Milvus; fenced, rolled back on a system failure), '
     + 'run by the API itself and answered in the request, within SYNC_REQUEST_TIMEOUT_MS. A store outage is a 503 naming the store, and the request is rolled back.',
+  parameters: [{
+    name: 'Idempotency-Key', in: 'header', required: false,
+    description: 'Retry safely after a lost answer: the same key and body answer the first request\'s results again (409 while it still runs); '
+      + 'another body is refused (422). A request that failed (503) kept nothing and frees its key.',
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+  }],
   requestBody: { required: true, content: json(ref('DataInsertRequest')) },
-  responses: { '200': { description: 'Per-document results; documents fail alone.', content: json(ref('DataInsertResponse')) }, ...badBody },
+  responses: {
+    '200': { description: 'Per-document results; documents fail alone.', content: json(ref('DataInsertResponse')) },
+    ...badBody,
+    '400': error('Invalid body (validation_failed with details, or malformed JSON), or an invalid Idempotency-Key (invalid_idempotency_key).'),
+    '409': error('A request with this Idempotency-Key is still running (request_in_progress).'),
+    '422': error('Idempotency-Key reused with a different body (idempotency_key_reused).'),
+  },
 };
 
 const search: OperationObject = {

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { ValidationFailedError, type LimitsConfig } from '@nonstop/core';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount } from '../auth/tenancy';
+import { idempotencyKeyOf } from '../http/idempotency-key';
 import { jsonBody } from '../http/json-body';
 import { validateBatchInsertBody } from '../validation/validate-body';
 import { runSyncInsert, type SyncInsertDeps } from './sync-insert';
@@ -11,6 +12,7 @@ import { runSyncInsert, type SyncInsertDeps } from './sync-insert';
 export function dataRoutes(deps: { sync: SyncInsertDeps; limits: LimitsConfig }): Router {
   const router = Router();
   router.post('/data/insert/batch', jsonBody(deps.limits.maxSyncBodyBytes), async (req, res) => {
+    const idempotencyKey = idempotencyKeyOf(req);
     const request = validateBatchInsertBody(req.body, {
       maxDocuments: deps.limits.maxDocumentsPerRequest,
       maxChunksPerDocument: deps.limits.maxChunksPerDocument,
@@ -22,8 +24,9 @@ export function dataRoutes(deps: { sync: SyncInsertDeps; limits: LimitsConfig })
       throw new ValidationFailedError([{ field: 'webhook_url', problem: 'is only for POST /job/batch-insert; this synchronous answer carries the results' }]);
     }
     assertOwnAccount(request.account_name, callerOf(res));
-    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    const { job, results } = await runSyncInsert(deps.sync, request.account_name, request.documents, requestHash);
+    // 'sync' in the hash: the same key and body sent to POST /job/batch-insert is another request.
+    const requestHash = createHash('sha256').update(JSON.stringify({ origin: 'sync', ...request })).digest('hex');
+    const { job, results } = await runSyncInsert(deps.sync, { accountName: request.account_name, documents: request.documents, requestHash, idempotencyKey });
     res.json({
       job_id: job.id,
       account_name: request.account_name,

@@ -27,13 +27,23 @@ export function createSyncRunner(runtime: Pick<Runtime, 'jobs' | 'pipeline' | 'v
  * never queued, so it never waits behind large jobs.
  */
 export async function runSyncInsert(
-  deps: SyncInsertDeps, accountName: string, documents: DocumentInput[], requestHash: string,
+  deps: SyncInsertDeps,
+  request: { accountName: string; documents: DocumentInput[]; requestHash: string; idempotencyKey?: string | undefined },
 ): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
-  const { job: staged } = await deps.jobs.createJob({
-    id: randomUUID(), accountName, documents, requestHash, origin: 'sync', queuePrefix: deps.queuePrefix,
+  const { accountName, documents } = request;
+  const staging = () => deps.jobs.createJob({
+    id: randomUUID(), accountName, documents, requestHash: request.requestHash, origin: 'sync', queuePrefix: deps.queuePrefix,
     expiresAt: new Date(Date.now() + deps.retentionHours * 3600_000),
     duplicates: findDuplicatesInRequest(documents),
+    ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),
   });
+  let { job: staged, created } = await staging();
+  if (!created && staged.status === 'failed') {
+    // A failed request kept nothing: its key is free for the retry.
+    await deps.jobs.releaseIdempotencyKey(staged.id);
+    ({ job: staged, created } = await staging());
+  }
+  if (!created) return replay(deps, staged);
   let job: JobRow | undefined;
   try {
     const outcome = await deps.runner.run(staged.id);
@@ -42,9 +52,23 @@ export async function runSyncInsert(
     if (!isErrorNamed(error, 'DependencyError')) throw error;
     throw notStored(staged.id, undefined);
   }
-  if (!job || job.status !== 'completed') throw notStored(staged.id, job);
-  const rows = await deps.jobs.listResults(job.id, { limit: documents.length });
-  return { job, results: rows.map(resultView) };
+  if (!job || job.status !== 'completed') {
+    if (job?.status === 'failed') await deps.jobs.releaseIdempotencyKey(job.id).catch(() => undefined);
+    throw notStored(staged.id, job);
+  }
+  return { job, results: await resultsOf(deps, job) };
+}
+
+/** The same Idempotency-Key and body again: the first request's answer, once it has one. */
+async function replay(deps: SyncInsertDeps, job: JobRow): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
+  if (job.status === 'completed') return { job, results: await resultsOf(deps, job) };
+  throw new ApiError(409, 'request_in_progress',
+    `A request with this Idempotency-Key is still running as job ${job.id}; retry shortly for its answer (GET /job/${job.id} shows it).`);
+}
+
+async function resultsOf(deps: SyncInsertDeps, job: JobRow): Promise<Record<string, unknown>[]> {
+  const rows = await deps.jobs.listResults(job.id, { limit: job.total_documents });
+  return rows.map(resultView);
 }
 
 function notStored(jobId: string, job: JobRow | undefined): ApiError {

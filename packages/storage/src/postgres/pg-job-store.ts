@@ -104,6 +104,11 @@ export class PgJobStore {
     );
   }
 
+  /** A failed synchronous request kept nothing: its Idempotency-Key may be used again. */
+  async releaseIdempotencyKey(jobId: string): Promise<void> {
+    await runQuery(this.pool, `UPDATE ingest_jobs SET idempotency_key = NULL WHERE id = $1 AND status = 'failed'`, [jobId]);
+  }
+
   async getJob(jobId: string): Promise<JobRow | undefined> {
     const result = await runQuery<JobRow>(this.pool, 'SELECT * FROM ingest_jobs WHERE id = $1', [jobId]);
     return result.rows[0];
