@@ -4,7 +4,7 @@ import { SseParser } from './sse';
 import {
   FINAL_JOB_STATUSES,
   type BatchInsertRequest, type CancelJobResponse, type CreateJobResponse, type JobResult, type JobStreamData,
-  type JobStreamEvent, type JobView, type ResultsPage, type ResultStatus, type SyncInsertResponse,
+  type JobStreamEvent, type JobView, type ResultsPage, type ResultStatus, type SearchRequest, type SearchResponse, type SyncInsertResponse,
 } from './types';
 
 export interface ClientOptions {
@@ -211,9 +211,23 @@ export class NonstopIngestClient {
     return { ...body, settled: status === 200 };
   }
 
-  /** `POST /data/insert/batch`: the synchronous API, for small batches (100 documents by default). */
-  async insertBatchSync(body: BatchInsertRequest, options: RequestOptions = {}): Promise<SyncInsertResponse> {
-    const { body: answer } = await this.request<SyncInsertResponse>('POST', '/data/insert/batch', { json: body, signal: options.signal });
+  /**
+   * `POST /data/insert/batch`: the synchronous API, for small batches (100 documents by default). With an
+   * idempotency key, a retry after a lost answer gets the first request's results instead of "already exists".
+   */
+  async insertBatchSync(body: BatchInsertRequest, options: RequestOptions & { idempotencyKey?: string } = {}): Promise<SyncInsertResponse> {
+    const headers: Record<string, string> = {};
+    if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
+    const { body: answer } = await this.request<SyncInsertResponse>('POST', '/data/insert/batch', { json: body, headers, signal: options.signal });
+    return answer;
+  }
+
+  /**
+   * `POST /search`: the chunks of the account closest to the query, best
+   * first. A document is findable as soon as its insert answered.
+   */
+  async search(body: SearchRequest, options: RequestOptions = {}): Promise<SearchResponse> {
+    const { body: answer } = await this.request<SearchResponse>('POST', '/search', { json: body, signal: options.signal });
     return answer;
   }
 

@@ -96,6 +96,10 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     const again = await client.insertBatchSync(body);
     expect(again).toMatchObject({ success_count: 0, failure_count: 2 });
     expect(again.results[0]).toMatchObject({ success: false, error_code: 'already_exists' });
+    // With an idempotency key, a retry gets the first answer back, not "already exists".
+    const keyed = { account_name: account, documents: makeDocuments(1, { chunks: 1, prefix: 'keyed' }) };
+    const first = await client.insertBatchSync(keyed, { idempotencyKey: `sdk-${account}` });
+    await expect(client.insertBatchSync(keyed, { idempotencyKey: `sdk-${account}` })).resolves.toEqual(first);
   });
 
   it('streamJob yields progress events and ends after `end` (when the server has the stream endpoint)', async () => {
