@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 /**
  * nonstop-ingest: submit documents as batch-insert jobs, watch them, cancel
- * them, list their results. Run from the repository root with
+ * them, list their results, search what was ingested. Run from the repository root with
  * `node --import tsx packages/sdk/src/cli.ts <command> ...` (see README.md).
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { DocumentFileError, parseDocumentsText, splitIntoJobs } from './document
 import { NonstopApiError } from './errors';
 import { etaMs, formatDuration, formatProgressLine, sumProgress } from './progress';
 import type { PollSchedule } from './backoff';
-import type { JobView, ResultStatus } from './types';
+import type { JobView, ResultStatus, SearchRequest, SearchResult } from './types';
 
 export const EXIT_OK = 0;
 export const EXIT_JOB_NOT_COMPLETED = 1;
@@ -31,6 +31,10 @@ Commands:
   cancel <job_id> [--rollback]     Cancels a job (--rollback removes what it wrote).
   results <job_id> [--failed | --status <s>]
                                    Every per-document result, as JSON lines.
+  search <query> --account <name> [--top-k 10] [--bot <id>]
+         [--content-name <name> ...] [--min-score <s>] [--json]
+      The chunks of the account closest to the query, best first: score,
+      document and text, or with --json one JSON line per result.
 
 Common options:
   --url <url>        API base URL (env NONSTOP_URL, default http://127.0.0.1:8000)
@@ -74,6 +78,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         rollback: { type: 'boolean' },
         failed: { type: 'boolean' },
         status: { type: 'string' },
+        'top-k': { type: 'string' },
+        'content-name': { type: 'string', multiple: true },
+        'min-score': { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -118,6 +126,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
         return EXIT_OK;
       }
+      case 'search': return await search(client, args, values, io);
       case undefined: throw new UsageError('no command given');
       default: throw new UsageError(`unknown command "${command}"`);
     }
@@ -140,7 +149,7 @@ function oneJobId(args: string[]): string {
   return args[0];
 }
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 async function submit(client: NonstopIngestClient, args: string[], values: Values, io: CliIo): Promise<number> {
   if (args.length !== 1 || !args[0]) throw new UsageError('submit takes exactly one file');
@@ -241,6 +250,40 @@ async function waitAndSummarize(client: NonstopIngestClient, jobIds: string[], s
     io.stderr.write(`failed documents: nonstop-ingest results <job_id> --failed\n`);
   }
   return completed === finals.length ? EXIT_OK : EXIT_JOB_NOT_COMPLETED;
+}
+
+async function search(client: NonstopIngestClient, args: string[], values: Values, io: CliIo): Promise<number> {
+  if (args.length !== 1 || !args[0]) throw new UsageError('search takes exactly one query (quote it)');
+  const account = values.account;
+  if (typeof account !== 'string' || account === '') throw new UsageError('--account is required');
+  const request: SearchRequest = { account_name: account, query: args[0] };
+  if (values['top-k'] !== undefined) request.top_k = positiveInt(values['top-k'], '--top-k', 10);
+  if (typeof values.bot === 'string') request.chat_bot_id = values.bot;
+  const names = values['content-name'];
+  if (Array.isArray(names)) request.content_names = names;
+  const minScore = values['min-score'];
+  if (minScore !== undefined) {
+    const score = typeof minScore === 'string' && minScore.trim() !== '' ? Number(minScore) : NaN;
+    if (!Number.isFinite(score)) throw new UsageError('--min-score must be a number from -1 to 1');
+    request.score_threshold = score;
+  }
+  const { results } = await client.search(request);
+  if (values.json) {
+    for (const result of results) io.stdout.write(`${JSON.stringify(result)}\n`);
+    return EXIT_OK;
+  }
+  io.stdout.write(results.length === 0 ? 'no results\n' : `${results.map(formatSearchResult).join('\n')}\n`);
+  return EXIT_OK;
+}
+
+const SHOWN_TEXT_CHARACTERS = 300;
+
+/** `1. 0.812  name  (bot b, doc 12, chunk 0)` and the text on one indented line, cut after 300 characters. */
+export function formatSearchResult(result: SearchResult, index: number): string {
+  const flat = result.text.replace(/\s+/g, ' ').trim();
+  const characters = Array.from(flat);
+  const text = characters.length > SHOWN_TEXT_CHARACTERS ? `${characters.slice(0, SHOWN_TEXT_CHARACTERS).join('')}…` : flat;
+  return `${index + 1}. ${result.score.toFixed(3)}  ${result.content_name}  (bot ${result.chat_bot_id}, doc ${result.doc_id}, chunk ${result.chunk_index})\n   ${text}`;
 }
 
 function positiveInt(value: unknown, name: string, fallback: number): number {

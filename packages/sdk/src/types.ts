@@ -1,6 +1,6 @@
 /**
  * Request and response shapes of the Nonstop Ingest HTTP API, as the server
- * sends them (apps/api/src/jobs/job-routes.ts, job-view.ts, routes/data-routes.ts).
+ * sends them (apps/api/src/jobs/job-routes.ts, job-view.ts, routes/data-routes.ts, routes/search-routes.ts).
  */
 
 export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
@@ -112,6 +112,40 @@ export interface SyncInsertResponse {
   success_count: number;
   failure_count: number;
   results: JobResult[];
+}
+
+/** Body of `POST /search`. */
+export interface SearchRequest {
+  account_name: string;
+  /** Any language, 1 to 2,000 characters. */
+  query: string;
+  /** 1 to 50; the server's default is 10. */
+  top_k?: number;
+  /** Only this bot's documents. */
+  chat_bot_id?: string;
+  /** Only the documents with one of these names (1 to 100, exact match). */
+  content_names?: string[];
+  /** Drop results whose score is below it (-1 to 1). */
+  score_threshold?: number;
+}
+
+/** One chunk found by `POST /search`. */
+export interface SearchResult {
+  content_name: string;
+  chat_bot_id: string;
+  doc_id: number;
+  chunk_index: number;
+  /** The chunk as stored. */
+  text: string;
+  /** COSINE similarity to the query; higher is closer, at most 1. */
+  score: number;
+  /** The document's metadata. */
+  metadata: Record<string, unknown>;
+}
+
+/** `POST /search` -> 200: best first, at most top_k. */
+export interface SearchResponse {
+  results: SearchResult[];
 }
 
 /** A field the server refused: `field` is a path such as `documents[0].chunks[1].text`. */

@@ -110,4 +110,63 @@ describe('nonstop-ingest CLI (in-process, fake API)', () => {
     expect(run.err()).toContain('(HTTP 400, validation_failed)\n  documents[13].chunks[0].text: must not be empty');
     expect(run.err()).toContain('already created: 00000000-0000-4000-8000-000000000000');
   });
+
+  describe('search', () => {
+    const result = (n: number, extra: Record<string, unknown> = {}) => ({
+      content_name: `https://example.com/${n}`, chat_bot_id: 'bot001', doc_id: 10 + n, chunk_index: n, text: `text ${n}`, score: 0.9 - n / 10, metadata: {}, ...extra,
+    });
+    function searchApi(results: unknown[], status = 200) {
+      const bodies: unknown[] = [];
+      const fetchImpl = (async (input: string | URL | Request, init: RequestInit = {}) => {
+        expect(new URL(String(input)).pathname).toBe('/search');
+        bodies.push(JSON.parse(String(init.body)));
+        const body = status === 200 ? { results }
+          : { error: { code: 'validation_failed', message: 'Invalid request: top_k: must be an integer from 1 to 50, got 99', details: [{ field: 'top_k', problem: 'must be an integer from 1 to 50, got 99' }] } };
+        return new Response(JSON.stringify(body), { status });
+      }) as typeof fetch;
+      return { fetchImpl, bodies };
+    }
+
+    it('sends the query and options, and prints each result readably: score, name, bot, doc, chunk, text', async () => {
+      const long = `${'가나다 '.repeat(100)}\n\n끝`;
+      const api = searchApi([result(0, { text: '서울의 봄은\n따뜻합니다' }), result(1, { text: long })]);
+      const run = io({}, api.fetchImpl);
+      const argv = ['search', '서울의 봄 날씨', '--account', 'acct', '--top-k', '5', '--bot', 'bot001', '--content-name', 'a', '--content-name', 'b "q"', '--min-score=-0.5'];
+      expect(await runCli(argv, run)).toBe(0);
+      expect(api.bodies).toEqual([{ account_name: 'acct', query: '서울의 봄 날씨', top_k: 5, chat_bot_id: 'bot001', content_names: ['a', 'b "q"'], score_threshold: -0.5 }]);
+      const lines = run.out().split('\n');
+      expect(lines.slice(0, 3)).toEqual([
+        '1. 0.900  https://example.com/0  (bot bot001, doc 10, chunk 0)',
+        '   서울의 봄은 따뜻합니다',
+        '2. 0.800  https://example.com/1  (bot bot001, doc 11, chunk 1)',
+      ]);
+      expect(Array.from(lines[3]!.trim())).toHaveLength(301);
+      expect(lines[3]!.endsWith('…')).toBe(true);
+    });
+
+    it('--json prints one JSON line per result; no results is said, not an error', async () => {
+      const api = searchApi([result(0), result(1)]);
+      const run = io({}, api.fetchImpl);
+      expect(await runCli(['search', 'bread', '--account', 'acct', '--json'], run)).toBe(0);
+      expect(run.out().trim().split('\n').map((line) => JSON.parse(line))).toEqual([result(0), result(1)]);
+      expect(api.bodies).toEqual([{ account_name: 'acct', query: 'bread' }]);
+      const empty = io({}, searchApi([]).fetchImpl);
+      expect(await runCli(['search', 'bread', '--account', 'acct'], empty)).toBe(0);
+      expect(empty.out()).toBe('no results\n');
+      const emptyJson = io({}, searchApi([]).fetchImpl);
+      expect(await runCli(['search', 'bread', '--account', 'acct', '--json'], emptyJson)).toBe(0);
+      expect(emptyJson.out()).toBe('');
+    });
+
+    it('usage errors exit 2; an API refusal exits 1 naming the field', async () => {
+      for (const argv of [['search', '--account', 'a'], ['search', 'q'], ['search', 'q', 'r', '--account', 'a'], ['search', 'q', '--account', 'a', '--top-k', 'ten'],
+        ['search', 'q', '--account', 'a', '--min-score', 'high'], ['search', 'q', '--account', 'a', '--min-score', '']]) {
+        const run = io({}, searchApi([]).fetchImpl);
+        expect({ argv, code: await runCli(argv, run) }).toEqual({ argv, code: 2 });
+      }
+      const refused = io({}, searchApi([], 400).fetchImpl);
+      expect(await runCli(['search', 'q', '--account', 'a', '--top-k', '99'], refused)).toBe(1);
+      expect(refused.err()).toContain('(HTTP 400, validation_failed)\n  top_k: must be an integer from 1 to 50, got 99');
+    });
+  });
 });

@@ -115,6 +115,26 @@ describe('NonstopIngestClient (fake fetch)', () => {
   });
 });
 
+describe('search (fake fetch)', () => {
+  it('POSTs the request to /search with the key and returns the results; a 400 names the field', async () => {
+    const result = { content_name: 'c', chat_bot_id: 'b', doc_id: 3, chunk_index: 0, text: '서울의 봄', score: 0.8, metadata: { 제목: '봄' } };
+    const { fetch, calls } = fakeFetch((_url, init) => {
+      const body = JSON.parse(String(init.body)) as { top_k?: number };
+      return body.top_k === 0
+        ? json(400, { error: { code: 'validation_failed', message: 'Invalid request: top_k: must be an integer from 1 to 50, got 0', details: [{ field: 'top_k', problem: 'must be an integer from 1 to 50, got 0' }] } })
+        : json(200, { results: [result] });
+    });
+    const client = new NonstopIngestClient({ baseUrl: 'http://api', apiKey: 'k', fetch });
+    const request = { account_name: 'a', query: '질문', top_k: 3, chat_bot_id: 'b', content_names: ['c'], score_threshold: 0.1 };
+    await expect(client.search(request)).resolves.toEqual({ results: [result] });
+    expect(calls[0]!.url).toBe('http://api/search');
+    expect(calls[0]!.init.method).toBe('POST');
+    expect(header(calls[0]!.init, 'Authorization')).toBe('Bearer k');
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual(request);
+    await expect(client.search({ account_name: 'a', query: 'q', top_k: 0 })).rejects.toMatchObject({ status: 400, code: 'validation_failed', fields: ['top_k'] });
+  });
+});
+
 describe('streamJob (fake SSE server)', () => {
   function sse(chunks: string[], options: { error?: boolean } = {}): Response {
     const encoder = new TextEncoder();
