@@ -11,6 +11,11 @@ export interface ResultView {
   position: number; content_name: string; status: string; success: boolean; doc_id?: number; chunks_count: number; error_code?: string;
 }
 
+/** What one POST /data/insert/batch got: an HTTP answer (its JSON body), or no answer at all (the connection failed). */
+export type SyncAnswer =
+  | { status: number; body: { job_id?: string; results?: ResultView[]; error?: { code: string; message: string } } }
+  | { status: 'no answer'; cause: string };
+
 /**
  * The chaos run's only way in: the real HTTP API on loopback. The API is
  * killed now and then, so every call is retried until it is answered; a job
@@ -33,6 +38,31 @@ export class ApiClient {
         throw new Error(`POST /job/batch-insert -> ${response.status} ${(await response.text()).slice(0, 300)}`);
       }
       await sleep(1_000);
+    }
+  }
+
+  /**
+   * One synchronous insert, never retried: the run checks what each answer
+   * (or the lack of one) left in the stores. The API answers within
+   * SYNC_REQUEST_TIMEOUT_MS (60 s); the client waits a little longer.
+   */
+  async insertBatch(accountName: string, documents: DocumentInput[]): Promise<SyncAnswer> {
+    try {
+      const response = await fetch(`${this.base}/data/insert/batch`, {
+        method: 'POST', body: JSON.stringify({ account_name: accountName, documents }),
+        headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(90_000),
+      });
+      const text = await response.text();
+      let body: Extract<SyncAnswer, { body: unknown }>['body'];
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        body = { error: { code: 'not_json', message: text.slice(0, 300) } };
+      }
+      return { status: response.status, body };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return { status: 'no answer', cause: cause?.code ?? cause?.message ?? (error as Error).name };
     }
   }
 

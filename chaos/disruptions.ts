@@ -13,6 +13,8 @@ export interface DisruptionContext {
   redis: OwnRedis;
   milvus: OwnMilvus;
   pgProxy: TcpProxy;
+  /** Our Milvus collection (the outage probe queries it). */
+  collection: string;
   monitor: JobMonitor;
   events: EventLog;
   largeJobId: string;
@@ -20,6 +22,10 @@ export interface DisruptionContext {
   /** True once the disruptions should stop (the large job ended, or the run is over). */
   over: () => boolean;
   say: (line: string) => void;
+  /** Runs before the PostgreSQL cut and the Milvus restart (the run starts an overlapping job there). */
+  beforeOutage?: (kind: 'postgres' | 'milvus') => Promise<void>;
+  /** Set by the outage loop from `beforeOutage` to the end of an outage: the API is not killed then. */
+  outageActive?: boolean;
 }
 
 const jitter = (ms: number) => ms * (0.7 + Math.random() * 0.6);
@@ -28,15 +34,22 @@ const jitter = (ms: number) => ms * (0.7 + Math.random() * 0.6);
  * kill -9 of a worker (every few kills the API instead), each restarted after
  * 0.3-2 s, until the large job ends. Every other worker kill takes the worker
  * running the large job, when it is known: a random pick alone mostly hits
- * idle workers (the large job runs on one worker at a time).
+ * idle workers (the large job runs on one worker at a time). An API turn
+ * that falls in a PostgreSQL cut or a Milvus restart kills a worker instead,
+ * and the API is killed at the first turn after the outage: the synchronous
+ * requests must meet the outage itself, not an API still booting (20-30 s here).
  */
 export async function killLoop(ctx: DisruptionContext): Promise<void> {
   const { options, fleet, events, monitor, largeJobId } = ctx;
   const apiEvery = Math.max(2, Math.floor((options.workerKills + options.apiKills) / Math.max(1, options.apiKills)));
+  let deferredApiKill = false;
   for (let n = 1; ; n += 1) {
     await sleep(jitter(options.killEveryMs));
     if (ctx.over()) return;
-    const apiTurn = n % apiEvery === Math.floor(apiEvery / 2) && events.count('kill -9 API') < options.apiKills;
+    const apiDue = events.count('kill -9 API') < options.apiKills;
+    const apiRegular = n % apiEvery === Math.floor(apiEvery / 2);
+    const apiTurn: boolean = apiDue && !ctx.outageActive && (apiRegular || deferredApiKill);
+    deferredApiKill = apiDue && !apiTurn && (deferredApiKill || apiRegular);
     // Processes that have finished booting: a kill of one still compiling tests nothing.
     const candidates = fleet.alive(apiTurn ? 'api' : 'worker').filter((app) => app.readyAt !== undefined);
     const holder = candidates.find((app) => app.heldJobs.has(largeJobId));
@@ -64,7 +77,7 @@ export async function killApiDuringPost(ctx: DisruptionContext, label: string): 
   const processed = ctx.largeJobId ? await ctx.monitor.processedNow(ctx.largeJobId) : 0;
   const kill = ctx.fleet.kill9(api, 1_000);
   ctx.events.add({
-    kind: 'kill -9 API', at: kill.at, endedAt: kill.at, target: `${kill.name} (pid ${kill.pid})`, hitLargeJob: false, jobs: [],
+    kind: 'kill -9 API', at: kill.at, endedAt: kill.at, target: `${kill.name} (pid ${kill.pid})`, hitLargeJob: false, jobs: kill.heldJobs,
     largeJobProcessed: processed, detail: `30 ms into the POST of ${label} (retried with the same Idempotency-Key)`,
   });
   ctx.say(`kill -9 ${kill.name} (pid ${kill.pid}) while the POST of ${label} is in flight`);
@@ -72,10 +85,10 @@ export async function killApiDuringPost(ctx: DisruptionContext, label: string): 
 
 /** One Redis kill -9 + restart, one PostgreSQL cut, one Milvus restart, at 20 %, 40 % and 60 % of the large job. */
 export async function outageLoop(ctx: DisruptionContext): Promise<void> {
-  const steps: Array<{ at: number; run: () => Promise<void> }> = [
+  const steps: Array<{ at: number; before?: 'postgres' | 'milvus'; run: () => Promise<void> }> = [
     { at: 0.2, run: () => redisRestart(ctx) },
-    { at: 0.4, run: () => postgresCut(ctx) },
-    ...(ctx.options.milvusRestart ? [{ at: 0.6, run: () => milvusRestart(ctx) }] : []),
+    { at: 0.4, before: 'postgres', run: () => postgresCut(ctx) },
+    ...(ctx.options.milvusRestart ? [{ at: 0.6, before: 'milvus' as const, run: () => milvusRestart(ctx) }] : []),
   ];
   for (const step of steps) {
     for (;;) {
@@ -84,7 +97,15 @@ export async function outageLoop(ctx: DisruptionContext): Promise<void> {
       if (state && state.processed >= step.at * state.total) break;
       await sleep(500);
     }
-    await step.run();
+    if (step.before) {
+      ctx.outageActive = true;
+      await ctx.beforeOutage?.(step.before);
+    }
+    try {
+      await step.run();
+    } finally {
+      ctx.outageActive = false;
+    }
   }
 }
 
@@ -108,8 +129,9 @@ async function postgresCut(ctx: DisruptionContext): Promise<void> {
   ctx.pgProxy.cut();
   await sleep(ctx.options.pgCutMs);
   ctx.pgProxy.restore();
+  const endedAt = Date.now();
   const event = ctx.events.add({
-    kind: 'PostgreSQL connection cut', at, endedAt: Date.now(), target: 'TCP proxy in front of PostgreSQL', hitLargeJob: true,
+    kind: 'PostgreSQL connection cut', at, endedAt, unanswered: { from: at, to: endedAt }, target: 'TCP proxy in front of PostgreSQL', hitLargeJob: true,
     largeJobProcessed: processed, detail: `open connections dropped, new ones refused for ${ctx.options.pgCutMs / 1000} s`,
   });
   ctx.say('PostgreSQL reachable again');
@@ -120,15 +142,50 @@ async function milvusRestart(ctx: DisruptionContext): Promise<void> {
   const processed = await ctx.monitor.processedNow(ctx.largeJobId);
   const at = Date.now();
   ctx.say('Milvus: stopping our Milvus (whole process group), then starting it again');
+  const probe = watchAnswers(() => ctx.milvus.answers(ctx.collection));
   await ctx.milvus.stop();
   const stoppedMs = Date.now() - at;
   const startMs = await ctx.milvus.start(240_000);
+  const unanswered = await probe.stop();
   const event = ctx.events.add({
     kind: 'Milvus restart', at, endedAt: Date.now(), target: 'our Milvus standalone', hitLargeJob: true, largeJobProcessed: processed,
-    detail: `stopped in ${(stoppedMs / 1000).toFixed(1)} s, healthy again ${(startMs / 1000).toFixed(1)} s after the start`,
+    ...(unanswered ? { unanswered } : {}),
+    detail: `stopped in ${(stoppedMs / 1000).toFixed(1)} s, healthy again ${(startMs / 1000).toFixed(1)} s after the start`
+      + (unanswered ? `; not answering from +${((unanswered.from - at) / 1000).toFixed(1)} s to +${((unanswered.to - at) / 1000).toFixed(1)} s` : ''),
   });
   ctx.say(`Milvus back: ${event.detail}`);
   await measureRecovery(ctx, event, processed);
+}
+
+/**
+ * Asks `answers` every 500 ms: the first unanswered probe and the first
+ * answered one after it. `stop` waits (at most 60 s) for that answer.
+ */
+function watchAnswers(answers: () => Promise<boolean>): { stop: () => Promise<{ from: number; to: number } | undefined> } {
+  let stopping = false;
+  let from: number | undefined;
+  let to: number | undefined;
+  const done = (async () => {
+    let giveUpAt = Infinity;
+    while (to === undefined && Date.now() < giveUpAt) {
+      if (stopping) {
+        if (from === undefined) return; // it never stopped answering
+        if (giveUpAt === Infinity) giveUpAt = Date.now() + 60_000;
+      }
+      const asked = Date.now();
+      const ok = await answers();
+      if (!ok && from === undefined) from = asked;
+      else if (ok && from !== undefined) to = asked;
+      if (to === undefined) await sleep(500);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopping = true;
+      await done;
+      return from !== undefined && to !== undefined ? { from, to } : undefined;
+    },
+  };
 }
 
 async function measureRecovery(ctx: DisruptionContext, event: ChaosEvent, processedAtStart: number): Promise<void> {

@@ -30,3 +30,21 @@ export function originOf(text: string): ChunkOrigin | undefined {
   const match = /^\[chaos (\S+) doc (\d+) chunk (\d+)\]/.exec(text);
   return match ? { contentName: contentName(match[1]!, Number(match[2])), chunkIndex: Number(match[3]) } : undefined;
 }
+
+/** The same items in a seeded random order (mulberry32 + Fisher-Yates): a run can be repeated with the same orders. */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

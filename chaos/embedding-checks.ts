@@ -13,17 +13,17 @@ export interface EmbeddingFigures {
 
 /**
  * Documents that had succeeded were never embedded again. Two sources:
- * the workers' own audit file (EMBEDDING_AUDIT_FILE: chunk ids of every
+ * the workers' and the API's audit file (EMBEDDING_AUDIT_FILE: chunk ids of every
  * embedding call they got an answer to) and the endpoint's arrival stamps.
  * Asserted: (1) every stored chunk was embedded; (2) every embedding call
  * carrying a chunk of a document arrived before the ledger recorded that
  * document succeeded (job_documents.finished_at, same clock); (3) a
  * document embedded more than once had, between its first embedding and
- * its success, a kill of the worker running its job or a store outage
+ * its success, a kill of the process running its job or a store outage
  * (work in flight when that happened is the only work redone).
  */
 export async function checkEmbeddings(
-  pool: Pool, jobIds: string[], chunks: StoredChunk[], auditFile: string, stamps: Map<string, number[]>, calls: number, events: EventLog,
+  pool: Pool, jobIds: string[], syncJobIds: Set<string>, chunks: StoredChunk[], auditFile: string, stamps: Map<string, number[]>, calls: number, events: EventLog,
 ): Promise<{ rows: CheckRow[]; figures: EmbeddingFigures }> {
   const audit = new Map<number, number>();
   const text = readFileSync(auditFile, 'utf8');
@@ -51,7 +51,8 @@ export async function checkEmbeddings(
     if (times.some((time) => time > succeededAt)) afterSuccess += 1;
     if (repeated.has(name)) {
       reembeddedDocuments += 1;
-      if (!events.interruptedBetween(jobOf.get(name)!, Math.min(...times), succeededAt)) unexplained += 1;
+      const jobId = jobOf.get(name)!;
+      if (!events.interruptedBetween(jobId, Math.min(...times), succeededAt, syncJobIds.has(jobId))) unexplained += 1;
     }
   }
   const chunkEmbeddings = [...audit.values()].reduce((sum, n) => sum + n, 0);
@@ -65,7 +66,7 @@ export async function checkEmbeddings(
       { check: 'embeddings: every stored chunk was embedded (audit file)', expected: '0 never embedded', actual: `${neverEmbedded} never embedded`, ok: neverEmbedded === 0 },
       { check: 'embeddings: audit file agrees with the endpoint (answered <= arrived)', expected: '0 chunks above', actual: `${auditAboveStamps} chunks above`, ok: auditAboveStamps === 0 },
       { check: 'embeddings: no document embedded after it had succeeded', expected: '0 documents', actual: `${afterSuccess} documents`, ok: afterSuccess === 0 },
-      { check: 'embeddings: every re-embedded document had its worker killed or a store out while in flight', expected: '0 unexplained',
+      { check: 'embeddings: every re-embedded document had its worker (or, sync, the API) killed or a store out while in flight', expected: '0 unexplained',
         actual: `${unexplained} unexplained of ${reembeddedDocuments} re-embedded`, ok: unexplained === 0 },
     ],
   };

@@ -5,6 +5,8 @@ export interface ChaosEvent {
   /** When it started and when the service had its dependency back (same for a kill). */
   at: number;
   endedAt: number;
+  /** Outages: when the store did not answer (PostgreSQL: the cut; Milvus: a query every 500 ms failing). */
+  unanswered?: { from: number; to: number };
   target: string;
   detail: string;
   /** Documents of the large job processed when it happened. */
@@ -13,7 +15,7 @@ export interface ChaosEvent {
   recoveryMs?: number;
   /** Whether the large job was being processed by the killed process (kills) or the event hit every process (outages). */
   hitLargeJob: boolean;
-  /** Jobs whose work it could have interrupted: those the killed worker was running; undefined for an outage (every job). */
+  /** Jobs whose work it could have interrupted: those the killed process was running; undefined for an outage (every job). */
   jobs?: string[];
 }
 
@@ -30,11 +32,13 @@ export class EventLog {
   }
 
   /**
-   * True when, between `from` and `to`, a store was out or the worker running
-   * `jobId` was killed: what can make a document of that job be redone.
+   * True when, between `from` and `to`, a store was out or the process
+   * running `jobId` was killed: what can make a document of that job be
+   * redone. A sync job runs in the API (the one API process: any API kill
+   * while it ran interrupted it) until a worker takes it over.
    */
-  interruptedBetween(jobId: string, from: number, to: number): boolean {
-    return this.events.some((event) => event.at <= to && event.endedAt >= from && event.kind !== 'kill -9 API'
-      && (event.jobs === undefined || event.jobs.includes(jobId)));
+  interruptedBetween(jobId: string, from: number, to: number, sync = false): boolean {
+    return this.events.some((event) => event.at <= to && event.endedAt >= from
+      && (event.kind === 'kill -9 API' ? sync : event.jobs === undefined || event.jobs.includes(jobId)));
   }
 }

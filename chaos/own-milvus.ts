@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { ConsistencyLevelEnum, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { portFree, sleep } from './loopback';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -111,6 +111,31 @@ export class OwnMilvus {
 
   killNow(): void {
     if (this.child?.pid) signalGroup(this.child.pid, 'SIGKILL');
+  }
+
+  /**
+   * True if a query on `collection` is answered within 3 s: what the write
+   * path needs. After a restart Milvus serves reads and writes some 30 s
+   * before checkHealth says healthy, so this dates the outage itself.
+   */
+  async answers(collection: string): Promise<boolean> {
+    // No SDK retries, and the client closed only once its call has settled: closing it under a
+    // pending retry makes the SDK throw from a timer, which would end the chaos process.
+    const client = new MilvusClient({ address: this.address, timeout: 3_000, maxRetries: 0, logLevel: 'error' });
+    const query = (async () => {
+      await client.connectPromise;
+      const result = await client.query({
+        collection_name: collection, filter: 'chunk_id >= 0', output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Eventually,
+      });
+      return result.status.error_code === 'Success';
+    })().catch(() => false);
+    // A client that never connected may throw on close; nothing to release then.
+    void query.then(() => client.closeConnection()).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), 3_000); });
+    const answered = await Promise.race([query, late]);
+    clearTimeout(timer);
+    return answered;
   }
 
   private async healthy(): Promise<boolean> {

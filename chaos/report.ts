@@ -11,7 +11,13 @@ export interface RunSummary {
   events: ChaosEvent[];
   checks: CheckRow[];
   passed: boolean;
+  /** Every synchronous request: when (s into the run), how long, its answer, and the job PostgreSQL holds for it. */
+  syncRequests?: SyncRequestRow[];
 }
+
+export interface SyncRequestRow { n: number; t_s: number; ms: number; documents: number; new_documents: number; answer: string; job: string; job_status: string }
+
+const SYNC_HEADER = ['#', 't (s)', 'ms', 'documents (new)', 'answer', 'job', 'job status'];
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000).toFixed(1));
 
@@ -55,6 +61,13 @@ export function writeReport(summary: RunSummary, runStart: number): string {
     '## Checks', '', markdownTable(CHECK_HEADER, checkTable(summary.checks)), '',
     '## Events', '', 'Recovery: from the end of the event to the large job recording progress again (kills: only those of the worker running it).', '',
     markdownTable(EVENT_HEADER, eventTable(summary.events, runStart)), '',
+    ...(summary.syncRequests ? [
+      '## Synchronous requests not answered 200', '',
+      `${summary.syncRequests.length} sent; every one (time, duration, documents, answer, job) is in [latest-run.json](latest-run.json).`, '',
+      markdownTable(SYNC_HEADER, summary.syncRequests.filter((r) => r.answer !== '200').map((r) => [
+        String(r.n), r.t_s.toFixed(1), String(r.ms), `${r.documents} (${r.new_documents})`, r.answer, r.job, r.job_status,
+      ])), '',
+    ] : []),
   ].join('\n');
   writeFileSync(path.join(dir, 'latest-run.md'), markdown);
   writeFileSync(path.join(dir, 'latest-run.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -1,8 +1,10 @@
 /**
- * The chaos suite (issue 6): `npm run chaos [-- --flag value]`, flags in options.ts.
+ * The chaos suite (issues 6 and 10): `npm run chaos [-- --flag value]`, flags in options.ts.
  * Starts its own Redis, Milvus, database, embedding endpoint, API and workers;
- * submits a large job and small ones through the HTTP API; kills and cuts
- * while they run; then checks every store and prints (and writes) the report.
+ * submits a large job, small ones and overlapping ones (the large job's
+ * documents in other orders) through the HTTP API, and sends synchronous
+ * requests all along; kills and cuts while they run; then checks every store
+ * (and runs the consistency audit) and prints (and writes) the report.
  * Exit 0 only if every check passed. Needs PostgreSQL on 127.0.0.1:5432 and
  * Milvus installed in .venv (npm run services:up does both).
  */
@@ -10,19 +12,22 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { ApiClient } from './api-client';
+import { auditCheckRow } from './audit-check';
 import type { CheckRow } from './check-row';
 import { killApiDuringPost, killLoop, outageLoop, type DisruptionContext } from './disruptions';
-import { makeDocuments } from './documents';
+import { makeDocuments, seededShuffle } from './documents';
 import { checkEmbeddings } from './embedding-checks';
 import { EventLog } from './event-log';
-import { checkJobs, type SubmittedJob } from './job-checks';
+import { checkJobs, type JobOutcome, type SubmittedJob } from './job-checks';
 import { JobMonitor } from './job-monitor';
 import { sleep } from './loopback';
 import { milvusDuplicateSelfTest } from './milvus-self-test';
 import { parseOptions } from './options';
-import { CHECK_HEADER, checkTable, EVENT_HEADER, eventTable, printTable, writeReport } from './report';
-import { checkMilvus, checkPostgres, type ExpectedDocument } from './store-checks';
+import { CHECK_HEADER, checkTable, EVENT_HEADER, eventTable, printTable, writeReport, type SyncRequestRow } from './report';
+import { checkMilvus, checkPostgres } from './store-checks';
 import { ChaosStack } from './stack';
+import { answersDuring, checkSyncRequests, findSyncJobs } from './sync-checks';
+import { kindOf, runSyncRequests, type SyncRequest } from './sync-requests';
 
 const options = parseOptions(process.argv.slice(2));
 const runId = randomUUID().slice(0, 8);
@@ -32,6 +37,8 @@ const stack = new ChaosStack(options, runId);
 const say = (line: string) => console.log(`[${String(Math.round((Date.now() - runStart) / 1000)).padStart(4)} s] ${line}`);
 const accountName = `chaos_${runId}`;
 const SMALL_JOBS = [40, 120, 80, 200, 60];
+/** Documents of the large job each overlapping job writes again in another order. */
+const OVERLAP_SLICE = 300;
 
 let finished = false;
 async function abort(reason: string, code: number): Promise<never> {
@@ -50,13 +57,16 @@ process.on('unhandledRejection', (error) => { if (!finished) void abort(`unhandl
 const deadlineTimer = setTimeout(() => void abort(`the global deadline of ${options.deadlineMinutes} min passed`, 1), deadline - Date.now());
 
 async function main(): Promise<void> {
-  say(`chaos run ${runId}: ${options.documents} documents x ${options.chunksPerDocument} chunks + ${SMALL_JOBS.length + 1} small jobs, ${options.workers} workers, deadline ${options.deadlineMinutes} min`);
+  say(`chaos run ${runId}: ${options.documents} documents x ${options.chunksPerDocument} chunks + ${SMALL_JOBS.length} small and 4 overlapping jobs `
+    + `+ synchronous requests, ${options.workers} workers, deadline ${options.deadlineMinutes} min`);
   await stack.start(say);
   const api = new ApiClient(stack.apiBase, () => deadline);
   const monitor = new JobMonitor(stack.pool, accountName);
   const events = new EventLog();
   const jobs: SubmittedJob[] = [];
   const submit = async (label: string, kind: SubmittedJob['kind'], documents: SubmittedJob['documents'], killApiMidPost = false) => {
+    // The API is not killed in an outage (see killLoop): this kill waits for its end too.
+    while (killApiMidPost && ctx.outageActive) await sleep(200);
     const posting = api.submitJob(accountName, documents, `chaos-${runId}-${label}`);
     if (killApiMidPost) await killApiDuringPost(ctx, label);
     const id = await posting;
@@ -68,13 +78,24 @@ async function main(): Promise<void> {
   let over = false;
   const large = makeDocuments('large', options.documents, options.chunksPerDocument);
   const ctx: DisruptionContext = {
-    options, fleet: stack.fleet, redis: stack.redis, milvus: stack.milvus, pgProxy: stack.pgProxy, monitor, events, largeJobId: '',
+    options, fleet: stack.fleet, redis: stack.redis, milvus: stack.milvus, pgProxy: stack.pgProxy, collection: stack.collection, monitor, events, largeJobId: '',
     queuePrefix: stack.queuePrefix, over: () => over || monitor.final(ctx.largeJobId), say,
   };
   const largeJobId = await submit('large', 'large', large);
   ctx.largeJobId = largeJobId;
   // The same documents as the large job's last 30: whichever job stores one first wins, the other reports "already exists".
   await submit('overlap', 'overlap', large.slice(-30));
+  // The large job's first documents in reverse: it goes up from the first while this one comes down from the last,
+  // so both write the same documents at once, in opposite orders, and meet in the middle.
+  await submit('reversed', 'overlap', large.slice(0, OVERLAP_SLICE).reverse());
+  // Right before PostgreSQL is cut and before Milvus restarts: a shuffled copy of the documents the large job
+  // is about to write, running before the outage starts, so two jobs write them in different orders through it.
+  ctx.beforeOutage = async (kind) => {
+    const from = Math.max(0, await monitor.processedNow(largeJobId) - 20);
+    const id = await submit(`shuffled-${kind}`, 'overlap', seededShuffle(large.slice(from, from + OVERLAP_SLICE), kind === 'postgres' ? 40 : 60));
+    const started = Date.now();
+    while (Date.now() - started < 60_000 && (await monitor.processedNow(id)) === 0) await sleep(100);
+  };
   const allSubmitted = (async () => {
     for (const [i, count] of SMALL_JOBS.entries()) {
       if (i > 1) await sleep(30_000);
@@ -83,26 +104,38 @@ async function main(): Promise<void> {
     }
   })();
 
-  const allFinal = () => jobs.length === SMALL_JOBS.length + 2 && jobs.every((job) => monitor.final(job.id));
+  let submitted = false;
+  void allSubmitted.then(() => { submitted = true; });
+  const syncRequests: SyncRequest[] = [];
+  const postedFinal = () => submitted && jobs.every((job) => monitor.final(job.id));
   const ticker = setInterval(() => { monitor.refresh().catch(() => undefined); }, 1_000);
-  const printer = setInterval(() => say(progressLine(monitor, largeJobId, jobs, events, stack)), 5_000);
+  const printer = setInterval(() => say(progressLine(monitor, largeJobId, jobs, syncRequests, events, stack)), 5_000);
   while (!monitor.state(largeJobId)?.processed) await sleep(200);
   const disruptions = Promise.all([killLoop(ctx), outageLoop(ctx)]);
+  // Synchronous requests from the first progress of the large job to its end: through every kill and outage.
+  const syncLoad = runSyncRequests({
+    api, pool: stack.pool, fleet: stack.fleet, events, accountName, chunksPerDocument: options.chunksPerDocument,
+    large, largeJobId, over: ctx.over, say,
+  }, syncRequests);
   await allSubmitted;
-  while (!allFinal()) await sleep(500);
+  while (!postedFinal()) await sleep(500);
   over = true;
-  await disruptions;
+  await Promise.all([disruptions, syncLoad]);
+  // A sync job whose API was killed under it (or that PostgreSQL's cut left staged) is the API's until it is
+  // abandoned (2 x SYNC_REQUEST_TIMEOUT_MS without progress); then a worker's recovery pass resumes it.
+  const settledAfter = await waitForSettled();
   clearInterval(printer);
   clearInterval(ticker);
-  say(progressLine(monitor, largeJobId, jobs, events, stack));
+  say(progressLine(monitor, largeJobId, jobs, syncRequests, events, stack));
   say('every job has ended; checking');
 
   await stack.fleet.waitReady('api', 120_000);
-  const checks = await runChecks(api, jobs, events, largeJobId);
+  const checks = await runChecks(api, jobs, syncRequests, events, largeJobId);
   clearTimeout(deadlineTimer);
   finished = true;
   const durationS = Math.round((Date.now() - runStart) / 1000);
-  const figures = figuresOf(events, jobs, checks.figures, durationS, api.unanswered);
+  const figures = [...figuresOf(events, jobs, checks.figures, durationS, api.unanswered), ...checks.workloadFigures,
+    ['after the last POSTed job ended: waited for sync jobs left to workers and vector cleanups', settledAfter] as [string, string]];
   console.log('\nEVENTS');
   printTable(EVENT_HEADER, eventTable(events.events, runStart));
   console.log('\nFIGURES');
@@ -117,7 +150,10 @@ async function main(): Promise<void> {
   printTable(CHECK_HEADER, checkTable(checks.rows));
   const passed = checks.rows.every((row) => row.ok);
   if (options.writeReport) {
-    const dir = writeReport({ startedAt: new Date(runStart).toISOString(), durationS, options: { ...options }, figures, events: events.events, checks: checks.rows, passed }, runStart);
+    const dir = writeReport({
+      startedAt: new Date(runStart).toISOString(), durationS, options: { ...options }, figures, events: events.events, checks: checks.rows, passed,
+      syncRequests: checks.syncReport,
+    }, runStart);
     console.log(`\nreport written to ${dir}/latest-run.md`);
   }
   console.log(`\nchaos run ${passed ? 'PASSED' : 'FAILED'} in ${durationS} s (logs: ${stack.tempDir}/logs)`);
@@ -125,15 +161,18 @@ async function main(): Promise<void> {
   process.exit(passed ? 0 : 1);
 }
 
-async function runChecks(api: ApiClient, jobs: SubmittedJob[], events: EventLog, largeJobId: string) {
-  const outcome = await checkJobs(api, stack.pool, accountName, jobs);
-  const expected = new Map<string, ExpectedDocument>();
-  for (const job of jobs) for (const d of job.documents) expected.set(d.content_name, { contentName: d.content_name, texts: d.chunks.map((c) => c.text) });
-  const postgres = await checkPostgres(stack.pool, accountName, expected, outcome.succeededDocIds);
+async function runChecks(api: ApiClient, jobs: SubmittedJob[], syncRequests: SyncRequest[], events: EventLog, largeJobId: string) {
+  const sync = await findSyncJobs(stack.pool, accountName, syncRequests);
+  const writers = [...jobs, ...sync.jobs];
+  const outcome = await checkJobs(api, stack.pool, accountName, writers);
+  const postgres = await checkPostgres(stack.pool, accountName, outcome.expected, outcome.succeeded);
   const milvus = new MilvusClient({ address: stack.milvus.address, logLevel: 'error', timeout: 60_000 });
-  const milvusRows = [...await checkMilvus(milvus, stack.collection, accountName, postgres.chunks), await milvusDuplicateSelfTest(milvus, runId)];
+  const vectors = await checkMilvus(milvus, stack.collection, accountName, postgres.chunks);
+  const milvusRows = [...vectors.rows, await milvusDuplicateSelfTest(milvus, runId)];
   await milvus.closeConnection();
-  const embeddings = await checkEmbeddings(stack.pool, jobs.map((j) => j.id), postgres.chunks, stack.auditFile,
+  const auditRow = await auditCheckRow(stack.pool, stack.milvus.address, stack.collection);
+  const syncRows = checkSyncRequests(syncRequests, sync, outcome, postgres.documents, postgres.chunks, vectors.missing, events.events);
+  const embeddings = await checkEmbeddings(stack.pool, writers.map((j) => j.id), new Set(sync.jobs.map((j) => j.id)), postgres.chunks, stack.auditFile,
     stack.embeddings.stamps, stack.embeddings.calls, events);
   const largeEnded = (await stack.pool.query<{ finished_at: Date | null }>('SELECT finished_at FROM ingest_jobs WHERE id = $1', [largeJobId])).rows[0]?.finished_at;
   const midJob = events.events.filter((e) => e.at < (largeEnded?.getTime() ?? 0));
@@ -145,12 +184,109 @@ async function runChecks(api: ApiClient, jobs: SubmittedJob[], events: EventLog,
       actual: `${count('Redis kill -9 + restart (AOF)')}, ${count('PostgreSQL connection cut')}, ${count('Milvus restart')}`,
       ok: count('Redis kill -9 + restart (AOF)') === 1 && count('PostgreSQL connection cut') === 1 && count('Milvus restart') === (options.milvusRestart ? 1 : 0) },
   ];
+  disruptionRows.push(await overlapThroughRow(jobs, events));
   const diedRunning = stack.fleet.crashes.filter((crash) => crash.running);
   disruptionRows.push({
     check: 'no API or worker died on its own while running (a failed start during an outage is restarted by design)', expected: '0',
     actual: diedRunning.length === 0 ? '0' : diedRunning.map((c) => `${c.name} at ${((c.at - runStart) / 1000).toFixed(0)} s`).join(', '), ok: diedRunning.length === 0,
   });
-  return { rows: [...disruptionRows, ...outcome.rows, ...postgres.rows, ...milvusRows, ...embeddings.rows], figures: { ...embeddings.figures, chunks: postgres.chunks.length } };
+  return {
+    rows: [...disruptionRows, ...outcome.rows, ...syncRows, ...postgres.rows, ...milvusRows, auditRow, ...embeddings.rows],
+    figures: { ...embeddings.figures, chunks: postgres.chunks.length },
+    workloadFigures: await workloadFigures(jobs, syncRequests, sync.jobs, outcome, events),
+    syncReport: syncRequests.map((r): SyncRequestRow => {
+      const job = sync.jobsOf.get(r.n)?.join(' ') ?? '';
+      const answer = r.answer.status === 'no answer' ? `no answer (${r.answer.cause})`
+        : r.answer.status === 200 ? '200' : `${r.answer.status} ${r.answer.body.error?.code ?? ''}${r.stagedJobId ? ' (staged)' : ''}`;
+      return {
+        n: r.n, t_s: (r.sentAt - runStart) / 1000, ms: r.answeredAt - r.sentAt, documents: r.documents.length, new_documents: r.fresh.size,
+        answer, job: job || '-', job_status: job ? outcome.status.get(sync.jobsOf.get(r.n)![0]!) ?? '?' : 'never staged',
+      };
+    }),
+  };
+}
+
+/** The shuffled copies were being written while PostgreSQL was cut and while Milvus restarted (POSTed before the end, ended after the start). */
+async function overlapThroughRow(jobs: SubmittedJob[], events: EventLog): Promise<CheckRow> {
+  const spans = new Map((await stack.pool.query<{ id: string; created_at: Date; finished_at: Date | null }>(
+    'SELECT id, created_at, finished_at FROM ingest_jobs WHERE id = ANY($1::uuid[])', [jobs.map((j) => j.id)])).rows.map((row) => [row.id, row]));
+  const through = (label: string, kind: string) => {
+    const job = jobs.find((j) => j.label === label);
+    const span = job && spans.get(job.id);
+    const event = events.events.find((e) => e.kind === kind);
+    return Boolean(span && event && span.created_at.getTime() <= event.endedAt && (span.finished_at?.getTime() ?? 0) >= event.at);
+  };
+  const pg = through('shuffled-postgres', 'PostgreSQL connection cut');
+  const milvus = through('shuffled-milvus', 'Milvus restart');
+  return {
+    check: 'overlapping jobs (the large job\'s documents, shuffled) being written through the PostgreSQL cut, and the Milvus restart',
+    expected: options.milvusRestart ? 'yes, yes' : 'yes (Milvus skipped by flag)', actual: `${pg ? 'yes' : 'no'}, ${options.milvusRestart ? (milvus ? 'yes' : 'no') : '-'}`,
+    ok: pg && (!options.milvusRestart || milvus),
+  };
+}
+
+/** The overlapping jobs' split of the documents they share with the large job, and the synchronous requests' answers. */
+async function workloadFigures(
+  jobs: SubmittedJob[], syncRequests: SyncRequest[], syncJobs: SubmittedJob[], outcome: JobOutcome, events: EventLog,
+): Promise<Array<[string, string]>> {
+  const split = (job: SubmittedJob) => {
+    const results = outcome.results.get(job.id) ?? [];
+    return `${job.label} ${results.filter((r) => r.success).length} / ${results.filter((r) => r.error_code === 'already_exists').length}`;
+  };
+  const count = (kind: ReturnType<typeof kindOf>) => syncRequests.filter((r) => kindOf(r) === kind);
+  const noAnswer = count('connection error');
+  const refused = noAnswer.filter((r) => r.answer.status === 'no answer' && r.answer.cause === 'ECONNREFUSED').length;
+  const answered200 = count('200').flatMap((r) => (r.answer.status === 200 ? r.answer.body.results ?? [] : []));
+  const times = count('200').map((r) => (r.answeredAt - r.sentAt) / 1000).sort((a, b) => a - b);
+  const fresh = syncRequests.reduce((sum, r) => sum + r.fresh.size, 0);
+  const repeats = syncRequests.reduce((sum, r) => sum + r.documents.length - r.fresh.size, 0);
+  const status = (id: string) => outcome.status.get(id);
+  const takenOver = syncJobs.length === 0 ? 0 : (await stack.pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM ingest_jobs WHERE id = ANY($1::uuid[]) AND run_count > 1', [syncJobs.map((j) => j.id)])).rows[0]!.n;
+  const codes = new Map<string, number>();
+  for (const r of count('503')) {
+    const code = r.answer.status === 503 ? r.answer.body.error?.code ?? '?' : '?';
+    codes.set(code, (codes.get(code) ?? 0) + 1);
+  }
+  return [
+    ['overlapping jobs: documents won / "already exists"', [...jobs.filter((j) => j.kind === 'overlap' || j.kind === 'large').map(split)].join('; ')],
+    ['sync requests sent / 200 / 503 / no answer', `${syncRequests.length} / ${count('200').length} / ${count('503').length} / ${noAnswer.length}`],
+    ['  503 by code (staged as a job among them)', `${[...codes].map(([code, n]) => `${code} ${n}`).join(', ') || '-'} (${count('503').filter((r) => r.stagedJobId).length} staged)`],
+    ['  no answer: refused (API down) / dropped in flight (API killed)', `${refused} / ${noAnswer.length - refused}`],
+    ['  other answers', `${count('other').length}`],
+    ['sync documents sent: new / repeats of the large job', `${fresh} / ${repeats}`],
+    ['sync 200 answers: documents succeeded / "already exists"; answer time median / max',
+      `${answered200.filter((r) => r.success).length} / ${answered200.filter((r) => r.error_code === 'already_exists').length}; `
+      + (times.length ? `${times[Math.floor(times.length / 2)]!.toFixed(1)} s / ${times[times.length - 1]!.toFixed(1)} s` : '-')],
+    ['sync requests in the API while PostgreSQL was cut, by answer', answersDuring(syncRequests, events.events.find((e) => e.kind === 'PostgreSQL connection cut'))],
+    ['sync requests in the API while Milvus did not answer, by answer', answersDuring(syncRequests, events.events.find((e) => e.kind === 'Milvus restart'))],
+    ['sync jobs: completed / failed (rolled back) / taken over by a worker (run more than once)',
+      `${syncJobs.filter((j) => status(j.id) === 'completed').length} / ${syncJobs.filter((j) => status(j.id) === 'failed').length} / ${takenOver}`],
+  ];
+}
+
+/**
+ * Waits until no job of the run is pending or processing and no vector
+ * cleanup is pending (a rollback while Milvus was away leaves one to the
+ * sweeper), at most until 3 min before the deadline: the checks then say
+ * what is left. Returns how long it waited and what it waited for.
+ */
+async function waitForSettled(): Promise<string> {
+  const start = Date.now();
+  let last = '';
+  let lastSaid = 0;
+  for (;;) {
+    const state = (await stack.pool.query<{ open: number; cleanup: number; deletes: number }>(
+      `SELECT (SELECT count(*)::int FROM ingest_jobs WHERE account_name = $1 AND status IN ('pending', 'processing')) AS open,
+              (SELECT count(*)::int FROM ingest_jobs WHERE account_name = $1 AND vectors_cleanup_pending) AS cleanup,
+              (SELECT count(*)::int FROM pending_vector_deletes WHERE queue_prefix = $2) AS deletes`, [accountName, stack.queuePrefix])).rows[0]!;
+    if (state.open + state.cleanup + state.deletes === 0) break;
+    last = `${state.open} jobs not ended, ${state.cleanup} job vector cleanups and ${state.deletes} document vector deletes pending`;
+    if (Date.now() - lastSaid > 10_000) { say(`waiting: ${last}`); lastSaid = Date.now(); }
+    if (Date.now() > deadline - 180_000) return `${((Date.now() - start) / 1000).toFixed(0)} s, gave up with ${last}`;
+    await sleep(1_000);
+  }
+  return last ? `${((Date.now() - start) / 1000).toFixed(0)} s (first: ${last})` : '0 s (nothing left)';
 }
 
 function figuresOf(events: EventLog, jobs: SubmittedJob[], embedding: { calls: number; chunkEmbeddings: number; chunksEmbeddedMoreThanOnce: number; documentsEmbeddedMoreThanOnce: number; chunks: number }, durationS: number, unanswered: number): Array<[string, string]> {
@@ -160,7 +296,7 @@ function figuresOf(events: EventLog, jobs: SubmittedJob[], embedding: { calls: n
   return [
     ['machine', `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`],
     ['total duration', `${durationS} s`],
-    ['jobs / documents submitted', `${jobs.length} / ${jobs.reduce((s, j) => s + j.documents.length, 0)}`],
+    ['POSTed jobs / their documents (distinct)', `${jobs.length} / ${jobs.reduce((s, j) => s + j.documents.length, 0)} (${new Set(jobs.flatMap((j) => j.documents.map((d) => d.content_name))).size})`],
     ['chunks stored (PostgreSQL)', `${embedding.chunks}`],
     ['kill -9: workers / API', `${events.count('kill -9 worker')} / ${events.count('kill -9 API')}`],
     ['kills of the worker running the large job', `${recoveries.length}`],
@@ -177,12 +313,14 @@ function figuresOf(events: EventLog, jobs: SubmittedJob[], embedding: { calls: n
   ];
 }
 
-function progressLine(monitor: JobMonitor, largeJobId: string, jobs: SubmittedJob[], events: EventLog, s: ChaosStack): string {
+function progressLine(monitor: JobMonitor, largeJobId: string, jobs: SubmittedJob[], sync: SyncRequest[], events: EventLog, s: ChaosStack): string {
   const large = monitor.state(largeJobId);
-  const small = jobs.filter((j) => j.kind !== 'large');
+  const others = jobs.filter((j) => j.kind !== 'large');
+  const answers = (kind: ReturnType<typeof kindOf>) => sync.filter((r) => kindOf(r) === kind).length;
   return [
     `large job ${large?.processed ?? 0}/${large?.total ?? '?'} ${large?.status ?? ''}`,
-    `small jobs ${small.filter((j) => monitor.state(j.id)?.status === 'completed').length}/${SMALL_JOBS.length + 1} completed`,
+    `other jobs ${others.filter((j) => monitor.state(j.id)?.status === 'completed').length}/${others.length} completed`,
+    `sync ${sync.length} (200: ${answers('200')}, 503: ${answers('503')}, no answer: ${answers('connection error')})`,
     `kills: workers ${events.count('kill -9 worker')}, API ${events.count('kill -9 API')}`,
     `outages ${events.count('Redis kill -9 + restart (AOF)') + events.count('PostgreSQL connection cut') + events.count('Milvus restart')}/3`,
     `up: workers ${s.fleet.alive('worker').length}/${options.workers}, API ${s.fleet.alive('api').length}`,

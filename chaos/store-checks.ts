@@ -5,10 +5,16 @@ import type { CheckRow } from './check-row';
 export interface ExpectedDocument { contentName: string; texts: string[] }
 export interface StoredChunk { chunkId: number; docId: number; contentName: string; chunkIndex: number; jobId: string }
 
-/** PostgreSQL holds exactly the expected documents, each with exactly its chunks and their texts. */
+export interface StoredDocument { docId: number; jobId: string; chunks: number }
+
+/**
+ * PostgreSQL holds exactly the expected documents, each the one its
+ * succeeded result names (doc_id, job: whichever writer won it), with
+ * exactly its chunks and their texts.
+ */
 export async function checkPostgres(
-  pool: Pool, accountName: string, expected: Map<string, ExpectedDocument>, succeededDocIds: Map<string, number>,
-): Promise<{ rows: CheckRow[]; chunks: StoredChunk[] }> {
+  pool: Pool, accountName: string, expected: Map<string, ExpectedDocument>, succeeded: Map<string, { docId: number; jobId: string }>,
+): Promise<{ rows: CheckRow[]; chunks: StoredChunk[]; documents: Map<string, StoredDocument> }> {
   const documents = (await pool.query<{ id: string; content_name: string; chunks_count: number; job_id: string }>(
     'SELECT id, content_name, chunks_count, job_id FROM documents WHERE account_name = $1', [accountName])).rows;
   const chunkRows = (await pool.query<{ id: string; document_id: string; chunk_index: number; text: string }>(
@@ -17,11 +23,12 @@ export async function checkPostgres(
   const names = new Set(documents.map((d) => d.content_name));
   const missing = [...expected.keys()].filter((name) => !names.has(name));
   const unexpected = documents.filter((d) => !expected.has(d.content_name));
-  const wrongId = documents.filter((d) => succeededDocIds.get(d.content_name) !== Number(d.id));
+  const wrongId = documents.filter((d) => succeeded.get(d.content_name)?.docId !== Number(d.id) || succeeded.get(d.content_name)?.jobId !== d.job_id);
 
   const byDocument = new Map<string, typeof chunkRows>();
   for (const chunk of chunkRows) byDocument.set(chunk.document_id, [...(byDocument.get(chunk.document_id) ?? []), chunk]);
   const chunks: StoredChunk[] = [];
+  const stored = new Map<string, StoredDocument>();
   let badChunks = 0;
   for (const document of documents) {
     const want = expected.get(document.content_name)?.texts ?? [];
@@ -29,6 +36,7 @@ export async function checkPostgres(
     const same = have.length === want.length && document.chunks_count === want.length
       && have.every((chunk, i) => chunk.chunk_index === i && chunk.text === want[i]);
     if (!same) badChunks += 1;
+    stored.set(document.content_name, { docId: Number(document.id), jobId: document.job_id, chunks: have.length });
     for (const chunk of have) {
       chunks.push({ chunkId: Number(chunk.id), docId: Number(document.id), contentName: document.content_name, chunkIndex: chunk.chunk_index, jobId: document.job_id });
     }
@@ -36,10 +44,11 @@ export async function checkPostgres(
   const expectedChunks = [...expected.values()].reduce((sum, d) => sum + d.texts.length, 0);
   return {
     chunks,
+    documents: stored,
     rows: [
       { check: 'PostgreSQL: documents are exactly the expected ones', expected: `${expected.size}`, actual: `${documents.length} (${missing.length} missing, ${unexpected.length} unexpected)`,
         ok: documents.length === expected.size && missing.length === 0 && unexpected.length === 0 },
-      { check: 'PostgreSQL: each document is the one its succeeded result names (doc_id)', expected: '0 mismatches', actual: `${wrongId.length} mismatches`, ok: wrongId.length === 0 },
+      { check: 'PostgreSQL: each document is the one its succeeded result names (doc_id and job)', expected: '0 mismatches', actual: `${wrongId.length} mismatches`, ok: wrongId.length === 0 },
       { check: 'PostgreSQL: chunks are exactly the expected ones (count, index, text)', expected: `${expectedChunks}`, actual: `${chunkRows.length} (${badChunks} documents with wrong chunks)`,
         ok: chunkRows.length === expectedChunks && badChunks === 0 },
     ],
@@ -53,7 +62,9 @@ export async function checkPostgres(
  * key included, see milvus-self-test.ts), equals the chunk count. N rows
  * holding all N ids: no duplicate, no vector of another id.
  */
-export async function checkMilvus(milvus: MilvusClient, collection: string, accountName: string, chunks: StoredChunk[]): Promise<CheckRow[]> {
+export async function checkMilvus(
+  milvus: MilvusClient, collection: string, accountName: string, chunks: StoredChunk[],
+): Promise<{ rows: CheckRow[]; missing: Set<number> }> {
   const counted = await milvus.query({
     collection_name: collection, filter: `account_name == "${accountName}"`, output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Strong,
   });
@@ -77,13 +88,14 @@ export async function checkMilvus(milvus: MilvusClient, collection: string, acco
       if (!want || Number(row.document_id) !== want.docId || row.job_id !== want.jobId || Number(row.chunk_index) !== want.chunkIndex || row.account_name !== accountName) mismatched += 1;
     }
   }
-  const missing = chunks.filter((chunk) => !seen.has(chunk.chunkId)).length;
+  const missingIds = new Set(chunks.filter((chunk) => !seen.has(chunk.chunkId)).map((chunk) => chunk.chunkId));
+  const missing = missingIds.size;
   const repeated = [...seen.values()].filter((n) => n > 1).length;
-  return [
+  return { missing: missingIds, rows: [
     { check: 'Milvus: count(*) of the account, and of the whole collection, equals the PostgreSQL chunks', expected: `${chunks.length}`,
       actual: `${total}, ${collectionTotal}`, ok: total === chunks.length && collectionTotal === chunks.length },
     { check: 'Milvus: every chunk id has a vector (none missing)', expected: '0 missing', actual: `${missing} missing`, ok: missing === 0 },
     { check: 'Milvus: no chunk id returned twice by the query', expected: '0 repeated', actual: `${repeated} repeated`, ok: repeated === 0 },
     { check: 'Milvus: each vector names its PostgreSQL document, job, position, account', expected: '0 mismatches', actual: `${mismatched} mismatches`, ok: mismatched === 0 },
-  ];
+  ] };
 }
