@@ -97,7 +97,7 @@ test('vectors of a wrong dimension for the collection are refused by Milvus, not
   const rows = rowsFor(account, 2).map((row) => ({ ...row, embedding: [...row.embedding, 0.1] }));
   const wrong = new MilvusVectorStore({ address: config.milvusAddress, collection, maxAttempts: 1 });
   try {
-    await expect(wrong.upsert(rows)).rejects.toThrow(/could not insert vectors/);
+    await expect(wrong.upsert(rows)).rejects.toThrow(/could not replace vectors/);
   } finally {
     await wrong.close();
   }
