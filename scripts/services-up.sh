@@ -136,6 +136,9 @@ milvus_start_failed() {
 
 up_milvus() {
   local pid addr="127.0.0.1:$MILVUS_PORT" hport
+  # Installed even when a Milvus already serves the port: the outage tests and
+  # the chaos run start servers of their own from .venv.
+  install_milvus
   if pid="$(pid_of milvus)"; then
     check_recorded_addr milvus "$addr"
     # Ours, maybe still starting (another services-up run started it).
@@ -156,7 +159,6 @@ up_milvus() {
     die "port $MILVUS_PORT is taken by something that is not a healthy Milvus (no OK on :$MILVUS_HEALTH_PORT/healthz)"
   fi
 
-  install_milvus
   # milvus-server refuses to start on a proxy port it cannot bind, and moves
   # /healthz off 9091 (where clients look) if it cannot bind that; right after
   # a stop with clients connected, both sit in TIME_WAIT for ~60 s.
