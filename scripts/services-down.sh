@@ -3,7 +3,7 @@
 # recorded in $LOCAL_DIR/pids/. Never touches anything else: not the machine's
 # Redis on 6379, not PostgreSQL, not a Milvus or Redis someone else started.
 #
-# Usage: services-down.sh [milvus] [redis]   (no argument: both)
+# Usage: services-down.sh [e5] [milvus] [redis]   (no argument: all three)
 # Idempotent: a service that is not running is skipped; stale PID files go.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -36,12 +36,12 @@ stop_pid() {
 }
 
 services=("$@")
-((${#services[@]})) || services=(milvus redis)
+((${#services[@]})) || services=(e5 milvus redis)
 
 for name in "${services[@]}"; do
   case "$name" in
-    milvus | redis) ;;
-    *) die "unknown service '$name' (expected milvus or redis)" ;;
+    e5 | milvus | redis) ;;
+    *) die "unknown service '$name' (expected e5, milvus or redis)" ;;
   esac
   if ! pid="$(pid_of "$name")"; then
     # pid_of has removed a stale PID file, if there was one.
@@ -49,8 +49,8 @@ for name in "${services[@]}"; do
     continue
   fi
   note "$name: stopping pid $pid"
-  if [[ "$name" == milvus ]]; then
-    # pid_of checked that group $pid still holds Milvus processes.
+  if [[ "$name" == milvus || "$name" == e5 ]]; then
+    # pid_of checked that group $pid still holds that service's processes.
     stop_group "$name" "$pid"
   else
     stop_pid "$name" "$pid"

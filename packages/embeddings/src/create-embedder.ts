@@ -13,6 +13,8 @@ export async function createEmbedder(config: EmbeddingConfig, logger?: Logger, h
     case 'local':
       return LocalOnnxEmbedder.create(config, { logger, intraOpNumThreads: config.localThreads });
     case 'openai':
+    // Our own multilingual-e5-small server (services-up): the openai client with the preset config gives it.
+    case 'local-e5':
       return OpenAiEmbedder.create(config, { logger, hooks });
     default: {
       const unknown: never = config.provider;

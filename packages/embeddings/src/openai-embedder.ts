@@ -1,13 +1,21 @@
 import { setMaxListeners } from 'node:events';
 import { abortableSleep, DependencyError, EmbeddingRejectedError } from '@nonstop/core';
-import type { Embedder, EmbeddingConfig, Logger } from '@nonstop/core';
+import type { Embedder, EmbeddingConfig, EmbeddingInputRoles, Logger } from '@nonstop/core';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { EmbedderHooks, EmbeddingRetryReason } from './embedder-hooks';
 import { InvalidEmbeddingResponseError, parseEmbeddingResponse, serverErrorMessage } from './embedding-response';
 import { isConfigurationStatus, isRetryableStatus, parseRetryAfterMs, retryDelayMs } from './retry-policy';
 import { splitIntoBatches } from './split-into-batches';
 
-export type OpenAiEmbedderConfig = Pick<EmbeddingConfig, 'baseUrl' | 'model' | 'apiKey' | 'batchSize' | 'concurrency' | 'dimension' | 'timeoutMs' | 'maxRetries'>;
+export type OpenAiEmbedderConfig = Pick<EmbeddingConfig, 'baseUrl' | 'model' | 'apiKey' | 'batchSize' | 'concurrency' | 'dimension' | 'timeoutMs' | 'maxRetries'>
+  /** How passages and queries are told apart; default `none` (both sent alike). */
+  & { inputRoles?: EmbeddingInputRoles };
+
+/** What a text is to the model: a passage stored at ingest, or a search query. */
+type InputRole = 'passage' | 'query';
+
+/** e5's own convention, as its model card gives it. */
+const E5_PREFIXES: Record<InputRole, string> = { passage: 'passage: ', query: 'query: ' };
 
 export interface OpenAiEmbedderOptions {
   logger?: Logger;
@@ -36,6 +44,10 @@ const PROBE_TEXT = 'dimension probe';
  * - 401/403/404/405 are DependencyError at once: a key or URL problem fails
  *   every text alike, so blaming documents one by one would be wrong.
  * - Any other 4xx is EmbeddingRejectedError: the input was refused for good.
+ *
+ * `embed` is for passages and `embedQueries` for search queries; with
+ * `inputRoles` they differ (e5's `passage: ` / `query: `), otherwise they are
+ * the same call.
  */
 export class OpenAiEmbedder implements Embedder {
   readonly model: string;
@@ -63,13 +75,23 @@ export class OpenAiEmbedder implements Embedder {
   static async create(config: OpenAiEmbedderConfig, options: OpenAiEmbedderOptions = {}): Promise<OpenAiEmbedder> {
     if (config.dimension !== undefined) return new OpenAiEmbedder(config, config.dimension, options);
     const probe = new OpenAiEmbedder(config, 0, options);
-    const [vector] = await probe.requestWithRetries([PROBE_TEXT], undefined);
+    const [vector] = await probe.requestWithRetries('passage', [PROBE_TEXT], undefined);
     const dimension = vector!.length;
     options.logger?.info('Embedding dimension discovered', { url: probe.displayUrl, model: config.model, dimension });
     return new OpenAiEmbedder(config, dimension, options);
   }
 
-  async embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+  /** Passages: what ingest stores. */
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    return this.embedAs('passage', texts, signal);
+  }
+
+  /** Search queries, written as the model expects them (e5: `query: `). */
+  embedQueries(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    return this.embedAs('query', texts, signal);
+  }
+
+  private async embedAs(role: InputRole, texts: string[], signal: AbortSignal | undefined): Promise<number[][]> {
     if (texts.length === 0) return [];
     // One failed batch fails the call, so the batches still queued or retrying are stopped.
     const call = new AbortController();
@@ -82,7 +104,7 @@ export class OpenAiEmbedder implements Embedder {
       const batches = splitIntoBatches(texts, this.config.batchSize);
       const results = await Promise.all(batches.map(async (batch) => {
         try {
-          return await this.limiter.run(() => this.requestWithRetries(batch, call.signal), call.signal);
+          return await this.limiter.run(() => this.requestWithRetries(role, batch, call.signal), call.signal);
         } catch (error) {
           call.abort(error);
           throw error;
@@ -94,7 +116,7 @@ export class OpenAiEmbedder implements Embedder {
     }
   }
 
-  private async requestWithRetries(texts: string[], signal: AbortSignal | undefined): Promise<number[][]> {
+  private async requestWithRetries(role: InputRole, texts: string[], signal: AbortSignal | undefined): Promise<number[][]> {
     const attempts = this.config.maxRetries + 1;
     let failure: RetryableFailure | undefined;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
@@ -106,7 +128,7 @@ export class OpenAiEmbedder implements Embedder {
         });
         await abortableSleep(delayMs, signal);
       }
-      const outcome = await this.attempt(texts, signal);
+      const outcome = await this.attempt(role, texts, signal);
       if (Array.isArray(outcome)) return outcome;
       failure = outcome;
     }
@@ -115,7 +137,7 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   /** One HTTP request: vectors, a retryable failure, or a thrown permanent error. */
-  private async attempt(texts: string[], signal: AbortSignal | undefined): Promise<number[][] | RetryableFailure> {
+  private async attempt(role: InputRole, texts: string[], signal: AbortSignal | undefined): Promise<number[][] | RetryableFailure> {
     signal?.throwIfAborted();
     const controller = new AbortController();
     let timedOut = false;
@@ -137,7 +159,7 @@ export class OpenAiEmbedder implements Embedder {
           accept: 'application/json',
           ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}),
         },
-        body: JSON.stringify({ model: this.config.model, input: texts, encoding_format: 'base64' }),
+        body: JSON.stringify(this.requestBody(role, texts)),
         signal: controller.signal,
       });
       status = response.status;
@@ -168,6 +190,21 @@ export class OpenAiEmbedder implements Embedder {
     }
     if (status >= 400 && status < 500) throw new EmbeddingRejectedError(`${serverMessage} (HTTP ${status})`, status);
     throw new DependencyError('embedding', `Embedding service at ${this.displayUrl} answered HTTP ${status}`);
+  }
+
+  private requestBody(role: InputRole, texts: string[]): Record<string, unknown> {
+    const body: Record<string, unknown> = { model: this.config.model, input: texts, encoding_format: 'base64' };
+    switch (this.config.inputRoles ?? 'none') {
+      case 'e5_prefix':
+        body.input = texts.map((text) => E5_PREFIXES[role] + text);
+        break;
+      case 'input_type':
+        body.input_type = role;
+        break;
+      case 'none':
+        break;
+    }
+    return body;
   }
 
   private readVectors(bodyText: string, count: number, status: number): number[][] | RetryableFailure {

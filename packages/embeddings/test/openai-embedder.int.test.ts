@@ -79,8 +79,9 @@ describe('OpenAiEmbedder against the stand-in server', () => {
     const error = await embedder.embed(['stuck']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DependencyError);
     expect((error as DependencyError).dependency).toBe('embedding');
+    // DependencyError cuts addresses from what tenants see (core/errors.ts).
     expect((error as Error).message).toBe(
-      `Embedding service at ${server.url}/embeddings unavailable after 3 attempts: no response within 300 ms`,
+      'Embedding service at http://<address>/v1/embeddings unavailable after 3 attempts: no response within 300 ms',
     );
     expect(server.requests.count).toBe(3);
     expect(reasons).toEqual(['timeout', 'timeout']);
@@ -166,5 +167,28 @@ describe('OpenAiEmbedder against the stand-in server', () => {
     const embedder = await OpenAiEmbedder.create(configFor(server.url));
     expect(await embedder.embed([])).toEqual([]);
     expect(server.requests.count).toBe(0);
+  });
+
+  it('tells passages from queries as EMBEDDING_INPUT_ROLES says: not at all, e5 prefixes in the text, or input_type', async () => {
+    const server = await standIn();
+    const embedderWith = (inputRoles?: OpenAiEmbedderConfig['inputRoles']) => OpenAiEmbedder.create(configFor(server.url, { inputRoles }));
+
+    const plain = await embedderWith(undefined);
+    expect(await plain.embedQueries(['질문'])).toEqual(await plain.embed(['질문']));
+    const prefixed = await embedderWith('e5_prefix');
+    await prefixed.embed(['문서', 'doc']);
+    await prefixed.embedQueries(['질문']);
+    const typed = await embedderWith('input_type');
+    await typed.embed(['문서']);
+    await typed.embedQueries(['질문']);
+
+    expect(server.requests.inputs).toEqual([['질문'], ['질문'], ['passage: 문서', 'passage: doc'], ['query: 질문'], ['문서'], ['질문']]);
+    expect(server.requests.inputTypes).toEqual([undefined, undefined, undefined, undefined, 'passage', 'query']);
+  });
+
+  it('sends the dimension probe as a passage', async () => {
+    const server = await standIn();
+    await OpenAiEmbedder.create(configFor(server.url, { dimension: undefined, inputRoles: 'input_type' }));
+    expect(server.requests.inputTypes).toEqual(['passage']);
   });
 });

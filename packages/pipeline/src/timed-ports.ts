@@ -48,7 +48,13 @@ export class TimedVectorStore implements VectorStore {
 }
 
 export class TimedEmbedder implements Embedder {
-  constructor(private readonly inner: Embedder, private readonly observe: StageObserver) {}
+  /** Present exactly when the inner embedder has it, so a search through this decorator keeps e5's `query: `. */
+  readonly embedQueries?: (texts: string[], signal?: AbortSignal) => Promise<number[][]>;
+
+  constructor(private readonly inner: Embedder, private readonly observe: StageObserver) {
+    const embedQueries = inner.embedQueries?.bind(inner);
+    if (embedQueries) this.embedQueries = (texts, signal) => timed(this.observe, 'embedding', () => embedQueries(texts, signal));
+  }
 
   get model(): string {
     return this.inner.model;

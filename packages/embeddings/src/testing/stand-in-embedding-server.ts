@@ -34,6 +34,8 @@ export interface StandInRequests {
   inputs: string[][];
   authorization: (string | undefined)[];
   encodingFormats: (string | undefined)[];
+  /** The `input_type` of every request (`passage` / `query` with EMBEDDING_INPUT_ROLES=input_type). */
+  inputTypes: (string | undefined)[];
   inFlight: number;
   maxInFlight: number;
 }
@@ -48,14 +50,14 @@ export interface StandInEmbeddingServer {
 export async function startStandInEmbeddingServer(options: StandInEmbeddingServerOptions = {}): Promise<StandInEmbeddingServer> {
   const dimension = options.dimension ?? 384;
   const embed = options.embed ?? (async (texts: string[]) => texts.map((text) => fixedVector(text, dimension)));
-  const requests: StandInRequests = { count: 0, inputs: [], authorization: [], encodingFormats: [], inFlight: 0, maxInFlight: 0 };
+  const requests: StandInRequests = { count: 0, inputs: [], authorization: [], encodingFormats: [], inputTypes: [], inFlight: 0, maxInFlight: 0 };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req);
     if (req.method !== 'POST' || !req.url?.replace(/\?.*$/, '').endsWith('/v1/embeddings')) {
       return sendJson(res, 404, openAiError(`No route for ${req.method} ${req.url}`, 'not_found'));
     }
-    let body: { input?: unknown; model?: unknown; encoding_format?: unknown };
+    let body: { input?: unknown; model?: unknown; encoding_format?: unknown; input_type?: unknown };
     try {
       body = JSON.parse(raw) as typeof body;
     } catch {
@@ -70,6 +72,7 @@ export async function startStandInEmbeddingServer(options: StandInEmbeddingServe
     requests.authorization.push(req.headers.authorization);
     const encodingFormat = typeof body.encoding_format === 'string' ? body.encoding_format : undefined;
     requests.encodingFormats.push(encodingFormat);
+    requests.inputTypes.push(typeof body.input_type === 'string' ? body.input_type : undefined);
 
     if (options.hang) return; // the socket stays open until the client gives up or close() is called
     const hangMarker = options.hangTextsContaining;
