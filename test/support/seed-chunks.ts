@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { VectorRow } from '@nonstop/core';
 
 /** A chunk row as written, with what its vector row records (`job_id` '' for a job-less document, as the pipeline filed it). */
-export interface SeededChunk {
-  chunk_id: number;
-  account_name: string;
-  chat_bot_id: string;
-  document_id: number;
-  job_id: string;
-  chunk_index: number;
-  text: string;
-}
+export type SeededChunk = Omit<VectorRow, 'embedding'> & { text: string };
 
 export interface SeedOptions {
   accountName: string;

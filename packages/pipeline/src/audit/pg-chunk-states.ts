@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { runQuery } from '@nonstop/storage';
+import type { VectorRow } from '@nonstop/core';
 
 /**
  * What PostgreSQL says a chunk row should have in Milvus:
@@ -18,15 +19,7 @@ export interface ChunkStateRow {
 }
 
 /** A settled chunk with what its vector row needs. */
-export interface ChunkToEmbed {
-  chunk_id: number;
-  account_name: string;
-  chat_bot_id: string;
-  document_id: number;
-  job_id: string;
-  chunk_index: number;
-  text: string;
-}
+export type ChunkToEmbed = Omit<VectorRow, 'embedding'> & { text: string };
 
 /**
  * `$1` is the grace, in seconds, of documents written without a job (the
