@@ -4,6 +4,7 @@ export * from './postgres/pg-document-store';
 export * from './postgres/dependency-error';
 export * from './postgres/content-hash';
 export * from './milvus/milvus-vector-store';
+export * from './milvus/milvus-calls';
 export * from './milvus/milvus-filter';
 export * from './milvus/collection-schema';
 export * from './postgres/job-rows';

@@ -1,5 +1,5 @@
-import { ConsistencyLevelEnum, ErrorCode, type ResStatus, type SearchResultData } from '@zilliz/milvus2-sdk-node';
-import { DependencyError, errorMessage } from '@nonstop/core';
+import { ConsistencyLevelEnum } from '@zilliz/milvus2-sdk-node';
+import { expectSuccess, withMilvusRetries } from './milvus-calls';
 import type { MilvusVectorStore } from './milvus-vector-store';
 import { milvusIntList, milvusString } from './milvus-filter';
 
@@ -65,44 +65,23 @@ export class MilvusChunkSearch {
   /** The `limit` closest chunks passing the filter, best first. */
   async search(vector: number[], filter: ChunkVectorFilter, limit: number): Promise<ChunkVectorHit[]> {
     const expression = chunkSearchFilter(filter);
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** (attempt - 2)));
-      let answer: { status: ResStatus; results: SearchResultData[] };
-      try {
-        answer = await this.store.client.search({
-          collection_name: this.store.collection,
-          vector,
-          filter: expression,
-          limit,
-          metric_type: 'COSINE',
-          // HNSW's candidate list must be at least as long as the answer.
-          params: { ef: Math.max(64, limit) },
-          output_fields: ['document_id'],
-          consistency_level: SEARCH_CONSISTENCY_LEVEL,
-          timeout: this.callTimeoutMs,
-        });
-      } catch (error) {
-        lastError = error;
-        continue;
-      }
-      if (isSuccess(answer.status)) {
-        return answer.results.map((hit) => ({ chunk_id: Number(hit.id), document_id: Number(hit.document_id), score: hit.score }));
-      }
-      // A refused parameter is a bug of ours (the filter and vector are built here), not an outage: no retry, no 503.
-      if (isRejection(answer.status)) throw new Error(`Milvus refused the search: ${answer.status.error_code}: ${answer.status.reason}`);
-      lastError = new Error(`${answer.status.error_code}: ${answer.status.reason}`);
-    }
-    throw new DependencyError('milvus', `Milvus could not search after ${this.maxAttempts} attempts: ${errorMessage(lastError)}`, { cause: lastError });
+    // A refused parameter is a bug of ours (the filter and vector are built here): thrown at once, not a 503.
+    const answer = await withMilvusRetries({ action: 'search', maxAttempts: this.maxAttempts, retryDelayMs: this.retryDelayMs }, async () => {
+      const result = await this.store.client.search({
+        collection_name: this.store.collection,
+        vector,
+        filter: expression,
+        limit,
+        metric_type: 'COSINE',
+        // HNSW's candidate list must be at least as long as the answer.
+        params: { ef: Math.max(64, limit) },
+        output_fields: ['document_id'],
+        consistency_level: SEARCH_CONSISTENCY_LEVEL,
+        timeout: this.callTimeoutMs,
+      });
+      expectSuccess(result.status, 'the search');
+      return result;
+    });
+    return answer.results.map((hit) => ({ chunk_id: Number(hit.id), document_id: Number(hit.document_id), score: hit.score }));
   }
-}
-
-function isSuccess(status: ResStatus): boolean {
-  return status.error_code === ErrorCode.SUCCESS || status.error_code === 'Success';
-}
-
-/** Parameter errors: the `IllegalArgument` status and Milvus 2.3's 1100-1199 codes, never marked retriable. */
-function isRejection(status: ResStatus & { code?: number; retriable?: boolean }): boolean {
-  if (status.retriable === true) return false;
-  return status.error_code === 'IllegalArgument' || (status.code !== undefined && status.code >= 1100 && status.code < 1200);
 }

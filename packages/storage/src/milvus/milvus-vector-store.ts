@@ -1,5 +1,6 @@
-import { MilvusClient, ErrorCode, type ResStatus } from '@zilliz/milvus2-sdk-node';
-import { DependencyError, errorMessage, isErrorNamed, type VectorRow, type VectorStore } from '@nonstop/core';
+import { MilvusClient, type ResStatus } from '@zilliz/milvus2-sdk-node';
+import type { VectorRow, VectorStore } from '@nonstop/core';
+import { expectSuccess, withMilvusRetries } from './milvus-calls';
 import {
   chunkCollectionFields, describeSignature, parseSignature, type EmbeddingSignature,
 } from './collection-schema';
@@ -106,9 +107,9 @@ export class MilvusVectorStore implements VectorStore {
       expectSuccess(await this.client.deleteEntities({
         collection_name: this.collection,
         filter: `chunk_id in ${milvusIntList(rows.map((row) => row.chunk_id))}`,
-      }));
+      }), 'the write');
       for (let start = 0; start < rows.length; start += this.insertRowsPerCall) {
-        expectSuccess(await insertColumns(this.client, this.collection, rows.slice(start, start + this.insertRowsPerCall), this.callTimeoutMs));
+        expectSuccess(await insertColumns(this.client, this.collection, rows.slice(start, start + this.insertRowsPerCall), this.callTimeoutMs), 'the write');
       }
     }, signal);
   }
@@ -137,55 +138,11 @@ export class MilvusVectorStore implements VectorStore {
   }
 
   private async checked(action: string, operation: () => Promise<ResStatus | { status: ResStatus }>): Promise<void> {
-    await this.call(action, async () => expectSuccess(await operation()));
+    await this.call(action, async () => expectSuccess(await operation(), 'the write'));
   }
 
-  /**
-   * Retries with backoff, then reports Milvus as unavailable with the last
-   * error. An abort stops the retries, never a call in flight: each call ends
-   * by itself (its answer or its deadline), so nothing is left writing.
-   */
-  private async call<T>(action: string, operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      if (attempt > 1) signal?.throwIfAborted();
-      try {
-        return await operation();
-      } catch (error) {
-        if (isErrorNamed(error, 'MilvusRejectedError')) throw error;
-        lastError = error;
-        if (attempt < this.maxAttempts) await sleep(this.retryDelayMs * 2 ** (attempt - 1));
-      }
-    }
-    throw new DependencyError('milvus',
-      `Milvus could not ${action} after ${this.maxAttempts} attempts: ${errorMessage(lastError)}`,
-      { cause: lastError });
+  private call<T>(action: string, operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return withMilvusRetries({ action, maxAttempts: this.maxAttempts, retryDelayMs: this.retryDelayMs, signal }, operation);
   }
 }
 
-/**
- * Milvus refused the request itself (an invalid parameter, such as a value
- * longer than its field): repeating it cannot help, and it may belong to one
- * document of the write, so the pipeline isolates it instead of pausing or
- * failing the job.
- */
-export class MilvusRejectedError extends Error {
-  override name = 'MilvusRejectedError';
-}
-
-/** Parameter errors: the `IllegalArgument` status and Milvus 2.3's 1100-1199 codes, never marked retriable. */
-function isRejection(status: ResStatus & { code?: number; retriable?: boolean }): boolean {
-  if (status.retriable === true) return false;
-  return status.error_code === 'IllegalArgument' || (status.code !== undefined && status.code >= 1100 && status.code < 1200);
-}
-
-function expectSuccess(result: ResStatus | { status: ResStatus }): void {
-  const status = 'status' in result ? result.status : result;
-  if (status.error_code === ErrorCode.SUCCESS || status.error_code === 'Success') return;
-  const message = `${status.error_code}: ${status.reason}`;
-  throw isRejection(status) ? new MilvusRejectedError(`Milvus refused the write: ${message}`) : new Error(message);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
