@@ -10,7 +10,7 @@ function job(overrides: Partial<JobRow> = {}): JobRow {
     id: JOB_ID, account_name: 'chatty', status: 'pending',
     total_documents: 40, processed_documents: 0, success_count: 0, failure_count: 0, cancelled_count: 0, rolled_back_count: 0,
     webhook_url: null, idempotency_key: null, request_hash: 'h', error_code: null, error_message: null,
-    cancel_requested_at: null, rollback_requested: false, vectors_cleanup_pending: false, rolled_back_at: null, queue_prefix: 'nonstop', run_count: 0,
+    cancel_requested_at: null, rollback_requested: false, vectors_cleanup_pending: false, rolled_back_at: null, queue_prefix: 'nonstop', run_count: 0, kind: 'insert', on_existing: 'fail', retry_of: null, receipt: null,
     created_at: T0, started_at: null, updated_at: T0, finished_at: null, expires_at: at(86_400),
     ...overrides,
   };
@@ -19,7 +19,7 @@ function job(overrides: Partial<JobRow> = {}): JobRow {
 function row(position: number, overrides: Partial<LedgerRow> = {}): LedgerRow {
   return {
     position, chat_bot_id: 'bot001', content_name: `doc-${position}`, status: 'succeeded',
-    doc_id: String(1000 + position), chunks_count: 2, error_code: null, error_message: null,
+    doc_id: String(1000 + position), chunks_count: 2, action: 'inserted', error_code: null, error_message: null,
     ...overrides,
   };
 }

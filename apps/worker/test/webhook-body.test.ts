@@ -9,7 +9,7 @@ function job(overrides: Partial<JobRow> = {}): JobRow {
     id: JOB_ID, account_name: 'acct', status: 'completed', total_documents: 3, processed_documents: 3, success_count: 2,
     failure_count: 1, cancelled_count: 0, rolled_back_count: 0, webhook_url: 'https://hooks.example.com/x', idempotency_key: null,
     request_hash: 'h', error_code: null, error_message: null, cancel_requested_at: null, rollback_requested: false,
-    vectors_cleanup_pending: false, rolled_back_at: null, queue_prefix: 'nonstop', run_count: 1, created_at: now,
+    vectors_cleanup_pending: false, rolled_back_at: null, queue_prefix: 'nonstop', run_count: 1, kind: 'insert', on_existing: 'fail', retry_of: null, receipt: null, created_at: now,
     started_at: now, updated_at: now, finished_at: now, expires_at: now, ...overrides,
   };
 }
@@ -18,7 +18,7 @@ function rows(count: number): LedgerRow[] {
   return Array.from({ length: count }, (_, position) => ({
     position, chat_bot_id: 'bot', content_name: `doc-${position}`,
     status: position === 1 ? 'failed' : 'succeeded', doc_id: position === 1 ? null : String(100 + position),
-    chunks_count: position === 1 ? 0 : 2, error_code: position === 1 ? 'already_exists' : null,
+    chunks_count: position === 1 ? 0 : 2, action: position === 1 ? null : 'inserted', error_code: position === 1 ? 'already_exists' : null,
     error_message: position === 1 ? 'document already exists' : null,
   }));
 }

@@ -1,4 +1,4 @@
-import type { ChunkInput, DocumentInput } from './domain';
+import type { ChunkInput, DocumentInput, OnExisting } from './domain';
 
 /**
  * The pipeline's view of the outside world. PostgreSQL, Milvus and each
@@ -36,11 +36,28 @@ export interface StoredDocument {
   chunks: StoredChunk[];
 }
 
+/** The active version of a document, as a skip reports it. */
+export interface ExistingDocument {
+  doc_id: number;
+  chunks_count: number;
+}
+
+/**
+ * What the duplicate check and insert did with one document. `inserted` and
+ * `resumed` are versions to embed and then activate; `replaces` is the active
+ * version they take over from (null for a new document).
+ */
 export type InsertOutcome =
-  | { kind: 'inserted'; document: StoredDocument }
-  /** The document exists and was written by this same job: a resumed run continues with it. */
-  | { kind: 'resumed'; document: StoredDocument }
-  | { kind: 'already_exists' };
+  | { kind: 'inserted'; document: StoredDocument; replaces: number | null }
+  /** The version exists and was written by this same job: a resumed run continues with it. */
+  | { kind: 'resumed'; document: StoredDocument; replaces: number | null }
+  /** skip_unchanged: same chunks and metadata; nothing written. */
+  | { kind: 'unchanged'; existing: ExistingDocument }
+  /** skip_unchanged: same chunks, new metadata, updated in place; no embedding. */
+  | { kind: 'metadata_updated'; existing: ExistingDocument }
+  | { kind: 'already_exists' }
+  /** Another job has a version of this document staged. */
+  | { kind: 'concurrent_write' };
 
 /**
  * The fencing token of a run: the job and its run number (ingest_jobs.run_count,
@@ -58,11 +75,21 @@ export interface DocumentStore {
    * table. Outcomes are in the order of `documents`. Throws FencedOutError
    * when the run no longer owns its job.
    */
-  insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence): Promise<InsertOutcome[]>;
+  insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence, onExisting?: OnExisting): Promise<InsertOutcome[]>;
+  /**
+   * Makes the run's staged versions the active ones, each in place of the
+   * version active now (which is superseded, and kept until the job ends), in
+   * one transaction. A version with `mayReplace` false (a new document under
+   * `fail`) is not activated when another became active meanwhile: those ids
+   * are returned, to be removed as already existing.
+   */
+  activateDocuments(versions: Array<{ docId: number; mayReplace: boolean }>, fence: RunFence): Promise<number[]>;
   /** Removes documents the run wrote (a failed document) and records their vectors for deletion. */
   deleteDocuments(docIds: number[], fence: RunFence): Promise<void>;
   /** Forgets the record once the vectors are deleted. */
   clearPendingVectorDeletes(docIds: number[]): Promise<void>;
+  /** Documents whose rows a job removed (versions it replaced, documents it deleted) and whose vectors may remain. */
+  pendingVectorDeletesOfJob(jobId: string): Promise<number[]>;
 }
 
 export interface VectorRow {

@@ -107,7 +107,7 @@ export class BatchJobRunner {
     job: JobRow, fence: RunFence, signal: AbortSignal, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal },
     log: Logger, outages: StoreOutageGuard,
   ): Promise<RunOutcome> {
-    const context = { accountName: job.account_name, fence, signal };
+    const context = { accountName: job.account_name, fence, signal, onExisting: job.on_existing };
     let cancel = await this.jobs.cancelState(job.id);
     for (;;) {
       if (cancel.cancelRequested) return this.cancel(fence, cancel.rollback, log);
@@ -131,13 +131,24 @@ export class BatchJobRunner {
       });
     }
     const finished = await this.jobs.finishJob(fence, 'completed');
+    await this.deleteRetiredVectors(job.id, log);
     log.info('job completed', { success_count: finished.success_count, failure_count: finished.failure_count });
     return { status: 'completed', job: finished };
+  }
+
+  /** After a kept end: the replaced versions' vectors (their rows went with the end). */
+  private async deleteRetiredVectors(jobId: string, log: Logger): Promise<void> {
+    try {
+      await this.pipeline.deleteRetiredVectors(jobId);
+    } catch (error) {
+      log.warn('could not delete the replaced versions\' vectors now; the sweeper will', { error: errorMessage(error) });
+    }
   }
 
   private async cancel(fence: RunFence, rollback: boolean, log: Logger): Promise<RunOutcome> {
     if (rollback) await this.rollBack(fence, 'rolled back on the cancel request', log);
     const job = await this.jobs.finishCancelled(fence);
+    await this.deleteRetiredVectors(fence.jobId, log);
     log.info('job cancelled', { rollback, success_count: job.success_count, cancelled_count: job.cancelled_count });
     return { status: 'cancelled', job };
   }
@@ -206,6 +217,7 @@ function toLedgerUpdates(positions: number[], results: DocumentResult[]): Ledger
     position: positions[i]!,
     status: result.success ? 'succeeded' : 'failed',
     ...(result.doc_id !== undefined ? { doc_id: result.doc_id } : {}),
+    ...(result.action !== undefined ? { action: result.action } : {}),
     chunks_count: result.chunks_count,
     ...(result.success ? {} : { error_code: result.error_code ?? DocumentErrorCode.internal, error_message: result.error ?? 'failed' }),
   }));

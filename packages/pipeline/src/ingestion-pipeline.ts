@@ -1,10 +1,10 @@
 import {
   DocumentErrorCode, errorMessage, isErrorNamed,
   type DocumentInput, type DocumentResult, type DocumentStore, type Embedder, type InsertOutcome, type Logger,
-  type RunFence, type StoredDocument, type VectorStore,
+  type OnExisting, type RunFence, type StoredDocument, type VectorStore,
 } from '@nonstop/core';
 import { withDeadline } from './deadline';
-import { alreadyExists, failed, succeeded } from './document-results';
+import { alreadyExists, concurrentWrite, failed, skipped, succeeded } from './document-results';
 
 export interface PipelineDependencies {
   documents: DocumentStore;
@@ -28,6 +28,8 @@ export interface BatchContext {
   accountName: string;
   /** The run writing the documents: every write names it, and is refused once another run owns the job. */
   fence: RunFence;
+  /** How documents that already exist are treated (the job's on_existing); default `fail`. */
+  onExisting?: OnExisting;
   /** Aborts the work in hand (job deadline, shutdown); the batch then fails as a whole. */
   signal?: AbortSignal;
 }
@@ -36,12 +38,17 @@ interface StoredEntry {
   position: number;
   input: DocumentInput;
   document: StoredDocument;
+  /** The active version this one replaces; null for a new document. */
+  replaces: number | null;
 }
 
 /**
- * Duplicate check -> PostgreSQL -> embeddings -> Milvus for one micro-batch
- * of a run, with results per document. A document that fails at any stage is
- * isolated by splitting its batch, fails alone, and leaves nothing behind.
+ * Duplicate check -> PostgreSQL -> embeddings -> Milvus -> activation for one
+ * micro-batch of a run, with results per document. A new version is staged,
+ * embedded and written, and only then made the active one (in place of the
+ * old, in one transaction): a reader sees one whole version of a document at
+ * every moment. A document that fails at any stage is isolated by splitting
+ * its batch, fails alone, and leaves nothing behind (the old version stays).
  * A store that is unreachable past its retries (DependencyError) is not a
  * document's fault: it is thrown, and the rows written so far stay, owned by
  * the run's job, which resumes them or rolls them back (BatchJobRunner).
@@ -53,7 +60,7 @@ export class IngestionPipeline {
   async ingestBatch(context: BatchContext, documents: DocumentInput[]): Promise<DocumentResult[]> {
     let outcomes: InsertOutcome[];
     try {
-      outcomes = await this.deps.documents.insertDocuments(context.accountName, documents, context.fence);
+      outcomes = await this.deps.documents.insertDocuments(context.accountName, documents, context.fence, context.onExisting);
     } catch (error) {
       // A row PostgreSQL refuses (a value past one of its limits) belongs to one document: find it.
       if (!isErrorNamed(error, 'StorageRejectedError')) throw error;
@@ -68,16 +75,36 @@ export class IngestionPipeline {
     const stored: StoredEntry[] = [];
     outcomes.forEach((outcome, position) => {
       const input = documents[position]!;
-      if (outcome.kind === 'already_exists') results[position] = alreadyExists(input);
-      else stored.push({ position, input, document: outcome.document });
+      switch (outcome.kind) {
+        case 'already_exists': results[position] = alreadyExists(input); break;
+        case 'concurrent_write': results[position] = concurrentWrite(input); break;
+        case 'unchanged': case 'metadata_updated': results[position] = skipped(input, outcome.existing, outcome.kind); break;
+        default: stored.push({ position, input, document: outcome.document, replaces: outcome.replaces });
+      }
     });
 
     const failures = await this.embedAndStore(context, stored);
+    const written = stored.filter((entry) => !failures.has(entry.position));
+    const blocked = new Set(await this.deps.documents.activateDocuments(
+      written.map((entry) => ({ docId: entry.document.doc_id, mayReplace: (context.onExisting ?? 'fail') !== 'fail' })), context.fence));
+    for (const entry of written) if (blocked.has(entry.document.doc_id)) failures.set(entry.position, alreadyExists(entry.input));
     await this.removeDocuments(context.fence, stored.filter((entry) => failures.has(entry.position)).map((entry) => entry.document.doc_id));
     for (const entry of stored) {
-      results[entry.position] = failures.get(entry.position) ?? succeeded(entry.document);
+      results[entry.position] = failures.get(entry.position) ?? succeeded(entry.document, entry.replaces === null ? 'inserted' : 'replaced');
     }
     return results;
+  }
+
+  /**
+   * The vectors of the rows a job removed when it ended (the versions it
+   * replaced): deleted now, then the record. If Milvus is away the record
+   * stays and the sweeper finishes it; readers never saw those versions.
+   */
+  async deleteRetiredVectors(jobId: string): Promise<void> {
+    const docIds = await this.deps.documents.pendingVectorDeletesOfJob(jobId);
+    if (docIds.length === 0) return;
+    await this.deps.vectors.deleteByDocumentIds(docIds);
+    await this.deps.documents.clearPendingVectorDeletes(docIds);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type {
-  DocumentInput, DocumentStore, Embedder, InsertOutcome, MetricsStage, RunFence, VectorRow, VectorStore,
+  DocumentInput, DocumentStore, Embedder, InsertOutcome, MetricsStage, OnExisting, RunFence, VectorRow, VectorStore,
 } from '@nonstop/core';
 
 /** Receives the duration of one stage call, in seconds, whether it succeeded or threw. Must not throw. */
@@ -22,8 +22,12 @@ async function timed<T>(observe: StageObserver, stage: MetricsStage, operation: 
 export class TimedDocumentStore implements DocumentStore {
   constructor(private readonly inner: DocumentStore, private readonly observe: StageObserver) {}
 
-  insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence): Promise<InsertOutcome[]> {
-    return timed(this.observe, 'postgres_write', () => this.inner.insertDocuments(accountName, documents, fence));
+  insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence, onExisting?: OnExisting): Promise<InsertOutcome[]> {
+    return timed(this.observe, 'postgres_write', () => this.inner.insertDocuments(accountName, documents, fence, onExisting));
+  }
+
+  activateDocuments(versions: Array<{ docId: number; mayReplace: boolean }>, fence: RunFence): Promise<number[]> {
+    return timed(this.observe, 'postgres_write', () => this.inner.activateDocuments(versions, fence));
   }
 
   deleteDocuments(docIds: number[], fence: RunFence): Promise<void> {
@@ -32,6 +36,10 @@ export class TimedDocumentStore implements DocumentStore {
 
   clearPendingVectorDeletes(docIds: number[]): Promise<void> {
     return this.inner.clearPendingVectorDeletes(docIds);
+  }
+
+  pendingVectorDeletesOfJob(jobId: string): Promise<number[]> {
+    return this.inner.pendingVectorDeletesOfJob(jobId);
   }
 }
 

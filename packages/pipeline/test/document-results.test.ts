@@ -16,8 +16,8 @@ describe('document results', () => {
       content_name: 'https://example.com/a',
       chunks: [1, 2, 3].map((n) => ({ chunk_id: n, chunk_index: n - 1, text: `t${n}` })),
     };
-    expect(succeeded(stored)).toEqual({
-      content_name: 'https://example.com/a', chat_bot_id: 'bot001', success: true, doc_id: 17, chunks_count: 3,
+    expect(succeeded(stored, 'replaced')).toEqual({
+      content_name: 'https://example.com/a', chat_bot_id: 'bot001', success: true, doc_id: 17, chunks_count: 3, action: 'replaced',
     });
   });
 

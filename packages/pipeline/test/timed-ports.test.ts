@@ -13,6 +13,8 @@ describe('timed ports (metrics decorators)', () => {
     const inner: DocumentStore = {
       insertDocuments: jest.fn(async () => { await sleep(20); return [{ kind: 'already_exists' as const }]; }),
       deleteDocuments: jest.fn(async () => undefined),
+      activateDocuments: jest.fn(async () => []),
+      pendingVectorDeletesOfJob: jest.fn(async () => []),
       clearPendingVectorDeletes: jest.fn(async () => undefined),
     };
     const fence = { jobId: 'job', run: 1 };
@@ -20,7 +22,7 @@ describe('timed ports (metrics decorators)', () => {
     const store = new TimedDocumentStore(inner, observe);
     const docs = [{ chat_bot_id: 'b', content_name: 'c', chunks: [] }];
     await expect(store.insertDocuments('acct', docs, fence)).resolves.toEqual([{ kind: 'already_exists' }]);
-    expect(inner.insertDocuments).toHaveBeenCalledWith('acct', docs, fence);
+    expect(inner.insertDocuments).toHaveBeenCalledWith('acct', docs, fence, undefined);
     expect(seen).toHaveLength(1);
     expect(seen[0]![0]).toBe('postgres_write');
     expect(seen[0]![1]).toBeGreaterThanOrEqual(0.015);

@@ -11,6 +11,7 @@ export function resultView(row: LedgerRow): Record<string, unknown> {
     success,
     ...(row.doc_id !== null ? { doc_id: Number(row.doc_id) } : {}),
     chunks_count: row.chunks_count,
+    ...(row.action !== null ? { action: row.action } : {}),
     ...(row.error_message !== null ? { error: row.error_message, error_code: row.error_code } : {}),
   };
 }
@@ -49,6 +50,7 @@ export function jobView(job: JobRow, firstRows: LedgerRow[], pageLimit: number):
   return {
     job_id: job.id,
     account_name: job.account_name,
+    kind: job.kind,
     status: job.status,
     progress: progressOf(job),
     results: page.map(resultView),
@@ -62,6 +64,9 @@ export function jobView(job: JobRow, firstRows: LedgerRow[], pageLimit: number):
       expires_at: job.expires_at.toISOString(),
     },
     message: messageFor(job),
+    ...(job.kind === 'insert' ? { on_existing: job.on_existing } : {}),
+    ...(job.retry_of ? { retry_of: job.retry_of } : {}),
+    ...(job.receipt ? { receipt: job.receipt } : {}),
     ...(job.cancel_requested_at ? { cancel_requested_at: job.cancel_requested_at.toISOString() } : {}),
     ...(job.error_message ? { error: { code: job.error_code, message: job.error_message } } : {}),
   };

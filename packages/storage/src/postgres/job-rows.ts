@@ -1,7 +1,9 @@
-import type { DocumentErrorCode } from '@nonstop/core';
+import type { DocumentAction, DocumentErrorCode, OnExisting } from '@nonstop/core';
 
 export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
 export type LedgerStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
+
+export type JobKind = 'insert' | 'delete';
 
 export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -26,6 +28,12 @@ export interface JobRow {
   rolled_back_at: Date | null;
   queue_prefix: string;
   run_count: number;
+  kind: JobKind;
+  on_existing: OnExisting;
+  /** The job whose failed documents this one runs again. */
+  retry_of: string | null;
+  /** A delete job's receipt (DeleteReceipt), once it has begun. */
+  receipt: Record<string, unknown> | null;
   created_at: Date;
   started_at: Date | null;
   updated_at: Date;
@@ -40,6 +48,7 @@ export interface LedgerRow {
   status: LedgerStatus;
   doc_id: string | null;
   chunks_count: number;
+  action: DocumentAction | null;
   error_code: string | null;
   error_message: string | null;
 }
@@ -51,6 +60,8 @@ export interface PendingDocument {
   content_name: string;
   chunks: Array<{ chunk_index: number; text: string }>;
   metadata: Record<string, unknown> | null;
+  /** The document a delete job removes, when it was found when the job was accepted. */
+  doc_id: string | null;
 }
 
 export interface LedgerUpdate {
@@ -58,6 +69,7 @@ export interface LedgerUpdate {
   status: 'succeeded' | 'failed';
   doc_id?: number;
   chunks_count: number;
+  action?: DocumentAction;
   error_code?: DocumentErrorCode;
   error_message?: string;
 }

@@ -22,7 +22,12 @@ interface ChunkWithDocumentRow extends Omit<ChunkWithDocument, 'chunk_id' | 'doc
 export class PgChunkReader {
   constructor(private readonly pool: Pool) {}
 
-  /** Ids of the account's documents with one of these content names (and this chat bot, when given). */
+  /**
+   * Ids of the account's documents with one of these content names (and this
+   * chat bot, when given), every version: a version activated between this
+   * read and the chunk read is then still found, and chunksWithDocuments keeps
+   * only the active one.
+   */
   async documentIdsByContentName(accountName: string, contentNames: string[], chatBotId?: string): Promise<number[]> {
     if (contentNames.length === 0) return [];
     // The digest is what documents_identity indexes (a name may be 8 KB of UTF-8); the name itself is compared too.
@@ -40,8 +45,8 @@ export class PgChunkReader {
   /**
    * The chunks among `chunkIds` that still exist in the account, in no
    * particular order. A chunk whose document is being rolled back or removed
-   * is simply absent. (With document versions, this is also where only the
-   * active version is kept.)
+   * is simply absent, and so is one of a version that is not active (staged,
+   * or superseded by a newer one): a reader sees one version of a document.
    */
   async chunksWithDocuments(accountName: string, chunkIds: number[]): Promise<ChunkWithDocument[]> {
     if (chunkIds.length === 0) return [];
@@ -49,7 +54,7 @@ export class PgChunkReader {
       `SELECT c.id AS chunk_id, c.chunk_index, c.text, d.id AS doc_id, d.content_name, d.chat_bot_id, d.metadata
          FROM document_chunks c
          JOIN documents d ON d.id = c.document_id
-        WHERE c.id = ANY ($1::bigint[]) AND d.account_name = $2`,
+        WHERE c.id = ANY ($1::bigint[]) AND d.account_name = $2 AND d.state = 'active'`,
       [chunkIds, accountName]);
     return result.rows.map((row) => ({ ...row, chunk_id: Number(row.chunk_id), doc_id: Number(row.doc_id) }));
   }

@@ -1,66 +1,134 @@
 import type { Pool, PoolClient } from 'pg';
 import {
-  documentKey, errorMessage, StorageRejectedError, type DocumentInput, type DocumentStore, type InsertOutcome, type RunFence, type StoredDocument,
+  documentKey, errorMessage, StorageRejectedError,
+  type DocumentInput, type DocumentStore, type InsertOutcome, type OnExisting, type RunFence, type StoredDocument,
 } from '@nonstop/core';
 import { contentHash } from './content-hash';
+import { findVersions, planDocument, updateMetadata } from './document-versions';
 import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
 
-interface DocumentRow { id: string; chat_bot_id: string; content_name: string; job_id: string | null }
+interface DocumentRow { id: string; chat_bot_id: string; content_name: string; job_id: string | null; replaces: string | null }
 interface ChunkRow { id: string; document_id: string; chunk_index: number; text: string }
 
 /**
  * Documents and chunks in PostgreSQL. Every call is one transaction with one
  * multi-row statement per table (unnest of arrays), whatever the batch size.
+ * A write stages a new version; activateDocuments makes it the one readers
+ * see once its vectors are written (see document-versions.ts).
  */
 export class PgDocumentStore implements DocumentStore {
   constructor(private readonly pool: Pool) {}
 
-  async insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence): Promise<InsertOutcome[]> {
+  async insertDocuments(
+    accountName: string, documents: DocumentInput[], fence: RunFence, onExisting: OnExisting = 'fail',
+  ): Promise<InsertOutcome[]> {
     if (documents.length === 0) return [];
-    const jobId = fence.jobId;
     return rejectionsAsDocumentErrors(() => withTransaction(this.pool, async (client) => {
       await assertRunMayWrite(client, fence);
-      // Rows go in one stable order (the identity's), whatever the request's: two jobs
-      // inserting the same documents then wait for each other instead of deadlocking.
-      const inserted = await client.query<DocumentRow>(
-        `INSERT INTO documents (account_name, chat_bot_id, content_name, metadata, chunks_count, content_hash, job_id)
-         SELECT $1, d.chat_bot_id, d.content_name, d.metadata, d.chunks_count, d.content_hash, $7::uuid
-           FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::int[], $6::text[])
-             AS d (chat_bot_id, content_name, metadata, chunks_count, content_hash)
-          ORDER BY d.chat_bot_id, sha256(convert_to(d.content_name, 'UTF8'))
-         ON CONFLICT ON CONSTRAINT documents_identity DO NOTHING
-         RETURNING id, chat_bot_id, content_name, job_id`,
-        [
-          accountName,
-          documents.map((d) => d.chat_bot_id),
-          documents.map((d) => d.content_name),
-          documents.map((d) => JSON.stringify(d.metadata ?? {})),
-          documents.map((d) => d.chunks.length),
-          documents.map((d) => contentHash(d.chunks)),
-          jobId,
-        ],
-      );
-      const insertedByKey = new Map(inserted.rows.map((row) => [documentKey(row), row]));
-      const conflicting = documents.filter((d) => !insertedByKey.has(documentKey(d)));
-      const ownedByKey = await this.findOwnedByJob(client, accountName, conflicting, jobId);
+      const versions = await findVersions(client, accountName, documents, fence.jobId);
+      const plans = documents.map((document, i) => planDocument(document, versions[i]!, onExisting));
+      const staged = await this.stageVersions(client, accountName, fence.jobId, documents.flatMap((document, i) => {
+        const plan = plans[i]!;
+        return plan.kind === 'stage' ? [{ document, replaces: plan.replaces }] : [];
+      }));
+      await updateMetadata(client, documents.flatMap((document, i) => {
+        const plan = plans[i]!;
+        return plan.kind === 'metadata_updated' ? [{ docId: plan.active.id, metadata: document.metadata }] : [];
+      }));
 
-      const newChunks = documents.flatMap((d) => {
-        const row = insertedByKey.get(documentKey(d));
-        return row ? d.chunks.map((c) => ({ documentId: row.id, ...c })) : [];
-      });
-      const chunkRows = await this.insertChunks(client, newChunks);
-      const resumedChunkRows = await this.loadChunks(client, [...ownedByKey.values()].map((r) => r.id));
-      const chunksByDocument = groupChunks([...chunkRows, ...resumedChunkRows]);
-
-      return documents.map((d): InsertOutcome => {
-        const key = documentKey(d);
-        const row = insertedByKey.get(key) ?? ownedByKey.get(key);
-        if (!row) return { kind: 'already_exists' };
-        const document = toStoredDocument(row, chunksByDocument.get(row.id) ?? []);
-        return insertedByKey.has(key) ? { kind: 'inserted', document } : { kind: 'resumed', document };
+      const ownIds = plans.flatMap((plan) => (plan.kind === 'resume' ? [plan.own.id] : []));
+      const resumedChunks = await this.loadChunks(client, ownIds);
+      return plans.map((plan, i): InsertOutcome => {
+        const key = documentKey(documents[i]!);
+        switch (plan.kind) {
+          case 'already_exists': return { kind: 'already_exists' };
+          case 'unchanged':
+          case 'metadata_updated':
+            return { kind: plan.kind, existing: { doc_id: Number(plan.active.id), chunks_count: plan.active.chunks_count } };
+          case 'resume':
+            return {
+              kind: 'resumed', document: toStoredDocument(plan.own, resumedChunks.get(plan.own.id) ?? []),
+              replaces: plan.own.replaces === null ? null : Number(plan.own.replaces),
+            };
+          case 'stage': {
+            const row = staged.get(key);
+            if (!row) return onExisting === 'fail' ? { kind: 'already_exists' } : { kind: 'concurrent_write' };
+            return { kind: 'inserted', document: toStoredDocument(row.document, row.chunks), replaces: plan.replaces };
+          }
+        }
       });
     }));
+  }
+
+  async activateDocuments(versions: Array<{ docId: number; mayReplace: boolean }>, fence: RunFence): Promise<number[]> {
+    if (versions.length === 0) return [];
+    return withTransaction(this.pool, async (client) => {
+      await assertRunMayWrite(client, fence);
+      const ids = versions.map((v) => v.docId);
+      const replacing = versions.filter((v) => v.mayReplace).map((v) => v.docId);
+      await client.query(
+        `UPDATE documents old SET state = 'superseded', superseded_by_job = $2
+           FROM documents mine
+          WHERE mine.id = ANY($1::bigint[]) AND mine.job_id = $2 AND mine.state = 'staged'
+            AND old.account_name = mine.account_name AND old.chat_bot_id = mine.chat_bot_id
+            AND old.content_name_digest = mine.content_name_digest AND old.state = 'active'`,
+        [replacing, fence.jobId],
+      );
+      // A new document under `fail` whose identity became active meanwhile (another job
+      // activated it between this one's check and its staging) stays out: it already exists.
+      const blocked = await client.query<{ id: string }>(
+        `SELECT mine.id FROM documents mine
+          WHERE mine.id = ANY($1::bigint[]) AND mine.job_id = $2 AND mine.state = 'staged'
+            AND EXISTS (SELECT 1 FROM documents a
+                         WHERE a.account_name = mine.account_name AND a.chat_bot_id = mine.chat_bot_id
+                           AND a.content_name_digest = mine.content_name_digest AND a.state = 'active')`,
+        [ids, fence.jobId],
+      );
+      const blockedIds = blocked.rows.map((row) => row.id);
+      await client.query(
+        `UPDATE documents SET state = 'active'
+          WHERE id = ANY($1::bigint[]) AND job_id = $2 AND state = 'staged' AND NOT (id = ANY($3::bigint[]))`,
+        [ids, fence.jobId, blockedIds],
+      );
+      return blockedIds.map(Number);
+    });
+  }
+
+  /** Inserts staged versions and their chunks; a version another job has staged is left out (absent from the map). */
+  private async stageVersions(
+    client: PoolClient, accountName: string, jobId: string, versions: Array<{ document: DocumentInput; replaces: number | null }>,
+  ): Promise<Map<string, { document: DocumentRow; chunks: ChunkRow[] }>> {
+    if (versions.length === 0) return new Map();
+    const toStage = versions.map((v) => v.document);
+    // Rows go in one stable order (the identity's), whatever the request's: two jobs
+    // inserting the same documents then wait for each other instead of deadlocking.
+    const inserted = await client.query<DocumentRow>(
+      `INSERT INTO documents (account_name, chat_bot_id, content_name, metadata, chunks_count, content_hash, job_id, state, replaces)
+       SELECT $1, d.chat_bot_id, d.content_name, d.metadata, d.chunks_count, d.content_hash, $7::uuid, 'staged', d.replaces
+         FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::int[], $6::text[], $8::bigint[])
+           AS d (chat_bot_id, content_name, metadata, chunks_count, content_hash, replaces)
+        ORDER BY d.chat_bot_id, sha256(convert_to(d.content_name, 'UTF8'))
+       ON CONFLICT (account_name, chat_bot_id, content_name_digest) WHERE state = 'staged' DO NOTHING
+       RETURNING id, chat_bot_id, content_name, job_id, replaces`,
+      [
+        accountName,
+        toStage.map((d) => d.chat_bot_id),
+        toStage.map((d) => d.content_name),
+        toStage.map((d) => JSON.stringify(d.metadata ?? {})),
+        toStage.map((d) => d.chunks.length),
+        toStage.map((d) => contentHash(d.chunks)),
+        jobId,
+        versions.map((v) => v.replaces),
+      ],
+    );
+    const rowsByKey = new Map(inserted.rows.map((row) => [documentKey(row), row]));
+    const newChunks = toStage.flatMap((d) => {
+      const row = rowsByKey.get(documentKey(d));
+      return row ? d.chunks.map((c) => ({ documentId: row.id, ...c })) : [];
+    });
+    const chunksByDocument = groupChunks(await this.insertChunks(client, newChunks));
+    return new Map([...rowsByKey].map(([key, row]) => [key, { document: row, chunks: chunksByDocument.get(row.id) ?? [] }]));
   }
 
   /**
@@ -92,25 +160,15 @@ export class PgDocumentStore implements DocumentStore {
     return result.rows.map((row) => Number(row.document_id));
   }
 
+  async pendingVectorDeletesOfJob(jobId: string): Promise<number[]> {
+    const result = await runQuery<{ document_id: string }>(this.pool,
+      'SELECT document_id FROM pending_vector_deletes WHERE job_id = $1 ORDER BY document_id', [jobId]);
+    return result.rows.map((row) => Number(row.document_id));
+  }
+
   async clearPendingVectorDeletes(docIds: number[]): Promise<void> {
     if (docIds.length === 0) return;
     await runQuery(this.pool, 'DELETE FROM pending_vector_deletes WHERE document_id = ANY($1::bigint[])', [docIds]);
-  }
-
-  /** Rows that already exist and were written by this same job (a resumed run), by document key. */
-  private async findOwnedByJob(
-    client: PoolClient, accountName: string, documents: DocumentInput[], jobId: string,
-  ): Promise<Map<string, DocumentRow>> {
-    if (documents.length === 0) return new Map();
-    const result = await client.query<DocumentRow>(
-      `SELECT d.id, d.chat_bot_id, d.content_name, d.job_id
-         FROM documents d
-         JOIN unnest($2::text[], $3::text[]) AS k (chat_bot_id, content_name)
-           ON d.chat_bot_id = k.chat_bot_id AND d.content_name = k.content_name
-        WHERE d.account_name = $1 AND d.job_id = $4::uuid`,
-      [accountName, documents.map((d) => d.chat_bot_id), documents.map((d) => d.content_name), jobId],
-    );
-    return new Map(result.rows.map((row) => [documentKey(row), row]));
   }
 
   private async insertChunks(
@@ -126,14 +184,14 @@ export class PgDocumentStore implements DocumentStore {
     return result.rows;
   }
 
-  private async loadChunks(client: PoolClient, documentIds: string[]): Promise<ChunkRow[]> {
-    if (documentIds.length === 0) return [];
+  private async loadChunks(client: PoolClient, documentIds: string[]): Promise<Map<string, ChunkRow[]>> {
+    if (documentIds.length === 0) return new Map();
     const result = await client.query<ChunkRow>(
       `SELECT id, document_id, chunk_index, text FROM document_chunks
         WHERE document_id = ANY($1::bigint[]) ORDER BY document_id, chunk_index`,
       [documentIds],
     );
-    return result.rows;
+    return groupChunks(result.rows);
   }
 }
 

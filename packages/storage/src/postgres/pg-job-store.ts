@@ -1,11 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { randomUUID } from 'node:crypto';
 import {
-  ConflictError, DocumentErrorCode, UnprocessableError, type DocumentInput, type RunFence,
+  ConflictError, DocumentErrorCode, UnprocessableError, type DocumentInput, type OnExisting, type RunFence,
 } from '@nonstop/core';
 import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
 import type { JobRow, JobStatus, LedgerRow, LedgerStatus, LedgerUpdate, PendingDocument } from './job-rows';
+import { restoreSupersededVersions, retireSupersededVersions } from './version-lifecycle';
 
 export interface NewJob {
   id: string;
@@ -21,6 +22,10 @@ export interface NewJob {
   duplicates: Map<number, number>;
   /** 'sync': a POST /data/insert/batch request that its API runs itself. Default 'job'. */
   origin?: JobOrigin;
+  /** How the insert treats documents that already exist. Default 'fail'. */
+  onExisting?: OnExisting;
+  /** The job whose failed documents this one runs again. */
+  retryOf?: string;
 }
 
 export type JobOrigin = 'job' | 'sync';
@@ -47,11 +52,12 @@ export class PgJobStore {
       // here, and the second returns the first's job instead of failing.
       const inserted = await client.query<JobRow>(
         `INSERT INTO ingest_jobs (id, account_name, status, total_documents, processed_documents, failure_count,
-                                  webhook_url, idempotency_key, request_hash, expires_at, queue_prefix, origin)
-         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9, $10)
+                                  webhook_url, idempotency_key, request_hash, expires_at, queue_prefix, origin, on_existing, retry_of)
+         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT DO NOTHING RETURNING *`,
         [job.id, job.accountName, job.documents.length, duplicateCount, job.webhookUrl ?? null,
-          job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop', job.origin ?? 'job'],
+          job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop', job.origin ?? 'job',
+          job.onExisting ?? 'fail', job.retryOf ?? null],
       );
       const created = inserted.rows[0];
       if (!created) {
@@ -118,7 +124,7 @@ export class PgJobStore {
     jobId: string, options: { afterPosition?: number; limit: number; status?: LedgerStatus },
   ): Promise<LedgerRow[]> {
     const result = await runQuery<LedgerRow>(this.pool,
-      `SELECT position, chat_bot_id, content_name, status, doc_id, chunks_count, error_code, error_message
+      `SELECT position, chat_bot_id, content_name, status, doc_id, chunks_count, action, error_code, error_message
          FROM job_documents
         WHERE job_id = $1 AND position > $2 AND ($3::text IS NULL OR status = $3)
         ORDER BY position LIMIT $4`,
@@ -140,7 +146,7 @@ export class PgJobStore {
 
   async nextPendingDocuments(jobId: string, limit: number): Promise<PendingDocument[]> {
     const result = await runQuery<PendingDocument>(this.pool,
-      `SELECT position, chat_bot_id, content_name, chunks, metadata FROM job_documents
+      `SELECT position, chat_bot_id, content_name, chunks, metadata, doc_id FROM job_documents
         WHERE job_id = $1 AND status = 'pending' ORDER BY position LIMIT $2`,
       [jobId, limit],
     );
@@ -158,13 +164,13 @@ export class PgJobStore {
          SELECT id FROM ingest_jobs WHERE id = $1 AND run_count = $8 AND status = 'processing' AND rolled_back_at IS NULL FOR UPDATE),
        changed AS (
          UPDATE job_documents j
-            SET status = u.status, doc_id = u.doc_id, chunks_count = u.chunks_count,
+            SET status = u.status, doc_id = u.doc_id, chunks_count = u.chunks_count, action = u.action,
                 error_code = u.error_code, error_message = u.error_message,
                 attempts = j.attempts + 1, finished_at = now(),
                 -- the chunks now live in document_chunks; keep the ledger small
                 chunks = CASE WHEN u.status = 'succeeded' THEN '[]'::jsonb ELSE j.chunks END
-           FROM unnest($2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::text[])
-             AS u (position, status, doc_id, chunks_count, error_code, error_message), owner
+           FROM unnest($2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::text[], $9::text[])
+             AS u (position, status, doc_id, chunks_count, error_code, error_message, action), owner
           WHERE j.job_id = owner.id AND j.position = u.position AND j.status = 'pending'
           RETURNING u.status)
        UPDATE ingest_jobs SET
@@ -176,7 +182,7 @@ export class PgJobStore {
       [
         fence.jobId, updates.map((u) => u.position), updates.map((u) => u.status), updates.map((u) => u.doc_id ?? null),
         updates.map((u) => u.chunks_count), updates.map((u) => u.error_code ?? null),
-        updates.map((u) => u.error_message ?? null), fence.run,
+        updates.map((u) => u.error_message ?? null), fence.run, updates.map((u) => u.action ?? null),
       ],
     );
     const job = result.rows[0];
@@ -257,7 +263,10 @@ export class PgJobStore {
         WHERE id = $1 AND status IN ('pending', 'processing') AND ($5::int IS NULL OR run_count = $5)`,
       [jobId, status, code, message, run],
     );
-    if (ended.rowCount === 1) return;
+    if (ended.rowCount === 1) {
+      if (status !== 'failed') await retireSupersededVersions(client, jobId);
+      return;
+    }
     // The retry of a transaction whose COMMIT went through (its reply was lost) finds its own work done.
     const current = await client.query<{ status: JobStatus; run_count: number }>('SELECT status, run_count FROM ingest_jobs WHERE id = $1', [jobId]);
     const row = current.rows[0];
@@ -294,8 +303,9 @@ export class PgJobStore {
           WHERE id = $1 AND run_count = $2 AND status = 'processing'`, [jobId, fence.run]);
       if (marked.rowCount !== 1) throw new FencedOutError(`run ${fence.run} of job ${jobId} no longer owns it; it does not roll it back`);
       const removed = await client.query<{ id: string }>('DELETE FROM documents WHERE job_id = $1 RETURNING id', [jobId]);
+      await restoreSupersededVersions(client, jobId);
       await client.query(
-        `UPDATE job_documents SET status = 'rolled_back', error_code = $2, error_message = $3, doc_id = NULL, chunks_count = 0
+        `UPDATE job_documents SET status = 'rolled_back', error_code = $2, error_message = $3, doc_id = NULL, chunks_count = 0, action = NULL
           WHERE job_id = $1 AND status = 'succeeded'`,
         [jobId, DocumentErrorCode.rolledBack, reason],
       );
