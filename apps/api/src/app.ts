@@ -3,7 +3,7 @@ import {
   ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics, type RedisClient,
 } from '@nonstop/core';
 import type { BatchJobRunner, ConsistencyAuditStores } from '@nonstop/pipeline';
-import type { PgApiKeyStore, PgJobStore, PgWebhookStore } from '@nonstop/storage';
+import type { PgApiKeyStore, PgDocumentStore, PgJobStore, PgWebhookStore } from '@nonstop/storage';
 import { apiKeyAuth } from './auth/api-key-auth';
 import { rateLimit } from './auth/rate-limit';
 import type { WebhookQueue } from './jobs/job-webhooks';
@@ -30,6 +30,8 @@ export interface AppDependencies {
   /** The stores GET /admin/consistency audits; the route answers 404 without them. */
   consistency?: ConsistencyAuditStores;
   jobs: PgJobStore;
+  /** Read by dry runs (what an insert would do) and batch deletes (what they remove). */
+  documents: PgDocumentStore;
   queue: BatchInsertQueue;
   readiness: Readiness;
   cancelWaitMs?: number;
@@ -61,13 +63,13 @@ export function createApp(deps: AppDependencies): Express {
     app.use(apiKeyAuth({ mode: deps.auth.mode, keys: deps.auth.keys }));
     app.use(rateLimit({ redis: deps.auth.redis, prefix: deps.config.queuePrefix, perMinute: deps.auth.rateLimitPerMinute, logger: deps.logger }));
   }
-  app.use(dataRoutes({ limits: deps.config.limits, sync: {
+  app.use(dataRoutes({ limits: deps.config.limits, documents: deps.documents, sync: {
     jobs: deps.jobs, runner: deps.syncRunner, queuePrefix: deps.config.queuePrefix,
     retentionHours: deps.config.retention.unfinishedJobTtlHours,
   } }));
   if (deps.search) app.use(searchRoutes(deps.search));
   const keys = deps.auth?.keys;
-  app.use(jobRoutes({ jobs: deps.jobs, queue: deps.queue, logger: deps.logger, config: deps.config,
+  app.use(jobRoutes({ jobs: deps.jobs, documents: deps.documents, queue: deps.queue, logger: deps.logger, config: deps.config,
     ...(deps.auth && keys ? { quota: {
       maxQueuedDocuments: deps.auth.maxQueuedDocumentsPerAccount, queuedDocuments: (account: string) => keys.queuedDocuments(account),
     } } : {}), ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}),

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
 
   const runner = new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, logger, {
     jobTimeoutMs: config.worker.jobTimeoutMs, outageGraceMs: config.worker.storeOutageGraceMs, pageSize: 500, ...runnerMetricsHooks(metrics),
-  });
+  }, runtime.deletion);
   const shutdown = new AbortController();
   // Webhooks: a delivery job is enqueued right after a job's final state is recorded.
   const webhookConfig = config.webhook!;

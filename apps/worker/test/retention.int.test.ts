@@ -13,7 +13,7 @@ describe('retention sweep and Redis durability checks', () => {
 
   beforeAll(async () => {
     runtime = await createRuntime(config, testLogger, { applicationName: 'test' });
-    runner = new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, testLogger, { jobTimeoutMs: 60_000, pageSize: 100 });
+    runner = new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, testLogger, { jobTimeoutMs: 60_000, pageSize: 100 }, runtime.deletion);
     stores = new StoreInspector(config);
   });
   afterAll(async () => {

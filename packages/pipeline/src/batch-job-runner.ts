@@ -2,6 +2,7 @@ import {
   DocumentErrorCode, errorMessage, isErrorNamed, type DocumentInput, type DocumentResult, type Logger, type RunFence,
 } from '@nonstop/core';
 import type { JobRow, LedgerUpdate, PendingDocument, PgJobStore } from '@nonstop/storage';
+import type { DocumentDeletion } from './delete/document-deletion';
 import type { IngestionPipeline } from './ingestion-pipeline';
 import { progressOf, type JobProgress } from './job-progress';
 import { mapWithConcurrency, planMicroBatches } from './micro-batches';
@@ -39,10 +40,12 @@ export class JobTimeoutError extends Error {
 }
 
 /**
- * Runs one batch-insert job from its PostgreSQL ledger: resumes where the
- * ledger says, records results per micro-batch, honours cancel requests
- * between batches, and on a system failure or the job's time limit removes
- * everything the job wrote from both stores and fails the job.
+ * Runs one job from its PostgreSQL ledger: resumes where the ledger says,
+ * records results per micro-batch, honours cancel requests between batches,
+ * and on a system failure or the job's time limit removes everything an
+ * insert job wrote from both stores (restoring what it replaced) and fails
+ * the job. A delete job (kind 'delete') runs its pages through
+ * DocumentDeletion; what it deleted stays deleted when it fails.
  */
 export class BatchJobRunner {
   constructor(
@@ -51,6 +54,8 @@ export class BatchJobRunner {
     private readonly vectors: JobVectorCleaner,
     private readonly logger: Logger,
     private readonly options: JobRunnerOptions,
+    /** Runs delete jobs; a runner without it (the synchronous API's) only runs inserts. */
+    private readonly deletion?: DocumentDeletion,
   ) {}
 
   async run(jobId: string, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal } = {}): Promise<RunOutcome> {
@@ -82,7 +87,7 @@ export class BatchJobRunner {
           }
           const reason = abort.signal.aborted ? abort.signal.reason : error;
           if (isErrorNamed(reason, 'JobTimeoutError') || isErrorNamed(reason, 'DependencyError')) {
-            return this.ended({ status: 'failed', job: await this.failAndRollBack(fence, reason as Error, log) });
+            return this.ended({ status: 'failed', job: await this.failAndRollBack(fence, job, reason as Error, log) });
           }
           throw error;
         }
@@ -108,9 +113,11 @@ export class BatchJobRunner {
     log: Logger, outages: StoreOutageGuard,
   ): Promise<RunOutcome> {
     const context = { accountName: job.account_name, fence, signal, onExisting: job.on_existing };
+    const deletion = job.kind === 'delete' ? this.deletionFor(job) : undefined;
+    await deletion?.begin(job);
     let cancel = await this.jobs.cancelState(job.id);
     for (;;) {
-      if (cancel.cancelRequested) return this.cancel(fence, cancel.rollback, log);
+      if (cancel.cancelRequested) return this.cancel(fence, cancel.rollback && job.kind === 'insert', log);
       // On shutdown the batches in hand finish and are recorded; the rest resumes on another worker.
       if (hooks.shutdown?.aborted) {
         log.warn('job handed back: worker shutting down');
@@ -119,6 +126,13 @@ export class BatchJobRunner {
       signal.throwIfAborted();
       const page = await this.jobs.nextPendingDocuments(job.id, this.options.pageSize);
       if (page.length === 0) break;
+      if (deletion) {
+        const updated = await deletion.deletePage(fence, job, page);
+        outages.madeProgress();
+        if (hooks.onProgress) await hooks.onProgress(progressOf(updated));
+        cancel = await this.jobs.cancelState(job.id);
+        continue;
+      }
       const batches = planMicroBatches(page.map((doc) => ({ position: doc.position, item: toInput(doc) })), this.pipeline.options.batchChunks);
       await mapWithConcurrency(batches, this.pipeline.options.batchesInFlight, async (batch) => {
         if (cancel.cancelRequested || signal.aborted || hooks.shutdown?.aborted) return;
@@ -130,6 +144,7 @@ export class BatchJobRunner {
         cancel = await this.jobs.cancelState(job.id);
       });
     }
+    await deletion?.finish(job);
     const finished = await this.jobs.finishJob(fence, 'completed');
     await this.deleteRetiredVectors(job.id, log);
     log.info('job completed', { success_count: finished.success_count, failure_count: finished.failure_count });
@@ -143,6 +158,11 @@ export class BatchJobRunner {
     } catch (error) {
       log.warn('could not delete the replaced versions\' vectors now; the sweeper will', { error: errorMessage(error) });
     }
+  }
+
+  private deletionFor(job: JobRow): DocumentDeletion {
+    if (!this.deletion) throw new Error(`job ${job.id} is a delete job, which this runner does not run`);
+    return this.deletion;
   }
 
   private async cancel(fence: RunFence, rollback: boolean, log: Logger): Promise<RunOutcome> {
@@ -166,7 +186,7 @@ export class BatchJobRunner {
     const log = this.logger.child({ job_id: jobId, run: fence.run });
     log.error('failing job; rolling back its documents', { code, error: message });
     const outcome = await this.superseded(log, async () => {
-      await this.rollBack(fence, `rolled back: ${message}`, log);
+      if (taken.kind === 'insert') await this.rollBack(fence, `rolled back: ${message}`, log);
       return { status: 'failed', job: await this.jobs.finishJob(fence, 'failed', { code, message }) };
     });
     if (outcome.status !== 'failed') return this.jobs.getJob(jobId);
@@ -179,10 +199,10 @@ export class BatchJobRunner {
     return outcome;
   }
 
-  private async failAndRollBack(fence: RunFence, error: Error, log: Logger): Promise<JobRow> {
+  private async failAndRollBack(fence: RunFence, job: JobRow, error: Error, log: Logger): Promise<JobRow> {
     const code = error.name === 'JobTimeoutError' ? 'job_timeout' : `${(error as { dependency?: string }).dependency ?? 'system'}_unavailable`;
-    log.error('job failed; rolling back its documents', { error: error.message, code });
-    await this.rollBack(fence, `rolled back: the job failed (${error.message})`, log);
+    log.error(job.kind === 'insert' ? 'job failed; rolling back its documents' : 'delete job failed; what it deleted stays deleted', { error: error.message, code });
+    if (job.kind === 'insert') await this.rollBack(fence, `rolled back: the job failed (${error.message})`, log);
     return this.jobs.finishJob(fence, 'failed', { code, message: error.message });
   }
 

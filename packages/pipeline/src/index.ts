@@ -10,3 +10,4 @@ export * from './timed-ports';
 export * from './store-outage-guard';
 export * from './audit';
 export * from './search';
+export * from './delete/document-deletion';

@@ -14,3 +14,6 @@ export * from './postgres/pg-api-key-store';
 export * from './postgres/transaction';
 export * from './milvus/milvus-search';
 export * from './postgres/pg-chunk-reader';
+export type { PlannedAction } from './postgres/document-versions';
+export * from './postgres/delete-targets';
+export * from './postgres/pg-document-deletes';

@@ -4,7 +4,7 @@ import {
   ApiError, enqueueBatchInsert, errorMessage, isUuid,
   type AppConfig, type BatchInsertQueue, type Logger,
 } from '@nonstop/core';
-import type { PgWebhookStore } from '@nonstop/storage';
+import type { PgDocumentStore, PgWebhookStore } from '@nonstop/storage';
 import { checkWebhookUrl, enqueueWebhookAfterCancel, webhookDeliveriesView, type WebhookQueue } from './job-webhooks';
 import { findDuplicatesInRequest } from '@nonstop/pipeline';
 import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
@@ -12,7 +12,10 @@ import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount, visible, visibleJob } from '../auth/tenancy';
 import { idempotencyKeyOf } from '../http/idempotency-key';
 import { jsonBody } from '../http/json-body';
+import { validateBatchDeleteBody } from '../validation/batch-delete.dto';
 import { validateBatchInsertBody } from '../validation/validate-body';
+import { dryRunAnswer } from '../routes/dry-run';
+import { retryJob } from './job-retry';
 import { jobView, pageOf, resultView } from './job-view';
 import { parseRollback } from './cancel-params';
 import { JobStatusReader } from './job-status-reader';
@@ -20,6 +23,8 @@ import { DEFAULT_PAGE_LIMIT, parsePageParams } from './page-params';
 
 export interface JobRouteDeps {
   jobs: PgJobStore;
+  /** Read by dry runs. */
+  documents: PgDocumentStore;
   queue: BatchInsertQueue;
   config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'webhook' | 'jobStatusCacheMs'>>;
   /** The queued-documents quota per account (documents accepted and not yet processed); none when absent. */
@@ -46,12 +51,17 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       maxMetadataBytes: limits.maxMetadataBytes,
     });
     assertOwnAccount(request.account_name, callerOf(res));
+    if (request.dry_run) {
+      res.json(await dryRunAnswer(deps.documents, request));
+      return;
+    }
     await assertWithinQuota(deps, res, request.account_name, request.documents.length);
     if (request.webhook_url !== undefined) await checkWebhookUrl(request.webhook_url, deps.config.webhook);
     const { job, created } = await deps.jobs.createJob({
       id: randomUUID(),
       accountName: request.account_name,
       documents: request.documents,
+      onExisting: request.on_existing,
       ...(request.webhook_url !== undefined ? { webhookUrl: request.webhook_url } : {}),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       requestHash: createHash('sha256').update(JSON.stringify(request)).digest('hex'),
@@ -59,23 +69,32 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       duplicates: findDuplicatesInRequest(request.documents),
       queuePrefix: deps.config.queuePrefix,
     });
-    if (created) {
-      try {
-        await enqueueBatchInsert(deps.queue, job.id, retention);
-      } catch (error) {
-        // The job is staged in PostgreSQL: the worker's recovery pass enqueues it once Redis is back.
-        deps.logger.warn('job staged but not enqueued; recovery will enqueue it', { job_id: job.id, error: errorMessage(error) });
-      }
-    }
-    res.status(created ? 202 : 200).json({
-      job_id: job.id,
-      status: job.status,
-      total_documents: job.total_documents,
-      created_at: job.created_at.toISOString(),
-      message: created
-        ? `Job created successfully. Use GET /job/${job.id} to check status.`
-        : 'A job was already created with this Idempotency-Key and body; returning it.',
+    await answerAccepted(deps, res, job, created);
+  });
+
+  router.post('/job/batch-delete', jsonBody(limits.maxJobBodyBytes), async (req, res) => {
+    const idempotencyKey = idempotencyKeyOf(req);
+    const request = validateBatchDeleteBody(req.body);
+    assertOwnAccount(request.account_name, callerOf(res));
+    if (request.webhook_url !== undefined) await checkWebhookUrl(request.webhook_url, deps.config.webhook);
+    const { job, created } = await deps.jobs.createDeleteJob({
+      id: randomUUID(),
+      accountName: request.account_name,
+      scope: request.scope,
+      ...(request.webhook_url !== undefined ? { webhookUrl: request.webhook_url } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      requestHash: createHash('sha256').update(JSON.stringify({ kind: 'delete', ...request })).digest('hex'),
+      expiresAt: new Date(Date.now() + retention.unfinishedJobTtlHours * 3600_000),
+      queuePrefix: deps.config.queuePrefix,
     });
+    await answerAccepted(deps, res, job, created);
+  });
+
+  router.post('/job/:jobId/retry', async (req, res) => {
+    const idempotencyKey = idempotencyKeyOf(req);
+    const original = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
+    const { job, created } = await retryJob(deps, original, idempotencyKey);
+    await answerAccepted(deps, res, job, created, { retry_of: original.id });
   });
 
   router.get('/job/:jobId', async (req, res) => {
@@ -95,6 +114,9 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   router.delete('/job/:jobId', async (req, res) => {
     const rollback = parseRollback(req.query);
     const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
+    if (rollback && job.kind === 'delete') {
+      throw new ApiError(409, 'rollback_not_possible', 'a delete job cannot be rolled back (what it deleted is gone); cancel it without rollback');
+    }
     const flagged = await deps.jobs.requestCancel(job.id, rollback);
     statuses.forget(job.id);
     if (flagged.status === 'cancelled') {
@@ -118,6 +140,31 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   });
 
   return router;
+}
+
+/** 202 for a new job (enqueued now, or by recovery once Redis answers); 200 for the job an Idempotency-Key already made. */
+async function answerAccepted(
+  deps: JobRouteDeps, res: Response, job: JobRow, created: boolean, extra: Record<string, unknown> = {},
+): Promise<void> {
+  if (created) {
+    try {
+      await enqueueBatchInsert(deps.queue, job.id, deps.config.retention);
+    } catch (error) {
+      // The job is staged in PostgreSQL: the worker's recovery pass enqueues it once Redis is back.
+      deps.logger.warn('job staged but not enqueued; recovery will enqueue it', { job_id: job.id, error: errorMessage(error) });
+    }
+  }
+  res.status(created ? 202 : 200).json({
+    job_id: job.id,
+    kind: job.kind,
+    status: job.status,
+    total_documents: job.total_documents,
+    created_at: job.created_at.toISOString(),
+    ...extra,
+    message: created
+      ? `Job created successfully. Use GET /job/${job.id} to check status.`
+      : 'A job was already created with this Idempotency-Key and body; returning it.',
+  });
 }
 
 /** Past the account's queued-documents quota a new job waits: 429 instead of an unbounded queue. */

@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { ValidationFailedError, type LimitsConfig } from '@nonstop/core';
+import type { PgDocumentStore } from '@nonstop/storage';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount } from '../auth/tenancy';
 import { idempotencyKeyOf } from '../http/idempotency-key';
 import { jsonBody } from '../http/json-body';
 import { validateBatchInsertBody } from '../validation/validate-body';
+import { dryRunAnswer } from './dry-run';
 import { runSyncInsert, type SyncInsertDeps } from './sync-insert';
 
 /** The synchronous API the mission keeps: the same pipeline, answered in the request, for small batches. */
-export function dataRoutes(deps: { sync: SyncInsertDeps; limits: LimitsConfig }): Router {
+export function dataRoutes(deps: { sync: SyncInsertDeps; documents: PgDocumentStore; limits: LimitsConfig }): Router {
   const router = Router();
   router.post('/data/insert/batch', jsonBody(deps.limits.maxSyncBodyBytes), async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
@@ -24,9 +26,15 @@ export function dataRoutes(deps: { sync: SyncInsertDeps; limits: LimitsConfig })
       throw new ValidationFailedError([{ field: 'webhook_url', problem: 'is only for POST /job/batch-insert; this synchronous answer carries the results' }]);
     }
     assertOwnAccount(request.account_name, callerOf(res));
+    if (request.dry_run) {
+      res.json(await dryRunAnswer(deps.documents, request));
+      return;
+    }
     // 'sync' in the hash: the same key and body sent to POST /job/batch-insert is another request.
     const requestHash = createHash('sha256').update(JSON.stringify({ origin: 'sync', ...request })).digest('hex');
-    const { job, results } = await runSyncInsert(deps.sync, { accountName: request.account_name, documents: request.documents, requestHash, idempotencyKey });
+    const { job, results } = await runSyncInsert(deps.sync, {
+      accountName: request.account_name, documents: request.documents, onExisting: request.on_existing, requestHash, idempotencyKey,
+    });
     res.json({
       job_id: job.id,
       account_name: request.account_name,

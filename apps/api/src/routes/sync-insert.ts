@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, isErrorNamed, type AppConfig, type DocumentInput, type Logger } from '@nonstop/core';
+import { ApiError, isErrorNamed, type AppConfig, type DocumentInput, type Logger, type OnExisting } from '@nonstop/core';
 import { BatchJobRunner, findDuplicatesInRequest, type Runtime } from '@nonstop/pipeline';
 import type { JobRow, PgJobStore } from '@nonstop/storage';
 import { resultView } from '../jobs/job-view';
@@ -28,11 +28,11 @@ export function createSyncRunner(runtime: Pick<Runtime, 'jobs' | 'pipeline' | 'v
  */
 export async function runSyncInsert(
   deps: SyncInsertDeps,
-  request: { accountName: string; documents: DocumentInput[]; requestHash: string; idempotencyKey?: string | undefined },
+  request: { accountName: string; documents: DocumentInput[]; onExisting: OnExisting; requestHash: string; idempotencyKey?: string | undefined },
 ): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
   const { accountName, documents } = request;
   const staging = () => deps.jobs.createJob({
-    id: randomUUID(), accountName, documents, requestHash: request.requestHash, origin: 'sync', queuePrefix: deps.queuePrefix,
+    id: randomUUID(), accountName, documents, onExisting: request.onExisting, requestHash: request.requestHash, origin: 'sync', queuePrefix: deps.queuePrefix,
     expiresAt: new Date(Date.now() + deps.retentionHours * 3600_000),
     duplicates: findDuplicatesInRequest(documents),
     ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),

@@ -1,5 +1,6 @@
 import { Satisfies } from './rule-decorator';
-import { chunkIndexRule, httpUrlRule, identifierRule, nonEmptyArrayRule, optional, textRule } from './field-rules';
+import { ON_EXISTING_MODES } from '@nonstop/core';
+import { booleanRule, chunkIndexRule, httpUrlRule, identifierRule, nonEmptyArrayRule, oneOfRule, optional, textRule } from './field-rules';
 import { metadataTypeRule } from './json-metadata';
 
 /**
@@ -50,4 +51,12 @@ export class BatchInsertDto {
   /** Only its form is checked here; where it may point (SSRF) is decided when the webhook is registered. */
   @Satisfies(optional(httpUrlRule(MAX_WEBHOOK_URL_LENGTH)))
   webhook_url?: string;
+
+  /** What to do with a document that already exists; default "fail" (reported as already existing). */
+  @Satisfies(optional(oneOfRule(ON_EXISTING_MODES)))
+  on_existing?: (typeof ON_EXISTING_MODES)[number];
+
+  /** Validate and answer what each document would get; nothing is written, nothing embedded. */
+  @Satisfies(optional(booleanRule))
+  dry_run?: boolean;
 }

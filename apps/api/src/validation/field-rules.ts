@@ -119,6 +119,18 @@ export function httpUrlRule(maxCharacters: number): Rule {
   };
 }
 
+/** One of a fixed set of strings, named in the message. */
+export function oneOfRule(allowed: readonly string[]): Rule {
+  return (value) => {
+    if (typeof value === 'string' && allowed.includes(value)) return undefined;
+    const got = typeof value === 'string' ? echo(value) : describeType(value);
+    return `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${got}`;
+  };
+}
+
+/** No coercion: "true" is a string, not a boolean. */
+export const booleanRule: Rule = (value) => (typeof value === 'boolean' ? undefined : `must be true or false, got ${describeType(value)}`);
+
 export function nonEmptyArrayRule(itemName: string): Rule {
   return (value) => {
     if (!Array.isArray(value)) return `must be an array of ${itemName}, got ${describeType(value)}`;

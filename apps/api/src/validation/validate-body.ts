@@ -1,4 +1,4 @@
-import { ValidationFailedError, type DocumentInput } from '@nonstop/core';
+import { ValidationFailedError, type DocumentInput, type OnExisting } from '@nonstop/core';
 import { BatchInsertDto, ChunkDto, DocumentDto } from './batch-insert.dto';
 import { describeType, exceedsCharacters, isPlainObject } from './field-rules';
 import { indexPath, keyPath } from './field-path';
@@ -19,6 +19,8 @@ export interface BatchInsertRequest {
   account_name: string;
   documents: DocumentInput[];
   webhook_url?: string;
+  on_existing: OnExisting;
+  dry_run: boolean;
 }
 
 /**
@@ -99,5 +101,7 @@ function toRequest(body: BatchInsertDto): BatchInsertRequest {
     account_name: body.account_name,
     documents,
     ...(body.webhook_url !== undefined && { webhook_url: body.webhook_url }),
+    on_existing: body.on_existing ?? 'fail',
+    dry_run: body.dry_run ?? false,
   };
 }

@@ -2,7 +2,8 @@ import { appendFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import { errorMessage, isErrorNamed, type AppConfig, type Embedder, type Logger, type Metrics } from '@nonstop/core';
 import { createEmbedder } from '@nonstop/embeddings';
-import { createPool, MilvusVectorStore, PgDocumentStore, PgJobStore } from '@nonstop/storage';
+import { createPool, MilvusVectorStore, PgDocumentDeletes, PgDocumentStore, PgJobStore } from '@nonstop/storage';
+import { DocumentDeletion } from '../delete/document-deletion';
 import { IngestionPipeline, type PipelineDependencies } from '../ingestion-pipeline';
 import { checkCollectionInBackground, type CollectionCheck } from './background-collection-check';
 import { TimedDocumentStore, TimedEmbedder, TimedVectorStore } from '../timed-ports';
@@ -15,6 +16,8 @@ export interface Runtime {
   vectors: MilvusVectorStore;
   embedder: Embedder;
   pipeline: IngestionPipeline;
+  /** What runs delete jobs. */
+  deletion: DocumentDeletion;
   /** Settles once the Milvus collection is checked (at once, unless Milvus was down at start-up with `milvusAtStart: 'background'`). */
   collectionReady: Promise<void>;
   close(): Promise<void>;
@@ -71,6 +74,7 @@ export async function createRuntime(
     vectors,
     embedder,
     pipeline,
+    deletion: new DocumentDeletion(new PgDocumentDeletes(pool), documents, vectors),
     collectionReady: background?.ready ?? Promise.resolve(),
     async close() {
       background?.stop();

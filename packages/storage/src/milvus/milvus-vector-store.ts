@@ -1,4 +1,4 @@
-import { MilvusClient, type ResStatus } from '@zilliz/milvus2-sdk-node';
+import { ConsistencyLevelEnum, MilvusClient, type ResStatus } from '@zilliz/milvus2-sdk-node';
 import type { VectorRow, VectorStore } from '@nonstop/core';
 import { expectSuccess, withMilvusRetries } from './milvus-calls';
 import {
@@ -20,6 +20,8 @@ export interface MilvusVectorStoreOptions {
 }
 
 const INSERT_ROWS_PER_CALL = 512;
+/** Ids per count query: keeps each filter expression a modest size. */
+const COUNT_IDS_PER_QUERY = 1_000;
 
 export class CollectionMismatchError extends Error {
   override name = 'CollectionMismatchError';
@@ -120,6 +122,26 @@ export class MilvusVectorStore implements VectorStore {
       collection_name: this.collection,
       filter: `document_id in ${milvusIntList(docIds)}`,
     }));
+  }
+
+  /**
+   * Vectors of these documents, at Strong consistency (every delete acknowledged
+   * before the call is seen): what a delete job checks is zero before it completes.
+   */
+  async countByDocumentIds(docIds: number[]): Promise<number> {
+    let total = 0;
+    for (let start = 0; start < docIds.length; start += COUNT_IDS_PER_QUERY) {
+      const filter = `document_id in ${milvusIntList(docIds.slice(start, start + COUNT_IDS_PER_QUERY))}`;
+      const result = await this.call('count vectors', async () => {
+        const answer = await this.client.query({
+          collection_name: this.collection, filter, output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Strong,
+        });
+        expectSuccess(answer, 'the count');
+        return answer;
+      });
+      total += Number(result.data[0]?.['count(*)'] ?? 0);
+    }
+    return total;
   }
 
   async deleteByJobId(jobId: string): Promise<void> {

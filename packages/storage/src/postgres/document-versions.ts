@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { DocumentInput, OnExisting } from '@nonstop/core';
 import { contentHash } from './content-hash';
 
@@ -30,7 +30,7 @@ export type DocumentPlan =
  * identity index (the name's digest) and the name itself.
  */
 export async function findVersions(
-  client: PoolClient, accountName: string, documents: DocumentInput[], jobId: string,
+  client: Pool | PoolClient, accountName: string, documents: DocumentInput[], jobId: string,
 ): Promise<Array<{ own?: VersionRow; active?: VersionRow }>> {
   const result = await client.query<VersionRow & { position: number }>(
     `SELECT k.position, d.id, d.chat_bot_id, d.content_name, d.job_id, d.state, d.replaces, d.chunks_count,
@@ -65,6 +65,19 @@ export function planDocument(
     return { kind: active.metadata_hash === active.incoming_metadata_hash ? 'unchanged' : 'metadata_updated', active };
   }
   return { kind: 'stage', replaces: Number(active.id) };
+}
+
+/** What an insert would do with each document, as a dry run answers it. */
+export type PlannedAction = 'insert' | 'replace' | 'skip' | 'update_metadata' | 'already_exists';
+
+export function plannedAction(plan: DocumentPlan): PlannedAction {
+  switch (plan.kind) {
+    case 'stage': return plan.replaces === null ? 'insert' : 'replace';
+    case 'unchanged': return 'skip';
+    case 'metadata_updated': return 'update_metadata';
+    case 'already_exists': return 'already_exists';
+    case 'resume': return 'insert';
+  }
 }
 
 /** A change of metadata alone: the active version's row, in place (no new version, no embedding). */

@@ -4,7 +4,7 @@ import {
   type DocumentInput, type DocumentStore, type InsertOutcome, type OnExisting, type RunFence, type StoredDocument,
 } from '@nonstop/core';
 import { contentHash } from './content-hash';
-import { findVersions, planDocument, updateMetadata } from './document-versions';
+import { findVersions, planDocument, plannedAction, updateMetadata, type PlannedAction } from './document-versions';
 import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
 
@@ -59,6 +59,21 @@ export class PgDocumentStore implements DocumentStore {
         }
       });
     }));
+  }
+
+  /**
+   * A dry run: what insertDocuments would do with each document now, read in
+   * one statement, writing nothing. `doc_id` is the active version's.
+   */
+  async planInserts(accountName: string, documents: DocumentInput[], onExisting: OnExisting): Promise<Array<{ action: PlannedAction; doc_id?: number }>> {
+    if (documents.length === 0) return [];
+    // No job owns anything yet: the nil id matches no row's job.
+    const versions = await findVersions(this.pool, accountName, documents, '00000000-0000-0000-0000-000000000000');
+    return documents.map((document, i) => {
+      const found = versions[i]!;
+      const action = plannedAction(planDocument(document, found, onExisting));
+      return found.active ? { action, doc_id: Number(found.active.id) } : { action };
+    });
   }
 
   async activateDocuments(versions: Array<{ docId: number; mayReplace: boolean }>, fence: RunFence): Promise<number[]> {
@@ -156,7 +171,11 @@ export class PgDocumentStore implements DocumentStore {
   /** Documents whose rows are gone but whose vectors may not be, oldest first, of one deployment. */
   async pendingVectorDeletes(queuePrefix: string, limit: number): Promise<number[]> {
     const result = await runQuery<{ document_id: string }>(this.pool,
-      'SELECT document_id FROM pending_vector_deletes WHERE queue_prefix = $1 ORDER BY requested_at LIMIT $2', [queuePrefix, limit]);
+      // A running delete job's records are its own: it deletes and checks them before it completes.
+      `SELECT p.document_id FROM pending_vector_deletes p
+        WHERE p.queue_prefix = $1
+          AND NOT EXISTS (SELECT 1 FROM ingest_jobs j WHERE j.id = p.job_id AND j.status IN ('pending', 'processing'))
+        ORDER BY p.requested_at LIMIT $2`, [queuePrefix, limit]);
     return result.rows.map((row) => Number(row.document_id));
   }
 

@@ -5,27 +5,37 @@ import {
 } from '@nonstop/core';
 import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
-import type { JobRow, JobStatus, LedgerRow, LedgerStatus, LedgerUpdate, PendingDocument } from './job-rows';
+import { stageDeleteTargets, type DeleteScope } from './delete-targets';
+import type { JobKind, JobRow, JobStatus, LedgerRow, LedgerStatus, LedgerUpdate, PendingDocument } from './job-rows';
+import { recordLedgerResults } from './ledger-results';
 import { restoreSupersededVersions, retireSupersededVersions } from './version-lifecycle';
 
-export interface NewJob {
+/** What every new job records, whatever it does. */
+interface JobRowFields {
   id: string;
   accountName: string;
-  documents: DocumentInput[];
   webhookUrl?: string;
   idempotencyKey?: string;
   requestHash: string;
   expiresAt: Date;
   /** BullMQ prefix of the accepting deployment (recovery scope). */
   queuePrefix?: string;
-  /** Later copies of a document in the same request, by position -> first position. */
-  duplicates: Map<number, number>;
   /** 'sync': a POST /data/insert/batch request that its API runs itself. Default 'job'. */
   origin?: JobOrigin;
   /** How the insert treats documents that already exist. Default 'fail'. */
   onExisting?: OnExisting;
   /** The job whose failed documents this one runs again. */
   retryOf?: string;
+}
+
+export interface NewJob extends JobRowFields {
+  documents: DocumentInput[];
+  /** Later copies of a document in the same request, by position -> first position. */
+  duplicates: Map<number, number>;
+}
+
+export interface NewDeleteJob extends JobRowFields {
+  scope: DeleteScope;
 }
 
 export type JobOrigin = 'job' | 'sync';
@@ -47,35 +57,63 @@ export class PgJobStore {
    */
   async createJob(job: NewJob): Promise<{ job: JobRow; created: boolean }> {
     return withTransaction(this.pool, async (client) => {
-      const duplicateCount = job.duplicates.size;
-      // ON CONFLICT: two requests racing with the same key wait for each other
-      // here, and the second returns the first's job instead of failing.
-      const inserted = await client.query<JobRow>(
-        `INSERT INTO ingest_jobs (id, account_name, status, total_documents, processed_documents, failure_count,
-                                  webhook_url, idempotency_key, request_hash, expires_at, queue_prefix, origin, on_existing, retry_of)
-         VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT DO NOTHING RETURNING *`,
-        [job.id, job.accountName, job.documents.length, duplicateCount, job.webhookUrl ?? null,
-          job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop', job.origin ?? 'job',
-          job.onExisting ?? 'fail', job.retryOf ?? null],
-      );
-      const created = inserted.rows[0];
-      if (!created) {
-        // The id is new for every request: finding it means this is the retry of an attempt whose
-        // COMMIT went through but whose reply was lost, and the job (with its documents) is ours.
-        const ours = await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [job.id]);
-        if (ours.rows[0]) return { job: ours.rows[0], created: true };
-        return { job: await this.sameRequestJob(client, job), created: false };
-      }
+      const row = await this.insertJobRow(client, job, {
+        kind: 'insert', totalDocuments: job.documents.length, failedAtStart: job.duplicates.size,
+      });
+      if (!row.inserted) return row.existing;
       for (let start = 0; start < job.documents.length; start += STAGE_ROWS_PER_STATEMENT) {
         await this.stageDocuments(client, job, start, job.documents.slice(start, start + STAGE_ROWS_PER_STATEMENT));
       }
-      return { job: created, created: true };
+      return { job: row.inserted, created: true };
     });
   }
 
+  /**
+   * Stages a delete job: the documents it deletes are listed in its ledger
+   * in the same transaction (named ones, or every active one of the bot or
+   * account), with the receipt's counts before.
+   */
+  async createDeleteJob(job: NewDeleteJob): Promise<{ job: JobRow; created: boolean }> {
+    return withTransaction(this.pool, async (client) => {
+      const row = await this.insertJobRow(client, job, { kind: 'delete', totalDocuments: 0, failedAtStart: 0 });
+      if (!row.inserted) return row.existing;
+      const before = await stageDeleteTargets(client, job.id, job.accountName, job.scope);
+      const staged = await client.query<JobRow>(
+        'UPDATE ingest_jobs SET total_documents = $2, receipt = $3 WHERE id = $1 RETURNING *',
+        [job.id, before.listed, JSON.stringify({ scope: job.scope, documents_before: before.documents, chunks_before: before.chunks })],
+      );
+      return { job: staged.rows[0]!, created: true };
+    });
+  }
+
+  /**
+   * The job's row, or the job an earlier request made: the same id (a retry
+   * whose first COMMIT went through, its reply lost) or the same idempotency key.
+   */
+  private async insertJobRow(
+    client: PoolClient, job: JobRowFields, shape: { kind: JobKind; totalDocuments: number; failedAtStart: number },
+  ): Promise<{ inserted: JobRow; existing?: never } | { inserted?: never; existing: { job: JobRow; created: boolean } }> {
+    // ON CONFLICT: two requests racing with the same key wait for each other
+    // here, and the second returns the first's job instead of failing.
+    const inserted = await client.query<JobRow>(
+      `INSERT INTO ingest_jobs (id, account_name, status, total_documents, processed_documents, failure_count,
+                                webhook_url, idempotency_key, request_hash, expires_at, queue_prefix, origin, on_existing, retry_of, kind)
+       VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [job.id, job.accountName, shape.totalDocuments, shape.failedAtStart, job.webhookUrl ?? null,
+        job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop', job.origin ?? 'job',
+        job.onExisting ?? 'fail', job.retryOf ?? null, shape.kind],
+    );
+    if (inserted.rows[0]) return { inserted: inserted.rows[0] };
+    // The id is new for every request: finding it means this is the retry of an attempt whose
+    // COMMIT went through but whose reply was lost, and the job (with its documents) is ours.
+    const ours = await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE id = $1', [job.id]);
+    if (ours.rows[0]) return { existing: { job: ours.rows[0], created: true } };
+    return { existing: { job: await this.sameRequestJob(client, job), created: false } };
+  }
+
   /** The job an earlier request made with this idempotency key; a different body is refused. */
-  private async sameRequestJob(client: PoolClient, job: NewJob): Promise<JobRow> {
+  private async sameRequestJob(client: PoolClient, job: JobRowFields): Promise<JobRow> {
     const existing = await client.query<JobRow>(
       'SELECT * FROM ingest_jobs WHERE account_name = $1 AND idempotency_key = $2', [job.accountName, job.idempotencyKey]);
     const found = existing.rows[0]!;
@@ -133,6 +171,17 @@ export class PgJobStore {
     return result.rows;
   }
 
+  /** A finished job's failed documents, as they were sent (the ledger keeps their chunks), in order. */
+  async failedDocuments(jobId: string): Promise<DocumentInput[]> {
+    const result = await runQuery<PendingDocument>(this.pool,
+      `SELECT position, chat_bot_id, content_name, chunks, metadata, doc_id FROM job_documents
+        WHERE job_id = $1 AND status = 'failed' ORDER BY position`, [jobId]);
+    return result.rows.map((row) => ({
+      chat_bot_id: row.chat_bot_id, content_name: row.content_name, chunks: row.chunks,
+      ...(row.metadata ? { metadata: row.metadata } : {}),
+    }));
+  }
+
   /** Moves a job to processing (first start or a resume) and returns it; undefined if it is gone or final. */
   async startJob(jobId: string): Promise<JobRow | undefined> {
     const result = await runQuery<JobRow>(this.pool,
@@ -159,35 +208,7 @@ export class PgJobStore {
    * counts nothing twice.
    */
   async recordResults(fence: RunFence, updates: LedgerUpdate[]): Promise<JobRow> {
-    const result = await runQuery<JobRow>(this.pool,
-      `WITH owner AS (
-         SELECT id FROM ingest_jobs WHERE id = $1 AND run_count = $8 AND status = 'processing' AND rolled_back_at IS NULL FOR UPDATE),
-       changed AS (
-         UPDATE job_documents j
-            SET status = u.status, doc_id = u.doc_id, chunks_count = u.chunks_count, action = u.action,
-                error_code = u.error_code, error_message = u.error_message,
-                attempts = j.attempts + 1, finished_at = now(),
-                -- the chunks now live in document_chunks; keep the ledger small
-                chunks = CASE WHEN u.status = 'succeeded' THEN '[]'::jsonb ELSE j.chunks END
-           FROM unnest($2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::text[], $9::text[])
-             AS u (position, status, doc_id, chunks_count, error_code, error_message, action), owner
-          WHERE j.job_id = owner.id AND j.position = u.position AND j.status = 'pending'
-          RETURNING u.status)
-       UPDATE ingest_jobs SET
-         processed_documents = processed_documents + (SELECT count(*) FROM changed),
-         success_count = success_count + (SELECT count(*) FROM changed WHERE status = 'succeeded'),
-         failure_count = failure_count + (SELECT count(*) FROM changed WHERE status = 'failed'),
-         updated_at = now()
-       WHERE id = (SELECT id FROM owner) RETURNING *`,
-      [
-        fence.jobId, updates.map((u) => u.position), updates.map((u) => u.status), updates.map((u) => u.doc_id ?? null),
-        updates.map((u) => u.chunks_count), updates.map((u) => u.error_code ?? null),
-        updates.map((u) => u.error_message ?? null), fence.run, updates.map((u) => u.action ?? null),
-      ],
-    );
-    const job = result.rows[0];
-    if (!job) throw new FencedOutError(`run ${fence.run} of job ${fence.jobId} no longer owns it; its results are not recorded`);
-    return job;
+    return recordLedgerResults((sql, params) => runQuery<JobRow>(this.pool, sql, params), fence, updates);
   }
 
   async cancelState(jobId: string): Promise<{ cancelRequested: boolean; rollback: boolean }> {
