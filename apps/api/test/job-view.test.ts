@@ -19,17 +19,17 @@ function job(overrides: Partial<JobRow> = {}): JobRow {
 function row(position: number, overrides: Partial<LedgerRow> = {}): LedgerRow {
   return {
     position, chat_bot_id: 'bot001', content_name: `doc-${position}`, status: 'succeeded',
-    doc_id: String(1000 + position), chunks_count: 2, action: 'inserted', error_code: null, error_message: null,
+    doc_id: String(1000 + position), chunks_count: 2, action: null, error_code: null, error_message: null,
     ...overrides,
   };
 }
 
 describe('resultView', () => {
   it('shows a stored document with a numeric doc_id and no error', () => {
-    const view = resultView(row(3, { doc_id: '9007199254740991' }));
+    const view = resultView(row(3, { doc_id: '9007199254740991', action: 'replaced' }));
     expect(view).toEqual({
       position: 3, content_name: 'doc-3', chat_bot_id: 'bot001', status: 'succeeded', success: true,
-      doc_id: 9007199254740991, chunks_count: 2,
+      doc_id: 9007199254740991, chunks_count: 2, action: 'replaced',
     });
     expect(typeof view.doc_id).toBe('number');
   });

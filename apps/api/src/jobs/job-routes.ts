@@ -13,7 +13,7 @@ import { assertOwnAccount, visible, visibleJob } from '../auth/tenancy';
 import { idempotencyKeyOf } from '../http/idempotency-key';
 import { jsonBody } from '../http/json-body';
 import { validateBatchDeleteBody } from '../validation/batch-delete.dto';
-import { validateBatchInsertBody } from '../validation/validate-body';
+import { onExistingOf, validateBatchInsertBody } from '../validation/validate-body';
 import { dryRunAnswer } from '../routes/dry-run';
 import { retryJob } from './job-retry';
 import { jobView, pageOf, resultView } from './job-view';
@@ -61,7 +61,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       id: randomUUID(),
       accountName: request.account_name,
       documents: request.documents,
-      onExisting: request.on_existing,
+      onExisting: onExistingOf(request),
       ...(request.webhook_url !== undefined ? { webhookUrl: request.webhook_url } : {}),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       requestHash: createHash('sha256').update(JSON.stringify(request)).digest('hex'),

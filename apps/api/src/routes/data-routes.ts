@@ -6,7 +6,7 @@ import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount } from '../auth/tenancy';
 import { idempotencyKeyOf } from '../http/idempotency-key';
 import { jsonBody } from '../http/json-body';
-import { validateBatchInsertBody } from '../validation/validate-body';
+import { onExistingOf, validateBatchInsertBody } from '../validation/validate-body';
 import { dryRunAnswer } from './dry-run';
 import { runSyncInsert, type SyncInsertDeps } from './sync-insert';
 
@@ -33,7 +33,7 @@ export function dataRoutes(deps: { sync: SyncInsertDeps; documents: PgDocumentSt
     // 'sync' in the hash: the same key and body sent to POST /job/batch-insert is another request.
     const requestHash = createHash('sha256').update(JSON.stringify({ origin: 'sync', ...request })).digest('hex');
     const { job, results } = await runSyncInsert(deps.sync, {
-      accountName: request.account_name, documents: request.documents, onExisting: request.on_existing, requestHash, idempotencyKey,
+      accountName: request.account_name, documents: request.documents, onExisting: onExistingOf(request), requestHash, idempotencyKey,
     });
     res.json({
       job_id: job.id,

@@ -1,6 +1,6 @@
 import type { PgDocumentStore } from '@nonstop/storage';
 import { findDuplicatesInRequest } from '@nonstop/pipeline';
-import type { BatchInsertRequest } from '../validation/validate-body';
+import { onExistingOf, type BatchInsertRequest } from '../validation/validate-body';
 
 /**
  * `dry_run: true` on either insert endpoint: the action each document would
@@ -11,7 +11,7 @@ import type { BatchInsertRequest } from '../validation/validate-body';
  */
 export async function dryRunAnswer(documents: PgDocumentStore, request: BatchInsertRequest): Promise<Record<string, unknown>> {
   const duplicates = findDuplicatesInRequest(request.documents);
-  const planned = await documents.planInserts(request.account_name, request.documents, request.on_existing);
+  const planned = await documents.planInserts(request.account_name, request.documents, onExistingOf(request));
   const results = request.documents.map((document, position) => {
     const plan = planned[position]!;
     return {
@@ -25,7 +25,7 @@ export async function dryRunAnswer(documents: PgDocumentStore, request: BatchIns
   const summary: Record<string, number> = {};
   for (const result of results) summary[result.action] = (summary[result.action] ?? 0) + 1;
   return {
-    dry_run: true, account_name: request.account_name, on_existing: request.on_existing,
+    dry_run: true, account_name: request.account_name, on_existing: onExistingOf(request),
     total_documents: results.length, summary, results,
   };
 }

@@ -19,8 +19,13 @@ export interface BatchInsertRequest {
   account_name: string;
   documents: DocumentInput[];
   webhook_url?: string;
-  on_existing: OnExisting;
-  dry_run: boolean;
+  /** Absent means "fail" (see onExistingOf). */
+  on_existing?: OnExisting;
+  dry_run?: boolean;
+}
+
+export function onExistingOf(request: BatchInsertRequest): OnExisting {
+  return request.on_existing ?? 'fail';
 }
 
 /**
@@ -101,7 +106,7 @@ function toRequest(body: BatchInsertDto): BatchInsertRequest {
     account_name: body.account_name,
     documents,
     ...(body.webhook_url !== undefined && { webhook_url: body.webhook_url }),
-    on_existing: body.on_existing ?? 'fail',
-    dry_run: body.dry_run ?? false,
+    ...(body.on_existing !== undefined && { on_existing: body.on_existing }),
+    ...(body.dry_run !== undefined && { dry_run: body.dry_run }),
   };
 }
