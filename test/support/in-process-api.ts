@@ -39,7 +39,7 @@ export async function startInProcessApi(config: AppConfig, options: { cancelWait
     rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
   } : undefined;
   const app = createApp({
-    config, logger: testLogger, consistency: runtime, search: runtime, syncRunner: createSyncRunner(runtime, config, testLogger), jobs: runtime.jobs, queue, readiness, jobEvents: jobEvents.hub, ...appOptions,
+    config, logger: testLogger, consistency: runtime, search: runtime, syncRunner: createSyncRunner(runtime, config, testLogger), jobs: runtime.jobs, documents: runtime.documents, queue, readiness, jobEvents: jobEvents.hub, ...appOptions,
     webhookQueue, webhooks: new PgWebhookStore(runtime.pool), ...(auth ? { auth } : {}),
   });
   return {
