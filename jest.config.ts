@@ -6,7 +6,7 @@ import type { Config } from 'jest';
  * embedding model, serially (scripts/test.sh starts them).
  */
 const transform: Config['transform'] = { '^.+\\.ts$': ['@swc/jest', {}] };
-const roots = ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/test'];
+const roots = ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/clients', '<rootDir>/test'];
 // The SDK's package.json points at its compiled dist/ for npm users; tests
 // here use its source, as tsc and tsx do (paths in tsconfig.base.json).
 const moduleNameMapper: Config['moduleNameMapper'] = { '^@nonstop/sdk$': '<rootDir>/packages/sdk/src/index.ts' };

@@ -5,7 +5,7 @@ import { listenOnLoopback, startInProcessApi, type InProcessApi } from '../../..
 import { JobHarness } from '../../../test/support/job-harness';
 import { testConfig, uniqueAccount } from '../../../test/support/test-env';
 import * as sdkSource from '../src';
-import { outsiderEnv, run } from './run-command';
+import { outsiderEnv, run } from '../../../test/support/run-command';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SDK_DIR = path.join(ROOT, 'packages/sdk');
