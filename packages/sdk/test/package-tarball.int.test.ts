@@ -29,6 +29,11 @@ describe('@nonstop/sdk as an installed npm tarball', () => {
   let listener: Awaited<ReturnType<typeof listenOnLoopback>>;
 
   beforeAll(async () => {
+    // the worker boots while the package is packed and installed
+    harness.startWorker();
+    api = await startInProcessApi(config);
+    listener = await listenOnLoopback(api);
+
     const packed = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: SDK_DIR, env: outsiderEnv() });
     expect(packed.code).toBe(0);
     const [manifest] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
@@ -38,10 +43,6 @@ describe('@nonstop/sdk as an installed npm tarball', () => {
     writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'sdk-consumer', private: true }));
     const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(work, manifest.filename)], { cwd: project, env: outsiderEnv() });
     expect(installed.code).toBe(0);
-
-    api = await startInProcessApi(config);
-    listener = await listenOnLoopback(api);
-    harness.startWorker();
   });
   afterAll(async () => {
     await harness.stopAll();
@@ -114,7 +115,7 @@ describe('@nonstop/sdk as an installed npm tarball', () => {
     writeFileSync(path.join(project, 'consumer.mts'), consumer);
     writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
-        module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true,
+        module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022'], strict: true, noEmit: true,
         // a Node 20 project has @types/node (the client's types name fetch and AbortSignal); borrow the repo's
         typeRoots: [path.join(ROOT, 'node_modules/@types')], types: ['node'],
       },
