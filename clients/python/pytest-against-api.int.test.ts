@@ -23,11 +23,11 @@ describe('the Python client against the real API and a real worker', () => {
   let listener: Awaited<ReturnType<typeof listenOnLoopback>>;
 
   beforeAll(async () => {
-    const venv = await run('bash', [path.join(ROOT, 'scripts/python-client-venv.sh')], { cwd: ROOT });
+    harness.startWorker(); // it boots while the venv is checked (or made: up to a few minutes from PyPI)
+    const venv = await run('bash', [path.join(ROOT, 'scripts/python-client-venv.sh')], { cwd: ROOT, timeoutMs: 240_000 });
     if (venv.code !== 0) throw new Error(`scripts/python-client-venv.sh failed:\n${venv.stdout}${venv.stderr}`);
     api = await startInProcessApi(config);
     listener = await listenOnLoopback(api);
-    harness.startWorker();
   });
   afterAll(async () => {
     await harness.stopAll();
