@@ -6,7 +6,10 @@ import type { Config } from 'jest';
  * embedding model, serially (scripts/test.sh starts them).
  */
 const transform: Config['transform'] = { '^.+\\.ts$': ['@swc/jest', {}] };
-const roots = ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/test'];
+const roots = ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/clients', '<rootDir>/test'];
+// The SDK's package.json points at its compiled dist/ for npm users; tests
+// here use its source, as tsc and tsx do (paths in tsconfig.base.json).
+const moduleNameMapper: Config['moduleNameMapper'] = { '^@nonstop/sdk$': '<rootDir>/packages/sdk/src/index.ts' };
 
 const config: Config = {
   projects: [
@@ -14,6 +17,7 @@ const config: Config = {
       displayName: 'unit',
       roots,
       transform,
+      moduleNameMapper,
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/'],
     },
@@ -21,6 +25,7 @@ const config: Config = {
       displayName: 'integration',
       roots,
       transform,
+      moduleNameMapper,
       testMatch: ['**/*.int.test.ts'],
       testPathIgnorePatterns: ['/node_modules/'],
       globalSetup: '<rootDir>/test/global-setup.ts',

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env node
 /**
  * nonstop-ingest: submit documents as batch-insert jobs, watch them, cancel
  * them, list their results, search what was ingested. Run from the repository root with
