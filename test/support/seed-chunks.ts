@@ -13,6 +13,8 @@ export interface SeedOptions {
   job?: { status: 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled'; rolledBack?: boolean } | null;
   /** Distinguishes content names (and texts) of several seeds of one account. */
   label?: string;
+  /** Default 'bot001'. */
+  chatBotId?: string;
   text?: (document: number, chunk: number) => string;
 }
 
@@ -41,9 +43,9 @@ export async function seedChunks(pool: Pool, options: SeedOptions): Promise<{ jo
     const numbers = Array.from({ length: Math.min(DOCUMENTS_PER_STATEMENT, options.documents - first) }, (_, i) => first + i);
     const documents = await pool.query<{ id: string; n: number }>(
       `INSERT INTO documents (account_name, chat_bot_id, content_name, chunks_count, content_hash, job_id)
-       SELECT $1, 'bot001', 'https://example.com/seeded/' || $2 || '/' || n, $3, 'seeded', $4::uuid FROM unnest($5::int[]) AS n
+       SELECT $1, $6, 'https://example.com/seeded/' || $2 || '/' || n, $3, 'seeded', $4::uuid FROM unnest($5::int[]) AS n
        RETURNING id, split_part(content_name, '/', 6)::int AS n`,
-      [options.accountName, label, options.chunksPerDocument, jobId, numbers]);
+      [options.accountName, label, options.chunksPerDocument, jobId, numbers, options.chatBotId ?? 'bot001']);
     const documentIds: string[] = [];
     const indexes: number[] = [];
     const texts: string[] = [];
@@ -59,7 +61,7 @@ export async function seedChunks(pool: Pool, options: SeedOptions): Promise<{ jo
        RETURNING id, document_id, chunk_index, text`, [documentIds, indexes, texts]);
     for (const row of inserted.rows) {
       chunks.push({
-        chunk_id: Number(row.id), account_name: options.accountName, chat_bot_id: 'bot001', document_id: Number(row.document_id),
+        chunk_id: Number(row.id), account_name: options.accountName, chat_bot_id: options.chatBotId ?? 'bot001', document_id: Number(row.document_id),
         job_id: jobId ?? '', chunk_index: row.chunk_index, text: row.text,
       });
     }
