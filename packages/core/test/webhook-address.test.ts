@@ -34,6 +34,28 @@ describe('blockedAddressReason', () => {
     ['::ffff:169.254.169.254', /IPv4-mapped link-local/],
     ['::ffff:192.168.0.1', /IPv4-mapped private/],
     ['64:ff9b::127.0.0.1', /NAT64 loopback/],
+    ['64:ff9b::10.0.0.1', /NAT64 private/],
+    ['64:ff9b::a9fe:a9fe', /NAT64 link-local.*metadata/],
+    ['64:ff9b:1::a00:1', /local-use NAT64/],
+    ['64:ff9b:1:ffff::8.8.8.8', /local-use NAT64/],
+    ['2002:7f00:1::1', /6to4 loopback/],
+    ['2002:0a00:0001::', /6to4 private/],
+    ['2002:a9fe:a9fe::1', /6to4 link-local.*metadata/],
+    ['2002:c0a8:101:1::1', /6to4 private/],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', /Teredo/],
+    ['2001::1', /Teredo/],
+    ['::ffff:0:127.0.0.1', /IPv4-translated loopback/],
+    ['::ffff:0:a00:1', /IPv4-translated private/],
+    ['::127.0.0.1', /IPv4-mapped loopback/],
+    ['2606:4700::5efe:10.0.0.1', /ISATAP private/],
+    ['2606:4700::200:5efe:127.0.0.1', /ISATAP loopback/],
+    ['100::1', /discard-only/],
+    ['2001:db8::1', /documentation/],
+    ['fd00:ec2::254', /cloud metadata/],
+    ['192.0.2.1', /documentation/],
+    ['198.51.100.7', /documentation/],
+    ['203.0.113.9', /documentation/],
+    ['192.88.99.1', /6to4 relay/],
     ['fe80::1%eth0', /link-local/],
     ['not-an-ip', /not an IP address/],
   ])('refuses %s', (address, reason) => {
@@ -44,6 +66,8 @@ describe('blockedAddressReason', () => {
     '8.8.8.8', '1.1.1.1', '93.184.216.34', '172.15.255.255', '172.32.0.0', '100.63.255.255', '100.128.0.0',
     '169.253.255.255', '192.169.0.1', '11.0.0.1', '223.255.255.255', '126.255.255.255', '128.0.0.1',
     '2001:4860:4860::8888', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2a00:1450:4001:80e::200e',
+    // the IPv4-embedding forms are allowed when the IPv4 address they carry is public
+    '2002:0808:0808::1', '64:ff9b::8.8.8.8', '2606:4700::5efe:8.8.8.8', '::ffff:0:8.8.8.8',
   ])('allows public %s', (address) => {
     expect(blockedAddressReason(address)).toBeUndefined();
   });
