@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const webhookWorker = new Worker<WebhookDeliveryPayload>(QueueName.webhookDelivery,
     webhookDeliveryProcessor({ jobs: runtime.jobs, webhooks, config: webhookConfig, logger }), {
       connection: redis, prefix: config.queuePrefix, concurrency: 16,
-      lockDuration: Math.max(config.worker.lockDurationMs, webhookConfig.timeoutMs + 5_000),
+      lockDuration: Math.max(config.worker.lockDurationMs, webhookConfig.dnsTimeoutMs + webhookConfig.timeoutMs + 5_000),
       stalledInterval: config.worker.stalledIntervalMs,
     });
   webhookWorker.on('error', (error) => logger.error('webhook worker error', { error: error.message }));

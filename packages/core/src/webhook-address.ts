@@ -1,5 +1,6 @@
-import dns from 'node:dns';
 import net from 'node:net';
+import { errorMessage } from './errors';
+import { timedDnsResolver } from './webhook-dns';
 
 /**
  * Where a webhook may be sent (SSRF protection). Pure address checks plus one
@@ -114,8 +115,21 @@ export function blockedAddressReason(address: string): string | undefined {
   return 'not an IP address';
 }
 
+/**
+ * Why a webhook URL may not be used. `forbidden` (an internal address) and
+ * `invalid` stay so on a retry; `unresolved` (no answer, a timeout) may pass
+ * later. Messages name the URL's own host and a literal address the caller
+ * wrote, never an address a host name resolved to: that would tell a tenant
+ * what the deployment's internal names point at.
+ */
+export type WebhookUrlProblem = 'invalid' | 'forbidden' | 'unresolved';
+
 export class WebhookUrlError extends Error {
   override name = 'WebhookUrlError';
+
+  constructor(readonly problem: WebhookUrlProblem, message: string, options?: { cause: unknown }) {
+    super(message, options);
+  }
 }
 
 export interface ResolvedWebhookTarget {
@@ -127,43 +141,61 @@ export interface ResolvedWebhookTarget {
 
 export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
 
-const defaultResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+/** RFC 6761: `localhost` and names under it are loopback, whatever a nameserver would say. */
+function isLocalhostName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
+}
+
+export interface WebhookTargetOptions {
+  allowPrivate: boolean;
+  /** The time limit of the DNS lookup of the URL's host (the default resolver's). */
+  dnsTimeoutMs: number;
+  /** Resolves the host instead of DNS (tests). */
+  resolve?: Resolver;
+}
 
 /**
  * Parses and resolves a webhook URL and checks every address it resolves to.
  * Throws WebhookUrlError with the reason when it may not be used.
  */
-export async function resolveWebhookTarget(
-  rawUrl: string, options: { allowPrivate: boolean; resolve?: Resolver },
-): Promise<ResolvedWebhookTarget> {
+export async function resolveWebhookTarget(rawUrl: string, options: WebhookTargetOptions): Promise<ResolvedWebhookTarget> {
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new WebhookUrlError('is not a valid URL');
+    throw new WebhookUrlError('invalid', 'is not a valid URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebhookUrlError(`must use http or https, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebhookUrlError('invalid', `must use http or https, got ${url.protocol}`);
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: Array<{ address: string; family: number }>;
-  if (net.isIP(hostname)) {
-    addresses = [{ address: hostname, family: net.isIP(hostname) }];
-  } else {
-    try {
-      addresses = await (options.resolve ?? defaultResolver)(hostname);
-    } catch (error) {
-      throw new WebhookUrlError(`host ${hostname} does not resolve (${(error as { code?: string }).code ?? (error as Error).message})`);
-    }
-    if (addresses.length === 0) throw new WebhookUrlError(`host ${hostname} does not resolve`);
-  }
+  const literal = net.isIP(hostname) !== 0;
+  const addresses = literal ? [{ address: hostname, family: net.isIP(hostname) }] : await resolveHost(hostname, options);
   if (!options.allowPrivate) {
     for (const { address } of addresses) {
       const reason = blockedAddressReason(address);
       if (reason) {
-        throw new WebhookUrlError(`${hostname === address ? 'address' : `host ${hostname} resolves to`} ${address}, a ${reason} address; `
+        throw new WebhookUrlError('forbidden', `${literal ? `address ${address} is` : `host ${hostname} resolves to`} a ${reason} address; `
           + 'webhooks may only be sent to public addresses (WEBHOOK_ALLOW_PRIVATE=true allows internal ones)');
       }
     }
   }
   const first = addresses[0]!;
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
+}
+
+async function resolveHost(hostname: string, options: WebhookTargetOptions): Promise<Array<{ address: string; family: number }>> {
+  if (isLocalhostName(hostname)) return [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+  let addresses: Array<{ address: string; family: number }>;
+  try {
+    addresses = await (options.resolve ?? timedDnsResolver({ timeoutMs: options.dnsTimeoutMs }))(hostname);
+  } catch (error) {
+    throw new WebhookUrlError('unresolved', `host ${hostname} does not resolve (${dnsErrorCode(error)})`, { cause: error });
+  }
+  if (addresses.length === 0) throw new WebhookUrlError('unresolved', `host ${hostname} does not resolve`);
+  return addresses;
+}
+
+/** The resolver's error code (ENOTFOUND, ETIMEOUT...), or its message when it has none. */
+export function dnsErrorCode(error: unknown): string {
+  return (error as { code?: string } | undefined)?.code ?? errorMessage(error);
 }

@@ -77,32 +77,49 @@ describe('resolveWebhookTarget', () => {
   const resolveTo = (...addresses: string[]) => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 
   it('accepts a public host and returns the address to connect to', async () => {
-    const target = await resolveWebhookTarget('https://hooks.example.com/x', { allowPrivate: false, resolve: resolveTo('93.184.216.34') });
+    const target = await resolveWebhookTarget('https://hooks.example.com/x', { allowPrivate: false, dnsTimeoutMs: 1_000, resolve: resolveTo('93.184.216.34') });
     expect(target).toMatchObject({ address: '93.184.216.34', family: 4 });
     expect(target.url.hostname).toBe('hooks.example.com');
   });
 
-  it('refuses a host when any of its addresses is internal', async () => {
-    await expect(resolveWebhookTarget('https://hooks.example.com/x', { allowPrivate: false, resolve: resolveTo('93.184.216.34', '10.0.0.5') }))
-      .rejects.toThrow(/resolves to 10\.0\.0\.5, a private address/);
+  it('refuses a host when any of its addresses is internal, without saying which address', async () => {
+    const refusal = resolveWebhookTarget('https://hooks.example.com/x', { allowPrivate: false, dnsTimeoutMs: 1_000, resolve: resolveTo('93.184.216.34', '10.0.0.5') });
+    await expect(refusal).rejects.toMatchObject({ problem: 'forbidden', message: expect.stringMatching(/^host hooks\.example\.com resolves to a private address/) });
+    await expect(refusal).rejects.toThrow(expect.objectContaining({ message: expect.not.stringContaining('10.0.0.5') }));
+  });
+
+  it.each(['http://localhost/x', 'http://LOCALHOST./x', 'http://api.localhost:9000/x'])('treats %s as loopback without asking DNS', async (url) => {
+    const resolve = jest.fn();
+    await expect(resolveWebhookTarget(url, { allowPrivate: false, dnsTimeoutMs: 1_000, resolve })).rejects.toThrow(/resolves to a loopback address/);
+    expect(resolve).not.toHaveBeenCalled();
+    await expect(resolveWebhookTarget(url, { allowPrivate: true, dnsTimeoutMs: 1_000, resolve })).resolves.toMatchObject({ address: '127.0.0.1' });
+  });
+
+  it.each([
+    'http://2130706433/', 'http://0x7f000001/', 'http://127.1/', 'http://0177.0.0.1/', 'http://[::ffff:7f00:1]/',
+    'http://[2002:7f00:1::]/', 'http://[64:ff9b::7f00:1]/', 'http://[2001::1]/', 'http://[64:ff9b:1::a00:1]/',
+  ])('refuses the internal address written as %s (decimal, hex, short and IPv6-embedded forms)', async (url) => {
+    const resolve = jest.fn();
+    await expect(resolveWebhookTarget(url, { allowPrivate: false, dnsTimeoutMs: 1_000, resolve })).rejects.toMatchObject({ problem: 'forbidden' });
+    expect(resolve).not.toHaveBeenCalled();
   });
 
   it.each(['http://127.0.0.1:8080/x', 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/'])(
     'refuses the literal address in %s without resolving', async (url) => {
       const resolve = jest.fn();
-      await expect(resolveWebhookTarget(url, { allowPrivate: false, resolve })).rejects.toBeInstanceOf(WebhookUrlError);
+      await expect(resolveWebhookTarget(url, { allowPrivate: false, dnsTimeoutMs: 1_000, resolve })).rejects.toBeInstanceOf(WebhookUrlError);
       expect(resolve).not.toHaveBeenCalled();
     });
 
   it('allows internal addresses with allowPrivate', async () => {
-    await expect(resolveWebhookTarget('http://127.0.0.1:9/x', { allowPrivate: true })).resolves.toMatchObject({ address: '127.0.0.1' });
+    await expect(resolveWebhookTarget('http://127.0.0.1:9/x', { allowPrivate: true, dnsTimeoutMs: 1_000 })).resolves.toMatchObject({ address: '127.0.0.1' });
   });
 
   it('refuses other schemes and hosts that do not resolve', async () => {
-    await expect(resolveWebhookTarget('ftp://example.com/', { allowPrivate: true })).rejects.toThrow(/http or https/);
+    await expect(resolveWebhookTarget('ftp://example.com/', { allowPrivate: true, dnsTimeoutMs: 1_000 })).rejects.toMatchObject({ problem: 'invalid', message: expect.stringMatching(/http or https/) });
     const failing = async () => { throw Object.assign(new Error('nope'), { code: 'ENOTFOUND' }); };
-    await expect(resolveWebhookTarget('https://no.such.host.invalid/', { allowPrivate: false, resolve: failing }))
-      .rejects.toThrow(/does not resolve \(ENOTFOUND\)/);
+    await expect(resolveWebhookTarget('https://no.such.host.invalid/', { allowPrivate: false, dnsTimeoutMs: 1_000, resolve: failing }))
+      .rejects.toMatchObject({ problem: 'unresolved', message: expect.stringMatching(/does not resolve \(ENOTFOUND\)/) });
   });
 });
 

@@ -7,7 +7,10 @@ import { postWebhook } from '../webhooks/webhook-sender';
 
 /**
  * One attempt to deliver a finished job's webhook. Every attempt is recorded
- * in webhook_deliveries; a 2xx ends the delivery, anything else throws so
+ * in webhook_deliveries; a 2xx ends the delivery. A URL refused at delivery
+ * time (its host now resolves to an internal address, or it is not a usable
+ * URL) fails the delivery for good: retrying cannot make it public, and every
+ * retry would probe the internal address again. Anything else throws so
  * BullMQ retries with exponential backoff.
  */
 export function webhookDeliveryProcessor(deps: { jobs: PgJobStore; webhooks: PgWebhookStore; config: WebhookConfig; logger: Logger }) {
@@ -34,7 +37,7 @@ export function webhookDeliveryProcessor(deps: { jobs: PgJobStore; webhooks: PgW
     const result = await postWebhook(job.webhook_url, body, {
       [TIMESTAMP_HEADER]: String(timestamp),
       [SIGNATURE_HEADER]: signWebhook(config.secret, timestamp, body),
-    }, { allowPrivate: config.allowPrivate, timeoutMs: config.timeoutMs });
+    }, { allowPrivate: config.allowPrivate, timeoutMs: config.timeoutMs, dnsTimeoutMs: config.dnsTimeoutMs });
     const delivered = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
     const error = delivered ? undefined
       : result.error ?? (result.statusCode! >= 300 && result.statusCode! < 400
@@ -44,6 +47,9 @@ export function webhookDeliveryProcessor(deps: { jobs: PgJobStore; webhooks: PgW
       ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
       ...(error !== undefined ? { error } : {}),
     });
+    if (result.refused === 'forbidden' || result.refused === 'invalid') {
+      throw new UnrecoverableError(`webhook delivery of job ${job.id} refused, not retried: ${error}`);
+    }
     if (!delivered) throw new Error(`webhook delivery of job ${job.id} failed: ${error}`);
     return { status: 'delivered', status_code: result.statusCode, attempt };
   };
