@@ -78,6 +78,9 @@ describe('webhooks across tenants: per-account secrets, account names, replays, 
       .toEqual({ ok: false, reason: 'replayed' });
     // not signed with the fallback secret either: holding WEBHOOK_SECRET forges nothing for A
     expect(verifyWebhookSignature({ ...headersOf(delivery), secret: FALLBACK_SECRET })).toEqual({ ok: false, reason: 'signature_mismatch' });
+    // the attempt records the delivery id it sent
+    const attempts = await request(api.app).get(`/job/${body.job_id}/webhook-deliveries`).set('Authorization', `Bearer ${tenantA.key}`).expect(200);
+    expect(attempts.body.deliveries).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered', delivery_id: body.delivery_id })]);
   });
 
   it("tenant A's secret cannot produce a delivery B's verifier accepts", async () => {

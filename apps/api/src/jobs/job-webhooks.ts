@@ -39,6 +39,7 @@ export function webhookDeliveriesView(job: JobRow, attempts: WebhookDeliveryRow[
     webhook_url: job.webhook_url,
     deliveries: attempts.map((row) => ({
       attempt: row.attempt,
+      delivery_id: row.delivery_id,
       attempted_at: row.attempted_at.toISOString(),
       outcome: row.outcome,
       status_code: row.status_code,

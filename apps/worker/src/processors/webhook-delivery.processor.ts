@@ -42,7 +42,8 @@ export function webhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
       return { status: 'skipped', reason: 'no secret' };
     }
     const rows = await jobs.listResults(job.id, { limit: WEBHOOK_RESULTS_PAGE + 1 });
-    const body = JSON.stringify(buildWebhookBody(job, rows, randomUUID()));
+    const deliveryId = randomUUID();
+    const body = JSON.stringify(buildWebhookBody(job, rows, deliveryId));
     const timestamp = Math.floor(Date.now() / 1000);
     const result = await postWebhook(job.webhook_url, body, {
       [TIMESTAMP_HEADER]: String(timestamp),
@@ -54,7 +55,7 @@ export function webhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
       : result.error ?? (result.statusCode! >= 300 && result.statusCode! < 400
         ? `answered ${result.statusCode} (redirects are not followed)` : `answered ${result.statusCode}`);
     await webhooks.recordAttempt({
-      jobId: job.id, attempt, outcome: delivered ? 'delivered' : 'failed', durationMs: result.durationMs,
+      jobId: job.id, attempt, deliveryId, outcome: delivered ? 'delivered' : 'failed', durationMs: result.durationMs,
       ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
       ...(error !== undefined ? { error } : {}),
     });
