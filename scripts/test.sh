@@ -12,8 +12,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
 
 # A database, collection and queue prefix of their own, so tests never touch
-# the data of a local `npm start`.
-export PGDATABASE_NAME=nonstop_ingest_test
+# the data of a local `npm start`. TEST_DATABASE_NAME gives a checkout its own
+# test database: branches that add different migrations cannot share one
+# (node-pg-migrate refuses a database whose applied migrations it lacks).
+export PGDATABASE_NAME="${TEST_DATABASE_NAME:-nonstop_ingest_test}"
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$PGDATABASE_NAME"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 export MILVUS_ADDRESS="127.0.0.1:$MILVUS_PORT"

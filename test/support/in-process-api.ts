@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createBatchInsertQueue, createRedis, redisTargetOf, createWebhookQueue, type AppConfig, type BatchInsertQueue, type RedisClient } from '@nonstop/core';
-import { PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
+import { PgApiKeyStore, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
 import { createRuntime, type Runtime } from '@nonstop/pipeline';
 import { createApp } from '../../apps/api/src/app';
 import { createSyncRunner } from '../../apps/api/src/routes/sync-insert';
@@ -40,7 +40,7 @@ export async function startInProcessApi(config: AppConfig, options: { cancelWait
   } : undefined;
   const app = createApp({
     config, logger: testLogger, consistency: runtime, search: runtime, syncRunner: createSyncRunner(runtime, config, testLogger), jobs: runtime.jobs, documents: runtime.documents, queue, readiness, jobEvents: jobEvents.hub, ...appOptions,
-    webhookQueue, webhooks: new PgWebhookStore(runtime.pool), ...(auth ? { auth } : {}),
+    webhookQueue, webhooks: new PgWebhookStore(runtime.pool), webhookSecrets: new PgWebhookSecretStore(runtime.pool), ...(auth ? { auth } : {}),
   });
   return {
     app, runtime, queue, redis, jobEvents,

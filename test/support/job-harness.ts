@@ -25,6 +25,11 @@ export class JobHarness {
     return worker;
   }
 
+  /** Everything the workers started here have written to stdout and stderr. */
+  workerOutput(): string {
+    return this.workers.map((worker) => worker.output()).join('\n');
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all(this.workers.map((worker) => stopApp(worker, 'SIGKILL')));
   }

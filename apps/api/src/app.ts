@@ -3,7 +3,7 @@ import {
   ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics, type RedisClient,
 } from '@nonstop/core';
 import type { BatchJobRunner, ConsistencyAuditStores } from '@nonstop/pipeline';
-import type { PgApiKeyStore, PgDocumentStore, PgJobStore, PgWebhookStore } from '@nonstop/storage';
+import type { PgApiKeyStore, PgDocumentStore, PgJobStore, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
 import { apiKeyAuth } from './auth/api-key-auth';
 import { rateLimit } from './auth/rate-limit';
 import type { WebhookQueue } from './jobs/job-webhooks';
@@ -40,6 +40,8 @@ export interface AppDependencies {
   /** Webhooks: the delivery queue (a pending job cancelled here is announced) and the record of attempts. */
   webhookQueue?: WebhookQueue;
   webhooks?: PgWebhookStore;
+  /** The accounts' webhook signing secrets, listed and rotated at /admin/accounts/{account}/webhook-secrets. */
+  webhookSecrets?: PgWebhookSecretStore;
   /** The process's Prometheus series, served at /metrics (admin); one is made when not given. */
   metrics?: Metrics;
   /** What POST /search reads (the embedder, Milvus, PostgreSQL: the Runtime); the route answers 404 without them. */
@@ -57,7 +59,10 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLog(deps.logger));
   app.use(healthRoutes(deps.readiness));
   app.use(openApiRoutes());
-  app.use(adminRoutes({ queue: deps.queue, adminToken: deps.config.adminToken, consistency: deps.consistency }));
+  app.use(adminRoutes({
+    queue: deps.queue, adminToken: deps.config.adminToken, consistency: deps.consistency,
+    ...(deps.webhookSecrets ? { webhookSecrets: deps.webhookSecrets } : {}),
+  }));
   app.use(metricsRoutes({ metrics: deps.metrics ?? createMetrics({ queue: deps.queue }), adminToken: deps.config.adminToken }));
   if (deps.auth) {
     app.use(apiKeyAuth({ mode: deps.auth.mode, keys: deps.auth.keys }));

@@ -5,7 +5,7 @@ import {
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
 import { createSyncRunner } from './routes/sync-insert';
-import { migrate, PgApiKeyStore, PgWebhookStore } from '@nonstop/storage';
+import { migrate, PgApiKeyStore, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
 import { createApp } from './app';
 import { answerClientErrors } from './http/client-errors';
 import { dependencyReadiness } from './readiness';
@@ -45,7 +45,10 @@ async function main(): Promise<void> {
     mode: config.auth.apiAuth, keys, redis,
     rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
   };
-  const app = createApp({ metrics, config, logger, consistency: runtime, search: runtime, syncRunner: createSyncRunner(runtime, config, logger), jobs: runtime.jobs, documents: runtime.documents, queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, auth });
+  const app = createApp({
+    metrics, config, logger, consistency: runtime, search: runtime, syncRunner: createSyncRunner(runtime, config, logger), jobs: runtime.jobs, documents: runtime.documents,
+    queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, webhookSecrets: new PgWebhookSecretStore(runtime.pool), auth,
+  });
   const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
   answerClientErrors(server);
 

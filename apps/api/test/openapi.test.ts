@@ -1,6 +1,10 @@
 import { openApiDocument } from '../src/openapi/openapi-document';
 import type { HttpMethod } from '../src/openapi/openapi-types';
+import type { JobRow, WebhookDeliveryRow } from '@nonstop/storage';
+import { webhookDeliveriesView } from '../src/jobs/job-webhooks';
 import { OpenApiValidator } from './openapi-schema';
+
+const JOB_ID = '8a6e0804-2bd0-4672-b79d-d97027f9071a';
 
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 whose schemas all compile as JSON Schema 2020-12 (strict)', () => {
@@ -34,5 +38,16 @@ describe('the OpenAPI document', () => {
     expect(validator.errors(schema, { error: { code: 'validation_failed', message: 'm', details: [{ field: 'documents', problem: 'p' }] } })).toEqual([]);
     expect(validator.errors(schema, { error: { code: 'x', message: 'm', extra: 1 } })).not.toEqual([]);
     expect(validator.errors(schema, { error: { code: 'x' } })).not.toEqual([]);
+  });
+
+  it('documents the webhook attempts as the API answers them, with the delivery id sent (null when skipped)', () => {
+    const validator = new OpenApiValidator(openApiDocument);
+    const attempt = (overrides: Partial<WebhookDeliveryRow>): WebhookDeliveryRow => ({
+      id: '1', job_id: JOB_ID, attempt: 1, delivery_id: '5d1b7b2e-94b4-4a43-9a55-0f4d6f0e7c11', attempted_at: new Date(), outcome: 'delivered',
+      status_code: 200, error: null, duration_ms: 12, ...overrides,
+    });
+    const view = webhookDeliveriesView({ id: JOB_ID, webhook_url: 'https://hooks.example.com/x' } as JobRow,
+      [attempt({}), attempt({ attempt: 2, delivery_id: null, outcome: 'skipped', status_code: null, error: 'no webhook secret for the account' })]);
+    expect(validator.errors({ $ref: '#/components/schemas/WebhookDeliveries' }, view)).toEqual([]);
   });
 });

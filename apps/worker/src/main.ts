@@ -4,7 +4,7 @@ import {
   QueueName, type BatchInsertPayload, type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
-import { migrate, PgWebhookStore } from '@nonstop/storage';
+import { migrate, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
 import { startHealthServer } from './health-server';
 import { countingActiveJobs, runnerMetricsHooks } from './worker-metrics';
 import { sweep } from './housekeeping';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   webhookQueue.on('error', (error) => logger.warn('webhook queue error', { error: error.message }));
   const webhooks = new PgWebhookStore(runtime.pool);
   const webhookDeps = { queue: webhookQueue, webhooks, config: webhookConfig, logger, queuePrefix: config.queuePrefix };
-  if (!webhookConfig.secret) logger.warn('WEBHOOK_SECRET is not set: webhook deliveries are skipped (recorded as skipped)');
+  if (!webhookConfig.secret) logger.info('WEBHOOK_SECRET is not set: deliveries for an account without its own webhook secret are skipped (recorded as skipped)');
   const onJobFinished = async (jobId: string, webhookUrl: string | null): Promise<void> => {
     if (webhookUrl) await enqueueJobWebhook(webhookDeps, jobId);
   };
@@ -63,9 +63,9 @@ async function main(): Promise<void> {
   worker.on('failed', (job, error) => logger.warn('job attempt failed', { job_id: job?.id, attempt: job?.attemptsMade, error: error.message }));
   worker.on('stalled', (jobId) => logger.warn('job stalled (its worker died); resuming', { job_id: jobId }));
   const webhookWorker = new Worker<WebhookDeliveryPayload>(QueueName.webhookDelivery,
-    webhookDeliveryProcessor({ jobs: runtime.jobs, webhooks, config: webhookConfig, logger }), {
+    webhookDeliveryProcessor({ jobs: runtime.jobs, webhooks, secrets: new PgWebhookSecretStore(runtime.pool), config: webhookConfig, logger }), {
       connection: redis, prefix: config.queuePrefix, concurrency: 16,
-      lockDuration: Math.max(config.worker.lockDurationMs, webhookConfig.timeoutMs + 5_000),
+      lockDuration: Math.max(config.worker.lockDurationMs, webhookConfig.dnsTimeoutMs + webhookConfig.timeoutMs + 5_000),
       stalledInterval: config.worker.stalledIntervalMs,
     });
   webhookWorker.on('error', (error) => logger.error('webhook worker error', { error: error.message }));

@@ -58,7 +58,7 @@ describe('logs never contain keys, secrets, webhook signatures or document text'
     await waitFor('API up', async () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 90_000);
 
     const account = uniqueAccount('redact');
-    const { key } = await new PgApiKeyStore(stores.pool).create(account);
+    const { key, webhookSecret: accountSecret } = await new PgApiKeyStore(stores.pool).create(account);
     const wrongKey = `nik_wrong_${randomUUID()}`;
     const documentText = `confidential paragraph ${randomUUID()}`;
     const metadataValue = `private author ${randomUUID()}`;
@@ -75,6 +75,10 @@ describe('logs never contain keys, secrets, webhook signatures or document text'
     const badChunk = { ...document(9), chunks: [{ chunk_index: -1, text: documentText }] };
     expect((await call('/job/batch-insert', { method: 'POST', body: JSON.stringify({ account_name: account, documents: [badChunk] }) })).status).toBe(400);
     expect((await call('/metrics', { auth: adminToken })).status).toBe(200);
+    // a rotation through the admin endpoint: the job below is signed with the old and the new secret
+    const rotated = await call(`/admin/accounts/${account}/webhook-secrets`, { method: 'POST', auth: adminToken, body: JSON.stringify({ overlap_seconds: 600 }) });
+    expect(rotated.status).toBe(201);
+    const rotatedSecret = ((await rotated.json()) as { secret: string }).secret;
     const created = await call('/job/batch-insert', {
       method: 'POST',
       // the third is the first again: a failed item ("already exists" path)
@@ -103,7 +107,7 @@ describe('logs never contain keys, secrets, webhook signatures or document text'
     expect(requestLines).toContainEqual(expect.objectContaining({ level: 'debug', method: 'GET', path: `/job/${jobId}`, status: 200 }));
 
     const secrets = {
-      apiKey: key, wrongKey, webhookSecret, adminToken, documentText, metadataValue,
+      apiKey: key, wrongKey, webhookSecret, accountSecret: accountSecret!.secret, rotatedSecret, adminToken, documentText, metadataValue,
       ...Object.fromEntries(receiver.signatures.map((signature, n) => [`signature${n}`, signature])),
     };
     for (const [name, value] of Object.entries(secrets)) {

@@ -1,40 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createWebhookQueue, webhookDeliveryJobId } from '@nonstop/core';
 import { verifyWebhookSignature } from '@nonstop/sdk';
 import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
 import { JobHarness, waitForFinal } from '../../../test/support/job-harness';
 import { makeDocuments, testConfig, uniqueAccount, waitFor } from '../../../test/support/test-env';
+import { startReceiver } from '../../../test/support/webhook-receiver';
 
 const SECRET = 'whsec_test_0123456789abcdef';
-
-interface Received { path: string; headers: http.IncomingHttpHeaders; rawBody: string; answered: number }
-
-/** A local webhook receiver: `/ok/*` answers 200; `/flaky/*` answers 500 twice per path, then 200. */
-function startReceiver(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const path = req.url ?? '';
-      const earlier = received.filter((r) => r.path === path).length;
-      const answered = path.startsWith('/flaky/') && earlier < 2 ? 500 : 200;
-      received.push({ path, headers: req.headers, rawBody: Buffer.concat(chunks).toString('utf8'), answered });
-      res.writeHead(answered, { 'Content-Type': 'text/plain' }).end(answered === 200 ? 'ok' : 'boom');
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`, received,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
-      });
-    });
-  });
-}
 
 describe('webhooks with a real worker process', () => {
   const harness = new JobHarness({
@@ -169,11 +141,13 @@ describe('webhooks with a real worker process', () => {
     afterAll(async () => { await strictApi.close(); });
 
     it.each<[string, RegExp]>([
-      ['http://127.0.0.1:8080/hook', /127\.0\.0\.1, a loopback address/],
-      ['http://10.0.0.1/hook', /10\.0\.0\.1, a private address/],
-      ['http://169.254.169.254/latest/meta-data/', /169\.254\.169\.254, a link-local .*metadata/],
-      ['http://localhost:8080/hook', /host localhost resolves to .*loopback/],
-      ['http://[::1]/hook', /::1, a loopback address/],
+      ['http://127.0.0.1:8080/hook', /address 127\.0\.0\.1 is a loopback address/],
+      ['http://10.0.0.1/hook', /address 10\.0\.0\.1 is a private address/],
+      ['http://169.254.169.254/latest/meta-data/', /address 169\.254\.169\.254 is a link-local .*metadata/],
+      ['http://localhost:8080/hook', /host localhost resolves to a loopback address;/],
+      ['http://[::1]/hook', /address ::1 is a loopback address/],
+      ['http://[2002:7f00:1::1]/hook', /6to4 loopback/],
+      ['http://[64:ff9b::a00:1]/hook', /NAT64 private/],
       ['https://no-such-host.invalid/hook', /does not resolve/],
     ])('refuses %s with a clear 400', async (url, reason) => {
       const account = uniqueAccount('wh');

@@ -7,6 +7,7 @@ export * from './queues';
 export * from './redis';
 export * from './batch-insert-queue';
 export * from './webhook-address';
+export * from './webhook-dns';
 export * from './webhook-queue';
 export * from './metrics';
 export * from './crash-handlers';

@@ -71,6 +71,13 @@ describe('loadConfig', () => {
       .toThrow(/JOB_STATUS_CACHE_MS.*\n.*PIPELINE_BATCHES_IN_FLIGHT|PIPELINE_BATCHES_IN_FLIGHT.*\n.*JOB_STATUS_CACHE_MS/s);
   });
 
+  it('limits every webhook DNS lookup, 2 s unless WEBHOOK_DNS_TIMEOUT_MS says otherwise, and refuses no limit at all', () => {
+    expect(loadConfig({}).webhook).toMatchObject({ dnsTimeoutMs: 2_000 });
+    expect(loadConfig({ WEBHOOK_DNS_TIMEOUT_MS: '500' }).webhook).toMatchObject({ dnsTimeoutMs: 500 });
+    expect(() => loadConfig({ WEBHOOK_DNS_TIMEOUT_MS: '0' })).toThrow(/WEBHOOK_DNS_TIMEOUT_MS must be >= 50/);
+    expect(() => loadConfig({ WEBHOOK_DNS_TIMEOUT_MS: '120000' })).toThrow(/WEBHOOK_DNS_TIMEOUT_MS must be <= 60000/);
+  });
+
   it('rejects a collection name that is not a Milvus identifier', () => {
     expect(() => loadConfig({ MILVUS_COLLECTION: 'chunks"; drop' })).toThrow(/MILVUS_COLLECTION/);
   });

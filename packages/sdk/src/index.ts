@@ -7,4 +7,6 @@ export {
   type ClientOptions, type IterateResultsOptions, type RequestOptions, type StreamOptions, type WaitOptions,
 } from './client';
 export * from './webhook-signature';
+export * from './webhook-delivery';
+export * from './seen-delivery-ids';
 export { DocumentFileError, parseDocumentsText, splitIntoJobs, type ParseOptions } from './documents';

@@ -6,15 +6,20 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * A delivery is a POST with the JSON body and two headers:
  *   Nonstop-Timestamp: <unix seconds when it was signed>
  *   Nonstop-Signature: v1=<hex HMAC-SHA256(secret, `${timestamp}.${rawBody}`)>
- * Several signatures may be sent comma-separated (`v1=abc,v1=def`, e.g. while
- * a secret is rotated); one match is enough. Verify over the raw bytes of the
- * body exactly as received, before any JSON parsing.
+ * Several signatures may be sent comma-separated (`v1=abc,v1=def`: while an
+ * account's secret is rotated, one for each secret in its overlap window); one
+ * match is enough. Verify over the raw bytes of the body exactly as received,
+ * before any JSON parsing. This checks the signature and the timestamp only;
+ * `verifyWebhookDelivery` (webhook-delivery.ts) also checks the account and
+ * refuses replays.
  */
 export const TIMESTAMP_HEADER = 'Nonstop-Timestamp';
 export const SIGNATURE_HEADER = 'Nonstop-Signature';
 export const SIGNATURE_VERSION = 'v1';
 
 export type RawBody = string | Uint8Array;
+
+export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 /** The `Nonstop-Signature` header value for this timestamp (unix seconds) and body: `v1=<hex>`. */
 export function signWebhook(secret: string | Uint8Array, timestamp: number | string, rawBody: RawBody): string {
@@ -26,7 +31,7 @@ export interface VerifyWebhookOptions {
   rawBody: RawBody;
   timestampHeader: string | string[] | null | undefined;
   signatureHeader: string | string[] | null | undefined;
-  /** How far the timestamp may be from now, either way. Default 300 s. */
+  /** How far the timestamp may be from now, either way. Default 300 s (DEFAULT_TOLERANCE_SECONDS). */
   toleranceSeconds?: number;
   /** The current time in ms (Date.now() by default), for tests. */
   now?: number;
@@ -43,7 +48,7 @@ export function verifyWebhookSignature(options: VerifyWebhookOptions): WebhookVe
   if (timestampText === undefined || signatureText === undefined) return { ok: false, reason: 'missing_headers' };
   if (!/^\d{1,15}$/.test(timestampText.trim())) return { ok: false, reason: 'bad_timestamp' };
   const timestamp = Number(timestampText.trim());
-  const tolerance = options.toleranceSeconds ?? 300;
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
   if (Math.abs(nowSeconds - timestamp) > tolerance) return { ok: false, reason: 'stale_timestamp' };
 

@@ -11,6 +11,7 @@ export * from './postgres/job-rows';
 export * from './postgres/pg-job-store';
 export * from './postgres/pg-webhook-store';
 export * from './postgres/pg-api-key-store';
+export * from './postgres/pg-webhook-secret-store';
 export * from './postgres/transaction';
 export * from './milvus/milvus-search';
 export * from './postgres/pg-chunk-reader';

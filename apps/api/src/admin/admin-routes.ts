@@ -4,16 +4,21 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { BatchInsertQueue } from '@nonstop/core';
 import type { ConsistencyAuditStores } from '@nonstop/pipeline';
+import type { PgWebhookSecretStore } from '@nonstop/storage';
 import { adminAuth } from './admin-auth';
 import { consistencyRoutes } from './consistency-routes';
+import { webhookSecretRoutes } from './webhook-secret-routes';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
 /**
  * `/admin/*`, behind the admin credential: the Bull Board dashboard of the
- * batch-insert queue, and the consistency audit when its stores are given.
+ * batch-insert queue, and the consistency audit and the accounts' webhook
+ * secrets when their stores are given.
  */
-export function adminRoutes(deps: { queue: BatchInsertQueue; adminToken: string | undefined; consistency?: ConsistencyAuditStores }): Router {
+export function adminRoutes(deps: {
+  queue: BatchInsertQueue; adminToken: string | undefined; consistency?: ConsistencyAuditStores; webhookSecrets?: PgWebhookSecretStore;
+}): Router {
   const router = Router();
   const guard = adminAuth(deps.adminToken);
   router.use('/admin', guard);
@@ -27,6 +32,7 @@ export function adminRoutes(deps: { queue: BatchInsertQueue; adminToken: string 
     });
     router.use(BULL_BOARD_PATH, board.getRouter());
     if (deps.consistency) router.use(consistencyRoutes(deps.consistency));
+    if (deps.webhookSecrets) router.use(webhookSecretRoutes(deps.webhookSecrets));
   }
   return router;
 }

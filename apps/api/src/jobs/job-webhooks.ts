@@ -1,5 +1,5 @@
 import {
-  ApiError, enqueueWebhookDelivery, errorMessage, resolveWebhookTarget, WebhookUrlError,
+  ApiError, DEFAULT_WEBHOOK_DNS_TIMEOUT_MS, enqueueWebhookDelivery, errorMessage, resolveWebhookTarget, WebhookUrlError,
   type Logger, type WebhookConfig, type WebhookQueue,
 } from '@nonstop/core';
 import type { JobRow, PgWebhookStore, WebhookDeliveryRow } from '@nonstop/storage';
@@ -11,9 +11,9 @@ export type { WebhookQueue };
  * an internal address (unless WEBHOOK_ALLOW_PRIVATE=true): 400 invalid_webhook_url.
  * The worker checks again at delivery time.
  */
-export async function checkWebhookUrl(url: string, config: Pick<WebhookConfig, 'allowPrivate'> | undefined): Promise<void> {
+export async function checkWebhookUrl(url: string, config: Pick<WebhookConfig, 'allowPrivate' | 'dnsTimeoutMs'> | undefined): Promise<void> {
   try {
-    await resolveWebhookTarget(url, { allowPrivate: config?.allowPrivate ?? false });
+    await resolveWebhookTarget(url, { allowPrivate: config?.allowPrivate ?? false, dnsTimeoutMs: config?.dnsTimeoutMs ?? DEFAULT_WEBHOOK_DNS_TIMEOUT_MS });
   } catch (error) {
     if (!(error instanceof WebhookUrlError)) throw error;
     throw new ApiError(400, 'invalid_webhook_url', `webhook_url ${error.message}`, [{ field: 'webhook_url', problem: error.message }]);
@@ -39,6 +39,7 @@ export function webhookDeliveriesView(job: JobRow, attempts: WebhookDeliveryRow[
     webhook_url: job.webhook_url,
     deliveries: attempts.map((row) => ({
       attempt: row.attempt,
+      delivery_id: row.delivery_id,
       attempted_at: row.attempted_at.toISOString(),
       outcome: row.outcome,
       status_code: row.status_code,

@@ -146,12 +146,13 @@ const schemas: Record<string, SchemaObject> = {
       type: 'array', description: 'Every delivery attempt, oldest first.',
       items: closed({
         attempt: { type: 'integer', minimum: 1 },
+        delivery_id: nullable({ type: 'string', format: 'uuid', description: 'The delivery_id of the signed body this attempt sent; null when nothing was sent (skipped).' }),
         attempted_at: dateTime,
-        outcome: { type: 'string', enum: ['delivered', 'failed', 'skipped'], description: 'skipped: WEBHOOK_SECRET is not configured.' },
+        outcome: { type: 'string', enum: ['delivered', 'failed', 'skipped'], description: 'skipped: the account has no webhook secret and WEBHOOK_SECRET is not configured.' },
         status_code: nullable({ type: 'integer', description: 'HTTP status answered; null when no answer (refused address, timeout, connection error).' }),
         error: nullable({ type: 'string' }),
         duration_ms: count,
-      }, ['attempt', 'attempted_at', 'outcome', 'status_code', 'error', 'duration_ms']),
+      }, ['attempt', 'delivery_id', 'attempted_at', 'outcome', 'status_code', 'error', 'duration_ms']),
     },
   }, ['job_id', 'webhook_url', 'deliveries']),
 

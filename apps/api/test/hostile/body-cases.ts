@@ -141,6 +141,16 @@ export const webhookCases: BodyCase[] = [
   { name: 'webhook_url cloud metadata address', body: brokenBody((b) => { b.webhook_url = 'http://169.254.169.254/latest/meta-data/'; }), expect: apiError(400, 'invalid_webhook_url', 'webhook_url') },
   { name: 'webhook_url private network', body: brokenBody((b) => { b.webhook_url = 'https://10.0.0.1/hook'; }), expect: apiError(400, 'invalid_webhook_url', 'webhook_url') },
   { name: 'webhook_url localhost', body: brokenBody((b) => { b.webhook_url = 'http://localhost:8000/job'; }), expect: apiError(400, 'invalid_webhook_url', 'webhook_url') },
+  ...([
+    ['6to4 wrapping loopback', 'http://[2002:7f00:1::1]/', /6to4 loopback/],
+    ['NAT64 wrapping cloud metadata', 'http://[64:ff9b::a9fe:a9fe]/', /NAT64 link-local/],
+    ['local-use NAT64', 'http://[64:ff9b:1::a00:1]/', /local-use NAT64/],
+    ['Teredo', 'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', /Teredo/],
+    ['IPv4-translated private', 'http://[::ffff:0:a00:1]/', /IPv4-translated private/],
+    ['under .localhost', 'http://hooks.localhost/', /loopback/],
+  ] as const).map(([label, url, problem]): BodyCase => ({
+    name: `webhook_url ${label}`, body: brokenBody((b) => { b.webhook_url = url; }), expect: apiError(400, 'invalid_webhook_url', 'webhook_url', problem),
+  })),
 ];
 
 /** The synchronous answer carries the results, so a webhook_url there is refused rather than ignored. */

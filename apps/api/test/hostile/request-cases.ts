@@ -207,6 +207,46 @@ const adminCases: HostileCase[] = ADMIN_ROUTES.flatMap(([endpoint, path]) => BAD
   expect: apiError(401, 'unauthorized', 'admin credential required'),
 })));
 
+/**
+ * The accounts' webhook secrets (admin): a tenant's key is not the admin
+ * credential, the account in the path is an identifier, and the rotation body
+ * is `{}` or `{"overlap_seconds": N}`; a caller can never choose the secret.
+ */
+const SECRETS_ENDPOINT = '/admin/accounts/{account_name}/webhook-secrets';
+const secretsPath = (account: string): string => `/admin/accounts/${encodeURIComponent(account)}/webhook-secrets`;
+const asAdmin = (headers: Record<string, string> = {}) => (): Record<string, string> => ({ Authorization: `Bearer ${HOSTILE_ADMIN_TOKEN}`, ...headers });
+const rotation = (name: string, raw: string, expected: Expected, contentType: string | null = 'application/json'): HostileCase => ({
+  name, endpoint: `POST ${SECRETS_ENDPOINT}`, method: 'POST', path: (c) => secretsPath(c.account),
+  headers: asAdmin(contentType === null ? {} : { 'Content-Type': contentType }), body: () => ({ raw: Buffer.from(raw) }), expect: expected,
+});
+const webhookSecretCases: HostileCase[] = [
+  ...(['GET', 'POST'] as const).flatMap((method) => [
+    ...BAD_ADMIN_CREDENTIALS.map(([name, headers]): HostileCase => ({
+      name, endpoint: `${method} ${SECRETS_ENDPOINT}`, method, path: (c) => secretsPath(c.account), auth: 'none', headers: () => headers,
+      ...(method === 'POST' ? { body: () => ({ raw: '{}' }) } : {}), expect: apiError(401, 'unauthorized', 'admin credential required'),
+    })),
+    { name: "the tenant's own API key", endpoint: `${method} ${SECRETS_ENDPOINT}`, method, path: (c: CaseContext) => secretsPath(c.account),
+      expect: apiError(401, 'unauthorized', 'admin credential required') },
+    ...([
+      ['SQL quote break', "x' OR '1'='1"], ['a leading dash', '-rf'], ['a NUL byte', 'acct\u0000x'], ['a space', 'two words'],
+      ['129 characters', 'a'.repeat(129)], ['a colon first', ':acct'],
+    ] as const).map(([label, account]): HostileCase => ({
+      name: `account_name with ${label}`, endpoint: `${method} ${SECRETS_ENDPOINT}`, method, path: () => secretsPath(account),
+      headers: asAdmin(method === 'POST' ? { 'Content-Type': 'application/json' } : {}), ...(method === 'POST' ? { body: () => ({ raw: '{}' }) } : {}),
+      expect: invalidField('account_name'),
+    })),
+  ]),
+  rotation('no Content-Type', '{}', apiError(415, 'unsupported_media_type', 'Content-Type', /got no Content-Type/), null),
+  rotation('Content-Type text/plain', '{}', apiError(415, 'unsupported_media_type', 'Content-Type'), 'text/plain'),
+  rotation('malformed JSON', '{"overlap_seconds":', apiError(400, 'malformed_json', 'JSON')),
+  rotation('an array', '[]', invalidField('body', /must be a JSON object, got array/)),
+  rotation('a body over 1 KiB', JSON.stringify({ overlap_seconds: 60, pad: 'x'.repeat(2_000) }), apiError(413, 'payload_too_large', 'limit of 1024 bytes')),
+  rotation('the caller choosing the secret', '{"secret":"whsec_chosen_by_the_caller"}', invalidField('secret', /not an allowed field/)),
+  rotation('__proto__ as a field', '{"__proto__":{"overlap_seconds":0}}', invalidField('__proto__', /not an allowed field/)),
+  ...([['negative', '-1'], ['fractional', '1.5'], ['a string', '"60"'], ['over 30 days', '2592001'], ['1e400', '1e400'], ['null', 'null']] as const)
+    .map(([label, value]) => rotation(`overlap_seconds ${label}`, `{"overlap_seconds":${value}}`, invalidField('overlap_seconds', /whole number of seconds from 0 to 2592000/))),
+];
+
 /** Routes that exist for another method, and routes that do not exist: 404 naming method and path (with a key; 401 without). */
 const notFound = (endpoint: string, method: HostileCase['method'], path: string): HostileCase => ({
   name: `${method} ${path}`, endpoint, method, path: () => path, expect: apiError(404, 'not_found', `No route for ${method} ${path}`),
@@ -242,5 +282,6 @@ export const requestCases: HostileCase[] = [
   ...queryCases,
   ...streamCases,
   ...adminCases,
+  ...webhookSecretCases,
   ...routeCases,
 ];

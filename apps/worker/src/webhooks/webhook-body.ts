@@ -5,6 +5,10 @@ import type { JobRow, LedgerRow } from '@nonstop/storage';
 export const WEBHOOK_RESULTS_PAGE = 100;
 
 export interface WebhookBody {
+  /** This attempt's own id: receivers refuse one they have seen (a replay); a retry is a new delivery. */
+  delivery_id: string;
+  /** The job's account: a receiver refuses a delivery about another account's job. */
+  account_name: string;
   job_id: string;
   status: string;
   progress: ReturnType<typeof progressOf>;
@@ -28,16 +32,18 @@ function resultOf(row: LedgerRow): Record<string, unknown> {
 }
 
 /**
- * The body POSTed when a job ends: `{job_id, status, progress, results}`.
+ * The body POSTed when a job ends: `{delivery_id, account_name, job_id, status, progress, results}`.
  * `firstRows` were read with `WEBHOOK_RESULTS_PAGE + 1`, so a next page is
  * known to exist; then `results_next_cursor` and `results_url` say where it is.
  */
-export function buildWebhookBody(job: JobRow, firstRows: LedgerRow[]): WebhookBody {
+export function buildWebhookBody(job: JobRow, firstRows: LedgerRow[], deliveryId: string): WebhookBody {
   const page = firstRows.slice(0, WEBHOOK_RESULTS_PAGE);
   const more = firstRows.length > WEBHOOK_RESULTS_PAGE;
   const last = page[page.length - 1];
   const cursor = more && last ? String(last.position) : null;
   return {
+    delivery_id: deliveryId,
+    account_name: job.account_name,
     job_id: job.id,
     status: job.status,
     progress: progressOf(job),

@@ -1,12 +1,26 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { resolveWebhookTarget, type Resolver } from '@nonstop/core';
+import { dnsErrorCode, resolveWebhookTarget, WebhookUrlError, type Resolver, type WebhookUrlProblem } from '@nonstop/core';
 
 export interface WebhookPostResult {
   statusCode?: number;
   error?: string;
+  /** Set when the URL was refused before any connection: why. */
+  refused?: WebhookUrlProblem;
   durationMs: number;
+}
+
+/**
+ * The error an attempt records (and the tenant reads in its delivery list):
+ * the kind of refusal, never the host's addresses or what it resolved to.
+ */
+function refusalText(error: WebhookUrlError): string {
+  switch (error.problem) {
+    case 'forbidden': return 'refused: webhook_url resolves to an internal or reserved address, where webhooks are not sent';
+    case 'invalid': return `refused: webhook_url ${error.message}`;
+    case 'unresolved': return `webhook_url host does not resolve (${dnsErrorCode(error.cause)})`;
+  }
 }
 
 /**
@@ -16,18 +30,20 @@ export interface WebhookPostResult {
  * so DNS rebinding cannot swap in an internal one. TLS still verifies the
  * certificate against the URL's host name (servername). Redirects are not
  * followed (a 3xx is returned as is, and counts as a failed attempt).
- * Never throws: the outcome is returned.
+ * The DNS lookup has its own time limit (dnsTimeoutMs), before timeoutMs's.
+ * A refused URL or a failed request is returned, not thrown.
  */
 export async function postWebhook(
   rawUrl: string, body: string, headers: Record<string, string>,
-  options: { allowPrivate: boolean; timeoutMs: number; resolve?: Resolver },
+  options: { allowPrivate: boolean; timeoutMs: number; dnsTimeoutMs: number; resolve?: Resolver },
 ): Promise<WebhookPostResult> {
   const started = Date.now();
   let target;
   try {
     target = await resolveWebhookTarget(rawUrl, options);
   } catch (error) {
-    return { error: `refused: ${(error as Error).message}`, durationMs: Date.now() - started };
+    if (!(error instanceof WebhookUrlError)) throw error;
+    return { refused: error.problem, error: refusalText(error), durationMs: Date.now() - started };
   }
   const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
     if ((lookupOptions as { all?: boolean }).all) {

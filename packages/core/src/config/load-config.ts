@@ -139,6 +139,8 @@ export interface WebhookConfig {
   /** First retry delay; doubles on each attempt. */
   backoffMs: number;
   timeoutMs: number;
+  /** The time limit of each DNS lookup of a webhook host (at job creation and at every delivery). */
+  dnsTimeoutMs: number;
   /** Allows webhook URLs on private, loopback and link-local addresses (tests, internal deployments). */
   allowPrivate: boolean;
 }
@@ -163,6 +165,9 @@ export const LOCAL_E5_DIMENSION = 384;
 export const LOCAL_E5_BASE_URL = 'http://127.0.0.1:8390/v1';
 
 const MB = 1024 * 1024;
+
+/** WEBHOOK_DNS_TIMEOUT_MS's default, also for an app given no webhook settings. */
+export const DEFAULT_WEBHOOK_DNS_TIMEOUT_MS = 2_000;
 
 function parseHostPorts(r: EnvReader, name: string): Array<{ host: string; port: number }> {
   const value = r.optionalString(name);
@@ -337,6 +342,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: r.int('WEBHOOK_MAX_ATTEMPTS', 8, { min: 1, max: 100 }),
       backoffMs: r.int('WEBHOOK_BACKOFF_MS', 5_000, { min: 10 }),
       timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, { min: 100 }),
+      dnsTimeoutMs: r.int('WEBHOOK_DNS_TIMEOUT_MS', DEFAULT_WEBHOOK_DNS_TIMEOUT_MS, { min: 50, max: 60_000 }),
       allowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', false),
     },
   };

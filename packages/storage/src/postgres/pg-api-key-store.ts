@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { runQuery } from './transaction';
+import { runQuery, withTransaction } from './transaction';
+import { createWebhookSecretIfMissing, type NewWebhookSecret } from './pg-webhook-secret-store';
 
 export interface ApiKeyRow {
   id: string;
@@ -20,13 +21,20 @@ export function hashApiKey(key: string): string {
 export class PgApiKeyStore {
   constructor(private readonly pool: Pool) {}
 
-  async create(accountName: string): Promise<{ id: string; key: string }> {
+  /**
+   * A new key; the account's first key (any key of an account without a
+   * webhook secret) also creates its webhook signing secret, in the same
+   * transaction, returned here once like the key.
+   */
+  async create(accountName: string): Promise<{ id: string; key: string; webhookSecret?: NewWebhookSecret }> {
     const id = randomUUID();
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-    await runQuery(this.pool,
-      'INSERT INTO api_keys (id, account_name, key_hash, key_prefix) VALUES ($1, $2, $3, $4)',
-      [id, accountName, hashApiKey(key), key.slice(0, KEY_PREFIX.length + 6)]);
-    return { id, key };
+    const webhookSecret = await withTransaction(this.pool, async (client) => {
+      await client.query('INSERT INTO api_keys (id, account_name, key_hash, key_prefix) VALUES ($1, $2, $3, $4)',
+        [id, accountName, hashApiKey(key), key.slice(0, KEY_PREFIX.length + 6)]);
+      return createWebhookSecretIfMissing(client, accountName);
+    });
+    return { id, key, ...(webhookSecret ? { webhookSecret } : {}) };
   }
 
   /** The key's id and account, or undefined for an unknown or revoked key. */

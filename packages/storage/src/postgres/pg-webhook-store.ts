@@ -7,6 +7,7 @@ export interface WebhookDeliveryRow {
   id: string;
   job_id: string;
   attempt: number;
+  delivery_id: string | null;
   attempted_at: Date;
   outcome: WebhookDeliveryOutcome;
   status_code: number | null;
@@ -17,6 +18,8 @@ export interface WebhookDeliveryRow {
 export interface NewWebhookDelivery {
   jobId: string;
   attempt: number;
+  /** The delivery_id of the body sent; absent when nothing was sent (skipped). */
+  deliveryId?: string;
   outcome: WebhookDeliveryOutcome;
   statusCode?: number;
   error?: string;
@@ -45,8 +48,8 @@ export class PgWebhookStore {
 
   async recordAttempt(delivery: NewWebhookDelivery): Promise<void> {
     await runQuery(this.pool,
-      `INSERT INTO webhook_deliveries (job_id, attempt, outcome, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [delivery.jobId, delivery.attempt, delivery.outcome, delivery.statusCode ?? null, delivery.error?.slice(0, 1000) ?? null,
+      `INSERT INTO webhook_deliveries (job_id, attempt, delivery_id, outcome, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [delivery.jobId, delivery.attempt, delivery.deliveryId ?? null, delivery.outcome, delivery.statusCode ?? null, delivery.error?.slice(0, 1000) ?? null,
         Math.max(0, Math.round(delivery.durationMs))],
     );
   }
