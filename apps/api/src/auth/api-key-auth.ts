@@ -32,13 +32,14 @@ export function apiKeyAuth(options: { mode: 'required' | 'disabled'; keys: PgApi
       res.set('WWW-Authenticate', 'Bearer');
       throw new ApiError(401, 'unauthenticated', 'An API key is required: send Authorization: Bearer <key> (create one with `npm run keys -- create --account NAME`)');
     }
+    const { failures } = options;
     const address = clientAddressKey(req.ip);
-    const limitedFor = options.failures?.retryAfterSeconds(address);
-    if (limitedFor !== undefined) throw tooManyFailures(res, options.failures!, limitedFor);
+    const limitedFor = failures?.retryAfterSeconds(address);
+    if (failures && limitedFor !== undefined) throw tooManyFailures(res, failures, limitedFor);
     const found = key.length <= 200 ? await options.keys.authenticate(key) : undefined;
     if (!found) {
-      const nowLimitedFor = await options.failures?.recordFailure(address);
-      if (nowLimitedFor !== undefined) throw tooManyFailures(res, options.failures!, nowLimitedFor);
+      const nowLimitedFor = await failures?.recordFailure(address);
+      if (failures && nowLimitedFor !== undefined) throw tooManyFailures(res, failures, nowLimitedFor);
       res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new ApiError(401, 'invalid_api_key', 'The API key is unknown or revoked');
     }
