@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { BODY_MEMORY_COPIES } from '@nonstop/core';
+import { BODY_MEMORY_COPIES, createBatchInsertQueue, createRedis } from '@nonstop/core';
 import { PgApiKeyStore } from '@nonstop/storage';
 import { freePort } from '../../../test/support/free-port';
 import { largeJobBody, type LargeBody } from '../../../test/support/large-body';
@@ -31,6 +31,7 @@ describe('API process: a storm of maximum-size gzip bodies', () => {
   let keyA: string;
   let keyB: string;
   let keyC: string;
+  const queuePrefix = `test-storm-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
     const keys = new PgApiKeyStore(stores.pool);
@@ -40,7 +41,7 @@ describe('API process: a storm of maximum-size gzip bodies', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     api = spawnApp('api', {
-      PORT: String(port), API_AUTH: 'required', RATE_LIMIT_PER_MINUTE: '100000', QUEUE_PREFIX: `test-storm-${randomUUID().slice(0, 8)}`,
+      PORT: String(port), API_AUTH: 'required', RATE_LIMIT_PER_MINUTE: '100000', QUEUE_PREFIX: queuePrefix,
       MAX_JOB_BODY_BYTES: String(MAX_JOB_BODY_BYTES), BODY_MEMORY_BYTES: String(BODY_MEMORY_BYTES),
       BODY_MEMORY_PER_KEY_BYTES: String(BODY_MEMORY_PER_KEY_BYTES),
     });
@@ -49,6 +50,12 @@ describe('API process: a storm of maximum-size gzip bodies', () => {
 
   afterAll(async () => {
     await stopApp(api, 'SIGKILL');
+    // No worker runs here: the accepted jobs' queue entries go with the test.
+    const redis = createRedis(testConfig().redisUrl, 'worker');
+    const queue = createBatchInsertQueue(redis, queuePrefix);
+    await queue.obliterate({ force: true });
+    await queue.close();
+    redis.disconnect();
     await stores.pool.query('DELETE FROM ingest_jobs WHERE account_name = ANY($1)', [accounts]);
     await stores.pool.query('DELETE FROM api_keys WHERE account_name = ANY($1)', [accounts]);
     await stores.close();

@@ -11,7 +11,7 @@ const MB = 1024 * 1024;
  * "Bounded resources" has the measurement). The body-memory budget counts
  * every admitted body at this weight.
  */
-export const BODY_MEMORY_COPIES = 8;
+export const BODY_MEMORY_COPIES = 10;
 
 /**
  * Bodies whose worst case is at most this are not counted against the
