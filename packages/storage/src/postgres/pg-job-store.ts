@@ -29,7 +29,7 @@ export type JobOrigin = 'job' | 'sync';
  * Rows per INSERT when staging a job, and the chunk and metadata text one
  * INSERT carries at most: each statement's parameters are serialised and
  * escaped in memory, so a statement is held two or three times while sent.
- * Bounded this way, staging a 200 MB body adds a few MB, not a copy of it.
+ * Bounded this way, staging a 200 MB body adds tens of MB at most, not a copy of it.
  */
 const STAGE_ROWS_PER_STATEMENT = 1_000;
 const STAGE_CHARACTERS_PER_STATEMENT = 4 * 1024 * 1024;
