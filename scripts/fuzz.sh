@@ -63,7 +63,7 @@ FUZZ_KEY="$(node --import tsx scripts/keys.ts create --account "$FUZZ_ACCOUNT" |
 start_api() {
   local port
   port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
-  PORT="$port" API_AUTH="$1" RATE_LIMIT_PER_MINUTE=1000000 LOG_FORMAT=json \
+  PORT="$port" API_AUTH="$1" RATE_LIMIT_PER_MINUTE=1000000 AUTH_FAILURES_PER_WINDOW=1000000 LOG_FORMAT=json \
     MAX_DOCUMENTS_PER_REQUEST=5 MAX_DOCUMENTS_PER_JOB=20 MAX_CHUNKS_PER_DOCUMENT=10 MAX_CHUNK_TEXT_LENGTH=2000 \
     node --import tsx apps/api/src/main.ts >>"$WORK_DIR/api.log" 2>&1 &
   API_PID=$!

@@ -1,5 +1,7 @@
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { ApiError } from '@nonstop/core';
+import { callerOf } from '../auth/api-key-auth';
+import { bodyCost, type BodyMemoryBudget } from './body-memory-budget';
 import { bodyParserErrorToApiError } from './body-parser-errors';
 import { firstInvalidUtf8Offset, isUtf8 } from './utf8';
 
@@ -7,8 +9,10 @@ import { firstInvalidUtf8Offset, isUtf8 } from './utf8';
  * The body parser for the JSON endpoints: `application/json` in UTF-8 only,
  * at most `limitBytes` (after decompression), objects or arrays at the top
  * (strict). Every failure becomes an ApiError for the error middleware.
+ * With a `budget`, a large body is admitted against the process's body
+ * memory before it is read, and refused unread when it does not fit.
  */
-export function jsonBody(limitBytes: number): RequestHandler {
+export function jsonBody(limitBytes: number, budget?: BodyMemoryBudget): RequestHandler {
   const parse = express.json({ limit: limitBytes, strict: true, verify: rejectInvalidUtf8 });
   return (req, res, next) => {
     const contentTypeProblem = checkContentType(req);
@@ -16,11 +20,39 @@ export function jsonBody(limitBytes: number): RequestHandler {
       next(contentTypeProblem);
       return;
     }
+    const refusal = budget ? admitBody(req, res, limitBytes, budget) : undefined;
+    if (refusal !== undefined) {
+      next(refusal);
+      return;
+    }
     parse(req, res, (error?: unknown) => {
       if (error === undefined) next();
       else next(bodyParserErrorToApiError(error, limitBytes) ?? error);
     });
   };
+}
+
+/** Seconds a client whose body did not fit is told to wait: about the time a large body takes to parse and stage. */
+const BODY_RETRY_AFTER_SECONDS = 5;
+
+/** Holds the body's cost until the response is done (or the client left); the refusal, when it does not fit. */
+function admitBody(req: Request, res: Response, limitBytes: number, budget: BodyMemoryBudget): ApiError | undefined {
+  const cost = bodyCost(req, limitBytes);
+  if (cost === 0) return undefined;
+  const reservation = budget.reserve(cost, callerOf(res).keyId);
+  if ('release' in reservation) {
+    res.on('close', reservation.release);
+    return undefined;
+  }
+  res.set('Retry-After', String(BODY_RETRY_AFTER_SECONDS));
+  const mib = (bytes: number): string => `${Math.round(bytes / (1024 * 1024))} MiB`;
+  return reservation.refusal === 'key'
+    ? new ApiError(429, 'too_many_large_bodies',
+      `The request bodies this API key has in flight already hold its share of the server's body memory (${mib(budget.perKeyBytes)}); `
+      + `retry after ${BODY_RETRY_AFTER_SECONDS} s, or send fewer large bodies at once`)
+    : new ApiError(503, 'server_busy',
+      `The server is reading as many large request bodies as its body memory (${mib(budget.capacityBytes)}) allows; `
+      + `retry after ${BODY_RETRY_AFTER_SECONDS} s`);
 }
 
 /** Decided from the header alone, before a byte of the body is read. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import {
   ApiError, enqueueBatchInsert, errorMessage, isUuid,
@@ -11,7 +11,9 @@ import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/stora
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount, visible, visibleJob } from '../auth/tenancy';
 import { idempotencyKeyOf } from '../http/idempotency-key';
+import type { BodyMemoryBudget } from '../http/body-memory-budget';
 import { jsonBody } from '../http/json-body';
+import { requestHash } from '../http/request-hash';
 import { validateBatchDeleteBody } from '../validation/batch-delete.dto';
 import { onExistingOf, validateBatchInsertBody } from '../validation/validate-body';
 import { dryRunAnswer } from '../routes/dry-run';
@@ -35,6 +37,8 @@ export interface JobRouteDeps {
   webhooks?: PgWebhookStore;
   /** How long DELETE waits for the worker to stop a processing job before answering. */
   cancelWaitMs?: number;
+  /** The process's memory for request bodies; without it bodies are bounded by their size limit alone. */
+  bodyMemory?: BodyMemoryBudget;
 }
 
 export function jobRoutes(deps: JobRouteDeps): Router {
@@ -42,7 +46,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   const { limits, retention } = deps.config;
   const statuses = new JobStatusReader(deps.jobs, deps.config.jobStatusCacheMs ?? 0);
 
-  router.post('/job/batch-insert', jsonBody(limits.maxJobBodyBytes), async (req, res) => {
+  router.post('/job/batch-insert', jsonBody(limits.maxJobBodyBytes, deps.bodyMemory), async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
     const request = validateBatchInsertBody(req.body, {
       maxDocuments: limits.maxDocumentsPerJob,
@@ -64,7 +68,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       onExisting: onExistingOf(request),
       ...(request.webhook_url !== undefined ? { webhookUrl: request.webhook_url } : {}),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-      requestHash: createHash('sha256').update(JSON.stringify(request)).digest('hex'),
+      requestHash: requestHash(request),
       expiresAt: new Date(Date.now() + retention.unfinishedJobTtlHours * 3600_000),
       duplicates: findDuplicatesInRequest(request.documents),
       queuePrefix: deps.config.queuePrefix,
@@ -83,7 +87,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       scope: request.scope,
       ...(request.webhook_url !== undefined ? { webhookUrl: request.webhook_url } : {}),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-      requestHash: createHash('sha256').update(JSON.stringify({ kind: 'delete', ...request })).digest('hex'),
+      requestHash: requestHash({ kind: 'delete', ...request }),
       expiresAt: new Date(Date.now() + retention.unfinishedJobTtlHours * 3600_000),
       queuePrefix: deps.config.queuePrefix,
     });

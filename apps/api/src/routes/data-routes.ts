@@ -1,19 +1,20 @@
-import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { ValidationFailedError, type LimitsConfig } from '@nonstop/core';
 import type { PgDocumentStore } from '@nonstop/storage';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount } from '../auth/tenancy';
 import { idempotencyKeyOf } from '../http/idempotency-key';
+import type { BodyMemoryBudget } from '../http/body-memory-budget';
 import { jsonBody } from '../http/json-body';
+import { requestHash as hashOf } from '../http/request-hash';
 import { onExistingOf, validateBatchInsertBody } from '../validation/validate-body';
 import { dryRunAnswer } from './dry-run';
 import { runSyncInsert, type SyncInsertDeps } from './sync-insert';
 
 /** The synchronous API the mission keeps: the same pipeline, answered in the request, for small batches. */
-export function dataRoutes(deps: { sync: SyncInsertDeps; documents: PgDocumentStore; limits: LimitsConfig }): Router {
+export function dataRoutes(deps: { sync: SyncInsertDeps; documents: PgDocumentStore; limits: LimitsConfig; bodyMemory?: BodyMemoryBudget }): Router {
   const router = Router();
-  router.post('/data/insert/batch', jsonBody(deps.limits.maxSyncBodyBytes), async (req, res) => {
+  router.post('/data/insert/batch', jsonBody(deps.limits.maxSyncBodyBytes, deps.bodyMemory), async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
     const request = validateBatchInsertBody(req.body, {
       maxDocuments: deps.limits.maxDocumentsPerRequest,
@@ -31,7 +32,7 @@ export function dataRoutes(deps: { sync: SyncInsertDeps; documents: PgDocumentSt
       return;
     }
     // 'sync' in the hash: the same key and body sent to POST /job/batch-insert is another request.
-    const requestHash = createHash('sha256').update(JSON.stringify({ origin: 'sync', ...request })).digest('hex');
+    const requestHash = hashOf({ origin: 'sync', ...request });
     const { job, results } = await runSyncInsert(deps.sync, {
       accountName: request.account_name, documents: request.documents, onExisting: onExistingOf(request), requestHash, idempotencyKey,
     });

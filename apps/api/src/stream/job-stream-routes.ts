@@ -7,6 +7,7 @@ import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/stora
 import { jobView } from '../jobs/job-view';
 import { DEFAULT_PAGE_LIMIT } from '../jobs/page-params';
 import type { JobEventHub } from './job-event-hub';
+import type { OpenStreams } from './open-streams';
 import { formatSseEvent, startSse } from './sse';
 
 export interface JobStreamDeps {
@@ -14,9 +15,14 @@ export interface JobStreamDeps {
   logger: Logger;
   /** Wake-ups from the queue; without it the stream relies on its poll alone. */
   hub?: JobEventHub;
+  /** The per-key and per-process caps, and the end of a revoked key's streams; without it streams are not counted. */
+  openStreams?: OpenStreams;
   heartbeatMs?: number;
   pollMs?: number;
 }
+
+/** Seconds a client refused a stream is told to wait: streams last minutes, so asking sooner is pointless. */
+const STREAM_RETRY_AFTER_SECONDS = 10;
 
 /** The shape of every id streamEventId writes: a Last-Event-ID of another shape was not sent by this API. */
 const EVENT_ID = /^[0-9]{1,10}-(pending|processing|completed|failed|cancelled)(-cancelling)?$/;
@@ -55,7 +61,8 @@ export function jobStreamRoutes(deps: JobStreamDeps): Router {
     if (lastEventId !== undefined && !EVENT_ID.test(lastEventId)) {
       throw new ApiError(400, 'invalid_last_event_id', 'Last-Event-ID must be the id of an event of this stream, such as 12-processing');
     }
-    const first = await visibleJob(deps.jobs, jobId, callerOf(res));
+    const caller = callerOf(res);
+    await visibleJob(deps.jobs, jobId, caller);
     const log = deps.logger.child({ job_id: jobId });
 
     let closed = false;
@@ -68,6 +75,18 @@ export function jobStreamRoutes(deps: JobStreamDeps): Router {
       closed = true;
       for (const cleanup of cleanups) cleanup();
     };
+    if (deps.openStreams) {
+      const admission = deps.openStreams.admit(caller.keyId, () => {
+        if (!closed) res.write(': the API key of this stream was revoked\n\n');
+        finish();
+        res.end();
+      });
+      if ('refusal' in admission) {
+        res.set('Retry-After', String(STREAM_RETRY_AFTER_SECONDS));
+        throw new ApiError(429, 'too_many_streams', `${admission.refusal}; close a stream or retry after ${STREAM_RETRY_AFTER_SECONDS} s`);
+      }
+      cleanups.push(admission.release);
+    }
     res.on('close', finish);
 
     const send = async (job: JobRow): Promise<void> => {

@@ -40,7 +40,7 @@ async function send(api: InProcessApi, c: CaseContext, key: string, hostile: Hos
 
 describe('hostile input: every bad request gets a clear 4xx and stores nothing', () => {
   const config = testConfig({
-    ...HOSTILE_LIMITS, API_AUTH: 'required', ADMIN_TOKEN: HOSTILE_ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: '100000',
+    ...HOSTILE_LIMITS, API_AUTH: 'required', ADMIN_TOKEN: HOSTILE_ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: '100000', AUTH_FAILURES_PER_WINDOW: '100000',
     QUEUE_PREFIX: `test-hostile-${randomUUID().slice(0, 8)}`,
   });
   const stores = new StoreInspector(config);

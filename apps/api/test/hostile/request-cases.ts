@@ -80,7 +80,7 @@ const idempotencyCases: HostileCase[] = [
 ];
 
 /** Every route behind an API key, with the credentials it must refuse. */
-const AUTHENTICATED: Array<[endpoint: string, method: HostileCase['method'], path: (c: CaseContext) => string]> = [
+export const AUTHENTICATED: Array<[endpoint: string, method: HostileCase['method'], path: (c: CaseContext) => string]> = [
   ['POST /data/insert/batch', 'POST', () => '/data/insert/batch'],
   ['POST /job/batch-insert', 'POST', () => '/job/batch-insert'],
   ['GET /job/{job_id}', 'GET', (c) => `/job/${c.jobId}`],

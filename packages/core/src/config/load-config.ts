@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { ConfigError } from './config-error';
 import { EnvReader } from './env-reader';
+import { bodyLimits, memoryAvailableToProcess, trustProxySetting, type BodyLimitsConfig } from './resource-limits';
 
 /**
  * `local`: all-MiniLM-L6-v2 in-process. `openai`: any OpenAI-compatible
@@ -41,14 +42,12 @@ export interface EmbeddingConfig {
   inputRoles: EmbeddingInputRoles;
 }
 
-export interface LimitsConfig {
+export interface LimitsConfig extends BodyLimitsConfig {
   maxDocumentsPerRequest: number;
   maxDocumentsPerJob: number;
   maxChunksPerDocument: number;
   maxChunkTextLength: number;
   maxMetadataBytes: number;
-  maxSyncBodyBytes: number;
-  maxJobBodyBytes: number;
   /**
    * Time limit of one POST /data/insert/batch request: past it the request fails
    * and is rolled back like a job over its limit. A synchronous request whose API
@@ -90,6 +89,9 @@ export interface AuthConfig {
   rateLimitPerMinute: number;
   /** Documents an account may have accepted and not yet processed; past it, new jobs get 429. */
   maxQueuedDocumentsPerAccount: number;
+  /** Requests with an unknown or revoked key one client address may make per window (across API instances); past it, 429. */
+  failuresPerWindow: number;
+  failureWindowSeconds: number;
 }
 
 export interface AppConfig {
@@ -128,6 +130,8 @@ export interface AppConfig {
   jobStatusCacheMs?: number;
   /** Server-Sent Events of GET /job/{id}/stream. */
   stream?: StreamConfig;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client address (see resource-limits.ts). */
+  trustProxy?: boolean | number | string;
   /** Webhook delivery when a job ends. */
   webhook?: WebhookConfig;
 }
@@ -150,6 +154,12 @@ export interface StreamConfig {
   heartbeatMs: number;
   /** Safety-net re-read of the job for changes no queue event announced (a cancel, a lost event). */
   pollMs: number;
+  /** Open streams one API key may hold in one API process; past it, 429. */
+  maxStreamsPerKey: number;
+  /** Open streams one API process holds at most, whatever the key; past it, 429. */
+  maxStreams: number;
+  /** How often the keys of open streams are checked again: a revoked key's streams end within this (plus one query). */
+  keyRecheckMs: number;
 }
 
 export const LOCAL_MODEL_NAME = 'all-MiniLM-L6-v2';
@@ -163,8 +173,6 @@ export const LOCAL_MODEL_NAME = 'all-MiniLM-L6-v2';
 export const LOCAL_E5_MODEL_NAME = 'multilingual-e5-small-q4';
 export const LOCAL_E5_DIMENSION = 384;
 export const LOCAL_E5_BASE_URL = 'http://127.0.0.1:8390/v1';
-
-const MB = 1024 * 1024;
 
 /** WEBHOOK_DNS_TIMEOUT_MS's default, also for an app given no webhook settings. */
 export const DEFAULT_WEBHOOK_DNS_TIMEOUT_MS = 2_000;
@@ -260,7 +268,7 @@ function embeddingSettings(r: EnvReader, env: Record<string, string | undefined>
 }
 
 /** Parses the whole configuration once; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env, memoryBytes = memoryAvailableToProcess()): AppConfig {
   const r = new EnvReader(env);
   const nodeEnv = r.string('NODE_ENV', 'development');
   const provider = r.oneOf<EmbeddingProviderName>('EMBEDDING_PROVIDER', ['local', 'openai', 'local-e5'], 'local');
@@ -272,8 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxChunksPerDocument: r.int('MAX_CHUNKS_PER_DOCUMENT', 1_000, { min: 1 }),
     maxChunkTextLength: r.int('MAX_CHUNK_TEXT_LENGTH', 20_000, { min: 1 }),
     maxMetadataBytes: r.int('MAX_METADATA_BYTES', 16 * 1024, { min: 2 }),
-    maxSyncBodyBytes: r.int('MAX_SYNC_BODY_BYTES', 10 * MB, { min: 1024 }),
-    maxJobBodyBytes: r.int('MAX_JOB_BODY_BYTES', 200 * MB, { min: 1024 }),
+    ...bodyLimits(r, memoryBytes),
     syncRequestTimeoutMs: r.int('SYNC_REQUEST_TIMEOUT_MS', 60_000, { min: 1_000 }),
   };
 
@@ -308,6 +315,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiAuth: r.oneOf('API_AUTH', ['required', 'disabled'], nodeEnv === 'production' ? 'required' : 'disabled'),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, { min: 1 }),
     maxQueuedDocumentsPerAccount: r.int('MAX_QUEUED_DOCUMENTS_PER_ACCOUNT', 1_000_000, { min: 1 }),
+    failuresPerWindow: r.int('AUTH_FAILURES_PER_WINDOW', 20, { min: 1 }),
+    failureWindowSeconds: r.int('AUTH_FAILURE_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
   };
   r.require(!(nodeEnv === 'production' && auth.apiAuth === 'disabled'),
     'API_AUTH=disabled is refused with NODE_ENV=production: set API_AUTH=required and create keys with '
@@ -336,7 +345,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stream: {
       heartbeatMs: r.int('SSE_HEARTBEAT_MS', 15_000, { min: 100 }),
       pollMs: r.int('SSE_POLL_MS', 2_000, { min: 100 }),
+      maxStreamsPerKey: r.int('SSE_MAX_STREAMS_PER_KEY', 20, { min: 1 }),
+      maxStreams: r.int('SSE_MAX_STREAMS', 1_000, { min: 1 }),
+      keyRecheckMs: r.int('SSE_KEY_RECHECK_MS', 10_000, { min: 100 }),
     },
+    trustProxy: trustProxySetting(r),
     webhook: {
       secret: r.optionalString('WEBHOOK_SECRET'),
       maxAttempts: r.int('WEBHOOK_MAX_ATTEMPTS', 8, { min: 1, max: 100 }),

@@ -44,6 +44,13 @@ export class PgApiKeyStore {
     return result.rows[0];
   }
 
+  /** Which of these key ids are still active: one query for every open stream's key (see apps/api/src/stream/open-streams.ts). */
+  async activeKeyIds(ids: string[]): Promise<Set<string>> {
+    const result = await runQuery<{ id: string }>(this.pool,
+      'SELECT id FROM api_keys WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL', [ids]);
+    return new Set(result.rows.map((row) => row.id));
+  }
+
   async revoke(id: string): Promise<boolean> {
     const result = await runQuery(this.pool,
       'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);

@@ -40,8 +40,42 @@ export interface NewDeleteJob extends JobRowFields {
 
 export type JobOrigin = 'job' | 'sync';
 
-/** Rows per INSERT when staging a job, to keep single statements a sensible size. */
+/**
+ * Rows per INSERT when staging a job, and the chunk and metadata text one
+ * INSERT carries at most: each statement's parameters are serialised and
+ * escaped in memory, so a statement is held two or three times while sent.
+ * Bounded this way, staging a 200 MB body adds tens of MB at most, not a copy of it.
+ */
 const STAGE_ROWS_PER_STATEMENT = 1_000;
+const STAGE_CHARACTERS_PER_STATEMENT = 4 * 1024 * 1024;
+
+/** A document as one ledger row holds it. */
+interface StagedRow {
+  position: number;
+  document: DocumentInput;
+  chunks: string;
+  metadata: string | null;
+}
+
+/** The documents as rows, cut into statements by STAGE_ROWS_PER_STATEMENT and STAGE_CHARACTERS_PER_STATEMENT. */
+function* stagingStatements(documents: DocumentInput[]): Generator<StagedRow[]> {
+  let rows: StagedRow[] = [];
+  let characters = 0;
+  for (const [position, document] of documents.entries()) {
+    const row = {
+      position, document, chunks: JSON.stringify(document.chunks),
+      metadata: document.metadata === undefined ? null : JSON.stringify(document.metadata),
+    };
+    rows.push(row);
+    characters += row.chunks.length + (row.metadata?.length ?? 0);
+    if (rows.length >= STAGE_ROWS_PER_STATEMENT || characters >= STAGE_CHARACTERS_PER_STATEMENT) {
+      yield rows;
+      rows = [];
+      characters = 0;
+    }
+  }
+  if (rows.length > 0) yield rows;
+}
 
 /**
  * Jobs and their per-document ledger in PostgreSQL: the durable record of
@@ -61,9 +95,7 @@ export class PgJobStore {
         kind: 'insert', totalDocuments: job.documents.length, failedAtStart: job.duplicates.size,
       });
       if (!row.inserted) return row.existing;
-      for (let start = 0; start < job.documents.length; start += STAGE_ROWS_PER_STATEMENT) {
-        await this.stageDocuments(client, job, start, job.documents.slice(start, start + STAGE_ROWS_PER_STATEMENT));
-      }
+      for (const rows of stagingStatements(job.documents)) await this.stageDocuments(client, job, rows);
       return { job: row.inserted, created: true };
     });
   }
@@ -124,8 +156,8 @@ export class PgJobStore {
     return found;
   }
 
-  private async stageDocuments(client: PoolClient, job: NewJob, offset: number, documents: DocumentInput[]): Promise<void> {
-    const positions = documents.map((_, i) => offset + i);
+  private async stageDocuments(client: PoolClient, job: NewJob, rows: StagedRow[]): Promise<void> {
+    const positions = rows.map((row) => row.position);
     const duplicateOf = positions.map((p) => job.duplicates.get(p));
     await client.query(
       `INSERT INTO job_documents (job_id, position, chat_bot_id, content_name, chunks, metadata, status, error_code, error_message, finished_at)
@@ -139,9 +171,8 @@ export class PgJobStore {
            AS d (position, chat_bot_id, content_name, chunks, metadata, duplicate_of)`,
       [
         job.id, positions,
-        documents.map((d) => d.chat_bot_id), documents.map((d) => d.content_name),
-        documents.map((d) => JSON.stringify(d.chunks)),
-        documents.map((d) => (d.metadata === undefined ? null : JSON.stringify(d.metadata))),
+        rows.map((row) => row.document.chat_bot_id), rows.map((row) => row.document.content_name),
+        rows.map((row) => row.chunks), rows.map((row) => row.metadata),
         duplicateOf.map((p) => p ?? null),
         DocumentErrorCode.duplicateInRequest,
       ],
