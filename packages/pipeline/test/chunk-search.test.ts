@@ -3,7 +3,8 @@ import type { ChunkVectorFilter, ChunkWithDocument } from '@nonstop/storage';
 import { ChunkSearch, type ChunkSearchPorts } from '../src/search/chunk-search';
 
 /** In-memory ports: what ChunkSearch asks of them, and in which order. Pure logic, no I/O. */
-function ports(options: { embedQueries?: boolean; documentIds?: number[] } = {}) {
+function ports(options: { embedQueries?: boolean; documentIds?: number[]; supersededReads?: number } = {}) {
+  let supersededReads = options.supersededReads ?? 0;
   const calls: string[] = [];
   const filters: ChunkVectorFilter[] = [];
   const embedder: Embedder = {
@@ -17,7 +18,12 @@ function ports(options: { embedQueries?: boolean; documentIds?: number[] } = {})
     vectors: { search: async (vector, filter, limit) => { calls.push(`search ${vector.join(',')} limit ${limit}`); filters.push(filter); return [{ chunk_id: 7, document_id: 3, score: 0.4 }]; } },
     chunks: {
       documentIdsByContentName: async (account, names, bot) => { calls.push(`names ${account} ${names.join('|')} ${bot ?? '-'}`); return options.documentIds ?? []; },
-      chunksWithDocuments: async (account, ids) => { calls.push(`rows ${account} ${ids.join(',')}`); return [row]; },
+      chunksWithDocuments: async (account, ids) => {
+        calls.push(`rows ${account} ${ids.join(',')}`);
+        if (supersededReads === 0) return [row];
+        supersededReads -= 1;
+        return [{ ...row, state: 'superseded' }];
+      },
     },
   };
   return { deps, calls, filters };
@@ -42,6 +48,16 @@ describe('ChunkSearch', () => {
     const none = ports({ documentIds: [] });
     expect(await new ChunkSearch(none.deps).search({ account_name: 'a', query: 'q', top_k: 1, content_names: ['nope'] })).toEqual([]);
     expect(none.calls).toEqual(['names a nope -']);
+  });
+
+  it('searches again when a hit\'s version was superseded meanwhile, and never answers a superseded chunk', async () => {
+    const once = ports({ documentIds: [3], supersededReads: 1 });
+    const results = await new ChunkSearch(once.deps).search({ account_name: 'a', query: 'q', top_k: 1, content_names: ['x'] });
+    expect(once.calls).toEqual(['names a x -', 'embed q', 'search 1,0 limit 2', 'rows a 7', 'names a x -', 'search 1,0 limit 2', 'rows a 7']);
+    expect(results).toHaveLength(1);
+    const always = ports({ supersededReads: 99 });
+    expect(await new ChunkSearch(always.deps).search({ account_name: 'a', query: 'q', top_k: 1 })).toEqual([]);
+    expect(always.calls.filter((call) => call.startsWith('search'))).toHaveLength(3);
   });
 
   it('applies score_threshold to the joined hits', async () => {

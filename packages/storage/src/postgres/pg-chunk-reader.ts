@@ -10,6 +10,8 @@ export interface ChunkWithDocument {
   content_name: string;
   chat_bot_id: string;
   metadata: Record<string, unknown>;
+  /** 'superseded': a version replaced since the vectors were searched; a reader answers only 'active' ones. */
+  state?: 'active' | 'superseded';
 }
 
 interface ChunkWithDocumentRow extends Omit<ChunkWithDocument, 'chunk_id' | 'doc_id'> { chunk_id: string; doc_id: string }
@@ -44,17 +46,17 @@ export class PgChunkReader {
 
   /**
    * The chunks among `chunkIds` that still exist in the account, in no
-   * particular order. A chunk whose document is being rolled back or removed
-   * is simply absent, and so is one of a version that is not active (staged,
-   * or superseded by a newer one): a reader sees one version of a document.
+   * particular order, of active or superseded versions (marked). A chunk whose
+   * document is being rolled back or removed is simply absent, and so is one
+   * of a staged version, not yet active.
    */
   async chunksWithDocuments(accountName: string, chunkIds: number[]): Promise<ChunkWithDocument[]> {
     if (chunkIds.length === 0) return [];
     const result = await runQuery<ChunkWithDocumentRow>(this.pool,
-      `SELECT c.id AS chunk_id, c.chunk_index, c.text, d.id AS doc_id, d.content_name, d.chat_bot_id, d.metadata
+      `SELECT c.id AS chunk_id, c.chunk_index, c.text, d.id AS doc_id, d.content_name, d.chat_bot_id, d.metadata, d.state
          FROM document_chunks c
          JOIN documents d ON d.id = c.document_id
-        WHERE c.id = ANY ($1::bigint[]) AND d.account_name = $2 AND d.state = 'active'`,
+        WHERE c.id = ANY ($1::bigint[]) AND d.account_name = $2 AND d.state IN ('active', 'superseded')`,
       [chunkIds, accountName]);
     return result.rows.map((row) => ({ ...row, chunk_id: Number(row.chunk_id), doc_id: Number(row.doc_id) }));
   }
