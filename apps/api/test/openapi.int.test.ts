@@ -202,6 +202,11 @@ describe('the OpenAPI document matches what the API answers', () => {
       receipt: { scope: { chat_bot_id: 'bot001' }, documents_before: 1, documents_deleted: 1, not_found: 1, documents_after: 0, vectors_after: 0 },
     });
     expect(receipt.body.results.map((r: { action: string }) => r.action)).toEqual(['deleted', 'not_found']);
+    const deleteStream = conforms('get', '/job/{job_id}/stream', await request(api.app).get(`/job/${deleteJob}/stream`).buffer(true).parse(readText));
+    const end = sseEvents(deleteStream.body as string).pop()!;
+    expect(end.event).toBe('end');
+    expect(validator.errors(schemaOf('JobStatus'), end.data)).toEqual([]);
+    expect(end.data).toMatchObject({ kind: 'delete', receipt: { documents_deleted: 1 } });
     const page = conforms('get', '/job/{job_id}/results', await request(api.app).get(`/job/${deleteJob}/results`));
     expect(page.body.results).toHaveLength(2);
     const noRollback = conforms('delete', '/job/{job_id}', await request(api.app).delete(`/job/${deleteJob}`).query({ rollback: 'true' }));
