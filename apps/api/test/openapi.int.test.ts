@@ -143,6 +143,94 @@ describe('the OpenAPI document matches what the API answers', () => {
     conforms('get', '/job/{job_id}', await request(api.app).get(`/job/${big.body.job_id}`));
   });
 
+  it('a living corpus: on_existing and dry runs, a delete job with its receipt, retry of the failed documents, and their errors', async () => {
+    const account = uniqueAccount('oas');
+    const documents = makeDocuments(40, { prefix: 'oas-living' });
+    const [first] = documents;
+    const inserted = conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch').send({ account_name: account, documents: [first] }));
+    expect(inserted.body.results[0]).toMatchObject({ success: true, action: 'inserted' });
+    const unchanged = conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch')
+      .send({ account_name: account, documents: [first], on_existing: 'skip_unchanged' }));
+    expect(unchanged.body.results[0]).toMatchObject({ success: true, action: 'unchanged' });
+    const metadata = conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch')
+      .send({ account_name: account, documents: [{ ...first, metadata: { title: '새 제목' } }], on_existing: 'skip_unchanged' }));
+    expect(metadata.body.results[0]).toMatchObject({ success: true, action: 'metadata_updated' });
+    const replaced = conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch')
+      .send({ account_name: account, documents: [first], on_existing: 'replace' }));
+    expect(replaced.body.results[0]).toMatchObject({ success: true, action: 'replaced' });
+    expect(conforms('post', '/data/insert/batch', await request(api.app).post('/data/insert/batch')
+      .send({ account_name: account, documents: [first], on_existing: 'overwrite' })).status).toBe(400);
+
+    const dryBody = { account_name: account, documents: [first, documents[1], first], dry_run: true };
+    for (const path of ['/data/insert/batch', '/job/batch-insert']) {
+      const dry = conforms('post', path, await request(api.app).post(path).send(dryBody));
+      expect(dry.status).toBe(200);
+      expect(dry.body).toMatchObject({ dry_run: true, on_existing: 'fail', total_documents: 3, summary: { already_exists: 1, insert: 1, duplicate_in_request: 1 } });
+      const skip = conforms('post', path, await request(api.app).post(path).send({ ...dryBody, on_existing: 'skip_unchanged' }));
+      expect(skip.body.results.map((r: { action: string }) => r.action)).toEqual(['skip', 'insert', 'duplicate_in_request']);
+    }
+
+    // the first document exists: a per-document already_exists to retry later
+    const created = conforms('post', '/job/batch-insert', await request(api.app).post('/job/batch-insert').send({ account_name: account, documents }));
+    expect(created.body).toMatchObject({ kind: 'insert', status: 'pending', total_documents: 40 });
+    const insertJob = created.body.job_id as string;
+    const early = conforms('post', '/job/{job_id}/retry', await request(api.app).post(`/job/${insertJob}/retry`));
+    expect([early.status, early.body.error.code]).toEqual([409, 'job_not_finished']);
+    const { job: ended } = await waitForFinal(api.app, insertJob);
+    expect(ended.progress).toMatchObject({ success_count: 39, failure_count: 1 });
+    const endedView = conforms('get', '/job/{job_id}', await request(api.app).get(`/job/${insertJob}`));
+    expect(endedView.body).toMatchObject({ kind: 'insert', on_existing: 'fail' });
+    expect(endedView.body.results[0]).toMatchObject({ success: false, error_code: 'already_exists' });
+    expect(endedView.body.results[1]).toMatchObject({ success: true, action: 'inserted' });
+
+    const deleteBody = { account_name: account, chat_bot_id: 'bot001', content_names: [first!.content_name, 'https://example.com/never-stored'] };
+    const deleteKey = `oas-delete-${account}`;
+    const deleting = conforms('post', '/job/batch-delete', await request(api.app).post('/job/batch-delete').set('Idempotency-Key', deleteKey).send(deleteBody));
+    expect(deleting.status).toBe(202);
+    expect(deleting.body).toMatchObject({ kind: 'delete', total_documents: 2 });
+    const deleteJob = deleting.body.job_id as string;
+    const replayed = conforms('post', '/job/batch-delete', await request(api.app).post('/job/batch-delete').set('Idempotency-Key', deleteKey).send(deleteBody));
+    expect([replayed.status, replayed.body.job_id]).toEqual([200, deleteJob]);
+    expect(conforms('post', '/job/batch-delete', await request(api.app).post('/job/batch-delete').set('Idempotency-Key', deleteKey)
+      .send({ account_name: account })).status).toBe(422);
+    expect(conforms('post', '/job/batch-delete', await request(api.app).post('/job/batch-delete').send({ account_name: account, content_names: [] })).status).toBe(400);
+    expect(conforms('post', '/job/batch-delete', await request(api.app).post('/job/batch-delete').set('Content-Type', 'text/plain').send('x')).status).toBe(415);
+    await waitForFinal(api.app, deleteJob);
+    const receipt = conforms('get', '/job/{job_id}', await request(api.app).get(`/job/${deleteJob}`));
+    expect(receipt.body).toMatchObject({
+      kind: 'delete', status: 'completed',
+      receipt: { scope: { chat_bot_id: 'bot001' }, documents_before: 1, documents_deleted: 1, not_found: 1, documents_after: 0, vectors_after: 0 },
+    });
+    expect(receipt.body.results.map((r: { action: string }) => r.action)).toEqual(['deleted', 'not_found']);
+    const deleteStream = conforms('get', '/job/{job_id}/stream', await request(api.app).get(`/job/${deleteJob}/stream`).buffer(true).parse(readText));
+    const end = sseEvents(deleteStream.body as string).pop()!;
+    expect(end.event).toBe('end');
+    expect(validator.errors(schemaOf('JobStatus'), end.data)).toEqual([]);
+    expect(end.data).toMatchObject({ kind: 'delete', receipt: { documents_deleted: 1 } });
+    const page = conforms('get', '/job/{job_id}/results', await request(api.app).get(`/job/${deleteJob}/results`));
+    expect(page.body.results).toHaveLength(2);
+    const noRollback = conforms('delete', '/job/{job_id}', await request(api.app).delete(`/job/${deleteJob}`).query({ rollback: 'true' }));
+    expect([noRollback.status, noRollback.body.error.code]).toEqual([409, 'rollback_not_possible']);
+    const notRetryable = conforms('post', '/job/{job_id}/retry', await request(api.app).post(`/job/${deleteJob}/retry`));
+    expect([notRetryable.status, notRetryable.body.error.code]).toEqual([409, 'not_retryable']);
+
+    // the document that failed as already existing is gone now: its retry inserts it
+    const retryKey = `oas-retry-${account}`;
+    const retried = conforms('post', '/job/{job_id}/retry', await request(api.app).post(`/job/${insertJob}/retry`).set('Idempotency-Key', retryKey));
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ kind: 'insert', total_documents: 1, retry_of: insertJob });
+    const again = conforms('post', '/job/{job_id}/retry', await request(api.app).post(`/job/${insertJob}/retry`).set('Idempotency-Key', retryKey));
+    expect([again.status, again.body.job_id]).toEqual([200, retried.body.job_id]);
+    expect(conforms('post', '/job/{job_id}/retry', await request(api.app).post(`/job/${insertJob}/retry`).set('Idempotency-Key', 'not valid')).status).toBe(400);
+    await waitForFinal(api.app, retried.body.job_id);
+    const retryView = conforms('get', '/job/{job_id}', await request(api.app).get(`/job/${retried.body.job_id}`));
+    expect(retryView.body).toMatchObject({ status: 'completed', retry_of: insertJob, on_existing: 'fail', progress: { success_count: 1 } });
+    expect(retryView.body.results[0]).toMatchObject({ content_name: first!.content_name, action: 'inserted' });
+    const nothing = conforms('post', '/job/{job_id}/retry', await request(api.app).post(`/job/${retried.body.job_id}/retry`));
+    expect([nothing.status, nothing.body.error.code]).toEqual([409, 'nothing_to_retry']);
+    expect(conforms('post', '/job/{job_id}/retry', await request(api.app).post('/job/00000000-0000-4000-8000-000000000000/retry')).status).toBe(404);
+  }, 180_000);
+
   it('POST /search: results, no results, and the errors', async () => {
     const account = uniqueAccount('oas');
     const documents = makeDocuments(2, { prefix: 'oas-search' });

@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 /**
- * nonstop-ingest: submit documents as batch-insert jobs, watch them, cancel
- * them, list their results, search what was ingested. Run from the repository root with
+ * nonstop-ingest: submit documents as batch-insert jobs (or dry-run them),
+ * delete documents, retry failed documents, watch jobs, cancel them, list
+ * their results, search what was ingested. Run from the repository root with
  * `node --import tsx packages/sdk/src/cli.ts <command> ...` (see README.md).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { NonstopIngestClient } from './client';
+import { isDryRun, NonstopIngestClient } from './client';
 import { DocumentFileError, parseDocumentsText, splitIntoJobs } from './documents';
 import { NonstopApiError } from './errors';
 import { etaMs, formatDuration, formatProgressLine, sumProgress } from './progress';
 import type { PollSchedule } from './backoff';
-import type { JobView, ResultStatus, SearchRequest, SearchResult } from './types';
+import { ON_EXISTING_MODES, type CreateJobResponse, type DeleteReceipt, type DocumentInput, type DryRunResponse, type JobView, type OnExisting, type ResultStatus, type SearchRequest, type SearchResult } from './types';
 
 export const EXIT_OK = 0;
 export const EXIT_JOB_NOT_COMPLETED = 1;
@@ -21,14 +22,30 @@ export const USAGE = `Usage: nonstop-ingest <command> [options]
 
 Commands:
   submit <file.json|file.jsonl> --account <name> [--bot <id>] [--wait]
+         [--on-existing fail|skip_unchanged|replace] [--dry-run]
          [--max-per-job 10000] [--idempotency-key <key>] [--webhook-url <url>]
       Reads a JSON array (or a {"documents": [...]} body) or JSON Lines of
       documents {chat_bot_id?, content_name, chunks | text, metadata?} and
       creates batch-insert jobs; a file larger than --max-per-job is split
-      into several jobs. With --wait, shows progress on stderr and prints a
-      summary; exits 0 when every job completed, 1 otherwise.
+      into several jobs. --on-existing: what to do with stored documents
+      (default fail: already_exists; skip_unchanged: skip the same, replace
+      the changed; replace: always). --dry-run: no job; prints the action
+      each document would get as JSON lines, a summary on stderr. With
+      --wait, shows progress on stderr and prints a summary; exits 0 when
+      every job completed, 1 otherwise.
+  delete --account <name> [--bot <id>] [--name <content_name> ...]
+         [--names-file <file>] [--all] [--wait] [--idempotency-key <key>]
+         [--webhook-url <url>]
+      A batch-delete job: the named documents (of --bot when given; the
+      names file has one per line), a whole bot (--bot alone), or with --all
+      the whole account. More than 10000 names become several jobs. With
+      --wait, prints each job's receipt (documents, chunks, vectors before
+      and after).
+  retry <job_id> [--wait] [--idempotency-key <key>]
+      A new job re-running only the failed documents of a finished job.
   status <job_id>                  The job's status as JSON.
-  cancel <job_id> [--rollback]     Cancels a job (--rollback removes what it wrote).
+  cancel <job_id> [--rollback]     Cancels a job (--rollback removes what it
+                                   wrote; not for delete jobs).
   results <job_id> [--failed | --status <s>]
                                    Every per-document result, as JSON lines.
   search <query> --account <name> [--top-k 10] [--bot <id>]
@@ -75,6 +92,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'idempotency-key': { type: 'string' },
         'webhook-url': { type: 'string' },
         poll: { type: 'string' },
+        'on-existing': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        name: { type: 'string', multiple: true },
+        'names-file': { type: 'string' },
+        all: { type: 'boolean' },
         rollback: { type: 'boolean' },
         failed: { type: 'boolean' },
         status: { type: 'string' },
@@ -103,6 +125,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
     switch (command) {
       case 'submit': return await submit(client, args, values, io);
+      case 'delete': return await deleteDocuments(client, args, values, io);
+      case 'retry': {
+        const jobId = oneJobId(args);
+        const schedule = pollSchedule(values.poll);
+        const key = typeof values['idempotency-key'] === 'string' ? values['idempotency-key'] : undefined;
+        const created = await client.retryJob(jobId, key !== undefined ? { idempotencyKey: key } : {});
+        io.stderr.write(`created job ${created.job_id}: ${created.total_documents} documents (the failed documents of ${jobId})\n`);
+        if (!values.wait) {
+          io.stdout.write(`${JSON.stringify(created)}\n`);
+          return EXIT_OK;
+        }
+        return await waitAndSummarize(client, [created.job_id], schedule, io);
+      }
       case 'status': {
         const job = await client.getJob(oneJobId(args));
         io.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
@@ -158,6 +193,9 @@ async function submit(client: NonstopIngestClient, args: string[], values: Value
   if (typeof account !== 'string' || account === '') throw new UsageError('--account is required');
   const maxPerJob = positiveInt(values['max-per-job'], '--max-per-job', 10_000);
   const schedule = pollSchedule(values.poll);
+  const onExisting = onExistingOf(values['on-existing']);
+  const dryRun = values['dry-run'] === true;
+  if (dryRun && values.wait) throw new UsageError('--dry-run makes no job: nothing to --wait for');
   let text: string;
   try {
     text = (io.readFile ?? ((p) => readFileSync(p, 'utf8')))(file);
@@ -166,6 +204,7 @@ async function submit(client: NonstopIngestClient, args: string[], values: Value
   }
   const documents = parseDocumentsText(text, typeof values.bot === 'string' ? { defaultBotId: values.bot } : {});
   const parts = splitIntoJobs(documents, maxPerJob);
+  if (dryRun) return dryRunParts(client, account, parts, onExisting, io);
   if (parts.length > 1) {
     io.stderr.write(`note: ${documents.length} documents exceed ${maxPerJob} per job; submitting them as ${parts.length} jobs `
       + `(documents are not deduplicated across jobs; each job is tracked on its own)\n`);
@@ -179,7 +218,11 @@ async function submit(client: NonstopIngestClient, args: string[], values: Value
     let created;
     try {
       created = await client.createBatchInsertJob(
-        { account_name: account, documents: part, ...(typeof values['webhook-url'] === 'string' ? { webhook_url: values['webhook-url'] } : {}) },
+        {
+          account_name: account, documents: part,
+          ...(onExisting !== undefined ? { on_existing: onExisting } : {}),
+          ...(typeof values['webhook-url'] === 'string' ? { webhook_url: values['webhook-url'] } : {}),
+        },
         key !== undefined ? { idempotencyKey: key } : {},
       );
     } catch (error) {
@@ -195,6 +238,114 @@ async function submit(client: NonstopIngestClient, args: string[], values: Value
   }
   if (!values.wait) return EXIT_OK;
   return waitAndSummarize(client, jobs.map((j) => j.id), schedule, io);
+}
+
+function onExistingOf(value: unknown): OnExisting | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(ON_EXISTING_MODES as readonly string[]).includes(value)) {
+    throw new UsageError(`--on-existing must be one of ${ON_EXISTING_MODES.join(', ')}`);
+  }
+  return value as OnExisting;
+}
+
+/** `submit --dry-run`: each part asked with dry_run, each document's planned action printed as a JSON line (positions in the file). */
+async function dryRunParts(
+  client: NonstopIngestClient, account: string, parts: DocumentInput[][], onExisting: OnExisting | undefined, io: CliIo,
+): Promise<number> {
+  const summary: Record<string, number> = {};
+  let offset = 0;
+  let mode: string = onExisting ?? 'fail';
+  for (const part of parts) {
+    let answer: DryRunResponse;
+    try {
+      const body = { account_name: account, documents: part, dry_run: true as const, ...(onExisting !== undefined ? { on_existing: onExisting } : {}) };
+      const received = await client.createBatchInsertJob(body);
+      if (!isDryRun(received)) throw new Error('the API made a job instead of a dry run: it does not know dry_run');
+      answer = received;
+    } catch (error) {
+      if (error instanceof NonstopApiError && offset > 0) shiftDocumentPaths(error, offset);
+      throw error;
+    }
+    mode = answer.on_existing;
+    for (const result of answer.results) {
+      io.stdout.write(`${JSON.stringify({ ...result, position: result.position + offset })}\n`);
+      summary[result.action] = (summary[result.action] ?? 0) + 1;
+    }
+    offset += part.length;
+  }
+  const counts = Object.entries(summary).map(([action, n]) => `${action} ${n}`).join(', ');
+  io.stderr.write(`dry run (on_existing ${mode}): ${offset} documents: ${counts}; nothing was written\n`);
+  if (parts.length > 1) io.stderr.write('note: duplicate_in_request is checked within each part of --max-per-job only\n');
+  return EXIT_OK;
+}
+
+/** Names per delete job (the API's limit). */
+const MAX_DELETE_NAMES_PER_JOB = 10_000;
+
+async function deleteDocuments(client: NonstopIngestClient, args: string[], values: Values, io: CliIo): Promise<number> {
+  if (args.length !== 0) throw new UsageError(`delete takes no positional arguments (got "${args[0]}"); name documents with --name or --names-file`);
+  const account = values.account;
+  if (typeof account !== 'string' || account === '') throw new UsageError('--account is required');
+  const schedule = pollSchedule(values.poll);
+  const names = [...(Array.isArray(values.name) ? values.name : [])];
+  const namesFile = values['names-file'];
+  if (typeof namesFile === 'string') names.push(...readNamesFile(namesFile, io));
+  const bot = typeof values.bot === 'string' ? values.bot : undefined;
+  const named = values.name !== undefined || namesFile !== undefined;
+  if (named && names.length === 0) throw new UsageError(`${String(namesFile)} holds no content names`);
+  if (values.all && (named || bot !== undefined)) throw new UsageError('--all deletes the whole account: give it without --bot, --name or --names-file');
+  // A forgotten --bot must not erase an account: the whole account takes an explicit --all.
+  if (!named && bot === undefined && !values.all) {
+    throw new UsageError('give --name/--names-file (documents), --bot (a whole bot), or --all (the whole account)');
+  }
+  const parts: Array<string[] | undefined> = [];
+  for (let start = 0; start < names.length; start += MAX_DELETE_NAMES_PER_JOB) parts.push(names.slice(start, start + MAX_DELETE_NAMES_PER_JOB));
+  if (parts.length === 0) parts.push(undefined);
+  if (parts.length > 1) io.stderr.write(`note: ${names.length} names exceed ${MAX_DELETE_NAMES_PER_JOB} per job; deleting them in ${parts.length} jobs\n`);
+
+  const created: CreateJobResponse[] = [];
+  for (const [index, part] of parts.entries()) {
+    const key = typeof values['idempotency-key'] === 'string'
+      ? (parts.length > 1 ? `${values['idempotency-key']}-${index + 1}` : values['idempotency-key']) : undefined;
+    let job: CreateJobResponse;
+    try {
+      job = await client.deleteDocuments({
+        account_name: account,
+        ...(bot !== undefined ? { chat_bot_id: bot } : {}),
+        ...(part !== undefined ? { content_names: part } : {}),
+        ...(typeof values['webhook-url'] === 'string' ? { webhook_url: values['webhook-url'] } : {}),
+      }, key !== undefined ? { idempotencyKey: key } : {});
+    } catch (error) {
+      if (error instanceof NonstopApiError && index > 0) shiftNamePaths(error, index * MAX_DELETE_NAMES_PER_JOB);
+      if (created.length > 0) io.stderr.write(`already created: ${created.map((j) => j.job_id).join(', ')}\n`);
+      throw error;
+    }
+    created.push(job);
+    const what = part !== undefined ? `${part.length} names` : bot !== undefined ? `bot ${bot}` : `account ${account}`;
+    io.stderr.write(`created delete job ${job.job_id}: ${job.total_documents} documents to delete (${what})\n`);
+    if (!values.wait) io.stdout.write(`${JSON.stringify(job)}\n`);
+  }
+  if (!values.wait) return EXIT_OK;
+  return waitAndSummarize(client, created.map((j) => j.job_id), schedule, io);
+}
+
+/** One content name per line (a trailing CR dropped, blank lines skipped); names are taken as written, spaces included. */
+function readNamesFile(file: string, io: CliIo): string[] {
+  let text: string;
+  try {
+    text = (io.readFile ?? ((p) => readFileSync(p, 'utf8')))(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  return text.replace(/^\uFEFF/, '').split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line.trim() !== '');
+}
+
+/** `documents 2 -> 0 (2 deleted, 1 not found), chunks 4 -> 0, vectors 4 -> 0`. */
+export function formatReceipt(receipt: DeleteReceipt): string {
+  const span = (before: number | undefined, after: number | undefined) => `${before ?? '?'} -> ${after ?? '?'}`;
+  return `documents ${span(receipt.documents_before, receipt.documents_after)} (${receipt.documents_deleted ?? 0} deleted, `
+    + `${receipt.not_found ?? 0} not found), chunks ${span(receipt.chunks_before, receipt.chunks_after)}, `
+    + `vectors ${span(receipt.vectors_before, receipt.vectors_after)}`;
 }
 
 async function waitAndSummarize(client: NonstopIngestClient, jobIds: string[], schedule: PollSchedule | undefined, io: CliIo): Promise<number> {
@@ -241,13 +392,14 @@ async function waitAndSummarize(client: NonstopIngestClient, jobIds: string[], s
     line += ` (of ${p.total_documents})`;
     if (job.error) line += ` - error ${job.error.code}: ${job.error.message}`;
     io.stdout.write(`${line}\n`);
+    if (job.receipt) io.stdout.write(`  receipt: ${formatReceipt(job.receipt)}\n`);
   }
   const total = sumProgress(finals.map((j) => j.progress));
   const completed = finals.filter((j) => j.status === 'completed').length;
   io.stdout.write(`summary: ${completed}/${finals.length} job(s) completed; ${total.success_count} succeeded, `
     + `${total.failure_count} failed, ${total.cancelled_count} cancelled of ${total.total_documents} documents in ${elapsed}\n`);
   if (total.failure_count > 0) {
-    io.stderr.write(`failed documents: nonstop-ingest results <job_id> --failed\n`);
+    io.stderr.write(`failed documents: nonstop-ingest results <job_id> --failed; run them again: nonstop-ingest retry <job_id>\n`);
   }
   return completed === finals.length ? EXIT_OK : EXIT_JOB_NOT_COMPLETED;
 }
@@ -303,6 +455,13 @@ function pollSchedule(value: unknown): PollSchedule | undefined {
 function shiftDocumentPaths(error: NonstopApiError, offset: number): void {
   for (const detail of error.details) {
     detail.field = detail.field.replace(/^documents\[(\d+)\]/, (_, n: string) => `documents[${Number(n) + offset}]`);
+  }
+}
+
+/** Field paths of a later delete job name its names: renumber them as names of the whole list. */
+function shiftNamePaths(error: NonstopApiError, offset: number): void {
+  for (const detail of error.details) {
+    detail.field = detail.field.replace(/^content_names\[(\d+)\]/, (_, n: string) => `content_names[${Number(n) + offset}]`);
   }
 }
 

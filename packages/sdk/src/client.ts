@@ -3,7 +3,7 @@ import { errorFromResponse, NonstopApiError, NonstopNetworkError, WaitTimeoutErr
 import { SseParser } from './sse';
 import {
   FINAL_JOB_STATUSES,
-  type BatchInsertRequest, type CancelJobResponse, type CreateJobResponse, type JobResult, type JobStreamData,
+  type BatchDeleteRequest, type BatchInsertRequest, type CancelJobResponse, type CreateJobResponse, type DryRunResponse, type JobResult, type JobStreamData,
   type JobStreamEvent, type JobView, type ResultsPage, type ResultStatus, type SearchRequest, type SearchResponse, type SyncInsertResponse,
 } from './types';
 
@@ -22,6 +22,11 @@ export interface ClientOptions {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+}
+
+export interface CreateOptions extends RequestOptions {
+  /** Sent as `Idempotency-Key`: the same key and body return the first answer again instead of a second job. */
+  idempotencyKey?: string;
 }
 
 export interface WaitOptions extends RequestOptions {
@@ -70,12 +75,34 @@ export class NonstopIngestClient {
     this.pollSchedule = options.pollSchedule ?? DEFAULT_POLL_SCHEDULE_MS;
   }
 
-  /** `POST /job/batch-insert`. With an idempotency key, a retry of the same body returns the same job. */
-  async createBatchInsertJob(body: BatchInsertRequest, options: RequestOptions & { idempotencyKey?: string } = {}): Promise<CreateJobResponse> {
-    const headers: Record<string, string> = {};
-    if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
-    const { body: created } = await this.request<CreateJobResponse>('POST', '/job/batch-insert', { json: body, headers, signal: options.signal });
-    return created;
+  /**
+   * `POST /job/batch-insert`. With an idempotency key, a retry of the same body returns the same job.
+   * `on_existing` says what to do with stored documents (`fail`, `skip_unchanged`, `replace`); with
+   * `dry_run: true` no job is made and the answer is a DryRunResponse (what each document would get).
+   */
+  async createBatchInsertJob(body: BatchInsertRequest & { dry_run: true }, options?: CreateOptions): Promise<DryRunResponse>;
+  async createBatchInsertJob(body: BatchInsertRequest & { dry_run?: false }, options?: CreateOptions): Promise<CreateJobResponse>;
+  async createBatchInsertJob(body: BatchInsertRequest, options?: CreateOptions): Promise<CreateJobResponse | DryRunResponse>;
+  async createBatchInsertJob(body: BatchInsertRequest, options: CreateOptions = {}): Promise<CreateJobResponse | DryRunResponse> {
+    return this.create('/job/batch-insert', body, options);
+  }
+
+  /**
+   * `POST /job/batch-delete`: a job deleting the named documents (`content_names`, of `chat_bot_id` when
+   * given), a whole bot (`chat_bot_id` alone) or the whole account (neither). `waitForJob` then returns
+   * its view with the `receipt` (counts before and after, in both stores). A delete job cannot be rolled back.
+   */
+  async deleteDocuments(body: BatchDeleteRequest, options: CreateOptions = {}): Promise<CreateJobResponse> {
+    return this.create('/job/batch-delete', body, options);
+  }
+
+  /**
+   * `POST /job/{id}/retry`: a new job of the failed documents of a finished insert job (read from its
+   * ledger; nothing is uploaded again), with `retry_of` set. 409 `job_not_finished` while the job runs,
+   * `not_retryable` for a delete job, `nothing_to_retry` when none failed.
+   */
+  async retryJob(jobId: string, options: CreateOptions = {}): Promise<CreateJobResponse> {
+    return this.create(`/job/${encodeURIComponent(jobId)}/retry`, undefined, options);
   }
 
   /** `GET /job/{id}`: status, progress, timing and the first 100 results. */
@@ -215,11 +242,11 @@ export class NonstopIngestClient {
    * `POST /data/insert/batch`: the synchronous API, for small batches (100 documents by default). With an
    * idempotency key, a retry after a lost answer gets the first request's results instead of "already exists".
    */
-  async insertBatchSync(body: BatchInsertRequest, options: RequestOptions & { idempotencyKey?: string } = {}): Promise<SyncInsertResponse> {
-    const headers: Record<string, string> = {};
-    if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
-    const { body: answer } = await this.request<SyncInsertResponse>('POST', '/data/insert/batch', { json: body, headers, signal: options.signal });
-    return answer;
+  async insertBatchSync(body: BatchInsertRequest & { dry_run: true }, options?: CreateOptions): Promise<DryRunResponse>;
+  async insertBatchSync(body: BatchInsertRequest & { dry_run?: false }, options?: CreateOptions): Promise<SyncInsertResponse>;
+  async insertBatchSync(body: BatchInsertRequest, options?: CreateOptions): Promise<SyncInsertResponse | DryRunResponse>;
+  async insertBatchSync(body: BatchInsertRequest, options: CreateOptions = {}): Promise<SyncInsertResponse | DryRunResponse> {
+    return this.create('/data/insert/batch', body, options);
   }
 
   /**
@@ -228,6 +255,13 @@ export class NonstopIngestClient {
    */
   async search(body: SearchRequest, options: RequestOptions = {}): Promise<SearchResponse> {
     const { body: answer } = await this.request<SearchResponse>('POST', '/search', { json: body, signal: options.signal });
+    return answer;
+  }
+
+  private async create<T>(path: string, body: unknown, options: CreateOptions): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
+    const { body: answer } = await this.request<T>('POST', path, { json: body, headers, signal: options.signal });
     return answer;
   }
 
@@ -259,6 +293,11 @@ export class NonstopIngestClient {
       throw new NonstopNetworkError(`${method} ${this.baseUrl}${path} failed: ${describe(error)}`, { cause: error });
     }
   }
+}
+
+/** Tells a dry run's answer from a job or results answer. */
+export function isDryRun(answer: CreateJobResponse | SyncInsertResponse | DryRunResponse): answer is DryRunResponse {
+  return (answer as { dry_run?: unknown }).dry_run === true;
 }
 
 /** Worth another try: no answer at all, or the server's 5xx (it restarts, or a store is briefly down), or 429. */

@@ -1,6 +1,7 @@
 /**
  * Request and response shapes of the Nonstop Ingest HTTP API, as the server
- * sends them (apps/api/src/jobs/job-routes.ts, job-view.ts, routes/data-routes.ts, routes/search-routes.ts).
+ * sends them (apps/api/src/jobs/job-routes.ts, job-view.ts, routes/data-routes.ts, routes/dry-run.ts, routes/search-routes.ts);
+ * the OpenAPI document (apps/api/src/openapi/openapi-document.ts) describes the same shapes.
  */
 
 export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
@@ -9,10 +10,26 @@ export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 
 /** Status of one document of a job (the `status` filter of the results listing). */
 export type ResultStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
 
-/** Stable per-document error codes. */
+/** Stable per-document error codes. `concurrent_write`: another job is writing a version of the same document; retry it when that job ends. */
 export type DocumentErrorCode =
-  | 'already_exists' | 'duplicate_in_request' | 'embedding_rejected' | 'vector_store_failed'
-  | 'timeout' | 'cancelled' | 'rolled_back' | 'internal_error';
+  | 'already_exists' | 'duplicate_in_request' | 'concurrent_write' | 'embedding_rejected' | 'vector_store_failed'
+  | 'storage_rejected' | 'timeout' | 'cancelled' | 'rolled_back' | 'internal_error';
+
+/**
+ * What an insert does with a document that is stored already (same account,
+ * chat_bot_id and content_name): `fail` (the server's default) reports
+ * `already_exists`; `skip_unchanged` skips the same content (no embedding
+ * call), updates a metadata-only change in place, and replaces changed
+ * chunks; `replace` always writes a new version. A replace is atomic per document.
+ */
+export type OnExisting = 'fail' | 'skip_unchanged' | 'replace';
+export const ON_EXISTING_MODES: readonly OnExisting[] = ['fail', 'skip_unchanged', 'replace'];
+
+/** What happened to a document that succeeded: inserts `inserted` … `metadata_updated`, deletes `deleted` or `not_found`. */
+export type DocumentAction = 'inserted' | 'replaced' | 'unchanged' | 'metadata_updated' | 'deleted' | 'not_found';
+
+/** The kind of a job. */
+export type JobKind = 'insert' | 'delete';
 
 export interface ChunkInput {
   chunk_index: number;
@@ -32,15 +49,80 @@ export interface BatchInsertRequest {
   documents: DocumentInput[];
   /** Jobs only. */
   webhook_url?: string;
+  /** What to do with documents stored already; the server's default is `fail`. */
+  on_existing?: OnExisting;
+  /** `true`: answer what each document would get (a DryRunResponse); nothing written, no job. */
+  dry_run?: boolean;
 }
 
-/** `POST /job/batch-insert` -> 202 (created) or 200 (the same Idempotency-Key and body again). */
+/** `POST /job/batch-insert`, `/job/batch-delete`, `/job/{id}/retry` -> 202 (created) or 200 (the same Idempotency-Key and body again). */
 export interface CreateJobResponse {
   job_id: string;
+  kind: JobKind;
   status: JobStatus;
+  /** For a delete job: the documents it found to delete when accepted. */
   total_documents: number;
   created_at: string;
+  /** A retry: the job whose failed documents this one re-runs. */
+  retry_of?: string;
   message: string;
+}
+
+/** What a dry run says a document would get: an action, or the failure it would have. */
+export type PlannedAction = 'insert' | 'replace' | 'skip' | 'update_metadata' | 'already_exists' | 'duplicate_in_request';
+
+/** One document of a dry run, in request order. */
+export interface DryRunResult {
+  position: number;
+  chat_bot_id: string;
+  content_name: string;
+  action: PlannedAction;
+  /** The stored document it would replace, skip or update. */
+  doc_id?: number;
+}
+
+/** `dry_run: true` on either insert endpoint -> 200. Nothing was written. */
+export interface DryRunResponse {
+  dry_run: true;
+  account_name: string;
+  on_existing: OnExisting;
+  total_documents: number;
+  /** How many documents would get each action. */
+  summary: Partial<Record<PlannedAction, number>>;
+  results: DryRunResult[];
+}
+
+/** Body of `POST /job/batch-delete`: named documents, a whole bot (chat_bot_id alone), or the whole account (neither). */
+export interface BatchDeleteRequest {
+  account_name: string;
+  chat_bot_id?: string;
+  /** 1 to 10,000 names; a name given twice is deleted once. */
+  content_names?: string[];
+  webhook_url?: string;
+}
+
+/** What a delete job was asked to delete: empty for the whole account. */
+export interface DeleteScope {
+  chat_bot_id?: string;
+  content_names?: string[];
+}
+
+/** A delete job's receipt: the "before" counts from its start, the rest once it has run. */
+export interface DeleteReceipt {
+  scope: DeleteScope;
+  documents_before: number;
+  chunks_before: number;
+  vectors_before?: number;
+  documents_deleted?: number;
+  chunks_deleted?: number;
+  /** Named documents that did not exist. */
+  not_found?: number;
+  documents_after?: number;
+  chunks_after?: number;
+  /** Counted in Milvus at Strong consistency: 0 once the job completed. */
+  vectors_after?: number;
+  started_at?: string;
+  finished_at?: string;
 }
 
 export interface JobProgress {
@@ -61,6 +143,8 @@ export interface JobResult {
   success: boolean;
   doc_id?: number;
   chunks_count: number;
+  /** What happened to a document that succeeded; absent on failure. */
+  action?: DocumentAction;
   error?: string;
   error_code?: DocumentErrorCode | string;
 }
@@ -78,6 +162,7 @@ export interface JobTiming {
 export interface JobView {
   job_id: string;
   account_name: string;
+  kind: JobKind;
   status: JobStatus;
   progress: JobProgress;
   /** The first page of results (100); follow `results_next_cursor` with `iterateResults`. */
@@ -85,6 +170,12 @@ export interface JobView {
   results_next_cursor: string | null;
   timing: JobTiming;
   message: string;
+  /** Insert jobs: the mode the job runs with. */
+  on_existing?: OnExisting;
+  /** The job whose failed documents this one re-runs. */
+  retry_of?: string;
+  /** Delete jobs, once they have begun. */
+  receipt?: DeleteReceipt;
   cancel_requested_at?: string;
   /** Why the whole job failed. */
   error?: { code: string; message: string };

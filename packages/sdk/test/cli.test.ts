@@ -111,6 +111,110 @@ describe('nonstop-ingest CLI (in-process, fake API)', () => {
     expect(run.err()).toContain('already created: 00000000-0000-4000-8000-000000000000');
   });
 
+  describe('living corpus: --on-existing, --dry-run, delete, retry', () => {
+    /** Records every request; answers dry runs, delete and retry jobs, and status reads (final at once). */
+    function corpusApi(receipt?: Record<string, unknown>) {
+      const requests: Array<{ method: string; path: string; body: unknown }> = [];
+      const fetchImpl = (async (input: string | URL | Request, init: RequestInit = {}) => {
+        const url = new URL(String(input));
+        const body = init.body === undefined ? undefined : JSON.parse(String(init.body)) as Record<string, unknown>;
+        requests.push({ method: init.method ?? 'GET', path: url.pathname, body });
+        const reply = (status: number, answer: unknown) => new Response(JSON.stringify(answer), { status });
+        if (url.pathname === '/job/batch-insert' && body?.dry_run) {
+          const documents = body.documents as Array<{ chat_bot_id: string; content_name: string }>;
+          return reply(200, {
+            dry_run: true, account_name: body.account_name, on_existing: body.on_existing ?? 'fail', total_documents: documents.length, summary: {},
+            results: documents.map((d, position) => ({ position, chat_bot_id: d.chat_bot_id, content_name: d.content_name, action: position % 2 ? 'skip' : 'insert' })),
+          });
+        }
+        if (init.method === 'POST') {
+          const kind = url.pathname === '/job/batch-delete' ? 'delete' : 'insert';
+          const names = (body?.content_names as string[] | undefined)?.length;
+          return reply(202, { job_id: `00000000-0000-4000-8000-00000000000${requests.length}`, kind, status: 'pending', total_documents: names ?? 7, created_at: 'now', message: 'ok' });
+        }
+        return reply(200, {
+          job_id: url.pathname.split('/')[2], kind: receipt ? 'delete' : 'insert', status: 'completed',
+          progress: { total_documents: 3, processed_documents: 3, success_count: 3, failure_count: 0, cancelled_count: 0, percentage: 100 },
+          results: [], results_next_cursor: null, timing: {}, message: '', ...(receipt ? { receipt } : {}),
+        });
+      }) as typeof fetch;
+      return { fetchImpl, requests };
+    }
+
+    it('usage errors exit 2: a bad --on-existing, --dry-run with --wait, delete without a scope or with --all and a bot, retry without one id', async () => {
+      for (const argv of [
+        ['submit', 'a.jsonl', '--account', 'a', '--bot', 'b', '--on-existing', 'overwrite'],
+        ['submit', 'a.jsonl', '--account', 'a', '--bot', 'b', '--dry-run', '--wait'],
+        ['delete', '--account', 'a'], ['delete', '--bot', 'b'], ['delete', '--account', 'a', '--all', '--bot', 'b'],
+        ['delete', '--account', 'a', '--names-file', 'empty.txt'], ['delete', '--account', 'a', '--names-file', 'none.txt'],
+        ['delete', 'stray', '--account', 'a', '--bot', 'b'], ['retry'], ['retry', 'j1', 'j2'],
+      ]) {
+        const api = corpusApi();
+        const run = io({ 'a.jsonl': jsonl(1), 'empty.txt': '\n\n' }, api.fetchImpl);
+        expect({ argv, code: await runCli(argv, run) }).toEqual({ argv, code: 2 });
+        expect(run.err()).toContain('nonstop-ingest: ');
+        expect(api.requests).toEqual([]);
+      }
+      const help = io();
+      await runCli(['--help'], help);
+      expect(help.out()).toMatch(/--on-existing fail\|skip_unchanged\|replace\] \[--dry-run\]/);
+      expect(help.out()).toContain('delete --account <name> [--bot <id>] [--name <content_name> ...]');
+      expect(help.out()).toContain('retry <job_id> [--wait]');
+    });
+
+    it('submit sends --on-existing; --dry-run prints each planned action as a JSON line, positions in the file, and a summary', async () => {
+      const api = corpusApi();
+      const run = io({ 'd.jsonl': jsonl(5) }, api.fetchImpl);
+      expect(await runCli(['submit', 'd.jsonl', '--account', 'a', '--bot', 'b', '--on-existing', 'skip_unchanged', '--dry-run', '--max-per-job', '3'], run)).toBe(0);
+      expect(api.requests.map((r) => (r.body as { dry_run: boolean; on_existing: string; documents: unknown[] })))
+        .toEqual([expect.objectContaining({ dry_run: true, on_existing: 'skip_unchanged' }), expect.objectContaining({ dry_run: true })]);
+      const lines = run.out().trim().split('\n').map((line) => JSON.parse(line) as { position: number; action: string; content_name: string });
+      expect(lines.map((l) => [l.position, l.content_name, l.action])).toEqual([[0, 'c0', 'insert'], [1, 'c1', 'skip'], [2, 'c2', 'insert'], [3, 'c3', 'insert'], [4, 'c4', 'skip']]);
+      expect(run.err()).toContain('dry run (on_existing skip_unchanged): 5 documents: insert 3, skip 2; nothing was written');
+
+      const real = corpusApi();
+      const submitted = io({ 'd.jsonl': jsonl(2) }, real.fetchImpl);
+      expect(await runCli(['submit', 'd.jsonl', '--account', 'a', '--bot', 'b', '--on-existing', 'replace'], submitted)).toBe(0);
+      expect(real.requests[0]).toMatchObject({ path: '/job/batch-insert', body: { account_name: 'a', on_existing: 'replace' } });
+      expect(real.requests[0]!.body).not.toHaveProperty('dry_run');
+    });
+
+    it('delete sends names (flags and a names file, over 10,000 split into jobs), a bot, or --all; --wait prints the receipt', async () => {
+      const names = Array.from({ length: 10_001 }, (_, n) => `이름 ${n}`);
+      const api = corpusApi();
+      const run = io({ 'names.txt': `\uFEFF${names.slice(1).join('\r\n')}\r\n\n` }, api.fetchImpl);
+      expect(await runCli(['delete', '--account', 'a', '--bot', 'b', '--name', names[0]!, '--names-file', 'names.txt', '--idempotency-key', 'k'], run)).toBe(0);
+      expect(api.requests.map((r) => r.path)).toEqual(['/job/batch-delete', '/job/batch-delete']);
+      const bodies = api.requests.map((r) => r.body as { account_name: string; chat_bot_id: string; content_names: string[] });
+      expect(bodies.map((b) => [b.account_name, b.chat_bot_id, b.content_names.length])).toEqual([['a', 'b', 10_000], ['a', 'b', 1]]);
+      expect([...bodies[0]!.content_names, ...bodies[1]!.content_names]).toEqual(names);
+      expect(run.err()).toContain('deleting them in 2 jobs');
+      expect(run.out().trim().split('\n').map((line) => JSON.parse(line).kind)).toEqual(['delete', 'delete']);
+
+      const receipt = { scope: { chat_bot_id: 'b' }, documents_before: 2, chunks_before: 4, vectors_before: 4, documents_deleted: 2, chunks_deleted: 4,
+        not_found: 1, documents_after: 0, chunks_after: 0, vectors_after: 0, started_at: 'x', finished_at: 'y' };
+      const bot = corpusApi(receipt);
+      const waited = io({}, bot.fetchImpl);
+      expect(await runCli(['delete', '--account', 'a', '--bot', 'b', '--wait', '--poll', '1'], waited)).toBe(0);
+      expect(bot.requests[0]).toEqual({ method: 'POST', path: '/job/batch-delete', body: { account_name: 'a', chat_bot_id: 'b' } });
+      expect(waited.err()).toMatch(/created delete job \S+: 7 documents to delete \(bot b\)/);
+      expect(waited.out()).toContain('  receipt: documents 2 -> 0 (2 deleted, 1 not found), chunks 4 -> 0, vectors 4 -> 0');
+
+      const account = corpusApi();
+      expect(await runCli(['delete', '--account', 'a', '--all'], io({}, account.fetchImpl))).toBe(0);
+      expect(account.requests[0]!.body).toEqual({ account_name: 'a' });
+    });
+
+    it('retry POSTs /job/{id}/retry and, with --wait, summarizes the new job', async () => {
+      const api = corpusApi();
+      const run = io({}, api.fetchImpl);
+      expect(await runCli(['retry', 'job-1', '--wait', '--poll', '1', '--idempotency-key', 'again'], run)).toBe(0);
+      expect(api.requests[0]).toEqual({ method: 'POST', path: '/job/job-1/retry', body: undefined });
+      expect(run.err()).toMatch(/created job \S+: 7 documents \(the failed documents of job-1\)/);
+      expect(run.out()).toContain('summary: 1/1 job(s) completed; 3 succeeded');
+    });
+  });
+
   describe('search', () => {
     const result = (n: number, extra: Record<string, unknown> = {}) => ({
       content_name: `https://example.com/${n}`, chat_bot_id: 'bot001', doc_id: 10 + n, chunk_index: n, text: `text ${n}`, score: 0.9 - n / 10, metadata: {}, ...extra,

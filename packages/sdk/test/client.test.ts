@@ -1,4 +1,4 @@
-import { NonstopApiError, NonstopIngestClient, NonstopNetworkError, WaitTimeoutError } from '../src';
+import { isDryRun, NonstopApiError, NonstopIngestClient, NonstopNetworkError, WaitTimeoutError } from '../src';
 import type { JobView } from '../src';
 
 type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
@@ -19,7 +19,7 @@ function json(status: number, body: unknown): Response {
 
 function view(status: JobView['status'], processed: number): JobView {
   return {
-    job_id: 'j1', account_name: 'a', status,
+    job_id: 'j1', account_name: 'a', kind: 'insert', status,
     progress: { total_documents: 10, processed_documents: processed, success_count: processed, failure_count: 0, cancelled_count: 0, percentage: processed * 10 },
     results: [], results_next_cursor: null,
     timing: { created_at: '', started_at: null, updated_at: '', finished_at: null, estimated_completion: null, expires_at: '' },
@@ -47,6 +47,46 @@ describe('NonstopIngestClient (fake fetch)', () => {
     const error = await client.insertBatchSync(body).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonstopApiError);
     expect(error).toMatchObject({ status: 400, code: 'validation_failed', message: 'Invalid request', fields: ['documents[0].chunks'] });
+  });
+
+  it('on_existing and dry_run go in the body; a dry run answer is told apart by isDryRun', async () => {
+    const dry = { dry_run: true, account_name: 'a', on_existing: 'skip_unchanged', total_documents: 1, summary: { skip: 1 },
+      results: [{ position: 0, chat_bot_id: 'b', content_name: 'c', action: 'skip', doc_id: 3 }] };
+    const { fetch, calls } = fakeFetch((_url, init) => (JSON.parse(String(init.body)).dry_run
+      ? json(200, dry) : json(202, { job_id: 'j1', kind: 'insert', status: 'pending', total_documents: 1, created_at: 'x', message: 'm' })));
+    const client = new NonstopIngestClient({ baseUrl: 'http://api', fetch });
+    const documents = [{ chat_bot_id: 'b', content_name: 'c', chunks: [{ chunk_index: 0, text: 't' }] }];
+    const planned = await client.createBatchInsertJob({ account_name: 'a', documents, on_existing: 'skip_unchanged', dry_run: true });
+    expect(planned.results[0]!.action).toBe('skip'); // typed as DryRunResponse by the overload
+    expect(isDryRun(planned)).toBe(true);
+    const syncPlanned = await client.insertBatchSync({ account_name: 'a', documents, dry_run: true });
+    expect(syncPlanned.summary).toEqual({ skip: 1 });
+    const created = await client.createBatchInsertJob({ account_name: 'a', documents, on_existing: 'replace' });
+    expect(isDryRun(created)).toBe(false);
+    expect(created.kind).toBe('insert');
+    expect(calls.map((c) => [c.url, JSON.parse(String(c.init.body))])).toEqual([
+      ['http://api/job/batch-insert', { account_name: 'a', documents, on_existing: 'skip_unchanged', dry_run: true }],
+      ['http://api/data/insert/batch', { account_name: 'a', documents, dry_run: true }],
+      ['http://api/job/batch-insert', { account_name: 'a', documents, on_existing: 'replace' }],
+    ]);
+  });
+
+  it('deleteDocuments POSTs the scope to /job/batch-delete; retryJob POSTs no body to /job/{id}/retry; both take an Idempotency-Key', async () => {
+    const { fetch, calls } = fakeFetch((url) => (url.endsWith('/retry')
+      ? json(202, { job_id: 'r1', kind: 'insert', status: 'pending', total_documents: 2, created_at: 'x', retry_of: 'j/1', message: 'm' })
+      : json(202, { job_id: 'd1', kind: 'delete', status: 'pending', total_documents: 1, created_at: 'x', message: 'm' })));
+    const client = new NonstopIngestClient({ baseUrl: 'http://api', fetch });
+    await expect(client.deleteDocuments({ account_name: 'a', chat_bot_id: 'b', content_names: ['한국어 문서'] }, { idempotencyKey: 'del-1' }))
+      .resolves.toMatchObject({ job_id: 'd1', kind: 'delete' });
+    await expect(client.retryJob('j/1', { idempotencyKey: 'retry-1' })).resolves.toMatchObject({ job_id: 'r1', retry_of: 'j/1' });
+    expect(calls[0]!.url).toBe('http://api/job/batch-delete');
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ account_name: 'a', chat_bot_id: 'b', content_names: ['한국어 문서'] });
+    expect(header(calls[0]!.init, 'Idempotency-Key')).toBe('del-1');
+    expect([calls[1]!.url, calls[1]!.init.method, calls[1]!.init.body]).toEqual(['http://api/job/j%2F1/retry', 'POST', undefined]);
+    expect(header(calls[1]!.init, 'Idempotency-Key')).toBe('retry-1');
+
+    const refused = new NonstopIngestClient({ baseUrl: 'http://api', fetch: fakeFetch(() => json(409, { error: { code: 'job_not_finished', message: 'still processing' } })).fetch });
+    await expect(refused.retryJob('j1')).rejects.toMatchObject({ status: 409, code: 'job_not_finished' });
   });
 
   it('a non-JSON error answer still becomes NonstopApiError; no answer is NonstopNetworkError', async () => {

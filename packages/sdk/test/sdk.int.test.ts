@@ -6,7 +6,7 @@ import { listenOnLoopback, startInProcessApi, type InProcessApi } from '../../..
 import { JobHarness } from '../../../test/support/job-harness';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { makeDocuments, StoreInspector, testConfig, uniqueAccount } from '../../../test/support/test-env';
-import { NonstopApiError, NonstopIngestClient, type JobStreamEvent, type JobView } from '../src';
+import { isDryRun, NonstopApiError, NonstopIngestClient, type JobStreamEvent, type JobView } from '../src';
 import { runCli } from './run-cli';
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
@@ -161,6 +161,109 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('a living corpus: on_existing, dry runs, deleteDocuments with its receipt, retryJob of exactly the failed documents', async () => {
+    const account = uniqueAccount('sdkliving');
+    const documents = makeDocuments(6, { chunks: 2 });
+    const first = await client.insertBatchSync({ account_name: account, documents: documents.slice(0, 2) });
+    expect(first.results.map((r) => r.action)).toEqual(['inserted', 'inserted']);
+    const changed = [documents[0]!, { ...documents[1]!, chunks: [{ chunk_index: 0, text: '바뀐 본문입니다.' }] }];
+    const again = await client.insertBatchSync({ account_name: account, documents: changed, on_existing: 'skip_unchanged' });
+    expect(again.results.map((r) => r.action)).toEqual(['unchanged', 'replaced']);
+
+    const planned = await client.createBatchInsertJob({ account_name: account, documents, on_existing: 'skip_unchanged', dry_run: true });
+    expect(isDryRun(planned)).toBe(true);
+    expect(planned.results.map((r) => r.action)).toEqual(['skip', 'replace', 'insert', 'insert', 'insert', 'insert']);
+    expect(planned.summary).toEqual({ skip: 1, replace: 1, insert: 4 });
+    const syncPlanned = await client.insertBatchSync({ account_name: account, documents: changed, dry_run: true });
+    expect(syncPlanned.results.map((r) => r.action)).toEqual(['already_exists', 'already_exists']);
+    expect(await stores.documentCount(account)).toBe(2);
+
+    // on_existing fail (the default): the two stored documents fail as already existing
+    const created = await client.createBatchInsertJob({ account_name: account, documents });
+    expect(created).toMatchObject({ kind: 'insert', total_documents: 6 });
+    const early = await client.retryJob(created.job_id).catch((error: unknown) => error);
+    expect(early).toMatchObject({ status: 409, code: 'job_not_finished' });
+    const ended = await client.waitForJob(created.job_id, { schedule: [100, 200] });
+    expect(ended).toMatchObject({ kind: 'insert', on_existing: 'fail', progress: { success_count: 4, failure_count: 2 } });
+
+    const deleting = await client.deleteDocuments({ account_name: account, chat_bot_id: 'bot001', content_names: [documents[0]!.content_name, documents[1]!.content_name, 'never-stored'] });
+    expect(deleting).toMatchObject({ kind: 'delete', total_documents: 3 });
+    const deleted = await client.waitForJob(deleting.job_id, { schedule: [100, 200] });
+    expect(deleted).toMatchObject({
+      kind: 'delete', status: 'completed',
+      receipt: { documents_before: 2, documents_deleted: 2, not_found: 1, documents_after: 0, chunks_after: 0, vectors_after: 0 },
+    });
+    expect(deleted.results.map((r) => r.action)).toEqual(['deleted', 'deleted', 'not_found']);
+    await expect(client.cancelJob(deleting.job_id, { rollback: true })).rejects.toMatchObject({ status: 409, code: 'rollback_not_possible' });
+    await expect(client.retryJob(deleting.job_id)).rejects.toMatchObject({ status: 409, code: 'not_retryable' });
+
+    const retried = await client.retryJob(created.job_id, { idempotencyKey: `retry-${account}` });
+    expect(retried).toMatchObject({ kind: 'insert', total_documents: 2, retry_of: created.job_id });
+    expect((await client.retryJob(created.job_id, { idempotencyKey: `retry-${account}` })).job_id).toBe(retried.job_id);
+    const rerun = await client.waitForJob(retried.job_id, { schedule: [100, 200] });
+    expect(rerun).toMatchObject({ status: 'completed', retry_of: created.job_id, progress: { success_count: 2, failure_count: 0 } });
+    expect(rerun.results.map((r) => [r.content_name, r.action])).toEqual([[documents[0]!.content_name, 'inserted'], [documents[1]!.content_name, 'inserted']]);
+    await expect(client.retryJob(retried.job_id)).rejects.toMatchObject({ status: 409, code: 'nothing_to_retry' });
+    expect(await stores.documentCount(account)).toBe(6);
+
+    const whole = await client.deleteDocuments({ account_name: account });
+    const gone = await client.waitForJob(whole.job_id, { schedule: [100, 200] });
+    expect(gone.receipt).toMatchObject({ scope: {}, documents_before: 6, chunks_before: 12, documents_deleted: 6, vectors_after: 0 });
+    expect(await stores.documentCount(account)).toBe(0);
+  });
+
+  it('CLI: submit --on-existing skip_unchanged and --dry-run, delete --names-file --wait with its receipt, retry --wait', async () => {
+    const account = uniqueAccount('clilive');
+    const file = path.join(tmp, 'living.jsonl');
+    const line = (n: number, text: string) => JSON.stringify({ content_name: `https://예시.kr/live/${n}`, text });
+    writeFileSync(file, [0, 1, 2].map((n) => line(n, `첫 판 ${n}`)).join('\n'));
+    const env = { NONSTOP_URL: baseUrl };
+    const firstRun = runCli(['submit', file, '--account', account, '--bot', 'bot001', '--wait', '--poll', '200'], env);
+    expect(await firstRun.code).toBe(0);
+
+    writeFileSync(file, [line(0, '첫 판 0'), line(1, '둘째 판 1'), line(2, '첫 판 2'), line(3, '새 문서 3')].join('\n'));
+    const dry = runCli(['submit', file, '--account', account, '--bot', 'bot001', '--on-existing', 'skip_unchanged', '--dry-run'], env);
+    const dryCode = await dry.code;
+    if (dryCode !== 0) throw new Error(`exit ${dryCode}\nstdout: ${dry.stdout()}\nstderr: ${dry.stderr()}`);
+    expect(dry.stdout().trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action)).toEqual(['skip', 'replace', 'skip', 'insert']);
+    expect(dry.stderr()).toContain('dry run (on_existing skip_unchanged): 4 documents: skip 2, replace 1, insert 1; nothing was written');
+    expect(await stores.documentCount(account)).toBe(3);
+
+    const failing = runCli(['submit', file, '--account', account, '--bot', 'bot001', '--wait', '--poll', '200'], env);
+    expect(await failing.code).toBe(0); // completed, with 3 documents failed as already existing
+    const failedJob = /created job ([0-9a-f-]{36})/.exec(failing.stderr())![1]!;
+    expect(failing.stdout()).toContain(`job ${failedJob}: completed - 1 succeeded, 3 failed (of 4)`);
+    expect(failing.stderr()).toContain(`run them again: nonstop-ingest retry <job_id>`);
+
+    const skipping = runCli(['submit', file, '--account', account, '--bot', 'bot001', '--on-existing', 'skip_unchanged', '--wait', '--poll', '200'], env);
+    expect(await skipping.code).toBe(0);
+    const skipJob = /created job ([0-9a-f-]{36})/.exec(skipping.stderr())![1]!;
+    expect((await client.getJob(skipJob)).results.map((r) => r.action)).toEqual(['unchanged', 'replaced', 'unchanged', 'unchanged']);
+
+    const namesFile = path.join(tmp, 'names.txt');
+    writeFileSync(namesFile, ['https://예시.kr/live/0', 'https://예시.kr/live/1', 'https://예시.kr/live/404'].join('\n'));
+    const deleting = runCli(['delete', '--account', account, '--bot', 'bot001', '--names-file', namesFile, '--wait', '--poll', '200'], env);
+    const deleteCode = await deleting.code;
+    if (deleteCode !== 0) throw new Error(`exit ${deleteCode}\nstdout: ${deleting.stdout()}\nstderr: ${deleting.stderr()}`);
+    expect(deleting.stderr()).toMatch(/created delete job [0-9a-f-]{36}: 3 documents to delete \(3 names\)/);
+    expect(deleting.stdout()).toContain('receipt: documents 2 -> 0 (2 deleted, 1 not found), chunks 2 -> 0, vectors 2 -> 0');
+    expect(await stores.documentCount(account)).toBe(2);
+
+    // the job whose 3 documents failed as already existing: two of them are gone now and are inserted; the third fails again
+    const retry = runCli(['retry', failedJob, '--wait', '--poll', '200'], env);
+    expect(await retry.code).toBe(0);
+    expect(retry.stderr()).toContain(`3 documents (the failed documents of ${failedJob})`);
+    expect(retry.stdout()).toMatch(/completed - 2 succeeded, 1 failed \(of 3\)/);
+    expect(await stores.documentCount(account)).toBe(4);
+
+    const refused = runCli(['retry', failedJob.replace(/.$/, (c) => (c === '0' ? '1' : '0'))], env);
+    expect(await refused.code).toBe(1);
+    expect(refused.stderr()).toContain('HTTP 404');
+    const noScope = runCli(['delete', '--account', account], env);
+    expect(await noScope.code).toBe(2);
+    expect(await stores.documentCount(account)).toBe(4);
   });
 
   it('CLI: submit a 1,000-document JSONL file with --wait; exits 0 with a summary; status and results', async () => {

@@ -1,3 +1,5 @@
+import { DocumentErrorCode, ON_EXISTING_MODES, type DocumentAction } from '@nonstop/core';
+import type { PlannedAction } from '@nonstop/storage';
 import type { OpenApiDocument, OperationObject, ParameterObject, ResponseObject, SchemaObject } from './openapi-types';
 
 /**
@@ -15,6 +17,17 @@ const accountName: SchemaObject = { type: 'string', minLength: 1, maxLength: 128
 
 const JOB_STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
 const RESULT_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled', 'rolled_back'];
+const JOB_KINDS = ['insert', 'delete'];
+const ON_EXISTING: readonly string[] = ON_EXISTING_MODES;
+/** What happened to a document that succeeded (inserts: the first four; deletes: the last two). Listed once per DocumentAction, checked by the compiler. */
+const RESULT_ACTIONS = Object.keys({
+  inserted: true, replaced: true, unchanged: true, metadata_updated: true, deleted: true, not_found: true,
+} satisfies Record<DocumentAction, true>);
+/** What a dry run says each document would get: an action, or the failure it would have. */
+const PLANNED_ACTIONS = Object.keys({
+  insert: true, replace: true, skip: true, update_metadata: true, already_exists: true, duplicate_in_request: true,
+} satisfies Record<PlannedAction | 'duplicate_in_request', true>);
+const DOCUMENT_ERROR_CODES: readonly string[] = Object.values(DocumentErrorCode);
 
 function closed(properties: Record<string, SchemaObject>, required: string[], description?: string): SchemaObject {
   return { type: 'object', ...(description ? { description } : {}), properties, required, additionalProperties: false };
@@ -25,7 +38,7 @@ function error(description: string): ResponseObject {
 }
 
 const jobIdParameter: ParameterObject = {
-  name: 'job_id', in: 'path', required: true, description: 'The id returned by POST /job/batch-insert.',
+  name: 'job_id', in: 'path', required: true, description: 'The id returned by POST /job/batch-insert, /job/batch-delete or /job/{job_id}/retry.',
   schema: { type: 'string' },
 };
 
@@ -59,13 +72,84 @@ const schemas: Record<string, SchemaObject> = {
   DataInsertRequest: closed({
     account_name: accountName,
     documents: { type: 'array', minItems: 1, items: ref('Document'), description: 'At most MAX_DOCUMENTS_PER_REQUEST.' },
+    on_existing: ref('OnExisting'),
+    dry_run: ref('DryRunFlag'),
   }, ['account_name', 'documents'], 'The synchronous endpoint answers with the results, so it takes no webhook_url (400 if sent).'),
 
   BatchInsertRequest: closed({
     account_name: accountName,
     documents: { type: 'array', minItems: 1, items: ref('Document'), description: 'At most MAX_DOCUMENTS_PER_JOB.' },
     webhook_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'POSTed {job_id, status, progress, results} when the job ends.' },
+    on_existing: ref('OnExisting'),
+    dry_run: ref('DryRunFlag'),
   }, ['account_name', 'documents']),
+
+  OnExisting: {
+    type: 'string', enum: [...ON_EXISTING],
+    description: 'What to do with a document whose (account, chat_bot_id, content_name) is stored already. '
+      + '`fail` (default): a per-document `already_exists`. `skip_unchanged`: the same chunks and metadata are `unchanged` (no embedding call), '
+      + 'a metadata-only change is `metadata_updated` (no embedding call, chunk ids and vectors kept), changed chunks are `replaced`. '
+      + '`replace`: always a new version. A replace is atomic per document: readers see the old version until the new one is whole.',
+  },
+
+  DryRunFlag: {
+    type: 'boolean',
+    description: '`true`: validate and answer, with 200 and a DryRunResponse, the action each document would get; nothing is written, '
+      + 'nothing embedded, no job made.',
+  },
+
+  DryRunResponse: closed({
+    dry_run: { const: true },
+    account_name: { type: 'string' },
+    on_existing: ref('OnExisting'),
+    total_documents: count,
+    summary: {
+      type: 'object', description: 'How many documents would get each action.',
+      properties: Object.fromEntries(PLANNED_ACTIONS.map((action) => [action, count])), additionalProperties: false,
+    },
+    results: {
+      type: 'array', description: 'In the order of the request.',
+      items: closed({
+        position: { type: 'integer', minimum: 0 },
+        chat_bot_id: { type: 'string' },
+        content_name: { type: 'string' },
+        action: { type: 'string', enum: PLANNED_ACTIONS, description: 'insert, replace, skip, update_metadata; or the failure it would have: already_exists, duplicate_in_request.' },
+        doc_id: { type: 'integer', description: 'The stored document it would replace, skip or update.' },
+      }, ['position', 'chat_bot_id', 'content_name', 'action']),
+    },
+  }, ['dry_run', 'account_name', 'on_existing', 'total_documents', 'summary', 'results'],
+  'What a job would do now; a job run later may differ if the stored documents change in between.'),
+
+  BatchDeleteRequest: closed({
+    account_name: accountName,
+    chat_bot_id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]*$', description: 'Only this bot\'s documents; without content_names, the whole bot.' },
+    content_names: {
+      type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'string', minLength: 1, maxLength: 2048 },
+      description: 'Only the documents with these names (a name given twice is deleted once). With neither field, the whole account is deleted.',
+    },
+    webhook_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'POSTed {job_id, status, progress, results} when the job ends.' },
+  }, ['account_name']),
+
+  DeleteScope: closed({
+    chat_bot_id: { type: 'string' },
+    content_names: { type: 'array', items: { type: 'string' } },
+  }, [], 'What the delete job was asked to delete: empty for the whole account.'),
+
+  DeleteReceipt: closed({
+    scope: ref('DeleteScope'),
+    documents_before: count,
+    chunks_before: count,
+    vectors_before: count,
+    documents_deleted: count,
+    chunks_deleted: count,
+    not_found: { ...count, description: 'Named documents that did not exist (a per-document not_found, not an error).' },
+    documents_after: count,
+    chunks_after: count,
+    vectors_after: { ...count, description: 'Counted in Milvus at Strong consistency; 0 when the job completed.' },
+    started_at: dateTime,
+    finished_at: dateTime,
+  }, ['scope', 'documents_before', 'chunks_before'],
+  'A delete job\'s receipt: the "before" counts from its start, the rest once it has run; all of them when it completed.'),
 
   DataInsertResponse: closed({
     job_id: { type: 'string', format: 'uuid', description: 'The request runs as a job of its own (origin sync); GET /job/{job_id} shows it.' },
@@ -78,11 +162,13 @@ const schemas: Record<string, SchemaObject> = {
 
   JobCreated: closed({
     job_id: { type: 'string', format: 'uuid' },
+    kind: { type: 'string', enum: JOB_KINDS },
     status: { type: 'string', enum: JOB_STATUSES },
-    total_documents: count,
+    total_documents: { ...count, description: 'For a delete job, the documents it found to delete (named or in scope) when accepted.' },
     created_at: dateTime,
+    retry_of: { type: 'string', format: 'uuid', description: 'POST /job/{job_id}/retry: the job whose failed documents this one re-runs.' },
     message: { type: 'string' },
-  }, ['job_id', 'status', 'total_documents', 'created_at', 'message']),
+  }, ['job_id', 'kind', 'status', 'total_documents', 'created_at', 'message']),
 
   JobProgress: closed({
     total_documents: count,
@@ -101,13 +187,18 @@ const schemas: Record<string, SchemaObject> = {
     success: { type: 'boolean' },
     doc_id: { type: 'integer' },
     chunks_count: count,
+    action: { type: 'string', enum: RESULT_ACTIONS, description: 'What happened to a document that succeeded; absent on failure.' },
     error: { type: 'string' },
-    error_code: nullable({ type: 'string' }),
+    error_code: nullable({
+      type: 'string', enum: [...DOCUMENT_ERROR_CODES, null],
+      description: 'concurrent_write: another job is writing a version of the same document; retry it when that job ends.',
+    }),
   }, ['position', 'content_name', 'chat_bot_id', 'status', 'success', 'chunks_count']),
 
   JobStatus: closed({
     job_id: { type: 'string', format: 'uuid' },
     account_name: { type: 'string' },
+    kind: { type: 'string', enum: JOB_KINDS },
     status: { type: 'string', enum: JOB_STATUSES },
     progress: ref('JobProgress'),
     results: { type: 'array', items: ref('JobResult'), description: 'The first page (100) of per-document results; GET /job/{job_id}/results pages the rest.' },
@@ -121,9 +212,12 @@ const schemas: Record<string, SchemaObject> = {
       expires_at: dateTime,
     }, ['created_at', 'started_at', 'updated_at', 'finished_at', 'estimated_completion', 'expires_at']),
     message: { type: 'string' },
+    on_existing: { ...ref('OnExisting'), description: 'Insert jobs: the mode the job runs with.' },
+    retry_of: { type: 'string', format: 'uuid', description: 'The job whose failed documents this one re-runs.' },
+    receipt: ref('DeleteReceipt'),
     cancel_requested_at: dateTime,
     error: closed({ code: nullable({ type: 'string' }), message: { type: 'string' } }, ['code', 'message'], 'Why the whole job failed.'),
-  }, ['job_id', 'account_name', 'status', 'progress', 'results', 'results_next_cursor', 'timing', 'message']),
+  }, ['job_id', 'account_name', 'kind', 'status', 'progress', 'results', 'results_next_cursor', 'timing', 'message']),
 
   ResultsPage: closed({
     job_id: { type: 'string', format: 'uuid' },
@@ -229,7 +323,10 @@ const dataInsert: OperationObject = {
   }],
   requestBody: { required: true, content: json(ref('DataInsertRequest')) },
   responses: {
-    '200': { description: 'Per-document results; documents fail alone.', content: json(ref('DataInsertResponse')) },
+    '200': {
+      description: 'Per-document results (each success with its `action`); documents fail alone. With dry_run: true, a DryRunResponse instead.',
+      content: json({ oneOf: [ref('DataInsertResponse'), ref('DryRunResponse')] }),
+    },
     ...badBody,
     '400': error('Invalid body (validation_failed with details, or malformed JSON), or an invalid Idempotency-Key (invalid_idempotency_key).'),
     '409': error('A request with this Idempotency-Key is still running (request_in_progress).'),
@@ -259,26 +356,68 @@ const search: OperationObject = {
 
 /** What a client does with a created job's id. */
 const jobLinks: ResponseObject['links'] = Object.fromEntries(
-  ['getJob', 'listJobResults', 'streamJob', 'listWebhookDeliveries', 'cancelJob'].map((operationId) =>
+  ['getJob', 'listJobResults', 'streamJob', 'listWebhookDeliveries', 'cancelJob', 'retryJob'].map((operationId) =>
     [operationId, { operationId, parameters: { job_id: '$response.body#/job_id' } }]),
 );
 
+const jobIdempotencyKey: ParameterObject = {
+  name: 'Idempotency-Key', in: 'header', required: false,
+  description: 'Repeat a creation safely: the same key and body return the first job (200); the same key with another body is refused (422).',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+};
+
 const createJob: OperationObject = {
   operationId: 'createBatchInsertJob', tags: ['jobs'], summary: 'Create a batch-insert job',
-  description: 'Stages the batch in PostgreSQL and enqueues it; a worker processes it, surviving restarts of any process.',
-  parameters: [{
-    name: 'Idempotency-Key', in: 'header', required: false,
-    description: 'Repeat a creation safely: the same key and body return the first job (200); the same key with another body is refused (422).',
-    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
-  }],
+  description: 'Stages the batch in PostgreSQL and enqueues it; a worker processes it, surviving restarts of any process. '
+    + 'on_existing decides what happens to documents stored already; with dry_run: true nothing is staged and the answer (200) says what would happen.',
+  parameters: [jobIdempotencyKey],
   requestBody: { required: true, content: json(ref('BatchInsertRequest')) },
   responses: {
     '202': { description: 'Job created.', content: json(ref('JobCreated')), links: jobLinks },
-    '200': { description: 'A job already created with this Idempotency-Key and body.', content: json(ref('JobCreated')), links: jobLinks },
+    '200': {
+      description: 'A job already created with this Idempotency-Key and body (JobCreated); or, with dry_run: true, the action each document would get (DryRunResponse).',
+      content: json({ oneOf: [ref('JobCreated'), ref('DryRunResponse')] }), links: jobLinks,
+    },
     ...badBody,
     '400': error('Invalid body (validation_failed with details, or malformed JSON), or invalid_webhook_url: the webhook_url is not http(s), '
       + 'does not resolve, or resolves to a private, loopback, link-local or metadata address.'),
     '422': error('Idempotency-Key reused with a different body (idempotency_key_reused).'),
+  },
+};
+
+const createDeleteJob: OperationObject = {
+  operationId: 'createBatchDeleteJob', tags: ['jobs'], summary: 'Create a batch-delete job',
+  description: [
+    'Deletes the named documents (content_names, of chat_bot_id when given), a whole bot (chat_bot_id alone), or the whole account (neither).',
+    'The documents are listed when the job is accepted; a durable job (the same status, stream, webhook and cancel as an insert job) deletes them',
+    'from PostgreSQL and Milvus, and ends completed only when neither holds anything of what it deleted. Its per-document results are',
+    '`deleted` or `not_found` (a missing document is not an error); GET /job/{job_id} carries the receipt. A document an insert job activates',
+    'after the delete reached it stays: the later write wins. A delete job cannot be rolled back.',
+  ].join(' '),
+  parameters: [jobIdempotencyKey],
+  requestBody: { required: true, content: json(ref('BatchDeleteRequest')) },
+  responses: {
+    '202': { description: 'Job created.', content: json(ref('JobCreated')), links: jobLinks },
+    '200': { description: 'A job already created with this Idempotency-Key and body.', content: json(ref('JobCreated')), links: jobLinks },
+    ...badBody,
+    '400': error('Invalid body (validation_failed with details, or malformed JSON), an invalid Idempotency-Key, or an invalid_webhook_url.'),
+    '422': error('Idempotency-Key reused with a different body (idempotency_key_reused).'),
+  },
+};
+
+const retryJobOperation: OperationObject = {
+  operationId: 'retryJob', tags: ['jobs'], summary: 'Re-run the failed documents of a finished job',
+  description: 'A new insert job of the original\'s failed documents, read from its ledger (nothing is uploaded again), with the same '
+    + 'on_existing and webhook_url, linked by `retry_of`. No body.',
+  parameters: [jobIdParameter, { ...jobIdempotencyKey, description: 'The same key for the same job returns the first retry (200).' }],
+  responses: {
+    '202': { description: 'Retry job created.', content: json(ref('JobCreated')), links: jobLinks },
+    '200': { description: 'A retry already created with this Idempotency-Key.', content: json(ref('JobCreated')), links: jobLinks },
+    '400': error('An invalid Idempotency-Key (invalid_idempotency_key).'),
+    '404': error('No such job.'),
+    '409': error('job_not_finished: the job is still pending or processing; not_retryable: a delete job; nothing_to_retry: no document of the job failed.'),
+    '422': error('Idempotency-Key already used for another request (idempotency_key_reused).'),
+    '503': error('PostgreSQL is unavailable; nothing was kept.'),
   },
 };
 
@@ -317,7 +456,7 @@ const cancelJob: OperationObject = {
     '202': { description: 'Cancel requested; the worker had not stopped within the wait.', content: json(ref('JobStatus')) },
     '400': error('rollback is not one of true, 1, false, 0.'),
     '404': error('No such job.'),
-    '409': error('The job already ended (job_finished).'),
+    '409': error('The job already ended (job_finished), or rollback of a delete job (rollback_not_possible: what it deleted is gone).'),
   },
 };
 
@@ -379,6 +518,8 @@ export const openApiDocument: OpenApiDocument = {
   paths: {
     '/data/insert/batch': { post: keyed(dataInsert, true) },
     '/job/batch-insert': { post: keyed(createJob, true) },
+    '/job/batch-delete': { post: keyed(createDeleteJob, true) },
+    '/job/{job_id}/retry': { post: keyed(retryJobOperation, false) },
     '/job/{job_id}': { get: keyed(getJob, false), delete: keyed(cancelJob, false) },
     '/job/{job_id}/results': { get: keyed(listResults, false) },
     '/job/{job_id}/stream': { get: keyed(streamJob, false) },

@@ -19,7 +19,9 @@ from .models import (
     CancelJobResponse,
     CreateJobResponse,
     DocumentInput,
+    DryRunResponse,
     JobView,
+    OnExisting,
     ResultsPage,
     ResultStatus,
     SearchResponse,
@@ -61,10 +63,40 @@ def create_batch_insert_job(
     documents: Sequence[DocumentInput],
     *,
     webhook_url: Optional[str] = None,
+    on_existing: Optional[OnExisting] = None,
     idempotency_key: Optional[str] = None,
 ) -> ApiRequest[CreateJobResponse]:
-    body = _without_none({"account_name": account_name, "documents": list(documents), "webhook_url": webhook_url})
+    body = _without_none({
+        "account_name": account_name, "documents": list(documents), "webhook_url": webhook_url, "on_existing": on_existing,
+    })
     return ApiRequest("POST", "/job/batch-insert", _as_is, json=body, headers=_idempotency(idempotency_key))
+
+
+def dry_run_batch_insert(
+    account_name: str, documents: Sequence[DocumentInput], *, on_existing: Optional[OnExisting] = None,
+) -> ApiRequest[DryRunResponse]:
+    # POST /job/batch-insert with dry_run: the same answer as the synchronous endpoint, within the larger job limits
+    body = _without_none({"account_name": account_name, "documents": list(documents), "on_existing": on_existing, "dry_run": True})
+    return ApiRequest("POST", "/job/batch-insert", _as_is, json=body)
+
+
+def delete_documents(
+    account_name: str,
+    *,
+    chat_bot_id: Optional[str] = None,
+    content_names: Optional[Sequence[str]] = None,
+    webhook_url: Optional[str] = None,
+    idempotency_key: Optional[str] = None,
+) -> ApiRequest[CreateJobResponse]:
+    body = _without_none({
+        "account_name": account_name, "chat_bot_id": chat_bot_id,
+        "content_names": None if content_names is None else list(content_names), "webhook_url": webhook_url,
+    })
+    return ApiRequest("POST", "/job/batch-delete", _as_is, json=body, headers=_idempotency(idempotency_key))
+
+
+def retry_job(job_id: str, *, idempotency_key: Optional[str] = None) -> ApiRequest[CreateJobResponse]:
+    return ApiRequest("POST", _job_path(job_id, "/retry"), _as_is, headers=_idempotency(idempotency_key))
 
 
 def get_job(job_id: str) -> ApiRequest[JobView]:
@@ -94,9 +126,10 @@ def insert_batch_sync(
     account_name: str,
     documents: Sequence[DocumentInput],
     *,
+    on_existing: Optional[OnExisting] = None,
     idempotency_key: Optional[str] = None,
 ) -> ApiRequest[SyncInsertResponse]:
-    body = {"account_name": account_name, "documents": list(documents)}
+    body = _without_none({"account_name": account_name, "documents": list(documents), "on_existing": on_existing})
     return ApiRequest("POST", "/data/insert/batch", _as_is, json=body, headers=_idempotency(idempotency_key))
 
 

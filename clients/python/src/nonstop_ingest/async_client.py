@@ -15,8 +15,10 @@ from .models import (
     CancelJobResponse,
     CreateJobResponse,
     DocumentInput,
+    DryRunResponse,
     JobResult,
     JobView,
+    OnExisting,
     ResultsPage,
     ResultStatus,
     SearchResponse,
@@ -56,10 +58,41 @@ class AsyncClient:
         documents: Sequence[DocumentInput],
         *,
         webhook_url: Optional[str] = None,
+        on_existing: Optional[OnExisting] = None,
         idempotency_key: Optional[str] = None,
     ) -> CreateJobResponse:
-        """``POST /job/batch-insert``. With an idempotency key, a retry of the same body returns the same job."""
-        return await self._send(_api.create_batch_insert_job(account_name, documents, webhook_url=webhook_url, idempotency_key=idempotency_key))
+        """``POST /job/batch-insert``. With an idempotency key, a retry of the same body returns the same job.
+        ``on_existing``: ``fail`` (the server's default), ``skip_unchanged`` or ``replace``."""
+        return await self._send(_api.create_batch_insert_job(
+            account_name, documents, webhook_url=webhook_url, on_existing=on_existing, idempotency_key=idempotency_key,
+        ))
+
+    async def dry_run_batch_insert(
+        self, account_name: str, documents: Sequence[DocumentInput], *, on_existing: Optional[OnExisting] = None,
+    ) -> DryRunResponse:
+        """``dry_run: true``: the action each document would get (insert, replace, skip, update_metadata, or the failure
+        it would have); nothing is written, nothing embedded, no job made."""
+        return await self._send(_api.dry_run_batch_insert(account_name, documents, on_existing=on_existing))
+
+    async def delete_documents(
+        self,
+        account_name: str,
+        *,
+        chat_bot_id: Optional[str] = None,
+        content_names: Optional[Sequence[str]] = None,
+        webhook_url: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> CreateJobResponse:
+        """``POST /job/batch-delete``: a job deleting the named documents (of ``chat_bot_id`` when given), a whole bot
+        (``chat_bot_id`` alone) or the whole account (neither). ``wait_for_job`` then returns its ``receipt``."""
+        return await self._send(_api.delete_documents(
+            account_name, chat_bot_id=chat_bot_id, content_names=content_names, webhook_url=webhook_url, idempotency_key=idempotency_key,
+        ))
+
+    async def retry_job(self, job_id: str, *, idempotency_key: Optional[str] = None) -> CreateJobResponse:
+        """``POST /job/{id}/retry``: a new job of the failed documents of a finished insert job, with ``retry_of`` set
+        (409 ``job_not_finished``, ``not_retryable`` for a delete job, ``nothing_to_retry``)."""
+        return await self._send(_api.retry_job(job_id, idempotency_key=idempotency_key))
 
     async def get_job(self, job_id: str) -> JobView:
         """``GET /job/{id}``: status, progress, timing and the first 100 results."""
@@ -116,10 +149,11 @@ class AsyncClient:
         return await self._send(_api.cancel_job(job_id, rollback=rollback))
 
     async def insert_batch_sync(
-        self, account_name: str, documents: Sequence[DocumentInput], *, idempotency_key: Optional[str] = None,
+        self, account_name: str, documents: Sequence[DocumentInput], *, on_existing: Optional[OnExisting] = None,
+        idempotency_key: Optional[str] = None,
     ) -> SyncInsertResponse:
         """``POST /data/insert/batch``: the synchronous API, for small batches (100 documents by default)."""
-        return await self._send(_api.insert_batch_sync(account_name, documents, idempotency_key=idempotency_key))
+        return await self._send(_api.insert_batch_sync(account_name, documents, on_existing=on_existing, idempotency_key=idempotency_key))
 
     async def search(
         self,

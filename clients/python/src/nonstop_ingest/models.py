@@ -21,6 +21,20 @@ FINAL_JOB_STATUSES: frozenset[str] = frozenset({"completed", "failed", "cancelle
 ResultStatus = Literal["pending", "succeeded", "failed", "cancelled", "rolled_back"]
 """Status of one document of a job (the ``status`` filter of the results listing)."""
 
+JobKind = Literal["insert", "delete"]
+
+OnExisting = Literal["fail", "skip_unchanged", "replace"]
+"""What an insert does with a document stored already (same account, chat_bot_id, content_name):
+``fail`` (the server's default) reports ``already_exists``; ``skip_unchanged`` skips the same content
+(no embedding call), updates a metadata-only change in place and replaces changed chunks;
+``replace`` always writes a new version. A replace is atomic per document."""
+
+DocumentAction = Literal["inserted", "replaced", "unchanged", "metadata_updated", "deleted", "not_found"]
+"""What happened to a document that succeeded (inserts: the first four; deletes: the last two)."""
+
+PlannedAction = Literal["insert", "replace", "skip", "update_metadata", "already_exists", "duplicate_in_request"]
+"""What a dry run says a document would get: an action, or the failure it would have."""
+
 
 class ChunkInput(TypedDict):
     chunk_index: int
@@ -35,13 +49,67 @@ class DocumentInput(TypedDict):
 
 
 class CreateJobResponse(TypedDict):
-    """``POST /job/batch-insert``: 202 created, or 200 for the same Idempotency-Key and body again."""
+    """``POST /job/batch-insert``, ``/job/batch-delete``, ``/job/{id}/retry``: 202 created,
+    or 200 for the same Idempotency-Key and body again."""
 
     job_id: str
+    kind: JobKind
     status: JobStatus
     total_documents: int
+    """For a delete job: the documents it found to delete when accepted."""
     created_at: str
     message: str
+    retry_of: NotRequired[str]
+    """A retry: the job whose failed documents this one re-runs."""
+
+
+class DryRunResult(TypedDict):
+    """One document of a dry run, in request order."""
+
+    position: int
+    chat_bot_id: str
+    content_name: str
+    action: PlannedAction
+    doc_id: NotRequired[int]
+    """The stored document it would replace, skip or update."""
+
+
+class DryRunResponse(TypedDict):
+    """``dry_run: true`` on either insert endpoint: what each document would get; nothing was written."""
+
+    dry_run: Literal[True]
+    account_name: str
+    on_existing: OnExisting
+    total_documents: int
+    summary: Dict[str, int]
+    """How many documents would get each action."""
+    results: List[DryRunResult]
+
+
+class DeleteScope(TypedDict, total=False):
+    """What a delete job was asked to delete: empty for the whole account."""
+
+    chat_bot_id: str
+    content_names: List[str]
+
+
+class DeleteReceipt(TypedDict):
+    """A delete job's receipt: the "before" counts from its start, the rest once it has run."""
+
+    scope: DeleteScope
+    documents_before: int
+    chunks_before: int
+    vectors_before: NotRequired[int]
+    documents_deleted: NotRequired[int]
+    chunks_deleted: NotRequired[int]
+    not_found: NotRequired[int]
+    """Named documents that did not exist."""
+    documents_after: NotRequired[int]
+    chunks_after: NotRequired[int]
+    vectors_after: NotRequired[int]
+    """Counted in Milvus at Strong consistency: 0 once the job completed."""
+    started_at: NotRequired[str]
+    finished_at: NotRequired[str]
 
 
 class JobProgress(TypedDict):
@@ -63,8 +131,13 @@ class JobResult(TypedDict):
     success: bool
     chunks_count: int
     doc_id: NotRequired[int]
+    action: NotRequired[DocumentAction]
+    """What happened to a document that succeeded; absent on failure."""
     error: NotRequired[str]
     error_code: NotRequired[str]
+    """Stable codes: already_exists, duplicate_in_request, concurrent_write (another job is writing a version
+    of the same document: retry it when that job ends), embedding_rejected, vector_store_failed, storage_rejected,
+    timeout, cancelled, rolled_back, internal_error."""
 
 
 class JobTiming(TypedDict):
@@ -86,6 +159,7 @@ class JobView(TypedDict):
 
     job_id: str
     account_name: str
+    kind: JobKind
     status: JobStatus
     progress: JobProgress
     results: List[JobResult]
@@ -93,6 +167,12 @@ class JobView(TypedDict):
     results_next_cursor: Optional[str]
     timing: JobTiming
     message: str
+    on_existing: NotRequired[OnExisting]
+    """Insert jobs: the mode the job runs with."""
+    retry_of: NotRequired[str]
+    """The job whose failed documents this one re-runs."""
+    receipt: NotRequired[DeleteReceipt]
+    """Delete jobs, once they have begun."""
     cancel_requested_at: NotRequired[str]
     error: NotRequired[JobError]
     """Why the whole job failed."""
