@@ -11,3 +11,4 @@ export * from './store-outage-guard';
 export * from './audit';
 export * from './search';
 export * from './delete/document-deletion';
+export * from './ledger-result-view';

@@ -104,7 +104,8 @@ export interface BatchDeleteRequest {
 /** What a delete job was asked to delete: empty for the whole account. */
 export interface DeleteScope {
   chat_bot_id?: string;
-  content_names?: string[];
+  /** How many content names were given (the names are the results' content_name). */
+  content_names_count?: number;
 }
 
 /** A delete job's receipt: the "before" counts from its start, the rest once it has run. */

@@ -12,6 +12,8 @@ import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/stora
 export async function retryJob(
   deps: { jobs: PgJobStore; config: { queuePrefix: string; retention: { unfinishedJobTtlHours: number } } },
   original: JobRow, idempotencyKey: string | undefined,
+  /** The account's queued-documents quota, as for any new job. */
+  assertWithinQuota: (adding: number) => Promise<void>,
 ): Promise<{ job: JobRow; created: boolean }> {
   if (!FINAL_JOB_STATUSES.includes(original.status)) {
     throw new ApiError(409, 'job_not_finished', `job ${original.id} is still ${original.status}; retry it once it has finished`);
@@ -19,6 +21,7 @@ export async function retryJob(
   if (original.kind !== 'insert') throw new ApiError(409, 'not_retryable', 'only insert jobs can be retried; submit a new delete job instead');
   const documents = await deps.jobs.failedDocuments(original.id);
   if (documents.length === 0) throw new ApiError(409, 'nothing_to_retry', `job ${original.id} has no failed documents`);
+  await assertWithinQuota(documents.length);
   return deps.jobs.createJob({
     id: randomUUID(),
     accountName: original.account_name,

@@ -55,12 +55,12 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       maxMetadataBytes: limits.maxMetadataBytes,
     });
     assertOwnAccount(request.account_name, callerOf(res));
+    if (request.webhook_url !== undefined) await checkWebhookUrl(request.webhook_url, deps.config.webhook);
     if (request.dry_run) {
       res.json(await dryRunAnswer(deps.documents, request));
       return;
     }
     await assertWithinQuota(deps, res, request.account_name, request.documents.length);
-    if (request.webhook_url !== undefined) await checkWebhookUrl(request.webhook_url, deps.config.webhook);
     const { job, created } = await deps.jobs.createJob({
       id: randomUUID(),
       accountName: request.account_name,
@@ -97,7 +97,8 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   router.post('/job/:jobId/retry', async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
     const original = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
-    const { job, created } = await retryJob(deps, original, idempotencyKey);
+    const { job, created } = await retryJob(deps, original, idempotencyKey,
+      (adding) => assertWithinQuota(deps, res, original.account_name, adding));
     await answerAccepted(deps, res, job, created, { retry_of: original.id });
   });
 

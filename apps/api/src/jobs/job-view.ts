@@ -1,20 +1,8 @@
-import { progressOf } from '@nonstop/pipeline';
+import { ledgerResultView, progressOf } from '@nonstop/pipeline';
 import type { JobRow, LedgerRow } from '@nonstop/storage';
 
-export function resultView(row: LedgerRow): Record<string, unknown> {
-  const success = row.status === 'succeeded';
-  return {
-    position: row.position,
-    content_name: row.content_name,
-    chat_bot_id: row.chat_bot_id,
-    status: row.status,
-    success,
-    ...(row.doc_id !== null ? { doc_id: Number(row.doc_id) } : {}),
-    chunks_count: row.chunks_count,
-    ...(row.action !== null ? { action: row.action } : {}),
-    ...(row.error_message !== null ? { error: row.error_message, error_code: row.error_code } : {}),
-  };
-}
+/** A ledger row as the API answers it. */
+export const resultView = ledgerResultView;
 
 /**
  * Splits rows read with `limit + 1` into the page and the cursor of the next

@@ -132,7 +132,7 @@ const schemas: Record<string, SchemaObject> = {
 
   DeleteScope: closed({
     chat_bot_id: { type: 'string' },
-    content_names: { type: 'array', items: { type: 'string' } },
+    content_names_count: { ...count, description: 'How many content names were given; the names themselves are the results\' content_name.' },
   }, [], 'What the delete job was asked to delete: empty for the whole account.'),
 
   DeleteReceipt: closed({

@@ -1,4 +1,4 @@
-import { progressOf } from '@nonstop/pipeline';
+import { ledgerResultView, progressOf } from '@nonstop/pipeline';
 import type { JobRow, LedgerRow } from '@nonstop/storage';
 
 /** Results carried in the webhook body itself; larger jobs point to GET /job/{id}/results for the rest. */
@@ -10,29 +10,19 @@ export interface WebhookBody {
   /** The job's account: a receiver refuses a delivery about another account's job. */
   account_name: string;
   job_id: string;
+  kind: JobRow['kind'];
   status: string;
   progress: ReturnType<typeof progressOf>;
   results: Array<Record<string, unknown>>;
   results_next_cursor: string | null;
   results_url?: string;
   error?: { code: string | null; message: string };
-}
-
-function resultOf(row: LedgerRow): Record<string, unknown> {
-  return {
-    position: row.position,
-    content_name: row.content_name,
-    chat_bot_id: row.chat_bot_id,
-    status: row.status,
-    success: row.status === 'succeeded',
-    ...(row.doc_id !== null ? { doc_id: Number(row.doc_id) } : {}),
-    chunks_count: row.chunks_count,
-    ...(row.error_message !== null ? { error: row.error_message, error_code: row.error_code } : {}),
-  };
+  /** A delete job's receipt. */
+  receipt?: Record<string, unknown>;
 }
 
 /**
- * The body POSTed when a job ends: `{delivery_id, account_name, job_id, status, progress, results}`.
+ * The body POSTed when a job ends: `{delivery_id, account_name, job_id, kind, status, progress, results}`.
  * `firstRows` were read with `WEBHOOK_RESULTS_PAGE + 1`, so a next page is
  * known to exist; then `results_next_cursor` and `results_url` say where it is.
  */
@@ -45,11 +35,13 @@ export function buildWebhookBody(job: JobRow, firstRows: LedgerRow[], deliveryId
     delivery_id: deliveryId,
     account_name: job.account_name,
     job_id: job.id,
+    kind: job.kind,
     status: job.status,
     progress: progressOf(job),
-    results: page.map(resultOf),
+    results: page.map(ledgerResultView),
     results_next_cursor: cursor,
     ...(more ? { results_url: `/job/${job.id}/results` } : {}),
     ...(job.error_message ? { error: { code: job.error_code, message: job.error_message } } : {}),
+    ...(job.receipt ? { receipt: job.receipt } : {}),
   };
 }

@@ -90,7 +90,7 @@ class DeleteScope(TypedDict, total=False):
     """What a delete job was asked to delete: empty for the whole account."""
 
     chat_bot_id: str
-    content_names: List[str]
+    content_names_count: int
 
 
 class DeleteReceipt(TypedDict):

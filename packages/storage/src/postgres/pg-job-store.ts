@@ -10,6 +10,14 @@ import type { JobKind, JobRow, JobStatus, LedgerRow, LedgerStatus, LedgerUpdate,
 import { recordLedgerResults } from './ledger-results';
 import { restoreSupersededVersions, retireSupersededVersions } from './version-lifecycle';
 
+/** The scope as the receipt shows it: the names themselves are the ledger's, not repeated in every status read. */
+function receiptScope(scope: DeleteScope): Record<string, unknown> {
+  return {
+    ...(scope.chat_bot_id !== undefined ? { chat_bot_id: scope.chat_bot_id } : {}),
+    ...(scope.content_names !== undefined ? { content_names_count: scope.content_names.length } : {}),
+  };
+}
+
 /** What every new job records, whatever it does. */
 interface JobRowFields {
   id: string;
@@ -112,7 +120,7 @@ export class PgJobStore {
       const before = await stageDeleteTargets(client, job.id, job.accountName, job.scope);
       const staged = await client.query<JobRow>(
         'UPDATE ingest_jobs SET total_documents = $2, receipt = $3 WHERE id = $1 RETURNING *',
-        [job.id, before.listed, JSON.stringify({ scope: job.scope, documents_before: before.documents, chunks_before: before.chunks })],
+        [job.id, before.listed, JSON.stringify({ scope: receiptScope(job.scope), documents_before: before.documents, chunks_before: before.chunks })],
       );
       return { job: staged.rows[0]!, created: true };
     });
