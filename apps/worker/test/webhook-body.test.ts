@@ -31,13 +31,14 @@ describe('buildWebhookBody', () => {
       delivery_id: DELIVERY_ID,
       account_name: 'acct',
       job_id: JOB_ID,
+      kind: 'insert',
       status: 'completed',
       progress: { total_documents: 3, processed_documents: 3, success_count: 2, failure_count: 1, cancelled_count: 0, percentage: 100 },
       results: [
-        { position: 0, content_name: 'doc-0', chat_bot_id: 'bot', status: 'succeeded', success: true, doc_id: 100, chunks_count: 2 },
+        { position: 0, content_name: 'doc-0', chat_bot_id: 'bot', status: 'succeeded', success: true, doc_id: 100, chunks_count: 2, action: 'inserted' },
         { position: 1, content_name: 'doc-1', chat_bot_id: 'bot', status: 'failed', success: false, chunks_count: 0,
           error: 'document already exists', error_code: 'already_exists' },
-        { position: 2, content_name: 'doc-2', chat_bot_id: 'bot', status: 'succeeded', success: true, doc_id: 102, chunks_count: 2 },
+        { position: 2, content_name: 'doc-2', chat_bot_id: 'bot', status: 'succeeded', success: true, doc_id: 102, chunks_count: 2, action: 'inserted' },
       ],
       results_next_cursor: null,
     });
