@@ -69,3 +69,18 @@ export async function seedChunks(pool: Pool, options: SeedOptions): Promise<{ jo
   chunks.sort((a, b) => a.chunk_id - b.chunk_id);
   return { jobId, chunks };
 }
+
+/**
+ * Seeded rows with one fixed vector each: a stand-in for embeddings where the
+ * path under test never embeds (deletes), and real ones would take minutes.
+ */
+export async function seedChunksWithFixedVectors(
+  pool: Pool, vectors: { upsert(rows: VectorRow[]): Promise<void> }, dimension: number, options: SeedOptions,
+): Promise<SeededChunk[]> {
+  const { chunks } = await seedChunks(pool, options);
+  const unit = Array.from({ length: dimension }, (_, i) => (i === 0 ? 1 : 0));
+  for (let start = 0; start < chunks.length; start += 2_000) {
+    await vectors.upsert(chunks.slice(start, start + 2_000).map((chunk) => ({ ...chunk, embedding: unit })));
+  }
+  return chunks;
+}

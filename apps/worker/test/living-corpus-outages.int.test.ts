@@ -3,7 +3,7 @@ import { auditConsistency } from '@nonstop/pipeline';
 import type { DocumentInput } from '@nonstop/core';
 import { getJob, waitForFinal } from '../../../test/support/job-harness';
 import { useJobTestEnv } from '../../../test/support/job-test-env';
-import { seedChunks } from '../../../test/support/seed-chunks';
+import { seedChunksWithFixedVectors } from '../../../test/support/seed-chunks';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { makeDocuments, uniqueAccount, waitFor } from '../../../test/support/test-env';
 
@@ -84,14 +84,8 @@ describe('a replace job that fails in an outage rolls back to the old versions',
 describe('a delete job through an outage within its grace completes, with nothing left', () => {
   const env = useJobTestEnv({ workerEnv: { STORE_OUTAGE_GRACE_MS: '300000' } });
 
-  /** Rows with one fixed vector each (a stand-in for embeddings: the delete path never embeds). */
-  async function seed(account: string, documents: number) {
-    const { chunks } = await seedChunks(env.stores.pool, { accountName: account, documents, chunksPerDocument: 2, chatBotId: 'gone' });
-    const unit = Array.from({ length: env.api.runtime.embedder.dimension }, (_, i) => (i === 0 ? 1 : 0));
-    for (let start = 0; start < chunks.length; start += 2_000) {
-      await env.api.runtime.vectors.upsert(chunks.slice(start, start + 2_000).map((chunk) => ({ ...chunk, embedding: unit })));
-    }
-  }
+  const seed = (account: string, documents: number) => seedChunksWithFixedVectors(
+    env.stores.pool, env.api.runtime.vectors, env.api.runtime.embedder.dimension, { accountName: account, documents, chunksPerDocument: 2, chatBotId: 'gone' });
 
   for (const store of ['Milvus', 'PostgreSQL'] as const) {
     it(`${store} cut for 8 s in the middle: the job waits, resumes, and ends with 0 rows and 0 vectors`, async () => {
