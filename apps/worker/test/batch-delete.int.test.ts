@@ -2,7 +2,7 @@ import request from 'supertest';
 import { auditConsistency } from '@nonstop/pipeline';
 import { useJobTestEnv } from '../../../test/support/job-test-env';
 import { waitForFinal } from '../../../test/support/job-harness';
-import { seedChunksWithFixedVectors } from '../../../test/support/seed-chunks';
+import { seedChunksWithStandInVectors } from '../../../test/support/seed-chunks';
 import { makeDocuments, uniqueAccount } from '../../../test/support/test-env';
 
 /**
@@ -28,12 +28,12 @@ describe('batch delete jobs with a receipt', () => {
   };
   const submitDelete = async (body: Record<string, unknown>) => (await request(env.api.app).post('/job/batch-delete').send(body).expect(202)).body;
 
-  const seedWithFixedVectors = (account: string, chatBotId: string, documents: number, chunksPerDocument: number) => seedChunksWithFixedVectors(
+  const seedWithStandInVectors = (account: string, chatBotId: string, documents: number, chunksPerDocument: number) => seedChunksWithStandInVectors(
     env.stores.pool, env.api.runtime.vectors, env.api.runtime.embedder.dimension, { accountName: account, chatBotId, documents, chunksPerDocument, label: chatBotId });
 
   it('deletes a bot of 10,000 chunks: 0 rows and 0 vectors left, another bot untouched, the receipt counts right', async () => {
     const account = uniqueAccount('del');
-    await seedWithFixedVectors(account, 'doomed', 2_500, 4);
+    await seedWithStandInVectors(account, 'doomed', 2_500, 4);
     await store(account, makeDocuments(10, { chunks: 2, botId: 'kept', prefix: 'kept' }));
     const keptIds = (await env.stores.chunkIds(account)).length;
     expect(keptIds).toBe(10_020);

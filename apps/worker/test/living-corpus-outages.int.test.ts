@@ -3,7 +3,7 @@ import { auditConsistency } from '@nonstop/pipeline';
 import type { DocumentInput } from '@nonstop/core';
 import { getJob, waitForFinal } from '../../../test/support/job-harness';
 import { useJobTestEnv } from '../../../test/support/job-test-env';
-import { seedChunksWithFixedVectors } from '../../../test/support/seed-chunks';
+import { seedChunksWithStandInVectors } from '../../../test/support/seed-chunks';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { makeDocuments, uniqueAccount, waitFor } from '../../../test/support/test-env';
 
@@ -84,7 +84,7 @@ describe('a replace job that fails in an outage rolls back to the old versions',
 describe('a delete job through an outage within its grace completes, with nothing left', () => {
   const env = useJobTestEnv({ workerEnv: { STORE_OUTAGE_GRACE_MS: '300000' } });
 
-  const seed = (account: string, documents: number) => seedChunksWithFixedVectors(
+  const seed = (account: string, documents: number) => seedChunksWithStandInVectors(
     env.stores.pool, env.api.runtime.vectors, env.api.runtime.embedder.dimension, { accountName: account, documents, chunksPerDocument: 2, chatBotId: 'gone' });
 
   for (const store of ['Milvus', 'PostgreSQL'] as const) {
