@@ -75,6 +75,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(adminRoutes({
     queue: deps.queue, adminToken: deps.config.adminToken, consistency: deps.consistency,
     ...(deps.webhookSecrets ? { webhookSecrets: deps.webhookSecrets } : {}),
+    ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}),
   }));
   app.use(metricsRoutes({ metrics, adminToken: deps.config.adminToken }));
   if (deps.auth) {

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'worker' });
   exitOnUncaughtErrors(logger);
-  await migrate(config.databaseUrl);
+  if (config.migrateOnStart) await migrate(config.databaseUrl);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-worker', metrics });
   const redis = createRedis(redisTargetOf(config), 'worker');
