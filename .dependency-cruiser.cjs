@@ -80,7 +80,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)node_modules/|^\\.local/|^\\.venv/' },
+    exclude: { path: '(^|/)(node_modules|dist)/|^\\.local/|^\\.venv/' },
     // Type-only imports are dependencies too (they tie the layers as much as values do).
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
