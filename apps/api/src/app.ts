@@ -15,6 +15,7 @@ import { errorMiddleware } from './http/error-middleware';
 import { notFoundMiddleware } from './http/not-found-middleware';
 import { requestId } from './http/request-id';
 import { requestLog } from './http/request-log';
+import { requestSpan } from './http/request-span';
 import { jobRoutes } from './jobs/job-routes';
 import { openApiRoutes } from './openapi/openapi-routes';
 import type { Readiness } from './readiness';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy ?? false);
+  app.use(requestSpan());
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(healthRoutes(deps.readiness));
