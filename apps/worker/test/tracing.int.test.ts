@@ -113,4 +113,14 @@ describe('tracing: one trace from the API request through the BullMQ job to the 
     expect(requestSpan).toMatchObject({ traceId, parentSpanId: '00f067aa0ba902b7' });
     expect(spans.find((span) => span.name === JobSpan.run)!.traceId).toBe(traceId);
   });
+
+  it('probes and scrapes are not traced; a request no route matched is named by its method alone', async () => {
+    apiSpans.reset();
+    await request(env.api.app).get('/healthz').expect(200);
+    await request(env.api.app).get('/no-such-route').expect(404);
+    const spans = apiSpans.getFinishedSpans();
+    expect(spans.map((span) => span.name)).toEqual(['GET']);
+    expect(spans[0]!.attributes).toMatchObject({ 'url.path': '/no-such-route', 'http.response.status_code': 404 });
+    expect(spans[0]!.status.code).toBe(0); // UNSET: a 4xx is not the server's error
+  });
 });

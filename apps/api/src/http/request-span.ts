@@ -20,6 +20,11 @@ import { tracer } from '@nonstop/core';
  */
 export function requestSpan(): RequestHandler {
   return (req, res, next) => {
+    // Probes and scrapes arrive every few seconds from orchestrators and Prometheus: a trace each would drown the jobs'.
+    if (req.method === 'GET' && UNTRACED_PATHS.has(req.path)) {
+      next();
+      return;
+    }
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer().startSpan(req.method, {
       kind: SpanKind.SERVER,
@@ -60,6 +65,8 @@ export function requestSpan(): RequestHandler {
     context.with(active, next);
   };
 }
+
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 function routeOf(baseUrl: string, path: unknown): string | undefined {
   return typeof path === 'string' ? `${baseUrl}${path}` : undefined;
