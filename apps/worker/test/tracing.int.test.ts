@@ -86,6 +86,9 @@ describe('tracing: one trace from the API request through the BullMQ job to the 
     expectJobTree(workerSpans.map(fromOtlp), queued.request, queued.jobId, { documents: 3, run: 1 });
     expectJobTree(workerSpans.map(fromOtlp), forgotten.request, forgotten.jobId, { documents: 3, run: 1 });
     expect(queued.request.traceId).not.toBe(forgotten.request.traceId);
+    // The run's log lines name the trace, so a log search finds it and a trace names its logs.
+    const startLine = worker.output().split('\n').find((line) => line.includes('"starting job"') && line.includes(queued.jobId));
+    expect(JSON.parse(startLine!)).toMatchObject({ job_id: queued.jobId, trace_id: queued.request.traceId });
     expect(workerSpans.filter((span) => span.status.code === 2)).toEqual([]); // STATUS_CODE_ERROR: none
   });
 

@@ -1,5 +1,5 @@
 import {
-  DocumentErrorCode, errorMessage, isErrorNamed, type DocumentInput, type DocumentResult, type Logger, type RunFence,
+  activeTraceId, DocumentErrorCode, errorMessage, isErrorNamed, type DocumentInput, type DocumentResult, type Logger, type RunFence,
 } from '@nonstop/core';
 import type { JobRow, LedgerUpdate, PendingDocument, PgJobStore } from '@nonstop/storage';
 import type { DocumentDeletion } from './delete/document-deletion';
@@ -76,7 +76,8 @@ export class BatchJobRunner {
   ): Promise<RunOutcome> {
     const jobId = job.id;
     const fence: RunFence = { jobId, run: job.run_count };
-    const log = this.logger.child({ job_id: jobId, account_name: job.account_name, run: job.run_count });
+    const traceId = activeTraceId();
+    const log = this.logger.child({ job_id: jobId, account_name: job.account_name, run: job.run_count, ...(traceId ? { trace_id: traceId } : {}) });
     const deadline = (job.started_at ?? job.created_at).getTime() + this.options.jobTimeoutMs;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new JobTimeoutError(`job exceeded its time limit of ${this.options.jobTimeoutMs} ms`)),

@@ -28,6 +28,12 @@ export function contextFromTraceCarrier(carrier: unknown): Context {
   return propagation.extract(ROOT_CONTEXT, fields);
 }
 
+/** The trace id of the active span while tracing records it, for log lines to name (`trace_id`); undefined otherwise. */
+export function activeTraceId(): string | undefined {
+  const span = trace.getActiveSpan();
+  return span?.isRecording() ? span.spanContext().traceId : undefined;
+}
+
 export function tracer() {
   return trace.getTracer(TRACER_NAME);
 }
