@@ -36,6 +36,30 @@ describe('replacing documents in jobs', () => {
     expect((await auditConsistency(env.api.runtime, { accountName: account })).totals.drift).toBe(0);
   };
 
+  const actionCounts = async (jobId: string) => {
+    const result = await env.stores.pool.query<{ action: string | null; n: number }>(
+      'SELECT action, count(*)::int AS n FROM job_documents WHERE job_id = $1 GROUP BY action ORDER BY action', [jobId]);
+    return Object.fromEntries(result.rows.map((row) => [row.action ?? 'failed', row.n]));
+  };
+  const embeddedChunks = () => [...env.harness.embeddingCounts().values()].reduce((sum, n) => sum + n, 0);
+
+  it('re-ingesting the same 1,000 documents with skip_unchanged: all unchanged, zero embedding calls (counted by the worker)', async () => {
+    const account = uniqueAccount('rep');
+    const documents = makeDocuments(1_000, { chunks: 1 });
+    env.harness.startWorker();
+    const first = await submit(account, documents, 'fail');
+    expect((await waitForFinal(env.api.app, first, 300_000)).job.status).toBe('completed');
+    expect(await actionCounts(first)).toEqual({ inserted: 1_000 });
+    const chunkIds = await env.stores.chunkIds(account);
+    const before = embeddedChunks();
+    expect(before).toBeGreaterThanOrEqual(1_000);
+    const again = await submit(account, documents, 'skip_unchanged');
+    expect((await waitForFinal(env.api.app, again, 300_000)).job.status).toBe('completed');
+    expect(await actionCounts(again)).toEqual({ unchanged: 1_000 });
+    expect(embeddedChunks()).toBe(before);
+    expect(await env.stores.chunkIds(account)).toEqual(chunkIds);
+  }, 600_000);
+
   it('a reader looping over 200 documents while they are replaced sees one whole version of each, every time (>= 1,000 reads)', async () => {
     const account = uniqueAccount('rep');
     const first = makeDocuments(200, { chunks: 2 });

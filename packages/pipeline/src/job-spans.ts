@@ -1,7 +1,21 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { contextFromTraceCarrier, inSpan, type DocumentInput } from '@nonstop/core';
-import type { JobRow } from '@nonstop/storage';
-import type { RunOutcome } from './batch-job-runner';
+
+/** What a run span names of its job (the job store's row has these fields). */
+interface RunningJob {
+  id: string;
+  account_name: string;
+  kind: string;
+  run_count: number;
+  total_documents: number;
+  trace_context?: Record<string, string> | null;
+}
+
+/** What a run span records of its outcome (BatchJobRunner's RunOutcome). */
+interface TracedOutcome {
+  status: string;
+  job?: { success_count: number; failure_count: number; error_code: string | null; error_message: string | null };
+}
 
 /** The spans of a job run: one per run, one per micro-batch under it; the stages' spans are under those (timed-ports.ts). */
 export const JobSpan = {
@@ -15,7 +29,7 @@ export const JobSpan = {
  * request's span is active already and is the parent. A job with no stored
  * context (accepted with tracing off) starts a trace of its own.
  */
-export async function traceJobRun(job: JobRow, run: () => Promise<RunOutcome>): Promise<RunOutcome> {
+export async function traceJobRun<T extends TracedOutcome>(job: RunningJob, run: () => Promise<T>): Promise<T> {
   const parent = trace.getSpan(context.active()) ? context.active() : contextFromTraceCarrier(job.trace_context);
   return inSpan(JobSpan.run, {
     parent,
@@ -29,11 +43,11 @@ export async function traceJobRun(job: JobRow, run: () => Promise<RunOutcome>): 
   }, async (span) => {
     const outcome = await run();
     span.setAttribute('nonstop.job.outcome', outcome.status);
-    if (outcome.status === 'completed' || outcome.status === 'failed' || outcome.status === 'cancelled') {
+    if (outcome.job) {
       span.setAttributes({ 'nonstop.job.success_count': outcome.job.success_count, 'nonstop.job.failure_count': outcome.job.failure_count });
     }
     if (outcome.status === 'failed') {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: `${outcome.job.error_code ?? 'failed'}: ${outcome.job.error_message ?? ''}` });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `${outcome.job?.error_code ?? 'failed'}: ${outcome.job?.error_message ?? ''}` });
     }
     return outcome;
   });
