@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Validates docker-compose.yml with Docker Compose v2 itself (`docker compose
-# config --quiet`, with and without the optional `tei` profile), given the
+# config --quiet`, with and without the optional `tei` and `otel` profiles), given the
 # secrets scripts/compose-env.sh generates; checks that it refuses to start
 # without each of them; and checks the interpolated file and the Dockerfile
 # for their secure defaults (scripts/check-secure-defaults.ts: no well-known
@@ -57,6 +57,7 @@ trap 'rm -f "$env_file" "$env_file.less"' EXIT
 bash scripts/compose-env.sh "$env_file" >/dev/null
 compose --env-file "$env_file" -f docker-compose.yml config --quiet
 compose --env-file "$env_file" -f docker-compose.yml --profile tei config --quiet
+compose --env-file "$env_file" -f docker-compose.yml --profile otel config --quiet
 
 # Without any one of the secrets, Compose must refuse to start, naming it.
 while IFS='=' read -r name _; do
@@ -69,4 +70,4 @@ while IFS='=' read -r name _; do
 done <"$env_file"
 
 compose --env-file "$env_file" -f docker-compose.yml config --format json | node --import tsx scripts/check-secure-defaults.ts
-echo "check-compose: docker-compose.yml is valid (docker compose v$VERSION, with and without --profile tei) and requires every secret"
+echo "check-compose: docker-compose.yml is valid (docker compose v$VERSION, with and without --profile tei or otel) and requires every secret"

@@ -16,6 +16,7 @@ import { notFoundMiddleware } from './http/not-found-middleware';
 import { requestId } from './http/request-id';
 import { requestLog } from './http/request-log';
 import { requestMetrics } from './http/request-metrics';
+import { requestSpan } from './http/request-span';
 import { jobRoutes } from './jobs/job-routes';
 import { openApiRoutes } from './openapi/openapi-routes';
 import type { Readiness } from './readiness';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy ?? false);
+  app.use(requestSpan());
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(requestMetrics(metrics));

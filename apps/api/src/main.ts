@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import {
-  ConfigError, errorMessage, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createMetrics, createRedis, redisTargetOf, createWebhookQueue, loadConfig,
+  ConfigError, errorMessage, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createMetrics, createRedis, redisTargetOf, createWebhookQueue, loadConfig, startTracing,
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
 import { createSyncRunner } from './routes/sync-insert';
@@ -15,6 +15,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' });
   exitOnUncaughtErrors(logger);
+  // Off unless OTEL_TRACES_EXPORTER / OTEL_EXPORTER_OTLP_ENDPOINT say where spans go (README, Observability).
+  const tracing = await startTracing(config.tracing, { defaultServiceName: 'nonstop-ingest-api' });
+  if (tracing.enabled) logger.info('tracing on', { exporters: config.tracing?.exporters.join(',') });
   if (config.migrateOnStart) await migrate(config.databaseUrl);
   const metrics = createMetrics();
   // Jobs are accepted with PostgreSQL and Redis alone: a Milvus restart must not keep the API from starting.
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
       readiness.close?.();
       await Promise.allSettled([queue.close(), webhookQueue.close(), jobEvents.close(), runtime.close()]);
       redis.disconnect();
+      await tracing.shutdown(); // the spans still buffered
       process.exit(0);
     });
     server.closeIdleConnections();

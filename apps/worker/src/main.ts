@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import {
-  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createMetrics, createLogger, createRedis, describeRedisTarget, redisTargetOf, createWebhookQueue, inspectRedisDurability, loadConfig,
+  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createMetrics, createLogger, createRedis, describeRedisTarget, redisTargetOf, createWebhookQueue, inspectRedisDurability, loadConfig, startTracing,
   QueueName, type BatchInsertPayload, type HousekeepingPass, type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
@@ -17,6 +17,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'worker' });
   exitOnUncaughtErrors(logger);
+  // Off unless OTEL_TRACES_EXPORTER / OTEL_EXPORTER_OTLP_ENDPOINT say where spans go (README, Observability).
+  const tracing = await startTracing(config.tracing, { defaultServiceName: 'nonstop-ingest-worker' });
+  if (tracing.enabled) logger.info('tracing on', { exporters: config.tracing?.exporters.join(',') });
   if (config.migrateOnStart) await migrate(config.databaseUrl);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-worker', metrics });
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
     health?.close();
     await Promise.allSettled([queue.close(), webhookQueue.close(), runtime.close()]);
     redis.disconnect();
+    await tracing.shutdown(); // the spans still buffered
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -12,3 +12,4 @@ export * from './webhook-queue';
 export * from './metrics';
 export * from './crash-handlers';
 export * from './abortable-sleep';
+export * from './tracing';

@@ -1,10 +1,11 @@
 import {
-  DocumentErrorCode, errorMessage, isErrorNamed, type DocumentInput, type DocumentResult, type Logger, type RunFence,
+  activeTraceId, DocumentErrorCode, errorMessage, isErrorNamed, type DocumentInput, type DocumentResult, type Logger, type RunFence,
 } from '@nonstop/core';
 import type { JobRow, LedgerUpdate, PendingDocument, PgJobStore } from '@nonstop/storage';
 import type { DocumentDeletion } from './delete/document-deletion';
 import type { IngestionPipeline } from './ingestion-pipeline';
 import { progressOf, type JobProgress } from './job-progress';
+import { traceJobRun, traceMicroBatch } from './job-spans';
 import { mapWithConcurrency, planMicroBatches } from './micro-batches';
 import { StoreOutageGuard } from './store-outage-guard';
 
@@ -67,8 +68,16 @@ export class BatchJobRunner {
     });
     const job = await outages.run(() => this.jobs.startJob(jobId), hooks.shutdown);
     if (!job) return { status: 'skipped' };
+    return traceJobRun(job, () => this.runStarted(job, hooks, outages));
+  }
+
+  private async runStarted(
+    job: JobRow, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal }, outages: StoreOutageGuard,
+  ): Promise<RunOutcome> {
+    const jobId = job.id;
     const fence: RunFence = { jobId, run: job.run_count };
-    const log = this.logger.child({ job_id: jobId, account_name: job.account_name, run: job.run_count });
+    const traceId = activeTraceId();
+    const log = this.logger.child({ job_id: jobId, account_name: job.account_name, run: job.run_count, ...(traceId ? { trace_id: traceId } : {}) });
     const deadline = (job.started_at ?? job.created_at).getTime() + this.options.jobTimeoutMs;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new JobTimeoutError(`job exceeded its time limit of ${this.options.jobTimeoutMs} ms`)),
@@ -136,12 +145,15 @@ export class BatchJobRunner {
       const batches = planMicroBatches(page.map((doc) => ({ position: doc.position, item: toInput(doc) })), this.pipeline.options.batchChunks);
       await mapWithConcurrency(batches, this.pipeline.options.batchesInFlight, async (batch) => {
         if (cancel.cancelRequested || signal.aborted || hooks.shutdown?.aborted) return;
-        const results = await this.pipeline.ingestBatch(context, batch.map((entry) => entry.item));
-        const updated = await this.jobs.recordResults(fence, toLedgerUpdates(batch.map((entry) => entry.position), results));
-        outages.madeProgress();
-        this.options.onResultsRecorded?.(results);
-        if (hooks.onProgress) await hooks.onProgress(progressOf(updated));
-        cancel = await this.jobs.cancelState(job.id);
+        await traceMicroBatch(batch.map((entry) => entry.item), async () => {
+          const results = await this.pipeline.ingestBatch(context, batch.map((entry) => entry.item));
+          const updated = await this.jobs.recordResults(fence, toLedgerUpdates(batch.map((entry) => entry.position), results));
+          outages.madeProgress();
+          this.options.onResultsRecorded?.(results);
+          if (hooks.onProgress) await hooks.onProgress(progressOf(updated));
+          cancel = await this.jobs.cancelState(job.id);
+          return results;
+        });
       });
     }
     await deletion?.finish(job);

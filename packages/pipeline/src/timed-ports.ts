@@ -1,33 +1,61 @@
-import type {
-  DocumentInput, DocumentStore, Embedder, InsertOutcome, MetricsStage, OnExisting, RunFence, VectorRow, VectorStore,
+import type { Attributes } from '@opentelemetry/api';
+import {
+  inSpan,
+  type DocumentInput, type DocumentStore, type Embedder, type InsertOutcome, type MetricsStage, type OnExisting, type RunFence, type VectorRow, type VectorStore,
 } from '@nonstop/core';
 
 /** Receives the duration of one stage call, in seconds, whether it succeeded or threw. Must not throw. */
 export type StageObserver = (stage: MetricsStage, seconds: number) => void;
 
-async function timed<T>(observe: StageObserver, stage: MetricsStage, operation: () => Promise<T>): Promise<T> {
-  const started = process.hrtime.bigint();
-  try {
-    return await operation();
-  } finally {
-    observe(stage, Number(process.hrtime.bigint() - started) / 1e9);
-  }
+/**
+ * The spans of the pipeline's stages, children of the active span (a
+ * micro-batch of a job run). Activation is a PostgreSQL write for the metrics
+ * and a span of its own, being the moment a version becomes visible.
+ */
+export const StageSpan = {
+  postgresWrite: 'ingest.postgres_write',
+  activation: 'ingest.activation',
+  embedding: 'ingest.embedding',
+  milvusWrite: 'ingest.milvus_write',
+} as const;
+
+interface Stage {
+  metric: MetricsStage;
+  span: string;
+  attributes: Attributes;
 }
 
+async function timed<T>(observe: StageObserver, stage: Stage, operation: () => Promise<T>): Promise<T> {
+  return inSpan(stage.span, { attributes: stage.attributes }, async () => {
+    const started = process.hrtime.bigint();
+    try {
+      return await operation();
+    } finally {
+      observe(stage.metric, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  });
+}
+
+const POSTGRES = { 'db.system.name': 'postgresql' } as const;
+const MILVUS = { 'db.system.name': 'milvus' } as const;
+
 /**
- * Decorators of the pipeline's ports that time each write (metrics), leaving
- * the pipeline's logic untouched. Errors pass through unchanged. Deletions
- * (compensation, rollback) are not timed.
+ * Decorators of the pipeline's ports that time each write (metrics) and trace
+ * it (a span per call, errors recorded on it), leaving the pipeline's logic
+ * untouched. Errors pass through unchanged. Deletions (compensation,
+ * rollback) are neither timed nor traced.
  */
 export class TimedDocumentStore implements DocumentStore {
   constructor(private readonly inner: DocumentStore, private readonly observe: StageObserver) {}
 
   insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence, onExisting?: OnExisting): Promise<InsertOutcome[]> {
-    return timed(this.observe, 'postgres_write', () => this.inner.insertDocuments(accountName, documents, fence, onExisting));
+    const stage = { metric: 'postgres_write' as const, span: StageSpan.postgresWrite, attributes: { ...POSTGRES, 'nonstop.documents': documents.length } };
+    return timed(this.observe, stage, () => this.inner.insertDocuments(accountName, documents, fence, onExisting));
   }
 
   activateDocuments(versions: Array<{ docId: number; mayReplace: boolean }>, fence: RunFence): Promise<number[]> {
-    return timed(this.observe, 'postgres_write', () => this.inner.activateDocuments(versions, fence));
+    const stage = { metric: 'postgres_write' as const, span: StageSpan.activation, attributes: { ...POSTGRES, 'nonstop.documents': versions.length } };
+    return timed(this.observe, stage, () => this.inner.activateDocuments(versions, fence));
   }
 
   deleteDocuments(docIds: number[], fence: RunFence): Promise<void> {
@@ -47,7 +75,8 @@ export class TimedVectorStore implements VectorStore {
   constructor(private readonly inner: VectorStore, private readonly observe: StageObserver) {}
 
   upsert(rows: VectorRow[], signal?: AbortSignal): Promise<void> {
-    return timed(this.observe, 'milvus_write', () => this.inner.upsert(rows, signal));
+    const stage = { metric: 'milvus_write' as const, span: StageSpan.milvusWrite, attributes: { ...MILVUS, 'nonstop.chunks': rows.length } };
+    return timed(this.observe, stage, () => this.inner.upsert(rows, signal));
   }
 
   deleteByDocumentIds(docIds: number[]): Promise<void> {
@@ -61,7 +90,7 @@ export class TimedEmbedder implements Embedder {
 
   constructor(private readonly inner: Embedder, private readonly observe: StageObserver) {
     const embedQueries = inner.embedQueries?.bind(inner);
-    if (embedQueries) this.embedQueries = (texts, signal) => timed(this.observe, 'embedding', () => embedQueries(texts, signal));
+    if (embedQueries) this.embedQueries = (texts, signal) => timed(this.observe, this.stage(texts, 'query'), () => embedQueries(texts, signal));
   }
 
   get model(): string {
@@ -73,10 +102,17 @@ export class TimedEmbedder implements Embedder {
   }
 
   embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
-    return timed(this.observe, 'embedding', () => this.inner.embed(texts, signal));
+    return timed(this.observe, this.stage(texts, 'passage'), () => this.inner.embed(texts, signal));
   }
 
   async close(): Promise<void> {
     await this.inner.close?.();
+  }
+
+  private stage(texts: string[], role: 'passage' | 'query'): Stage {
+    return {
+      metric: 'embedding', span: StageSpan.embedding,
+      attributes: { 'nonstop.chunks': texts.length, 'nonstop.embedding.model': this.inner.model, 'nonstop.embedding.role': role },
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Logger } from '@nonstop/core';
+import { activeTraceId, type Logger } from '@nonstop/core';
 
 /**
  * One debug line per answered request, for tracing a caller's calls by
@@ -9,10 +9,12 @@ import type { Logger } from '@nonstop/core';
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    const traceId = activeTraceId(); // the request span's (request-span.ts), while tracing is on
     res.on('finish', () => {
       if (!logger.isDebugEnabled()) return;
       logger.debug('request', {
         request_id: req.requestId,
+        ...(traceId ? { trace_id: traceId } : {}),
         method: req.method,
         path: req.originalUrl.split('?')[0],
         status: res.statusCode,

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { ConfigError } from './config-error';
 import { EnvReader } from './env-reader';
 import { bodyLimits, memoryAvailableToProcess, trustProxySetting, type BodyLimitsConfig } from './resource-limits';
+import { tracingSettings, type TracingConfig } from './tracing-config';
 
 /**
  * `local`: all-MiniLM-L6-v2 in-process. `openai`: any OpenAI-compatible
@@ -141,6 +142,8 @@ export interface AppConfig {
   trustProxy?: boolean | number | string;
   /** Webhook delivery when a job ends. */
   webhook?: WebhookConfig;
+  /** OpenTelemetry tracing (the OTEL_* variables); off when absent or when it names no exporter. */
+  tracing?: TracingConfig;
 }
 
 export interface WebhookConfig {
@@ -367,6 +370,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dnsTimeoutMs: r.int('WEBHOOK_DNS_TIMEOUT_MS', DEFAULT_WEBHOOK_DNS_TIMEOUT_MS, { min: 50, max: 60_000 }),
       allowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', false),
     },
+    tracing: tracingSettings(r),
   };
   r.require(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(config.milvusCollection),
     'MILVUS_COLLECTION must be letters, digits and underscores, starting with a letter or underscore');

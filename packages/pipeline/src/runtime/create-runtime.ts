@@ -26,7 +26,7 @@ export interface Runtime {
 export async function createRuntime(
   config: AppConfig, logger: Logger, options: {
     applicationName: string; onEmbedded?: PipelineDependencies['onEmbedded'];
-    /** Times the pipeline's stages and counts embedding retries; the Runtime's own adapters stay untimed. */
+    /** Times the pipeline's stages and counts embedding retries; the Runtime's own adapters stay untimed and untraced. */
     metrics?: Metrics;
     /**
      * `required` (default): a Milvus that does not answer fails the start-up. `background`: the
@@ -83,12 +83,14 @@ export async function createRuntime(
   };
 }
 
-/** The ports as the pipeline sees them: wrapped in timing decorators when metrics are on. */
+/**
+ * The ports as the pipeline sees them: wrapped in decorators that time each
+ * stage (when metrics are on) and trace it (a no-op span while tracing is off).
+ */
 function timedPorts(
   ports: Pick<PipelineDependencies, 'documents' | 'vectors' | 'embedder'>, metrics: Metrics | undefined,
 ): Pick<PipelineDependencies, 'documents' | 'vectors' | 'embedder'> {
-  if (!metrics) return ports;
-  const observe = metrics.observeStage.bind(metrics);
+  const observe = metrics ? metrics.observeStage.bind(metrics) : () => undefined;
   return {
     documents: new TimedDocumentStore(ports.documents, observe),
     vectors: new TimedVectorStore(ports.vectors, observe),

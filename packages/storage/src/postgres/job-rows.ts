@@ -34,6 +34,8 @@ export interface JobRow {
   retry_of: string | null;
   /** A delete job's receipt (DeleteReceipt), once it has begun. */
   receipt: Record<string, unknown> | null;
+  /** The W3C trace context (traceparent, tracestate) of the request that accepted the job; null when tracing was off. */
+  trace_context?: Record<string, string> | null;
   created_at: Date;
   started_at: Date | null;
   updated_at: Date;

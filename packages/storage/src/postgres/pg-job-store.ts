@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { randomUUID } from 'node:crypto';
 import {
-  ConflictError, DocumentErrorCode, UnprocessableError, type DocumentInput, type OnExisting, type RunFence,
+  ConflictError, currentTraceContext, DocumentErrorCode, UnprocessableError, type DocumentInput, type OnExisting, type RunFence,
 } from '@nonstop/core';
 import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
@@ -135,14 +135,17 @@ export class PgJobStore {
   ): Promise<{ inserted: JobRow; existing?: never } | { inserted?: never; existing: { job: JobRow; created: boolean } }> {
     // ON CONFLICT: two requests racing with the same key wait for each other
     // here, and the second returns the first's job instead of failing.
+    // trace_context: the trace active while the job is staged (the accepting request's span), continued by its runs.
+    const traceContext = currentTraceContext();
     const inserted = await client.query<JobRow>(
       `INSERT INTO ingest_jobs (id, account_name, status, total_documents, processed_documents, failure_count,
-                                webhook_url, idempotency_key, request_hash, expires_at, queue_prefix, origin, on_existing, retry_of, kind)
-       VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                webhook_url, idempotency_key, request_hash, expires_at, queue_prefix, origin, on_existing, retry_of, kind,
+                                trace_context)
+       VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT DO NOTHING RETURNING *`,
       [job.id, job.accountName, shape.totalDocuments, shape.failedAtStart, job.webhookUrl ?? null,
         job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop', job.origin ?? 'job',
-        job.onExisting ?? 'fail', job.retryOf ?? null, shape.kind],
+        job.onExisting ?? 'fail', job.retryOf ?? null, shape.kind, traceContext ? JSON.stringify(traceContext) : null],
     );
     if (inserted.rows[0]) return { inserted: inserted.rows[0] };
     // The id is new for every request: finding it means this is the retry of an attempt whose
