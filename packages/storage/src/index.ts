@@ -19,3 +19,4 @@ export type { PlannedAction } from './postgres/document-versions';
 export * from './postgres/delete-targets';
 export * from './postgres/pg-document-deletes';
 export * from './postgres/queued-quota';
+export * from './postgres/pg-job-slots';
