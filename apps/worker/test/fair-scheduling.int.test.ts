@@ -44,10 +44,10 @@ describe('fair scheduling across accounts (worker processes, stand-in embedding 
   it('B\'s small job completes within about one micro-batch of A\'s per slot, A\'s 10 x 10,000 documents all complete, FIFO within A, through a kill -9', async () => {
     const harness = new JobHarness(env(standIn.url));
     const api = await startInProcessApi(testConfig({ ...env(standIn.url), QUEUE_PREFIX: harness.prefix }));
+    const a = uniqueAccount('fairA');
+    const b = uniqueAccount('fairB');
     try {
       const workers = [harness.startWorker(), harness.startWorker()];
-      const a = uniqueAccount('fairA');
-      const b = uniqueAccount('fairB');
       const aJobs: string[] = [];
       for (let i = 0; i < 10; i += 1) {
         const created = await request(api.app).post('/job/batch-insert')
@@ -116,6 +116,8 @@ describe('fair scheduling across accounts (worker processes, stand-in embedding 
     } finally {
       await harness.stopAll();
       await api.close();
+      // 100,000 vectors would weigh on the shared stand-in collection's searches in other tests
+      await stores.milvus.deleteEntities({ collection_name: collection, filter: `account_name in ["${a}", "${b}"]` });
     }
 
     async function completedCount(ids: string[]): Promise<number> {
