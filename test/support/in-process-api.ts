@@ -40,6 +40,7 @@ export async function startInProcessApi(config: AppConfig, options: { cancelWait
   const auth = withAuth ? {
     mode: config.auth.apiAuth, keys: new PgApiKeyStore(runtime.pool), redis,
     rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
+    maxQueuedChunksPerAccount: config.auth.maxQueuedChunksPerAccount,
     failuresPerWindow: config.auth.failuresPerWindow, failureWindowSeconds: config.auth.failureWindowSeconds,
   } : undefined;
   const app = createApp({

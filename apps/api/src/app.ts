@@ -56,7 +56,7 @@ export interface AppDependencies {
    * address (config.auth); without it every caller sees every account.
    */
   auth?: {
-    mode: 'required' | 'disabled'; keys: PgApiKeyStore; redis: RedisClient; rateLimitPerMinute: number; maxQueuedDocumentsPerAccount: number;
+    mode: 'required' | 'disabled'; keys: PgApiKeyStore; redis: RedisClient; rateLimitPerMinute: number; maxQueuedDocumentsPerAccount: number; maxQueuedChunksPerAccount: number;
     failuresPerWindow: number; failureWindowSeconds: number;
   };
 }
@@ -98,7 +98,8 @@ export function createApp(deps: AppDependencies): Express {
   const keys = deps.auth?.keys;
   app.use(jobRoutes({ jobs: deps.jobs, documents: deps.documents, queue: deps.queue, logger: deps.logger, config: deps.config, bodyMemory,
     ...(deps.auth && keys ? { quota: {
-      maxQueuedDocuments: deps.auth.maxQueuedDocumentsPerAccount, queuedDocuments: (account: string) => keys.queuedDocuments(account),
+      maxQueuedDocuments: deps.auth.maxQueuedDocumentsPerAccount, maxQueuedChunks: deps.auth.maxQueuedChunksPerAccount,
+      queuedTotals: (account: string) => keys.queuedTotals(account),
     } } : {}), ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}),
     ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}), ...(deps.webhooks ? { webhooks: deps.webhooks } : {}) }));
   const stream = deps.config.stream;

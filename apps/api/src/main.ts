@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const auth = {
     mode: config.auth.apiAuth, keys, redis,
     rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
+    maxQueuedChunksPerAccount: config.auth.maxQueuedChunksPerAccount,
     failuresPerWindow: config.auth.failuresPerWindow, failureWindowSeconds: config.auth.failureWindowSeconds,
   };
   const app = createApp({

@@ -41,7 +41,7 @@ describe('failed authentication: limited per client address, counted in Redis', 
       config, logger: testLogger, syncRunner: createSyncRunner(api.runtime, config, testLogger), jobs: api.runtime.jobs, documents: api.runtime.documents, queue: api.queue,
       readiness: alwaysReady,
       auth: {
-        mode: 'required', keys, redis: api.redis, rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: 1_000,
+        mode: 'required', keys, redis: api.redis, rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: 1_000, maxQueuedChunksPerAccount: 1_000,
         failuresPerWindow: config.auth.failuresPerWindow, failureWindowSeconds: config.auth.failureWindowSeconds,
       },
     });

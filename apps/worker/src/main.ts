@@ -4,7 +4,8 @@ import {
   QueueName, type BatchInsertPayload, type HousekeepingPass, type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
-import { migrate, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
+import { migrate, PgJobSlots, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
+import { FairShare } from './scheduling/fair-share';
 import { startHealthServer } from './health-server';
 import { countingActiveJobs, failedWebhookAttemptOutcome, runnerMetricsHooks } from './worker-metrics';
 import { sweep } from './housekeeping';
@@ -52,7 +53,11 @@ async function main(): Promise<void> {
   const onJobFinished = async (jobId: string, webhookUrl: string | null): Promise<void> => {
     if (webhookUrl) await enqueueJobWebhook(webhookDeps, jobId);
   };
-  const worker = new Worker<BatchInsertPayload>(QueueName.batchInsert, countingActiveJobs(metrics, batchInsertProcessor(runner, shutdown.signal, onJobFinished)), {
+  const fair = new FairShare(new PgJobSlots(runtime.pool), {
+    share: config.worker.maxActiveJobsPerAccount, leaseMs: config.worker.lockDurationMs, checkMs: config.worker.fairShareCheckMs, logger,
+  });
+  const processor = batchInsertProcessor(runner, shutdown.signal, onJobFinished, fair);
+  const worker = new Worker<BatchInsertPayload>(QueueName.batchInsert, countingActiveJobs(metrics, processor), {
     connection: redis,
     prefix: config.queuePrefix,
     concurrency: config.worker.concurrency,
@@ -105,7 +110,8 @@ async function main(): Promise<void> {
       await Promise.all(Object.values(dependencyProbes).map((probe) => probe()));
     }, metrics.registry)
     : undefined;
-  logger.info(`worker consuming "${QueueName.batchInsert}" (concurrency ${config.worker.concurrency}, at most ${config.worker.maxActiveJobs} jobs at once across workers)`);
+  logger.info(`worker consuming "${QueueName.batchInsert}" (concurrency ${config.worker.concurrency}, at most ${config.worker.maxActiveJobs} jobs at once across workers, `
+    + `${config.worker.maxActiveJobsPerAccount} per account while other accounts wait)`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

@@ -98,9 +98,28 @@ describe('loadConfig', () => {
   it('rejects a per-document timeout longer than the job timeout', () => {
     expect(() => loadConfig({ DOCUMENT_TIMEOUT_MS: '7200000' })).toThrow(/DOCUMENT_TIMEOUT_MS/);
   });
+
+  it('gives each account a quarter of the job slots by default (at least one), and refuses a share above MAX_ACTIVE_JOBS', () => {
+    expect(loadConfig({}).worker).toMatchObject({ maxActiveJobs: 10, maxActiveJobsPerAccount: 2, fairShareCheckMs: 1_000 });
+    expect(loadConfig({ MAX_ACTIVE_JOBS: '2' }).worker.maxActiveJobsPerAccount).toBe(1);
+    expect(loadConfig({ MAX_ACTIVE_JOBS: '40', MAX_ACTIVE_JOBS_PER_ACCOUNT: '40' }).worker.maxActiveJobsPerAccount).toBe(40);
+    expect(() => loadConfig({ MAX_ACTIVE_JOBS: '4', MAX_ACTIVE_JOBS_PER_ACCOUNT: '5' })).toThrow(/MAX_ACTIVE_JOBS_PER_ACCOUNT must not exceed/);
+    expect(() => loadConfig({ MAX_ACTIVE_JOBS_PER_ACCOUNT: '0' })).toThrow(/MAX_ACTIVE_JOBS_PER_ACCOUNT/);
+  });
+
+  it('renews a job slot at least twice within its lease (WORKER_LOCK_DURATION_MS)', () => {
+    expect(loadConfig({ FAIR_SHARE_CHECK_MS: '500', WORKER_LOCK_DURATION_MS: '1000' }).worker.fairShareCheckMs).toBe(500);
+    expect(() => loadConfig({ FAIR_SHARE_CHECK_MS: '6000' })).toThrow(/FAIR_SHARE_CHECK_MS must be at most half of WORKER_LOCK_DURATION_MS/);
+  });
 });
 
 describe('loadConfig authentication', () => {
+  it('bounds the queued chunks per account besides the queued documents', () => {
+    expect(loadConfig({}).auth).toMatchObject({ maxQueuedDocumentsPerAccount: 1_000_000, maxQueuedChunksPerAccount: 10_000_000 });
+    expect(loadConfig({ MAX_QUEUED_CHUNKS_PER_ACCOUNT: '500' }).auth.maxQueuedChunksPerAccount).toBe(500);
+    expect(() => loadConfig({ MAX_QUEUED_CHUNKS_PER_ACCOUNT: '0' })).toThrow(/MAX_QUEUED_CHUNKS_PER_ACCOUNT/);
+  });
+
   it('requires API keys in production and refuses API_AUTH=disabled there, saying what to set', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).auth.apiAuth).toBe('required');
     expect(() => loadConfig({ NODE_ENV: 'production', API_AUTH: 'disabled' }))

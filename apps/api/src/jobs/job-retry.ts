@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '@nonstop/core';
 import { findDuplicatesInRequest } from '@nonstop/pipeline';
-import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
+import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore, type QueuedQuota } from '@nonstop/storage';
+import { queuedBy } from './queued-by';
 
 /**
  * `POST /job/{id}/retry`: a new job of the original's failed documents, read
@@ -12,8 +13,9 @@ import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/stora
 export async function retryJob(
   deps: { jobs: PgJobStore; config: { queuePrefix: string; retention: { unfinishedJobTtlHours: number } } },
   original: JobRow, idempotencyKey: string | undefined,
-  /** The account's queued-documents quota, as for any new job. */
-  assertWithinQuota: (adding: number) => Promise<void>,
+  /** The account's queued quotas, as for any new job: an early check, then the one atomic with the insert. */
+  assertWithinQuota: (adding: { documents: number; chunks: number }) => Promise<void>,
+  quota?: QueuedQuota,
 ): Promise<{ job: JobRow; created: boolean }> {
   if (!FINAL_JOB_STATUSES.includes(original.status)) {
     throw new ApiError(409, 'job_not_finished', `job ${original.id} is still ${original.status}; retry it once it has finished`);
@@ -21,12 +23,14 @@ export async function retryJob(
   if (original.kind !== 'insert') throw new ApiError(409, 'not_retryable', 'only insert jobs can be retried; submit a new delete job instead');
   const documents = await deps.jobs.failedDocuments(original.id);
   if (documents.length === 0) throw new ApiError(409, 'nothing_to_retry', `job ${original.id} has no failed documents`);
-  await assertWithinQuota(documents.length);
+  const duplicates = findDuplicatesInRequest(documents);
+  await assertWithinQuota(queuedBy(documents, duplicates));
   return deps.jobs.createJob({
     id: randomUUID(),
     accountName: original.account_name,
     documents,
-    duplicates: findDuplicatesInRequest(documents),
+    duplicates,
+    ...(quota ? { quota } : {}),
     onExisting: original.on_existing,
     retryOf: original.id,
     ...(original.webhook_url ? { webhookUrl: original.webhook_url } : {}),

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import {
-  ApiError, enqueueBatchInsert, errorMessage, isUuid,
+  ApiError, enqueueBatchInsert, errorMessage, isErrorNamed, isUuid,
   type AppConfig, type BatchInsertQueue, type Logger,
 } from '@nonstop/core';
 import type { PgDocumentStore, PgWebhookStore } from '@nonstop/storage';
 import { checkWebhookUrl, enqueueWebhookAfterCancel, webhookDeliveriesView, type WebhookQueue } from './job-webhooks';
 import { findDuplicatesInRequest } from '@nonstop/pipeline';
-import { FINAL_JOB_STATUSES, type JobRow, type PgJobStore } from '@nonstop/storage';
+import {
+  FINAL_JOB_STATUSES, QueuedQuotaExceededError, type JobRow, type PgJobStore, type QueuedQuota,
+} from '@nonstop/storage';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount, visible, visibleJob } from '../auth/tenancy';
 import { idempotencyKeyOf } from '../http/idempotency-key';
@@ -18,6 +20,7 @@ import { validateBatchDeleteBody } from '../validation/batch-delete.dto';
 import { onExistingOf, validateBatchInsertBody } from '../validation/validate-body';
 import { dryRunAnswer } from '../routes/dry-run';
 import { retryJob } from './job-retry';
+import { queuedBy } from './queued-by';
 import { jobView, pageOf, resultView } from './job-view';
 import { parseRollback } from './cancel-params';
 import { JobStatusReader } from './job-status-reader';
@@ -29,8 +32,11 @@ export interface JobRouteDeps {
   documents: PgDocumentStore;
   queue: BatchInsertQueue;
   config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'webhook' | 'jobStatusCacheMs'>>;
-  /** The queued-documents quota per account (documents accepted and not yet processed); none when absent. */
-  quota?: { maxQueuedDocuments: number; queuedDocuments: (accountName: string) => Promise<number> };
+  /** The queued quotas per account (documents and chunks accepted and not yet processed); none when absent. */
+  quota?: {
+    maxQueuedDocuments: number; maxQueuedChunks: number;
+    queuedTotals: (accountName: string) => Promise<{ documents: number; chunks: number }>;
+  };
   logger: Logger;
   /** Webhook deliveries: the queue the API enqueues on when it cancels a pending job, and the attempts' record. */
   webhookQueue?: WebhookQueue;
@@ -60,8 +66,9 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       res.json(await dryRunAnswer(deps.documents, request));
       return;
     }
-    await assertWithinQuota(deps, res, request.account_name, request.documents.length);
-    const { job, created } = await deps.jobs.createJob({
+    const duplicates = findDuplicatesInRequest(request.documents);
+    await assertWithinQuota(deps, res, request.account_name, queuedBy(request.documents, duplicates));
+    const { job, created } = await withinQuota(deps, res, request.account_name, () => deps.jobs.createJob({
       id: randomUUID(),
       accountName: request.account_name,
       documents: request.documents,
@@ -70,9 +77,10 @@ export function jobRoutes(deps: JobRouteDeps): Router {
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       requestHash: requestHash(request),
       expiresAt: new Date(Date.now() + retention.unfinishedJobTtlHours * 3600_000),
-      duplicates: findDuplicatesInRequest(request.documents),
+      duplicates,
       queuePrefix: deps.config.queuePrefix,
-    });
+      ...quotaOf(deps),
+    }));
     await answerAccepted(deps, res, job, created);
   });
 
@@ -97,8 +105,8 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   router.post('/job/:jobId/retry', async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
     const original = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
-    const { job, created } = await retryJob(deps, original, idempotencyKey,
-      (adding) => assertWithinQuota(deps, res, original.account_name, adding));
+    const { job, created } = await withinQuota(deps, res, original.account_name, () => retryJob(deps, original, idempotencyKey,
+      (adding) => assertWithinQuota(deps, res, original.account_name, adding), deps.quota ? quotaOf(deps).quota : undefined));
     await answerAccepted(deps, res, job, created, { retry_of: original.id });
   });
 
@@ -172,16 +180,43 @@ async function answerAccepted(
   });
 }
 
-/** Past the account's queued-documents quota a new job waits: 429 instead of an unbounded queue. */
-async function assertWithinQuota(deps: JobRouteDeps, res: Response, accountName: string, adding: number): Promise<void> {
+function quotaOf(deps: JobRouteDeps): { quota?: QueuedQuota } {
+  return deps.quota ? { quota: { maxDocuments: deps.quota.maxQueuedDocuments, maxChunks: deps.quota.maxQueuedChunks } } : {};
+}
+
+/**
+ * Past the account's queued quota (documents or chunks) a new job waits: 429 instead of an unbounded
+ * queue. This early check spares staging a body that is plainly over; the check that holds against
+ * parallel requests is the one createJob makes in its own transaction (see withinQuota).
+ */
+async function assertWithinQuota(
+  deps: JobRouteDeps, res: Response, accountName: string, adding: { documents: number; chunks: number },
+): Promise<void> {
   if (!deps.quota) return;
-  const quota = deps.quota.maxQueuedDocuments;
-  const queued = await deps.quota.queuedDocuments(accountName);
-  if (queued + adding > quota) {
-    res.set('Retry-After', '30');
-    throw new ApiError(429, 'queued_documents_quota',
-      `Account ${accountName} has ${queued} documents queued; ${adding} more would pass its quota of ${quota}. Retry when jobs finish.`);
+  const queued = await deps.quota.queuedTotals(accountName);
+  if (queued.documents + adding.documents > deps.quota.maxQueuedDocuments) {
+    throw quotaExceeded(res, accountName, new QueuedQuotaExceededError('documents', queued.documents, adding.documents, deps.quota.maxQueuedDocuments));
   }
+  if (queued.chunks + adding.chunks > deps.quota.maxQueuedChunks) {
+    throw quotaExceeded(res, accountName, new QueuedQuotaExceededError('chunks', queued.chunks, adding.chunks, deps.quota.maxQueuedChunks));
+  }
+}
+
+/** The staging transaction's own quota check (atomic with the insert) answered as 429 too. */
+async function withinQuota<T>(deps: JobRouteDeps, res: Response, accountName: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (isErrorNamed(error, 'QueuedQuotaExceededError')) throw quotaExceeded(res, accountName, error as QueuedQuotaExceededError);
+    throw error;
+  }
+}
+
+function quotaExceeded(res: Response, accountName: string, exceeded: QueuedQuotaExceededError): ApiError {
+  res.set('Retry-After', '30');
+  return new ApiError(429, exceeded.limit === 'documents' ? 'queued_documents_quota' : 'queued_chunks_quota',
+    `Account ${accountName} has ${exceeded.queued} ${exceeded.limit} queued; ${exceeded.adding} more would pass its quota of ${exceeded.max}. `
+    + 'Retry when jobs finish.');
 }
 
 async function waitUntilFinal(jobs: PgJobStore, jobId: string, waitMs: number): Promise<JobRow> {

@@ -62,6 +62,14 @@ export interface WorkerConfig {
   concurrency: number;
   /** Jobs processed at once across every worker process (a BullMQ global concurrency). */
   maxActiveJobs: number;
+  /**
+   * Fair scheduling: the job slots each account is entitled to. An account holds more only while no
+   * other account waits below its own share; past it, its newest running job hands its slot back
+   * between micro-batches, and its new jobs wait (apps/worker/src/scheduling/fair-share.ts).
+   */
+  maxActiveJobsPerAccount: number;
+  /** How often a running job renews its slot's lease and checks whether it must hand the slot back. */
+  fairShareCheckMs: number;
   documentTimeoutMs: number;
   jobTimeoutMs: number;
   /** A store outage shorter than this pauses a job (it resumes from its ledger); a longer one fails it and rolls it back. */
@@ -90,6 +98,8 @@ export interface AuthConfig {
   rateLimitPerMinute: number;
   /** Documents an account may have accepted and not yet processed; past it, new jobs get 429. */
   maxQueuedDocumentsPerAccount: number;
+  /** Chunks of those documents; past it, new jobs get 429 too. */
+  maxQueuedChunksPerAccount: number;
   /** Requests with an unknown or revoked key one client address may make per window (across API instances); past it, 429. */
   failuresPerWindow: number;
   failureWindowSeconds: number;
@@ -297,6 +307,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const worker: WorkerConfig = {
     concurrency: r.int('WORKER_CONCURRENCY', 2 * os.cpus().length, { min: 1, max: 256 }),
     maxActiveJobs: r.int('MAX_ACTIVE_JOBS', 10, { min: 1, max: 10_000 }),
+    maxActiveJobsPerAccount: 0, // below: its default depends on MAX_ACTIVE_JOBS
+    fairShareCheckMs: r.int('FAIR_SHARE_CHECK_MS', 1_000, { min: 100, max: 60_000 }),
     documentTimeoutMs: r.int('DOCUMENT_TIMEOUT_MS', 30_000, { min: 100 }),
     jobTimeoutMs: r.int('JOB_TIMEOUT_MS', 60 * 60_000, { min: 1_000 }),
     // Long enough for a PostgreSQL or Milvus restart (Milvus takes up to a minute to serve again).
@@ -314,6 +326,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthPort: r.int('WORKER_HEALTH_PORT', 0, { min: 0, max: 65535 }),
   };
 
+  // A quarter of the slots by default: four accounts at once each get theirs within a micro-batch.
+  worker.maxActiveJobsPerAccount = r.int('MAX_ACTIVE_JOBS_PER_ACCOUNT', Math.max(1, Math.floor(worker.maxActiveJobs / 4)), { min: 1, max: 10_000 });
+  r.require(worker.maxActiveJobsPerAccount <= worker.maxActiveJobs,
+    'MAX_ACTIVE_JOBS_PER_ACCOUNT must not exceed MAX_ACTIVE_JOBS (equal to it turns fair scheduling off)');
+  // A slot's lease lasts WORKER_LOCK_DURATION_MS: renewed at least twice in it, a live job never loses its slot.
+  r.require(worker.fairShareCheckMs * 2 <= worker.lockDurationMs,
+    'FAIR_SHARE_CHECK_MS must be at most half of WORKER_LOCK_DURATION_MS (a job slot\'s lease lasts WORKER_LOCK_DURATION_MS)');
+
   const retention: RetentionConfig = {
     unfinishedJobTtlHours: r.int('JOB_TTL_HOURS', 24, { min: 1 }),
     completedJobTtlHours: r.int('COMPLETED_JOB_RETENTION_HOURS', 7 * 24, { min: 1 }),
@@ -325,6 +345,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiAuth: r.oneOf('API_AUTH', ['required', 'disabled'], nodeEnv === 'production' ? 'required' : 'disabled'),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, { min: 1 }),
     maxQueuedDocumentsPerAccount: r.int('MAX_QUEUED_DOCUMENTS_PER_ACCOUNT', 1_000_000, { min: 1 }),
+    maxQueuedChunksPerAccount: r.int('MAX_QUEUED_CHUNKS_PER_ACCOUNT', 10_000_000, { min: 1 }),
     failuresPerWindow: r.int('AUTH_FAILURES_PER_WINDOW', 20, { min: 1 }),
     failureWindowSeconds: r.int('AUTH_FAILURE_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
   };

@@ -14,6 +14,10 @@ export async function recordLedgerResults(run: RunStatement, fence: RunFence, up
   const result = await run(
     `WITH owner AS (
        SELECT id FROM ingest_jobs WHERE id = $1 AND run_count = $8 AND status = 'processing' AND rolled_back_at IS NULL FOR UPDATE),
+     -- the chunks of the rows about to finish, read before the update empties a success's chunks
+     finishing AS (
+       SELECT position, jsonb_array_length(chunks) AS chunks FROM job_documents
+        WHERE job_id = (SELECT id FROM owner) AND position = ANY($2::int[]) AND status = 'pending'),
      changed AS (
        UPDATE job_documents j
           SET status = u.status, doc_id = u.doc_id, chunks_count = u.chunks_count, action = u.action,
@@ -24,11 +28,12 @@ export async function recordLedgerResults(run: RunStatement, fence: RunFence, up
          FROM unnest($2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::text[], $9::text[])
            AS u (position, status, doc_id, chunks_count, error_code, error_message, action), owner
         WHERE j.job_id = owner.id AND j.position = u.position AND j.status = 'pending'
-        RETURNING u.status)
+        RETURNING u.status, u.position)
      UPDATE ingest_jobs SET
        processed_documents = processed_documents + (SELECT count(*) FROM changed),
        success_count = success_count + (SELECT count(*) FROM changed WHERE status = 'succeeded'),
        failure_count = failure_count + (SELECT count(*) FROM changed WHERE status = 'failed'),
+       queued_chunks = GREATEST(0, queued_chunks - (SELECT COALESCE(SUM(f.chunks), 0) FROM changed JOIN finishing f USING (position))),
        updated_at = now()
      WHERE id = (SELECT id FROM owner) RETURNING *`,
     [

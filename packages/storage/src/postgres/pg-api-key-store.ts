@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { runQuery, withTransaction } from './transaction';
 import { createWebhookSecretIfMissing, type NewWebhookSecret } from './pg-webhook-secret-store';
+import { QUEUED_TOTALS_SQL, queuedTotalsOf, type QueuedTotals } from './queued-quota';
 
 export interface ApiKeyRow {
   id: string;
@@ -69,11 +70,9 @@ export class PgApiKeyStore {
     return Number(result.rows[0]?.n ?? 0);
   }
 
-  /** Documents accepted for the account and not processed yet (the queued-documents quota). */
-  async queuedDocuments(accountName: string): Promise<number> {
-    const result = await runQuery<{ queued: string }>(this.pool,
-      `SELECT COALESCE(SUM(total_documents - processed_documents), 0) AS queued FROM ingest_jobs
-        WHERE account_name = $1 AND status IN ('pending', 'processing')`, [accountName]);
-    return Number(result.rows[0]?.queued ?? 0);
+  /** Documents and chunks accepted for the account and not processed yet (the queued quotas). */
+  async queuedTotals(accountName: string): Promise<QueuedTotals> {
+    const result = await runQuery<{ documents: string; chunks: string }>(this.pool, QUEUED_TOTALS_SQL, [accountName]);
+    return queuedTotalsOf(result.rows[0]);
   }
 }

@@ -8,6 +8,7 @@ import { runQuery, withTransaction } from './transaction';
 import { stageDeleteTargets, type DeleteScope } from './delete-targets';
 import type { JobKind, JobRow, JobStatus, LedgerRow, LedgerStatus, LedgerUpdate, PendingDocument } from './job-rows';
 import { recordLedgerResults } from './ledger-results';
+import { reserveQueuedQuota, type QueuedQuota } from './queued-quota';
 import { restoreSupersededVersions, retireSupersededVersions } from './version-lifecycle';
 
 /** The scope as the receipt shows it: the names themselves are the ledger's, not repeated in every status read. */
@@ -40,6 +41,8 @@ export interface NewJob extends JobRowFields {
   documents: DocumentInput[];
   /** Later copies of a document in the same request, by position -> first position. */
   duplicates: Map<number, number>;
+  /** The account's queued quota, checked in the staging transaction (QueuedQuotaExceededError past it); none: unchecked. */
+  quota?: QueuedQuota;
 }
 
 export interface NewDeleteJob extends JobRowFields {
@@ -104,6 +107,9 @@ export class PgJobStore {
       });
       if (!row.inserted) return row.existing;
       for (const rows of stagingStatements(job.documents)) await this.stageDocuments(client, job, rows);
+      const queuedChunks = job.documents.reduce((sum, doc, position) => sum + (job.duplicates.has(position) ? 0 : doc.chunks.length), 0);
+      await reserveQueuedQuota(client, { id: job.id, accountName: job.accountName, documents: job.documents.length - job.duplicates.size },
+        queuedChunks, job.quota);
       return { job: row.inserted, created: true };
     });
   }
