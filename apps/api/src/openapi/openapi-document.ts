@@ -306,7 +306,7 @@ function keyed(operation: OperationObject, writesForAccount: boolean): Operation
       ...operation.responses,
       '401': error('No API key, or an unknown or revoked one (unauthenticated, invalid_api_key).'),
       ...(writesForAccount ? { '403': error('account_name is not the account of the API key (account_mismatch).') } : {}),
-      '429': error('The key\'s rate limit (rate_limited), or for a new job the account\'s queued-documents quota (queued_documents_quota); see Retry-After.'),
+      '429': error('The key\'s rate limit (rate_limited), or for a new job (an insert, a delete or a retry) the account\'s queued quota, checked atomically with the insert: documents (queued_documents_quota) or their chunks (queued_chunks_quota); see Retry-After.'),
     },
   };
 }
