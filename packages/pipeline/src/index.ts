@@ -12,3 +12,4 @@ export * from './audit';
 export * from './search';
 export * from './delete/document-deletion';
 export * from './ledger-result-view';
+export * from './reembed';

@@ -18,3 +18,5 @@ export * from './postgres/pg-chunk-reader';
 export type { PlannedAction } from './postgres/document-versions';
 export * from './postgres/delete-targets';
 export * from './postgres/pg-document-deletes';
+export * from './milvus/collection-alias';
+export * from './postgres/pg-reembed-store';
