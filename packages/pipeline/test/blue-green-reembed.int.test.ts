@@ -225,6 +225,18 @@ test('an old deployment (MILVUS_COLLECTION a physical collection) is adopted beh
   expect(all.chunks.length).toBe(30);
 
   const runs = new PgReembedStore(pool);
+  // Searches through the name while the first run renames the collection and puts the alias in its place.
+  const searcher = new MilvusVectorStore({ address: config.milvusAddress, collection: name });
+  const search = new MilvusChunkSearch(searcher);
+  const [query] = await minilm.embed(['빨래가 마르지 않는 계절']);
+  let searching = true;
+  const failures: string[] = [];
+  let searched = 0;
+  const loop = (async () => {
+    while (searching) {
+      await search.search(query!, { accountName: all.chunks[0]!.account_name }, 3).then(() => { searched += 1; }, (error: unknown) => { failures.push(String(error)); });
+    }
+  })();
   const first = spawnReembed(name, ['--provider', 'local-e5', '--batch-size', '4']);
   const checkpoint = await waitFor('a checkpoint', async () => {
     const building = await runs.building(name).catch(() => undefined);
@@ -232,11 +244,17 @@ test('an old deployment (MILVUS_COLLECTION a physical collection) is adopted beh
   }, 120_000, 20);
   first.kill();
   expect(await first.exited).toBeNull();
+  searching = false;
+  await loop;
+  await searcher.close();
+  expect({ searched: searched > 0, failures }).toEqual({ searched: true, failures: [] });
   const killedAt = (await runs.building(name))!;
   expect(killedAt.chunks_written).toBeGreaterThanOrEqual(checkpoint.chunks_written);
   expect(killedAt.chunks_written).toBeLessThan(total);
   expect(first.output()).toContain('renamed to');
   expect(await resolveCollectionName(milvus, name)).toMatchObject({ kind: 'alias', physical: `${name}_all_minilm_l6_v2_v1` });
+  // The rename kept the vectors.
+  expect(await countVectors(milvus, `${name}_all_minilm_l6_v2_v1`)).toBe(total);
 
   const status = spawnReembed(name, ['--status']);
   expect(await status.exited).toBe(0);
