@@ -76,7 +76,7 @@ export async function reembed(deps: ReembedDeps, options: ReembedOptions): Promi
   const client = deps.vectors.client;
   const alias = deps.vectors.collection;
   const signature: EmbeddingSignature = { embedding_model: options.embedder.model, dimension: options.embedder.dimension };
-  const adoptedFrom = await adoptPhysicalCollection(deps.vectors, log);
+  const adoptedFrom = await adoptPhysicalCollection(deps.vectors, runs, log);
   const current = await resolveCollectionName(client, alias);
   if (current.kind !== 'alias') throw new ReembedError(`Milvus has no collection "${alias}": start the service once (it creates the collection and its alias)`);
   let run = await runs.building(alias);
@@ -202,9 +202,11 @@ async function checkCanaries(deps: ReembedDeps, collection: string, embedder: Em
  * gap of milliseconds, which the stores' retries ride out); from then on the
  * name is an alias.
  */
-async function adoptPhysicalCollection(vectors: MilvusVectorStore, log: (line: string) => void): Promise<string | undefined> {
+async function adoptPhysicalCollection(vectors: MilvusVectorStore, runs: PgReembedStore, log: (line: string) => void): Promise<string | undefined> {
   const name = vectors.collection;
   const resolved = await resolveCollectionName(vectors.client, name);
+  // Only before the first re-embed: later, collections under no alias are old targets kept for rollback.
+  if (resolved.kind === 'missing') return await runs.latest(name) ? undefined : finishInterruptedAdoption(vectors, log);
   if (resolved.kind !== 'collection') return undefined;
   if (!resolved.signature) throw new ReembedError(`Milvus collection "${name}" records no embedding model; it cannot be re-embedded`);
   const renamed = await nextPhysicalName(vectors.client, name, resolved.signature.embedding_model);
@@ -212,6 +214,28 @@ async function adoptPhysicalCollection(vectors: MilvusVectorStore, log: (line: s
   expectSuccess(await vectors.client.createAlias({ alias: name, collection_name: renamed }), 'the alias');
   log(`adopted: collection "${name}" renamed to ${renamed}, and "${name}" is now an alias of it`);
   return renamed;
+}
+
+/**
+ * A re-embed killed between the rename and the alias leaves the name
+ * missing and one renamed collection `<name>_<model>_v<n>` under no alias:
+ * the alias is created over it (more than one such collection is left to
+ * the operator).
+ */
+async function finishInterruptedAdoption(vectors: MilvusVectorStore, log: (line: string) => void): Promise<string | undefined> {
+  const name = vectors.collection;
+  const shown = await vectors.client.showCollections();
+  expectSuccess(shown.status, 'the collection list');
+  const pattern = new RegExp(`^${name}_[a-z0-9_]+_v\\d+$`);
+  const unaliased: string[] = [];
+  for (const collection of shown.data.filter((c) => pattern.test(c.name))) {
+    const described = await vectors.client.describeCollection({ collection_name: collection.name });
+    if ((described.aliases ?? []).length === 0) unaliased.push(collection.name);
+  }
+  if (unaliased.length !== 1) return undefined;
+  expectSuccess(await vectors.client.createAlias({ alias: name, collection_name: unaliased[0]! }), 'the alias');
+  log(`finished an interrupted adoption: "${name}" is now an alias of ${unaliased[0]}`);
+  return unaliased[0];
 }
 
 export interface RollbackReport {

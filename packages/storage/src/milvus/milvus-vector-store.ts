@@ -89,17 +89,25 @@ export class MilvusVectorStore implements VectorStore {
    * collection is used as it is until the first re-embed adopts it.
    */
   async ensureCollection(signature: EmbeddingSignature): Promise<void> {
-    const resolved = await this.call('check the collection', () => resolveCollectionName(this.client, this.collection));
-    let physical: string;
+    let resolved = await this.call('check the collection', () => resolveCollectionName(this.client, this.collection));
+    let created: string | undefined;
     if (resolved.kind === 'missing') {
-      physical = await this.call('name the collection', () => nextPhysicalName(this.client, this.collection, signature.embedding_model));
-      await this.createChunkCollection(physical, signature);
-      await this.checked('create the alias', () => this.client.createAlias({ alias: this.collection, collection_name: physical }));
-    } else {
+      try {
+        const name = await this.call('name the collection', () => nextPhysicalName(this.client, this.collection, signature.embedding_model));
+        await this.createChunkCollection(name, signature);
+        await this.checked('create the alias', () => this.client.createAlias({ alias: this.collection, collection_name: name }));
+        created = name;
+      } catch (error) {
+        // Another process starting at the same moment may have created them first: use what it made.
+        resolved = await this.call('check the collection', () => resolveCollectionName(this.client, this.collection));
+        if (resolved.kind === 'missing') throw error;
+      }
+    }
+    if (resolved.kind !== 'missing' && created === undefined) {
       const refused = mismatch(this.collection, resolved.signature, signature);
       if (refused) throw refused;
-      physical = resolved.physical;
     }
+    const physical = created ?? (resolved.kind === 'missing' ? this.collection : resolved.physical);
     await this.checked('load the collection', () => this.client.loadCollectionSync({ collection_name: physical }));
     this.signature = signature;
     this.target = { physical, until: Date.now() + this.targetRecheckMs };
