@@ -5,7 +5,7 @@ import { Client, Pool } from 'pg';
 import { ConsistencyLevelEnum, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { Embedder } from '@nonstop/core';
 import { createEmbedder } from '@nonstop/embeddings';
-import { countVectors, reembed, rollbackReembed, type ReembedReport } from '@nonstop/pipeline';
+import { abandonReembed, countVectors, reembed, rollbackReembed, type ReembedReport } from '@nonstop/pipeline';
 import {
   migrate, MilvusChunkSearch, MilvusVectorStore, PgReembedStore, resolveCollectionName, type EmbeddingSignature,
 } from '@nonstop/storage';
@@ -274,4 +274,32 @@ test('an old deployment (MILVUS_COLLECTION a physical collection) is adopted beh
   const rollback = spawnReembed(name, ['--rollback']);
   expect(await rollback.exited).toBe(0);
   expect(await resolveCollectionName(milvus, name)).toMatchObject({ kind: 'alias', physical: `${name}_all_minilm_l6_v2_v1` });
+});
+
+test('a re-embed killed between the rename and the alias of an adoption finishes it on the next run; --abandon drops an unfinished target', async () => {
+  const name = `${prefix}_halfway`;
+  // What the rename leaves when the process dies before createAlias: the renamed collection, no name.
+  const renamed = `${name}_all_minilm_l6_v2_v1`;
+  const store = new MilvusVectorStore({ address: config.milvusAddress, collection: renamed });
+  await store.createChunkCollection(renamed, MINILM);
+  await store.ensureCollection(MINILM);
+  expect(await resolveCollectionName(milvus, name)).toEqual({ kind: 'missing' });
+  const vectors = new MilvusVectorStore({ address: config.milvusAddress, collection: name });
+  const stop = new Error('stopped by the test after the first batch');
+  const lines: string[] = [];
+  await expect(reembed({ pool, vectors, milvusAddress: config.milvusAddress }, {
+    embedder: e5, embedding: { provider: 'local-e5', model: e5.model, dimension: 384, base_url: null }, batchSize: 4,
+    onProgress: () => { throw stop; }, log: (line) => lines.push(line),
+  })).rejects.toBe(stop);
+  expect(lines[0]).toBe(`finished an interrupted adoption: "${name}" is now an alias of ${renamed}`);
+  expect(await resolveCollectionName(milvus, name)).toMatchObject({ kind: 'alias', physical: renamed });
+  const target = `${name}_multilingual_e5_small_q4_v1`;
+  expect((await milvus.hasCollection({ collection_name: target })).value).toBe(true);
+
+  const abandoned = await abandonReembed({ pool, vectors, milvusAddress: config.milvusAddress });
+  expect(abandoned?.target_collection).toBe(target);
+  expect((await milvus.hasCollection({ collection_name: target })).value).toBe(false);
+  expect((await new PgReembedStore(pool).latest(name))?.state).toBe('abandoned');
+  expect(await resolveCollectionName(milvus, name)).toMatchObject({ kind: 'alias', physical: renamed });
+  await Promise.all([store.close(), vectors.close()]);
 });
