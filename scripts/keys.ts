@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   });
   const [command, id] = positionals;
   const config = loadConfig();
-  await migrate(config.databaseUrl);
+  if (config.migrateOnStart) await migrate(config.databaseUrl);
   const pool = createPool(config.databaseUrl, { max: 1, applicationName: 'nonstop-keys' });
   const keys = new PgApiKeyStore(pool);
   const secrets = new PgWebhookSecretStore(pool);

@@ -2,7 +2,8 @@
 # `npm start`: the whole service on this machine, in the foreground.
 #   1. services-up (Redis, PostgreSQL database, Milvus, the local model)
 #   2. npm run migrate
-#   3. the API and one worker as child processes, output prefixed
+#   3. the API (on 127.0.0.1) and one worker as child processes, output
+#      prefixed, with a generated ADMIN_TOKEN for Bull Board, printed
 # Ctrl-C (or SIGTERM) stops both children, then the services THIS run started
 # (services that were already running are left alone). If either child exits
 # on its own, the other is stopped too and the script exits non-zero, so a
@@ -20,6 +21,14 @@ children=() # PIDs of the api and worker; each leads its own process group
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 export MILVUS_ADDRESS="${MILVUS_ADDRESS:-127.0.0.1:$MILVUS_PORT}"
 export DATABASE_URL="${DATABASE_URL:-postgres://$PGUSER@$PGHOST:$PGPORT/$PGDATABASE_NAME}"
+# Development: API keys are off (API_AUTH=disabled), so the API listens on
+# this machine only; Bull Board and /metrics open with a token made for this
+# run (printed below) unless ADMIN_TOKEN is set.
+export HOST="${HOST:-127.0.0.1}"
+if [[ -z "${ADMIN_TOKEN:-}" ]]; then
+  ADMIN_TOKEN="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+  export ADMIN_TOKEN
+fi
 
 # stop_children: SIGTERM each child's whole group (npm, sh, tsx, node) so the
 # apps shut down gracefully, in parallel; SIGKILL a group that is still there
@@ -76,6 +85,8 @@ npm run --silent migrate
 start_child "api   " npm run --silent start:api
 start_child "worker" npm run --silent start:worker
 note "api (pid ${children[0]}) and worker (pid ${children[1]}) started; Ctrl-C stops them"
+note "API: http://$HOST:${PORT:-8000}  Bull Board: http://$HOST:${PORT:-8000}/admin/queues (any user name, password: the admin token)"
+note "ADMIN_TOKEN=$ADMIN_TOKEN"
 
 # Either child ending on its own is a failure: cleanup stops the other.
 status=0

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { createBatchInsertQueue, createRedis, redisTargetOf, createWebhookQueue, type AppConfig, type BatchInsertQueue, type RedisClient } from '@nonstop/core';
+import {
+  createBatchInsertQueue, createRedis, redisTargetOf, createWebhookQueue, type AppConfig, type BatchInsertQueue, type RedisClient, type WebhookQueue,
+} from '@nonstop/core';
 import { PgApiKeyStore, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
 import { createRuntime, type Runtime } from '@nonstop/pipeline';
 import { createApp } from '../../apps/api/src/app';
@@ -14,6 +16,7 @@ export interface InProcessApi {
   app: Express;
   runtime: Runtime;
   queue: BatchInsertQueue;
+  webhookQueue: WebhookQueue;
   redis: RedisClient;
   jobEvents: JobEvents;
   close(): Promise<void>;
@@ -44,7 +47,7 @@ export async function startInProcessApi(config: AppConfig, options: { cancelWait
     webhookQueue, webhooks: new PgWebhookStore(runtime.pool), webhookSecrets: new PgWebhookSecretStore(runtime.pool), ...(auth ? { auth } : {}),
   });
   return {
-    app, runtime, queue, redis, jobEvents,
+    app, runtime, queue, webhookQueue, redis, jobEvents,
     async close() {
       readiness.close?.();
       await jobEvents.close();

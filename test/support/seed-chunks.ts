@@ -69,3 +69,31 @@ export async function seedChunks(pool: Pool, options: SeedOptions): Promise<{ jo
   chunks.sort((a, b) => a.chunk_id - b.chunk_id);
   return { jobId, chunks };
 }
+
+/**
+ * Seeded rows with stand-in vectors: random unit vectors, deterministic per
+ * chunk id, where the path under test never embeds (deletes) and real ones
+ * would take minutes. Distinct on purpose: thousands of identical vectors
+ * would give the shared collection's HNSW graph a degenerate region and cost
+ * other tests' filtered searches their recall.
+ */
+export async function seedChunksWithStandInVectors(
+  pool: Pool, vectors: { upsert(rows: VectorRow[]): Promise<void> }, dimension: number, options: SeedOptions,
+): Promise<SeededChunk[]> {
+  const { chunks } = await seedChunks(pool, options);
+  for (let start = 0; start < chunks.length; start += 2_000) {
+    await vectors.upsert(chunks.slice(start, start + 2_000).map((chunk) => ({ ...chunk, embedding: standInVector(chunk.chunk_id, dimension) })));
+  }
+  return chunks;
+}
+
+/** A unit vector from a small linear congruential generator seeded by `seed`. */
+function standInVector(seed: number, dimension: number): number[] {
+  let state = (seed * 2654435761) % 4294967296;
+  const values = Array.from({ length: dimension }, () => {
+    state = (state * 1664525 + 1013904223) % 4294967296;
+    return state / 4294967296 - 0.5;
+  });
+  const norm = Math.hypot(...values);
+  return values.map((value) => value / norm);
+}

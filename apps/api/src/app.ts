@@ -15,6 +15,7 @@ import { errorMiddleware } from './http/error-middleware';
 import { notFoundMiddleware } from './http/not-found-middleware';
 import { requestId } from './http/request-id';
 import { requestLog } from './http/request-log';
+import { requestMetrics } from './http/request-metrics';
 import { jobRoutes } from './jobs/job-routes';
 import { openApiRoutes } from './openapi/openapi-routes';
 import type { Readiness } from './readiness';
@@ -62,18 +63,21 @@ export interface AppDependencies {
 /** The Express app without `listen`, so tests bind it in-process with supertest. */
 export function createApp(deps: AppDependencies): Express {
   const app = express();
+  const metrics = deps.metrics ?? createMetrics({ queue: deps.queue });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy ?? false);
   app.use(requestId());
   app.use(requestLog(deps.logger));
+  app.use(requestMetrics(metrics));
   app.use(healthRoutes(deps.readiness));
   app.use(openApiRoutes());
   app.use(adminRoutes({
     queue: deps.queue, adminToken: deps.config.adminToken, consistency: deps.consistency,
     ...(deps.webhookSecrets ? { webhookSecrets: deps.webhookSecrets } : {}),
+    ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}),
   }));
-  app.use(metricsRoutes({ metrics: deps.metrics ?? createMetrics({ queue: deps.queue }), adminToken: deps.config.adminToken }));
+  app.use(metricsRoutes({ metrics, adminToken: deps.config.adminToken }));
   if (deps.auth) {
     const failures = new FailedAuthLimit({
       redis: deps.auth.redis, prefix: deps.config.queuePrefix, logger: deps.logger,

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' });
   exitOnUncaughtErrors(logger);
-  await migrate(config.databaseUrl);
+  if (config.migrateOnStart) await migrate(config.databaseUrl);
   const metrics = createMetrics();
   // Jobs are accepted with PostgreSQL and Redis alone: a Milvus restart must not keep the API from starting.
   const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-api', metrics, milvusAtStart: 'background' });
@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     metrics, config, logger, consistency: runtime, search: runtime, syncRunner: createSyncRunner(runtime, config, logger), jobs: runtime.jobs, documents: runtime.documents,
     queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, webhookSecrets: new PgWebhookSecretStore(runtime.pool), auth,
   });
-  const server: Server = app.listen(config.port, () => logger.info(`API listening on :${config.port}`));
+  const listening = (): void => { logger.info(`API listening on ${config.host ?? ''}:${config.port}`); };
+  const server: Server = config.host === undefined ? app.listen(config.port, listening) : app.listen(config.port, config.host, listening);
   answerClientErrors(server);
 
   let stopping = false;

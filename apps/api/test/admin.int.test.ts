@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { enqueueBatchInsert } from '@nonstop/core';
+import { enqueueBatchInsert, enqueueWebhookDelivery, QueueName, webhookDeliveryJobId } from '@nonstop/core';
 import { startInProcessApi, type InProcessApi } from '../../../test/support/in-process-api';
 import { testConfig } from '../../../test/support/test-env';
 
@@ -16,6 +16,7 @@ describe('admin: Bull Board behind ADMIN_TOKEN', () => {
   });
   afterAll(async () => {
     await api.queue.obliterate({ force: true });
+    await api.webhookQueue.obliterate({ force: true });
     await api.close();
     await closed.close();
   });
@@ -48,7 +49,17 @@ describe('admin: Bull Board behind ADMIN_TOKEN', () => {
     expect(queues.find((queue) => queue.name === 'batch-insert')!.jobs.map((job) => job.id)).toContain(jobId);
   });
 
-  it('stays shut (503) when ADMIN_TOKEN is unset', async () => {
+  it('lists the webhook-delivery queue and its jobs beside the batch-insert queue', async () => {
+    const jobId = randomUUID();
+    await enqueueWebhookDelivery(api.webhookQueue, jobId, config.webhook!);
+    const response = await request(api.app).get('/admin/queues/api/queues').query({ activeQueue: QueueName.webhookDelivery, status: 'waiting' })
+      .set('Authorization', `Bearer ${token}`).expect(200);
+    const queues = response.body.queues as Array<{ name: string; jobs: Array<{ id: string }> }>;
+    expect(queues.map((queue) => queue.name).sort()).toEqual([QueueName.batchInsert, QueueName.webhookDelivery].sort());
+    expect(queues.find((queue) => queue.name === QueueName.webhookDelivery)!.jobs.map((job) => job.id)).toContain(webhookDeliveryJobId(jobId));
+  });
+
+    it('stays shut (503) when ADMIN_TOKEN is unset', async () => {
     const response = await request(closed.app).get('/admin/queues').set('Authorization', `Bearer ${token}`).expect(503);
     expect(response.body.error.message).toBe('admin disabled: set ADMIN_TOKEN');
     await request(closed.app).get('/admin/queues/api/queues').expect(503);

@@ -1,12 +1,12 @@
 import { Worker } from 'bullmq';
 import {
   ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createMetrics, createLogger, createRedis, describeRedisTarget, redisTargetOf, createWebhookQueue, inspectRedisDurability, loadConfig,
-  QueueName, type BatchInsertPayload, type WebhookDeliveryPayload,
+  QueueName, type BatchInsertPayload, type HousekeepingPass, type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
 import { migrate, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
 import { startHealthServer } from './health-server';
-import { countingActiveJobs, runnerMetricsHooks } from './worker-metrics';
+import { countingActiveJobs, failedWebhookAttemptOutcome, runnerMetricsHooks } from './worker-metrics';
 import { sweep } from './housekeeping';
 import { batchInsertProcessor } from './processors/batch-insert.processor';
 import { recoverIncompleteJobs } from './recovery';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'worker' });
   exitOnUncaughtErrors(logger);
-  await migrate(config.databaseUrl);
+  if (config.migrateOnStart) await migrate(config.databaseUrl);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, { applicationName: 'nonstop-worker', metrics });
   const redis = createRedis(redisTargetOf(config), 'worker');
@@ -69,28 +69,37 @@ async function main(): Promise<void> {
       stalledInterval: config.worker.stalledIntervalMs,
     });
   webhookWorker.on('error', (error) => logger.error('webhook worker error', { error: error.message }));
-  webhookWorker.on('failed', (job, error) => logger.warn('webhook delivery attempt failed',
-    { job_id: job?.data?.job_id, attempt: job?.attemptsMade, error: error.message }));
+  webhookWorker.on('failed', (job, error) => {
+    metrics.recordWebhookAttempt(failedWebhookAttemptOutcome(job, error));
+    logger.warn('webhook delivery attempt failed', { job_id: job?.data?.job_id, attempt: job?.attemptsMade, error: error.message });
+  });
+  webhookWorker.on('completed', () => metrics.recordWebhookAttempt('completed'));
 
   const housekeepingDeps = {
     jobs: runtime.jobs, documents: runtime.documents, queue, queuePrefix: config.queuePrefix, runner, vectors: runtime.vectors,
-    retention: config.retention, abandonedSyncMs: 2 * config.limits.syncRequestTimeoutMs, logger,
+    retention: config.retention, abandonedSyncMs: 2 * config.limits.syncRequestTimeoutMs, logger, metrics,
   };
   // A failed pass is logged and tried again at the next interval; it never ends the process.
-  const pass = (name: string, work: () => Promise<unknown>) => (): Promise<void> =>
-    work().then(() => undefined, (e: Error) => { logger.warn(`${name} failed`, { error: e.message }); });
-  const recoveryPass = pass('recovery pass', () => recoverIncompleteJobs(housekeepingDeps));
-  const webhookRecoveryPass = pass('webhook recovery', () => recoverWebhookDeliveries(webhookDeps));
+  const pass = (name: HousekeepingPass, work: () => Promise<unknown>) => (): Promise<void> =>
+    work().then(() => { metrics.recordHousekeepingPass(name, 'ok'); }, (e: Error) => {
+      metrics.recordHousekeepingPass(name, 'failed');
+      logger.warn(`${name} pass failed`, { error: e.message });
+    });
+  const recoveryPass = pass('recovery', () => recoverIncompleteJobs(housekeepingDeps));
+  const webhookRecoveryPass = pass('webhook_recovery', () => recoverWebhookDeliveries(webhookDeps));
   await recoverIncompleteJobs(housekeepingDeps);
+  metrics.recordHousekeepingPass('recovery', 'ok');
   await webhookRecoveryPass();
   const timers = [
     setInterval(recoveryPass, config.worker.recoveryIntervalMs),
     setInterval(webhookRecoveryPass, config.worker.recoveryIntervalMs),
-    setInterval(pass('retention sweep', () => sweep(housekeepingDeps)), config.retention.sweepIntervalMs),
+    setInterval(pass('retention_sweep', () => sweep(housekeepingDeps)), config.retention.sweepIntervalMs),
   ];
+  const dependencyProbes = { redis: () => redis.ping(), postgres: () => runtime.pool.query('SELECT 1'), milvus: () => runtime.vectors.ping() };
+  metrics.watchDependencies(dependencyProbes);
   const health = config.worker.healthPort > 0
     ? startHealthServer(config.worker.healthPort, async () => {
-      await Promise.all([redis.ping(), runtime.pool.query('SELECT 1'), runtime.vectors.ping()]);
+      await Promise.all(Object.values(dependencyProbes).map((probe) => probe()));
     }, metrics.registry)
     : undefined;
   logger.info(`worker consuming "${QueueName.batchInsert}" (concurrency ${config.worker.concurrency}, at most ${config.worker.maxActiveJobs} jobs at once across workers)`);

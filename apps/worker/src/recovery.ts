@@ -1,4 +1,4 @@
-import { enqueueBatchInsert, type BatchInsertQueue, type Logger, type RetentionConfig } from '@nonstop/core';
+import { enqueueBatchInsert, type BatchInsertQueue, type Logger, type Metrics, type RetentionConfig } from '@nonstop/core';
 import type { PgJobStore } from '@nonstop/storage';
 
 /**
@@ -8,7 +8,10 @@ import type { PgJobStore } from '@nonstop/storage';
  * BullMQ's stalled-job check; this pass covers what Redis forgot.
  */
 export async function recoverIncompleteJobs(
-  deps: { jobs: PgJobStore; queue: BatchInsertQueue; queuePrefix: string; retention: RetentionConfig; abandonedSyncMs: number; logger: Logger },
+  deps: {
+    jobs: PgJobStore; queue: BatchInsertQueue; queuePrefix: string; retention: RetentionConfig; abandonedSyncMs: number; logger: Logger;
+    metrics?: Pick<Metrics, 'recordRecoveryPass'>;
+  },
 ): Promise<{ found: number; reenqueued: number }> {
   const { jobs, queue, logger } = deps;
   logger.info('checking for incomplete jobs');
@@ -24,6 +27,8 @@ export async function recoverIncompleteJobs(
       logger.info('re-enqueued incomplete job', { job_id: job.id, status: job.status, queue_state: state });
     }
   }
+  // findIncompleteJobs answers oldest first.
+  deps.metrics?.recordRecoveryPass({ reenqueued, oldestUnfinishedCreatedAt: incomplete[0]?.created_at });
   logger.info(`found ${incomplete.length} incomplete jobs; resumed ${incomplete.length} `
     + `(${reenqueued} re-enqueued from PostgreSQL, ${incomplete.length - reenqueued} still queued in Redis)`);
   return { found: incomplete.length, reenqueued };

@@ -1,4 +1,4 @@
-import type { Metrics } from '@nonstop/core';
+import { isErrorNamed, type Metrics, type WebhookAttemptOutcome } from '@nonstop/core';
 import type { JobRunnerOptions } from '@nonstop/pipeline';
 
 /** The runner's hooks that feed the job and document counters. */
@@ -19,4 +19,12 @@ export function countingActiveJobs<A extends unknown[], R>(metrics: Metrics, pro
       metrics.activeJobs.dec();
     }
   };
+}
+
+/** A failed webhook attempt is final when BullMQ will not try it again: an UnrecoverableError, or its last attempt. */
+export function failedWebhookAttemptOutcome(
+  delivery: { attemptsMade: number; opts: { attempts?: number } } | undefined, error: Error,
+): WebhookAttemptOutcome {
+  const retried = delivery !== undefined && !isErrorNamed(error, 'UnrecoverableError') && delivery.attemptsMade < (delivery.opts.attempts ?? 1);
+  return retried ? 'retrying' : 'failed';
 }

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { auditConsistency } from '@nonstop/pipeline';
 import { useJobTestEnv } from '../../../test/support/job-test-env';
 import { waitForFinal } from '../../../test/support/job-harness';
-import { seedChunks } from '../../../test/support/seed-chunks';
+import { seedChunksWithStandInVectors } from '../../../test/support/seed-chunks';
 import { makeDocuments, uniqueAccount } from '../../../test/support/test-env';
 
 /**
@@ -28,22 +28,12 @@ describe('batch delete jobs with a receipt', () => {
   };
   const submitDelete = async (body: Record<string, unknown>) => (await request(env.api.app).post('/job/batch-delete').send(body).expect(202)).body;
 
-  /**
-   * Rows as the pipeline writes them, with one fixed vector each (a stand-in for
-   * embeddings: the delete path never embeds, and 10,000 real ones take minutes here).
-   */
-  const seedWithFixedVectors = async (account: string, chatBotId: string, documents: number, chunksPerDocument: number) => {
-    const { chunks } = await seedChunks(env.stores.pool, { accountName: account, chatBotId, documents, chunksPerDocument, label: chatBotId });
-    const dimension = env.api.runtime.embedder.dimension;
-    const unit = Array.from({ length: dimension }, (_, i) => (i === 0 ? 1 : 0));
-    for (let start = 0; start < chunks.length; start += 2_000) {
-      await env.api.runtime.vectors.upsert(chunks.slice(start, start + 2_000).map((chunk) => ({ ...chunk, embedding: unit })));
-    }
-  };
+  const seedWithStandInVectors = (account: string, chatBotId: string, documents: number, chunksPerDocument: number) => seedChunksWithStandInVectors(
+    env.stores.pool, env.api.runtime.vectors, env.api.runtime.embedder.dimension, { accountName: account, chatBotId, documents, chunksPerDocument, label: chatBotId });
 
   it('deletes a bot of 10,000 chunks: 0 rows and 0 vectors left, another bot untouched, the receipt counts right', async () => {
     const account = uniqueAccount('del');
-    await seedWithFixedVectors(account, 'doomed', 2_500, 4);
+    await seedWithStandInVectors(account, 'doomed', 2_500, 4);
     await store(account, makeDocuments(10, { chunks: 2, botId: 'kept', prefix: 'kept' }));
     const keptIds = (await env.stores.chunkIds(account)).length;
     expect(keptIds).toBe(10_020);

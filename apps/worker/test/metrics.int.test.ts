@@ -48,6 +48,7 @@ describe('Prometheus metrics', () => {
     expect(none.body.error.code).toBe('unauthorized');
     await request(api.app).get('/metrics').set('Authorization', 'Bearer wrong-token-of-some-length').expect(401);
     const ok = await request(api.app).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(ok.text).toMatch(/^nonstop_http_request_duration_seconds_count\{method="GET",route="\/metrics",status_code="401"\} [1-9]/m);
     expect(ok.headers['content-type']).toContain('text/plain');
     expect(ok.text).toContain('# TYPE nonstop_queue_jobs gauge');
     expect(ok.text).toMatch(/^nonstop_queue_jobs\{state="waiting"\} \d+$/m);
@@ -78,10 +79,18 @@ describe('Prometheus metrics', () => {
       'nonstop_queue_jobs{state="active"}',
       'nonstop_queue_jobs{state="delayed"}',
       'nonstop_queue_jobs{state="failed"}',
+      'nonstop_queue_oldest_waiting_age_seconds{queue="batch-insert"}',
+      'nonstop_oldest_unfinished_job_age_seconds',
+      'nonstop_housekeeping_passes_total{pass="recovery",outcome="ok"}',
+      'nonstop_webhook_delivery_attempts_total{outcome="failed"}',
       'process_resident_memory_bytes',
     ]) {
       expect({ series, present: before.has(series) }).toEqual({ series, present: true });
     }
+    for (const dependency of ['redis', 'postgres', 'milvus']) {
+      expect({ dependency, up: before.get(`nonstop_dependency_up{dependency="${dependency}"}`) }).toEqual({ dependency, up: 1 });
+    }
+    expect(before.get('nonstop_housekeeping_passes_total{pass="recovery",outcome="ok"}')).toBeGreaterThanOrEqual(1);
     const value = (scrape: Map<string, number>, series: string) => scrape.get(series) ?? 0;
 
     const account = uniqueAccount('metrics');

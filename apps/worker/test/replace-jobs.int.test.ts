@@ -36,6 +36,30 @@ describe('replacing documents in jobs', () => {
     expect((await auditConsistency(env.api.runtime, { accountName: account })).totals.drift).toBe(0);
   };
 
+  const actionCounts = async (jobId: string) => {
+    const result = await env.stores.pool.query<{ action: string | null; n: number }>(
+      'SELECT action, count(*)::int AS n FROM job_documents WHERE job_id = $1 GROUP BY action ORDER BY action', [jobId]);
+    return Object.fromEntries(result.rows.map((row) => [row.action ?? 'failed', row.n]));
+  };
+  const embeddedChunks = () => [...env.harness.embeddingCounts().values()].reduce((sum, n) => sum + n, 0);
+
+  it('re-ingesting the same 1,000 documents with skip_unchanged: all unchanged, zero embedding calls (counted by the worker)', async () => {
+    const account = uniqueAccount('rep');
+    const documents = makeDocuments(1_000, { chunks: 1 });
+    env.harness.startWorker();
+    const first = await submit(account, documents, 'fail');
+    expect((await waitForFinal(env.api.app, first, 600_000)).job.status).toBe('completed');
+    expect(await actionCounts(first)).toEqual({ inserted: 1_000 });
+    const chunkIds = await env.stores.chunkIds(account);
+    const before = embeddedChunks();
+    expect(before).toBeGreaterThanOrEqual(1_000);
+    const again = await submit(account, documents, 'skip_unchanged');
+    expect((await waitForFinal(env.api.app, again, 600_000)).job.status).toBe('completed');
+    expect(await actionCounts(again)).toEqual({ unchanged: 1_000 });
+    expect(embeddedChunks()).toBe(before);
+    expect(await env.stores.chunkIds(account)).toEqual(chunkIds);
+  }, 900_000);
+
   it('a reader looping over 200 documents while they are replaced sees one whole version of each, every time (>= 1,000 reads)', async () => {
     const account = uniqueAccount('rep');
     const first = makeDocuments(200, { chunks: 2 });
@@ -45,26 +69,31 @@ describe('replacing documents in jobs', () => {
     let reads = 0;
     const bad: string[] = [];
     let finished = false;
-    while (!finished || reads < 1_000) {
-      const n = reads % 200;
-      const answer = await request(env.api.app).post('/search')
-        .send({ account_name: account, query: `문서 ${n}`, content_names: [first[n]!.content_name], top_k: 50 }).expect(200);
-      const results = answer.body.results as Array<{ doc_id: number; text: string }>;
-      const docIds = new Set(results.map((r) => r.doc_id));
-      const v2 = results.filter((r) => r.text.startsWith('v2 ')).length;
-      const whole = docIds.size === 1 && ((v2 === 0 && results.length === 2) || (v2 === 3 && results.length === 3));
-      if (!whole) bad.push(`read ${reads} of document ${n}: ${results.length} chunks of ${docIds.size} versions (${v2} new)`);
-      reads += 1;
-      if (reads % 25 === 0 && !finished) finished = ['completed', 'failed', 'cancelled'].includes((await getJob(env.api.app, jobId)).status);
-      if (reads > 20_000) break;
-    }
+    // Four readers at once: a Strong read waits for Milvus' time tick, so one alone would take minutes for 1,000.
+    const reader = async () => {
+      while ((!finished || reads < 1_000) && reads < 20_000) {
+        const read = reads;
+        reads += 1;
+        const n = read % 200;
+        const answer = await request(env.api.app).post('/search')
+          .send({ account_name: account, query: `문서 ${n}`, content_names: [first[n]!.content_name], top_k: 50 }).expect(200);
+        const results = answer.body.results as Array<{ doc_id: number; text: string }>;
+        const docIds = new Set(results.map((r) => r.doc_id));
+        const v2 = results.filter((r) => r.text.startsWith('v2 ')).length;
+        const whole = docIds.size === 1 && ((v2 === 0 && results.length === 2) || (v2 === 3 && results.length === 3));
+        if (!whole) bad.push(`read ${read} of document ${n}: ${results.length} chunks of ${docIds.size} versions (${v2} new)`);
+        if (read % 25 === 0 && !finished) finished = ['completed', 'failed', 'cancelled'].includes((await getJob(env.api.app, jobId)).status);
+      }
+    };
+    await Promise.all([reader(), reader(), reader(), reader()]);
+    expect(reads).toBeGreaterThanOrEqual(1_000);
     expect(bad).toEqual([]);
     const { job } = await waitForFinal(env.api.app, jobId);
     expect(job.status).toBe('completed');
     expect((job.results as Array<{ action: string }>).every((r) => r.action === 'replaced')).toBe(true);
     expect(await env.stores.chunkIds(account)).toHaveLength(600);
     await noLeftovers(account);
-  }, 600_000);
+  }, 900_000);
 
   it('kill -9 of the worker during a replace job: the job resumes, and only the new chunks and vectors remain (audit: 0 drift)', async () => {
     const account = uniqueAccount('rep');
@@ -76,7 +105,7 @@ describe('replacing documents in jobs', () => {
     worker.child.kill('SIGKILL');
     await worker.exited;
     env.harness.startWorker();
-    const { job } = await waitForFinal(env.api.app, jobId, 300_000);
+    const { job } = await waitForFinal(env.api.app, jobId, 600_000);
     expect(job.status).toBe('completed');
     expect(job.progress).toMatchObject({ total_documents: 300, success_count: 300, failure_count: 0 });
     const texts = await env.stores.pool.query<{ text: string }>(
@@ -85,7 +114,7 @@ describe('replacing documents in jobs', () => {
     expect(texts.rows.every((row) => row.text.startsWith('v2 '))).toBe(true);
     expect(await env.stores.documentCount(account)).toBe(300);
     await noLeftovers(account);
-  }, 600_000);
+  }, 900_000);
 
   it('two replace jobs of the same documents at once, in opposite orders: each document ends with one whole version; a loser is concurrent_write', async () => {
     const account = uniqueAccount('rep');
@@ -110,7 +139,7 @@ describe('replacing documents in jobs', () => {
     expect(await env.stores.documentCount(account)).toBe(60);
     expect(await env.stores.chunkIds(account)).toHaveLength(180);
     await noLeftovers(account);
-  }, 600_000);
+  }, 900_000);
 
   it('retry runs exactly the failed documents of a finished job, from its ledger; 409 while the original has not finished', async () => {
     const account = uniqueAccount('rep');

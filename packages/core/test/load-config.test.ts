@@ -11,6 +11,19 @@ describe('loadConfig', () => {
     expect(config.worker.maxActiveJobs).toBe(10);
   });
 
+  it('migrates on start in development only, unless told otherwise', () => {
+    expect(loadConfig({}).migrateOnStart).toBe(true);
+    expect(loadConfig({ MIGRATE_ON_START: 'false' }).migrateOnStart).toBe(false);
+    const production = { NODE_ENV: 'production', API_AUTH: 'required' };
+    expect(loadConfig(production).migrateOnStart).toBe(false);
+    expect(loadConfig({ ...production, MIGRATE_ON_START: 'true' }).migrateOnStart).toBe(true);
+  });
+
+  it('listens on every interface unless HOST names one', () => {
+    expect(loadConfig({}).host).toBeUndefined();
+    expect(loadConfig({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+  });
+
   it('names every bad variable in one error', () => {
     let caught: unknown;
     try {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { BatchInsertQueue } from '@nonstop/core';
+import type { BatchInsertQueue, WebhookQueue } from '@nonstop/core';
 import type { ConsistencyAuditStores } from '@nonstop/pipeline';
 import type { PgWebhookSecretStore } from '@nonstop/storage';
 import { adminAuth } from './admin-auth';
@@ -13,11 +13,13 @@ export const BULL_BOARD_PATH = '/admin/queues';
 
 /**
  * `/admin/*`, behind the admin credential: the Bull Board dashboard of the
- * batch-insert queue, and the consistency audit and the accounts' webhook
- * secrets when their stores are given.
+ * batch-insert queue and, when given, the webhook-delivery queue; the
+ * consistency audit and the accounts' webhook secrets when their stores are
+ * given.
  */
 export function adminRoutes(deps: {
-  queue: BatchInsertQueue; adminToken: string | undefined; consistency?: ConsistencyAuditStores; webhookSecrets?: PgWebhookSecretStore;
+  queue: BatchInsertQueue; webhookQueue?: WebhookQueue; adminToken: string | undefined; consistency?: ConsistencyAuditStores;
+  webhookSecrets?: PgWebhookSecretStore;
 }): Router {
   const router = Router();
   const guard = adminAuth(deps.adminToken);
@@ -26,7 +28,7 @@ export function adminRoutes(deps: {
     const board = new ExpressAdapter();
     board.setBasePath(BULL_BOARD_PATH);
     createBullBoard({
-      queues: [new BullMQAdapter(deps.queue)],
+      queues: [deps.queue, ...(deps.webhookQueue ? [deps.webhookQueue] : [])].map((queue) => new BullMQAdapter(queue)),
       serverAdapter: board,
       options: { uiConfig: { boardTitle: 'Nonstop Ingest' } },
     });

@@ -98,7 +98,14 @@ export interface AppConfig {
   nodeEnv: string;
   auth: AuthConfig;
   port: number;
+  /** Address the API listens on; unset: every interface (a container). `npm start` sets 127.0.0.1. */
+  host: string | undefined;
   databaseUrl: string;
+  /**
+   * Apply pending migrations when a process starts. On by default in development only: in production the
+   * apps connect as a role that may not change the schema, and migrations run as their own step (`npm run migrate`).
+   */
+  migrateOnStart: boolean;
   redisUrl: string;
   /** Sentinels naming the Redis master (`REDIS_SENTINELS=host:port,host:port`); REDIS_URL then gives password, db, TLS. */
   redisSentinels: Array<{ host: string; port: number }>;
@@ -327,7 +334,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv,
     auth,
     port: r.int('PORT', 8000, { min: 0, max: 65535 }),
+    host: r.optionalString('HOST'),
     databaseUrl: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/nonstop_ingest', ['postgres:', 'postgresql:'])!,
+    migrateOnStart: r.bool('MIGRATE_ON_START', nodeEnv !== 'production'),
     ...redis,
     redisRequireDurable: r.bool('REDIS_REQUIRE_DURABLE', nodeEnv === 'production'),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 30_000, { min: 1_000 }),
