@@ -13,3 +13,4 @@ export * from './search';
 export * from './delete/document-deletion';
 export * from './ledger-result-view';
 export * from './job-spans';
+export * from './reembed';

@@ -20,3 +20,5 @@ export * from './postgres/delete-targets';
 export * from './postgres/pg-document-deletes';
 export * from './postgres/queued-quota';
 export * from './postgres/pg-job-slots';
+export * from './milvus/collection-alias';
+export * from './postgres/pg-reembed-store';
