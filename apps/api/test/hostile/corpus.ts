@@ -1,5 +1,6 @@
 import { bodyCasesFor, sharedBodyCases, syncOnlyCases, webhookCases } from './body-cases';
 import type { HostileCase } from './hostile-case';
+import { livingCorpusCases } from './living-corpus-cases';
 import { requestCases } from './request-cases';
 import { searchCases } from './search-cases';
 
@@ -9,6 +10,7 @@ export const hostileCorpus: HostileCase[] = [
   ...bodyCasesFor('POST /job/batch-insert', [...sharedBodyCases, ...webhookCases]),
   ...requestCases,
   ...searchCases,
+  ...livingCorpusCases,
 ];
 
 /** Counts of the corpus by endpoint and by expected status, for docs/fuzz/README.md. */
