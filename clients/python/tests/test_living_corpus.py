@@ -49,7 +49,7 @@ def test_skip_unchanged_dry_run_delete_with_a_receipt_and_retry(base_url: str, a
         assert [r.get("action") for r in deleted["results"]] == ["deleted", "deleted", "not_found"]
         receipt = deleted.get("receipt")
         assert receipt is not None
-        assert receipt["scope"] == {"chat_bot_id": "bot001", "content_names": names}
+        assert receipt["scope"] == {"chat_bot_id": "bot001", "content_names_count": 3}
         assert (receipt["documents_before"], receipt["chunks_before"]) == (2, 4)
         assert (receipt.get("documents_deleted"), receipt.get("chunks_deleted"), receipt.get("not_found")) == (2, 4, 1)
         assert (receipt.get("documents_after"), receipt.get("chunks_after"), receipt.get("vectors_after")) == (0, 0, 0)
