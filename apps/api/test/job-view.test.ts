@@ -1,5 +1,6 @@
 import type { JobRow, JobStatus, LedgerRow } from '@nonstop/storage';
-import { jobView, pageOf, resultView } from '../src/jobs/job-view';
+import { ledgerResultView as resultView } from '@nonstop/pipeline';
+import { jobView, pageOf } from '../src/jobs/job-view';
 
 const JOB_ID = '8a6e0804-2bd0-4672-b79d-d97027f9071a';
 const T0 = new Date('2024-05-01T00:00:00.000Z');

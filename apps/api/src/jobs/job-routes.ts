@@ -6,7 +6,7 @@ import {
 } from '@nonstop/core';
 import type { PgDocumentStore, PgWebhookStore } from '@nonstop/storage';
 import { checkWebhookUrl, enqueueWebhookAfterCancel, webhookDeliveriesView, type WebhookQueue } from './job-webhooks';
-import { findDuplicatesInRequest } from '@nonstop/pipeline';
+import { findDuplicatesInRequest, ledgerResultView } from '@nonstop/pipeline';
 import {
   FINAL_JOB_STATUSES, QueuedQuotaExceededError, type JobRow, type PgJobStore, type QueuedQuota,
 } from '@nonstop/storage';
@@ -21,7 +21,7 @@ import { onExistingOf, validateBatchInsertBody } from '../validation/validate-bo
 import { dryRunAnswer } from '../routes/dry-run';
 import { retryJob } from './job-retry';
 import { queuedBy } from './queued-by';
-import { jobView, pageOf, resultView } from './job-view';
+import { jobView, pageOf } from './job-view';
 import { parseRollback } from './cancel-params';
 import { JobStatusReader } from './job-status-reader';
 import { DEFAULT_PAGE_LIMIT, parsePageParams } from './page-params';
@@ -121,7 +121,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
     const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
     const rows = await deps.jobs.listResults(job.id, { ...page, limit: page.limit + 1 });
     const { page: results, cursor } = pageOf(rows, page.limit);
-    res.json({ job_id: job.id, results: results.map(resultView), next_cursor: cursor });
+    res.json({ job_id: job.id, results: results.map(ledgerResultView), next_cursor: cursor });
   });
 
   router.delete('/job/:jobId', async (req, res) => {

@@ -1,9 +1,6 @@
 import { ledgerResultView, progressOf } from '@nonstop/pipeline';
 import type { JobRow, LedgerRow } from '@nonstop/storage';
 
-/** A ledger row as the API answers it. */
-export const resultView = ledgerResultView;
-
 /**
  * Splits rows read with `limit + 1` into the page and the cursor of the next
  * one (the last position returned), which is null when nothing follows.
@@ -41,7 +38,7 @@ export function jobView(job: JobRow, firstRows: LedgerRow[], pageLimit: number):
     kind: job.kind,
     status: job.status,
     progress: progressOf(job),
-    results: page.map(resultView),
+    results: page.map(ledgerResultView),
     results_next_cursor: cursor,
     timing: {
       created_at: job.created_at.toISOString(),

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, isErrorNamed, type AppConfig, type DocumentInput, type Logger, type OnExisting } from '@nonstop/core';
-import { BatchJobRunner, findDuplicatesInRequest, type Runtime } from '@nonstop/pipeline';
+import { BatchJobRunner, findDuplicatesInRequest, ledgerResultView, type Runtime } from '@nonstop/pipeline';
 import type { JobRow, PgJobStore } from '@nonstop/storage';
-import { resultView } from '../jobs/job-view';
 
 export interface SyncInsertDeps {
   jobs: PgJobStore;
@@ -68,7 +67,7 @@ async function replay(deps: SyncInsertDeps, job: JobRow): Promise<{ job: JobRow;
 
 async function resultsOf(deps: SyncInsertDeps, job: JobRow): Promise<Record<string, unknown>[]> {
   const rows = await deps.jobs.listResults(job.id, { limit: job.total_documents });
-  return rows.map(resultView);
+  return rows.map(ledgerResultView);
 }
 
 function notStored(jobId: string, job: JobRow | undefined): ApiError {

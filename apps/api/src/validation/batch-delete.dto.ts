@@ -2,11 +2,10 @@ import { ValidationFailedError } from '@nonstop/core';
 import type { DeleteScope } from '@nonstop/storage';
 import { MAX_IDENTIFIER_LENGTH, MAX_WEBHOOK_URL_LENGTH } from './batch-insert.dto';
 import { checkWithClassValidator } from './dto-check';
-import { indexPath } from './field-path';
 import { describeType, httpUrlRule, identifierRule, isPlainObject, optional, type Rule } from './field-rules';
 import { ProblemList } from './problem-list';
 import { Satisfies } from './rule-decorator';
-import { contentNameRule } from './search.dto';
+import { checkContentNames } from './search.dto';
 
 /** Names per delete job; a larger erasure is a bot or account delete, or several jobs. */
 export const MAX_DELETE_CONTENT_NAMES = 10_000;
@@ -48,12 +47,7 @@ export function validateBatchDeleteBody(body: unknown): BatchDeleteRequest {
   const problems = new ProblemList();
   const invalid = checkWithClassValidator(BatchDeleteDto, body, '', problems);
   const { content_names: contentNames } = body;
-  if (!invalid.has('content_names') && Array.isArray(contentNames)) {
-    for (let i = 0; i < contentNames.length && !problems.full; i += 1) {
-      const problem = contentNameRule(contentNames[i]);
-      if (problem !== undefined) problems.add(indexPath('content_names', i), problem);
-    }
-  }
+  if (!invalid.has('content_names') && Array.isArray(contentNames)) checkContentNames(contentNames, problems);
   if (!problems.isEmpty) throw new ValidationFailedError(problems.toDetails());
   const dto = body as unknown as BatchDeleteDto;
   return {

@@ -1,6 +1,8 @@
 import { Satisfies } from './rule-decorator';
 import { describeType, identifierRule, optional, textRule, type Rule } from './field-rules';
 import { MAX_CONTENT_NAME_LENGTH, MAX_IDENTIFIER_LENGTH } from './batch-insert.dto';
+import { indexPath } from './field-path';
+import type { ProblemList } from './problem-list';
 
 /**
  * The request body of `POST /search`. One rule per property, unknown
@@ -38,6 +40,14 @@ export const contentNamesRule: Rule = (value) => {
 };
 
 export const contentNameRule = textRule(MAX_CONTENT_NAME_LENGTH);
+
+/** Each content name of a list that passed its array rule, each problem at its index (`content_names[3]`). */
+export function checkContentNames(names: unknown[], problems: ProblemList): void {
+  for (let i = 0; i < names.length && !problems.full; i += 1) {
+    const problem = contentNameRule(names[i]);
+    if (problem !== undefined) problems.add(indexPath('content_names', i), problem);
+  }
+}
 
 export class SearchDto {
   @Satisfies(identifierRule(MAX_IDENTIFIER_LENGTH))

@@ -1,10 +1,9 @@
 import { ValidationFailedError } from '@nonstop/core';
 import type { ChunkSearchRequest } from '@nonstop/pipeline';
 import { checkWithClassValidator } from './dto-check';
-import { indexPath } from './field-path';
 import { describeType, isPlainObject } from './field-rules';
 import { ProblemList } from './problem-list';
-import { contentNameRule, DEFAULT_TOP_K, SearchDto } from './search.dto';
+import { checkContentNames, DEFAULT_TOP_K, SearchDto } from './search.dto';
 
 /**
  * Validates a parsed `POST /search` body, or throws ValidationFailedError
@@ -18,12 +17,7 @@ export function validateSearchBody(body: unknown): ChunkSearchRequest {
   const problems = new ProblemList();
   const invalid = checkWithClassValidator(SearchDto, body, '', problems);
   const { content_names: contentNames } = body;
-  if (!invalid.has('content_names') && Array.isArray(contentNames)) {
-    contentNames.forEach((name, i) => {
-      const problem = contentNameRule(name);
-      if (problem !== undefined) problems.add(indexPath('content_names', i), problem);
-    });
-  }
+  if (!invalid.has('content_names') && Array.isArray(contentNames)) checkContentNames(contentNames, problems);
   if (!problems.isEmpty) throw new ValidationFailedError(problems.toDetails());
   const dto = body as unknown as SearchDto;
   return {
