@@ -4,30 +4,12 @@
  * process with the API and the stand-in embedder, Redis, the rest).
  * `node --import tsx bench/cpu-by-process.ts [chunks]` (default 100,000); needs `npm run services:up`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { migrate } from '@nonstop/storage';
 import { startStandInEmbeddingServer } from '../packages/embeddings/src/testing/stand-in-embedding-server';
 import { DATABASE_URL, DIMENSION, round, standInEnv } from './common';
 import { measureEndToEnd } from './end-to-end';
+import { cpuByLabel } from './machine-cpu';
 import { startApi, startWorker, stopApp } from './service';
-
-const USER_HZ = 100;
-
-/** CPU-seconds so far of every process, by a label for the process. */
-function cpuByLabel(label: (pid: number, comm: string) => string): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; } // exited meanwhile
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const seconds = (Number(fields[11]) + Number(fields[12])) / USER_HZ; // utime + stime
-    const key = label(Number(entry), comm);
-    totals.set(key, (totals.get(key) ?? 0) + seconds);
-  }
-  return totals;
-}
 
 async function main(): Promise<void> {
   const chunks = Number(process.argv[2] ?? 100_000);

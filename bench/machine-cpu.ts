@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /**
@@ -24,4 +24,26 @@ export async function cpuTimed(work: () => Promise<unknown>): Promise<CpuTimed> 
   const start = performance.now();
   await work();
   return { seconds: (performance.now() - start) / 1000, cpu_seconds: busySeconds() - cpu0 };
+}
+
+/** CPU-seconds so far of every process, summed by a label for the process (utime + stime from /proc/PID/stat). */
+export function cpuByLabel(label: (pid: number, comm: string) => string): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; } // exited meanwhile
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    const key = label(Number(entry), comm);
+    totals.set(key, (totals.get(key) ?? 0) + seconds);
+  }
+  return totals;
+}
+
+/** Cores used per label between two cpuByLabel readings `seconds` apart, largest first. */
+export function coresByLabel(before: Map<string, number>, after: Map<string, number>, seconds: number): Record<string, number> {
+  const rows = [...after].map(([key, total]) => [key, (total - (before.get(key) ?? 0)) / seconds] as const).sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(rows.map(([key, cores]) => [key, Math.round(cores * 100) / 100]));
 }
