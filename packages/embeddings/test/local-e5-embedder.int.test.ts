@@ -86,6 +86,17 @@ describe('EMBEDDING_PROVIDER=local-e5 against the real multilingual-e5-small ser
     expect(cosine(asQuery!, asPassage!)).toBeGreaterThan(0.8);
   });
 
+  it('embeds Korean sent decomposed (NFD, as macOS often writes it) as it embeds the same text composed (NFC)', async () => {
+    const composed = [passages.sleep, koreanQueries[1]![0]];
+    const decomposed = composed.map((text) => text.normalize('NFD'));
+    expect(decomposed[0]).not.toBe(composed[0]);
+    const [nfcPassage, nfdPassage] = await embedder.embed([composed[0]!, decomposed[0]!]);
+    const [nfcQuery, nfdQuery] = await embedder.embedQueries!([composed[1]!, decomposed[1]!]);
+    // The tokenizer does not compose jamo itself: without the server's NFC the cosine is about 0.8, an unrelated sentence's score.
+    expect(cosine(nfcPassage!, nfdPassage!)).toBeCloseTo(1, 5);
+    expect(cosine(nfcQuery!, nfdQuery!)).toBeCloseTo(1, 5);
+  });
+
   it('reads at most the model\'s 512 tokens of a text: a 20,000-character chunk costs one window, and what follows is ignored', async () => {
     const head = variedText(HANGUL, 3_000, 7); // random syllables: well past 512 tokens
     const started = Date.now();
