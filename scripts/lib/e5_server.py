@@ -29,12 +29,17 @@ services-up sets OMP_WAIT_POLICY=PASSIVE so idle engine threads sleep instead
 of spinning against the API, worker and Milvus). Reading the body, the NFC and
 512-token cut and writing the answer happen outside the inference lock, so
 with two requests in flight (local-e5's EMBEDDING_CONCURRENCY=2) the next one
-is ready the moment the engine is free.
+is ready the moment the engine is free. A request whose client has gone
+while it waited (its timeout fired: the client will retry it) is dropped
+instead of computed: on a busy machine, computing abandoned batches would
+double the work exactly when there is least CPU for it.
 """
 import argparse
 import base64
 import json
 import os
+import select
+import socket
 import threading
 import unicodedata
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -74,6 +79,14 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
+
+    def client_gone(self):
+        """The client closed the connection while its request waited for the engine."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
     def error(self, status, message):
         self.send_json(status, {"error": {"message": message, "type": "invalid_request_error"}})
@@ -116,6 +129,10 @@ class Handler(BaseHTTPRequestHandler):
         try:
             window = [truncated(self.model, unicodedata.normalize("NFC", t), is_query) for t in texts]
             with self.lock:
+                if self.client_gone():
+                    # It gave up waiting (its timeout, a cancelled job): its batch would only delay the others.
+                    self.close_connection = True
+                    return
                 vectors = self.model.encode(window, is_query)
         except Exception as error:  # a bad input must not take the server down
             self.send_json(500, {"error": {"message": "inference failed: %s" % error, "type": "server_error"}})
