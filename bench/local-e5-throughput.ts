@@ -4,8 +4,10 @@
  * end at least 0.9 of the model alone).
  *
  *   node --import tsx bench/local-e5-throughput.ts [--chunks 256] [--rounds 3]
- *        [--sweep-chunks 128] [--sweep 16x1,16x2,32x2,64x2] [--base-url http://127.0.0.1:8390/v1] [--env KEY=VALUE ...] [--json FILE]
- *   (npm run bench:local-model; `npm run bench` runs it as step 4b)
+ *        [--sweep-chunks 128] [--sweep 16x1,16x2,32x2,64x2] [--base-url http://127.0.0.1:8390/v1] [--env KEY=VALUE ...]
+ *        [--json FILE] [--save]
+ *   (`npm run bench:local-model` = with --save: adds it to docs/benchmarks/results.json and renders the page;
+ *   `npm run bench` runs it as step 4b, 256 chunks, 3 rounds)
  *
  * Model alone: the e5 server called directly (POST /v1/embeddings, passages,
  * base64, no client of ours), the texts cut into batches as the worker sends
@@ -22,10 +24,13 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate } from '@nonstop/storage';
 import { account, batches, configOf, DATABASE_URL, inFlight, makeDocs, MILVUS_ADDRESS, REDIS_URL, round, row, RUN_ID } from './common';
 import { coresByLabel, cpuByLabel, cpuTimed } from './machine-cpu';
+import { buildReadme, chartBars, type Results } from './readme';
+import { barChartSvg, OUT_DIR, writeOutputs } from './report';
 import { postJob, startApi, startWorker, stopApp, waitForFinal, type ServiceUnderTest } from './service';
 
 export interface E5AloneRun {
@@ -246,6 +251,7 @@ async function main(): Promise<void> {
       sweep: { type: 'string' },
       env: { type: 'string', multiple: true, default: [] },
       json: { type: 'string' },
+      save: { type: 'boolean', default: false },
     },
   });
   const overrides = Object.fromEntries(values.env.map((pair) => {
@@ -259,7 +265,16 @@ async function main(): Promise<void> {
     ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}), overrides,
     ...(values.sweep ? { sweep: values.sweep.split(',').map((pair) => pair.split('x').map(Number) as [number, number]) } : {}),
   });
-  if (values.json) writeFileSync(values.json, `${JSON.stringify({ run_id: RUN_ID, at: new Date().toISOString(), ...result }, null, 2)}\n`);
+  const at = new Date().toISOString();
+  if (values.json) writeFileSync(values.json, `${JSON.stringify({ run_id: RUN_ID, at, ...result }, null, 2)}\n`);
+  if (values.save) {
+    // Into the committed report: results.json's local_e5, then the page rendered again (findings kept).
+    const file = path.join(OUT_DIR, 'results.json');
+    const results = JSON.parse(readFileSync(file, 'utf8')) as Results;
+    results.local_e5 = { ...result, at };
+    writeOutputs(results, buildReadme(results), barChartSvg('Nonstop Ingest throughput (384 dims, stand-in embeddings)', chartBars(results)));
+    console.log(`added local_e5 to ${file} and rendered docs/benchmarks/README.md`);
+  }
   process.exit(0);
 }
 

@@ -4,6 +4,7 @@ import type { Throughput, PostLatency } from './api-latency';
 import type { AuditTime } from './audit-time';
 import type { EndToEnd } from './end-to-end';
 import type { LangChainRun } from './langchain';
+import type { LocalE5Throughput } from './local-e5-throughput';
 import type { LocalRaw } from './local-model';
 import type { MilvusBatchRate } from './milvus-batch-size';
 import type { Naive } from './naive';
@@ -20,6 +21,8 @@ export interface Results {
   langchain?: { batch_size: number; cleanup: string; sweep: { chunks: number; runs: LangChainRun[] }; runs: LangChainRun[] };
   service_over_langchain?: number; service_over_langchain_at_1k?: number | null;
   local_model?: { raw: LocalRaw; end_to_end: EndToEnd; efficiency: number };
+  /** The default multilingual model, end to end against the e5 server alone (bench/local-e5-throughput.ts). */
+  local_e5?: LocalE5Throughput & { at?: string };
   api: { get_job_while_running: Throughput; bare_while_running: Throughput; job_status_after_load: string; get_job_idle: Throughput; bare_idle: Throughput };
   post_latency: PostLatency; redis: RedisBytes; sync_latency?: SyncLatency;
   kill_recovery: { seconds_to_progress: number; processed_at_kill: number; completed: boolean };
@@ -61,6 +64,23 @@ function syncLatencyRows(s: SyncLatency): string[] {
   return [
     `| POST /data/insert/batch, ${s.documents_per_request} documents × ${s.chunks_per_document} chunks, idle (${s.idle.n} sequential) | p50 ${s.idle.p50_ms} ms, p95 ${s.idle.p95_ms} ms, max ${s.idle.max_ms} ms |`,
     `| POST /data/insert/batch, same, while a ${job} | p50 ${s.with_job.p50_ms} ms, p95 ${s.with_job.p95_ms} ms, max ${s.with_job.max_ms} ms; ÷ idle ${s.p50_ratio} (p50), ${s.p95_ratio} (p95) |`,
+  ];
+}
+
+const coresText = (cores: Record<string, number>) =>
+  Object.entries(cores).filter(([, c]) => c >= 0.01).map(([name, c]) => `${name} ${c}`).join(', ');
+
+function localE5Rows(e: LocalE5Throughput & { at?: string }): string[] {
+  const p = e.pipeline;
+  const settings = `batch ${p.batch_size}, ${p.concurrency} in flight, micro-batches of ${p.batch_chunks} chunks, ${p.batches_in_flight} in flight`
+    + (Object.keys(p.overrides).length ? `; ${Object.entries(p.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}` : '');
+  return [
+    ...e.sweep.map((a) => `| local-e5 (${e.model}) alone: the e5 server called directly, batch ${a.batch_size}, ${a.concurrency} in flight, ${fmt(a.chunks)} chunks (sweep) | ${a.chunks_per_s} chunks/s (e5 server ${a.cores['e5 server'] ?? '?'} cores; load ${a.load_avg_1m}) |`),
+    ...e.rounds.flatMap((round) => [
+      `| local-e5 round ${round.round}: end to end, ${fmt(round.end_to_end.chunks)} chunks (worker: ${settings}) | ${round.end_to_end.chunks_per_s} chunks/s (worker's own ${round.end_to_end.worker_chunks_per_s}); cores: ${coresText(round.end_to_end.cores)}; load ${round.end_to_end.load_avg_1m} |`,
+      `| local-e5 round ${round.round}: model alone just before / after (batch ${e.best.batch_size}, ${e.best.concurrency} in flight, same texts) | ${round.alone_before.chunks_per_s} / ${round.alone_after.chunks_per_s} chunks/s; end to end ÷ their mean = **${round.ratio}** |`,
+    ]),
+    `| local-e5 end to end ÷ model alone (median of ${e.rounds.length} rounds) | **${e.ratio_median}** (worker's own started→finished: ${e.worker_ratio_median}) |`,
   ];
 }
 
@@ -131,6 +151,7 @@ export function buildReadme(r: Results): string {
       `| Local model alone (all-MiniLM-L6-v2, batch ${r.local_model.raw.batch_size}, ${r.local_model.raw.threads} threads), 1,000 chunks | ${r.local_model.raw.chunks_per_s} chunks/s |`,
       `| Service end to end with the local model, 1,000 chunks | ${r.local_model.end_to_end.chunks_per_s} chunks/s (${r.local_model.end_to_end.wall_seconds} s); ÷ model alone = ${r.local_model.efficiency} |`,
     ] : ['| Local model | not run (`--skip-local-model`) |']),
+    ...(r.local_e5 ? localE5Rows(r.local_e5) : ['| Local multilingual model (local-e5) | not run |']),
     `| POST /job/batch-insert of 1,000 documents (${r.post_latency.requests} sequential) | p50 ${r.post_latency.p50_ms} ms, p99 ${r.post_latency.p99_ms} ms |`,
     ...(r.sync_latency ? syncLatencyRows(r.sync_latency) : []),
     `| GET /job/{id} while a job runs (8 in flight, 5 s) | ${fmt(r.api.get_job_while_running.requests_per_s)} req/s, p50 ${r.api.get_job_while_running.p50_ms} ms, p99 ${r.api.get_job_while_running.p99_ms} ms |`,
@@ -152,6 +173,9 @@ export function buildReadme(r: Results): string {
     r.langchain
       ? `| ≥ 3× LangChain.js index() | ${r.service_over_langchain}× at ${fmt(r.langchain.runs[r.langchain.runs.length - 1]!.chunks)} chunks (${r.service_over_langchain_at_1k ?? '–'}× at 1,000) | ${verdict((r.service_over_langchain ?? 0) >= 3)} |`
       : '| ≥ 3× LangChain.js index() | not measured in this run | **not measured** |',
+    r.local_e5
+      ? `| local-e5 end to end ≥ 0.9 of the model alone | ${r.local_e5.ratio_median} (median of ${r.local_e5.rounds.length} interleaved rounds; worker's own time ${r.local_e5.worker_ratio_median}) | ${verdict(r.local_e5.ratio_median >= 0.9)} |`
+      : '| local-e5 end to end ≥ 0.9 of the model alone | not measured in this run | **not measured** |',
     '',
     keptFindings(),
     '',
@@ -175,11 +199,12 @@ export function buildReadme(r: Results): string {
     '```',
     '',
     'Override the service addresses with `BENCH_DATABASE_URL`, `BENCH_REDIS_URL`, `BENCH_MILVUS_ADDRESS`. The code: one file per',
-    'measurement under `bench/` (`raw-stages.ts`, `end-to-end.ts`, `naive.ts`, `local-model.ts`, `api-latency.ts`, `redis-bytes.ts`,',
+    'measurement under `bench/` (`raw-stages.ts`, `end-to-end.ts`, `naive.ts`, `local-model.ts`, `local-e5-throughput.ts`, `api-latency.ts`, `redis-bytes.ts`,',
     '`kill-recovery.ts`, `milvus-batch-size.ts`, `langchain.ts`, `sync-latency.ts`), the runner `run.ts`, and `readme.ts` / `report.ts` that write this page,',
     '`results.json` and the chart. `node --import tsx bench/render.ts` rewrites this page and the chart from `results.json`;',
     '`node --import tsx bench/milvus-batch-size.ts` runs the rows-per-call sweep alone and adds it to `results.json`.',
     '`node --import tsx bench/cpu-by-process.ts 100000` splits the CPU of one end-to-end job by process (Milvus, worker, PostgreSQL, ...).',
+    '`npm run bench:local-model` (`bench/local-e5-throughput.ts --save`) runs the local-e5 step alone and adds it to `results.json`.',
     '`node --import tsx bench/sync-latency.ts` measures `POST /data/insert/batch` idle and beside a large job on an API and worker of its own.',
     '',
     `Sizes run: ${sizesRun} chunks.`,

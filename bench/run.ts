@@ -13,6 +13,7 @@ import { measureAuditTime } from './audit-time';
 import { measureEndToEnd, type EndToEnd } from './end-to-end';
 import { measureKillRecovery } from './kill-recovery';
 import { measureLangChain, sweepLangChainBatchSize, type LangChainRun } from './langchain';
+import { measureLocalE5Throughput } from './local-e5-throughput';
 import { measureLocalModelRaw } from './local-model';
 import { measureMilvusBatchSizes } from './milvus-batch-size';
 import { measureNaive } from './naive';
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
       await stopApp(lworker, 'SIGTERM');
       await local.close();
     }
+    // 4b. the default multilingual model (local-e5): end to end against the e5 server alone, interleaved
+    results.local_e5 = await measureLocalE5Throughput({ chunks: 256, rounds: 3, sweepChunks: 128 });
   }
 
   // 6 and 5. Redis bytes per queued job and POST latency, in a fresh prefix with no worker
