@@ -53,6 +53,8 @@ export interface E5EndToEndRun {
   worker_seconds: number;
   worker_chunks_per_s: number;
   cores: Record<string, number>;
+  /** The worker's embedding requests that failed and were retried during the job (timeouts, mostly). */
+  embedding_retries: number;
   load_avg_1m: number;
 }
 
@@ -139,8 +141,13 @@ async function measureAlone(
   return result;
 }
 
-async function measureJob(service: ServiceUnderTest, docs: ReturnType<typeof makeDocs>, label: (pid: number, comm: string) => string): Promise<E5EndToEndRun> {
+const retriesIn = (output: string) => output.split('Embedding request failed; retrying').length - 1;
+
+async function measureJob(
+  service: ServiceUnderTest, workerOutput: () => string, docs: ReturnType<typeof makeDocs>, label: (pid: number, comm: string) => string,
+): Promise<E5EndToEndRun> {
   const chunks = docs.reduce((n, d) => n + d.chunks.length, 0);
+  const retriesBefore = retriesIn(workerOutput());
   let jobId = '';
   const before = cpuByLabel(label);
   const run = await cpuTimed(async () => {
@@ -154,10 +161,11 @@ async function measureJob(service: ServiceUnderTest, docs: ReturnType<typeof mak
   const workerSeconds = timing.rows[0]!.s;
   const result: E5EndToEndRun = {
     chunks, documents: docs.length, wall_seconds: round(run.seconds, 2), chunks_per_s: round(chunks / run.seconds, 2),
-    worker_seconds: round(workerSeconds, 2), worker_chunks_per_s: round(chunks / workerSeconds, 2), cores, load_avg_1m: round(loadavg()[0]!, 2),
+    worker_seconds: round(workerSeconds, 2), worker_chunks_per_s: round(chunks / workerSeconds, 2), cores,
+    embedding_retries: retriesIn(workerOutput()) - retriesBefore, load_avg_1m: round(loadavg()[0]!, 2),
   };
   row(`e5 end to end (${chunks} chunks, ${docs.length} docs)`, `${result.chunks_per_s} ch/s`,
-    `worker ${result.worker_chunks_per_s} ch/s; e5 server ${cores['e5 server'] ?? '?'} cores, worker ${cores.worker ?? 0}, API ${cores['API (bench process)'] ?? 0}, Milvus ${cores.Milvus ?? 0}; load ${result.load_avg_1m}`);
+    `worker ${result.worker_chunks_per_s} ch/s; e5 server ${cores['e5 server'] ?? '?'} cores, worker ${cores.worker ?? 0}, API ${cores['API (bench process)'] ?? 0}, Milvus ${cores.Milvus ?? 0}; ${result.embedding_retries} embedding retries; load ${result.load_avg_1m}`);
   return result;
 }
 
@@ -210,14 +218,15 @@ export async function measureLocalE5Throughput(options: LocalE5Options): Promise
 
   const service = await startApi(env);
   worker = await startWorker(env);
+  const workerOutput = () => worker?.output() ?? '';
   const rounds: E5Round[] = [];
   try {
     // A small job first, so that the first measured one pays no start-up (collection load, connections).
-    await measureJob(service, makeDocs(16, `e5-warm-${RUN_ID}`), label);
+    await measureJob(service, workerOutput, makeDocs(16, `e5-warm-${RUN_ID}`), label);
     let docs = makeDocs(options.chunks, `e5-${RUN_ID}-r0`);
     let aloneBefore = await measureAlone(url, embedding.model, textsOf(docs), best.batch_size, best.concurrency, label);
     for (let r = 1; r <= options.rounds; r += 1) {
-      const e2e = await measureJob(service, docs, label);
+      const e2e = await measureJob(service, workerOutput, docs, label);
       // The next round's texts (same lengths, another label: the job above stored these).
       docs = makeDocs(options.chunks, `e5-${RUN_ID}-r${r}`);
       const aloneAfter = await measureAlone(url, embedding.model, textsOf(docs), best.batch_size, best.concurrency, label);

@@ -15,6 +15,8 @@
  * asked again of an account holding only the Korean passages. The same metrics computed on the embedder
  * alone (cosine over all 85 passages, no Milvus) are the check column: they
  * must agree. --embedder-only skips the API (no PostgreSQL, Redis or Milvus).
+ * Also on the embedder alone: the Korean queries and all passages sent in
+ * Unicode NFD (decomposed Hangul), which must score as the NFC text does.
  *
  * chunks/s is the embedder alone (as the worker configures it): the corpus's
  * passages; `--chunks` chunks of the 400-character mixed English/Korean text
@@ -47,6 +49,8 @@ export interface QualityResult {
   model: string;
   through_api: Partial<Record<EvalGroup, GroupMetrics>>;
   embedder_only: Record<EvalGroup, GroupMetrics>;
+  /** Embedder only: the Korean queries and every passage sent decomposed (Unicode NFD, as macOS often writes Hangul). */
+  embedder_only_nfd_ko?: GroupMetrics;
   chunks_per_s: { eval_passages: number; bench_chunks: number; bench_chunk_count: number; test_texts: number; test_text_count: number };
   /** Median time to embed one search query, as POST /search does. */
   query_ms: number;
@@ -109,11 +113,17 @@ async function measureEmbedder(config: AppConfig, set: EvalSet, benchChunks: num
     const passages = set.passages.map((p, i) => ({ id: p.id, vector: vectors[i]! }));
     const queryVectors = await queriesOf(embedder, set.queries.map((q) => q.text));
     const ranks = new Map(set.queries.map((q, i) => [q.id, rankByCosine(queryVectors[i]!, passages, q.relevant)]));
+    // The same Korean queries and passages, decomposed: a model must embed them as it does the composed text.
+    const nfdPassages = (await embedder.embed(passageTexts.map((text) => text.normalize('NFD')))).map((vector, i) => ({ id: set.passages[i]!.id, vector }));
+    const koQueries = set.queries.filter((q) => q.group === 'ko');
+    const nfdQueryVectors = await queriesOf(embedder, koQueries.map((q) => q.text.normalize('NFD')));
+    const nfdKo = metricsOf(koQueries.map((q, i) => rankByCosine(nfdQueryVectors[i]!, nfdPassages, q.relevant)));
     const korean = passages.filter((_, i) => set.passages[i]!.lang === 'ko');
     const koreanOnly = new Map(set.queries.map((q, i) => [q.id, q.group === 'en-ko' ? rankByCosine(queryVectors[i]!, korean, q.relevant) : null]));
     return {
       model: embedder.model,
       metrics: byGroup(set, ranks, koreanOnly),
+      nfdKo,
       chunks_per_s: {
         eval_passages: round(passageTexts.length / passageSeconds, 1),
         bench_chunks: round(benchTexts.length / benchSeconds, 1),
@@ -184,7 +194,7 @@ export function qualityTable(results: QualityResult[]): string {
         `chunks/s: ${r.chunks_per_s.eval_passages} eval passages, ${r.chunks_per_s.bench_chunks} bench chunks, ${r.chunks_per_s.test_texts} test texts`,
         `one query: ${r.query_ms} ms (median of 15)`,
         `batch ${r.batch_size}; load ${r.load_avg_1m}`,
-        '',
+        r.embedder_only_nfd_ko ? `Korean sent as NFD (embedder only): ${f2(r.embedder_only_nfd_ko.recall_at_1)} / ${f2(r.embedder_only_nfd_ko.recall_at_5)} / ${f2(r.embedder_only_nfd_ko.mrr)}` : '',
       ][i];
       lines.push(`${(i === 0 ? r.model : '').padEnd(28)} ${groups[group].padEnd(16)} ${String(alone.queries).padStart(3)} ${f2(api?.recall_at_1).padStart(5)} ${f2(api?.recall_at_5).padStart(5)} ${f2(api?.mrr).padStart(5)}   ${`${f2(alone.recall_at_1)} / ${f2(alone.recall_at_5)} / ${f2(alone.mrr)}`.padEnd(26)} ${speed}`);
     });
@@ -216,7 +226,7 @@ async function main(): Promise<void> {
     const alone = await measureEmbedder(config, set, Number(values.chunks));
     const throughApi = viaApi ? await measureThroughApi(env, set) : {};
     results.push({
-      option: option.label, model: alone.model, through_api: throughApi, embedder_only: alone.metrics,
+      option: option.label, model: alone.model, through_api: throughApi, embedder_only: alone.metrics, embedder_only_nfd_ko: alone.nfdKo,
       chunks_per_s: alone.chunks_per_s, query_ms: alone.query_ms, batch_size: config.embedding.batchSize, load_avg_1m: round(loadavg()[0]!, 2),
     });
     console.log(`  ${option.label}: done`);
