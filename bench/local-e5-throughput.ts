@@ -41,6 +41,8 @@ export interface E5AloneRun {
   chunks_per_s: number;
   /** Cores each process used meanwhile. */
   cores: Record<string, number>;
+  /** CPU-seconds the e5 server spent per chunk: the same for the same texts, unless it computed work nobody waited for. */
+  e5_cpu_s_per_chunk: number;
   load_avg_1m: number;
 }
 
@@ -53,6 +55,7 @@ export interface E5EndToEndRun {
   worker_seconds: number;
   worker_chunks_per_s: number;
   cores: Record<string, number>;
+  e5_cpu_s_per_chunk: number;
   /** The worker's embedding requests that failed and were retried during the job (timeouts, mostly). */
   embedding_retries: number;
   load_avg_1m: number;
@@ -134,7 +137,8 @@ async function measureAlone(
   const cores = coresByLabel(before, cpuByLabel(label), run.seconds);
   const result: E5AloneRun = {
     batch_size: batchSize, concurrency, chunks: texts.length, seconds: round(run.seconds, 2),
-    chunks_per_s: round(texts.length / run.seconds, 2), cores, load_avg_1m: round(loadavg()[0]!, 2),
+    chunks_per_s: round(texts.length / run.seconds, 2), cores,
+    e5_cpu_s_per_chunk: round(((cores['e5 server'] ?? NaN) * run.seconds) / texts.length, 3), load_avg_1m: round(loadavg()[0]!, 2),
   };
   row(`e5 alone, batch ${batchSize}, ${concurrency} in flight (${texts.length} chunks)`, `${result.chunks_per_s} ch/s`,
     `e5 server ${cores['e5 server'] ?? '?'} cores; load ${result.load_avg_1m}`);
@@ -162,6 +166,7 @@ async function measureJob(
   const result: E5EndToEndRun = {
     chunks, documents: docs.length, wall_seconds: round(run.seconds, 2), chunks_per_s: round(chunks / run.seconds, 2),
     worker_seconds: round(workerSeconds, 2), worker_chunks_per_s: round(chunks / workerSeconds, 2), cores,
+    e5_cpu_s_per_chunk: round(((cores['e5 server'] ?? NaN) * run.seconds) / chunks, 3),
     embedding_retries: retriesIn(workerOutput()) - retriesBefore, load_avg_1m: round(loadavg()[0]!, 2),
   };
   row(`e5 end to end (${chunks} chunks, ${docs.length} docs)`, `${result.chunks_per_s} ch/s`,

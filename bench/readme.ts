@@ -77,8 +77,8 @@ function localE5Rows(e: LocalE5Throughput & { at?: string }): string[] {
   return [
     ...e.sweep.map((a) => `| local-e5 (${e.model}) alone: the e5 server called directly, batch ${a.batch_size}, ${a.concurrency} in flight, ${fmt(a.chunks)} chunks (sweep) | ${a.chunks_per_s} chunks/s (e5 server ${a.cores['e5 server'] ?? '?'} cores; load ${a.load_avg_1m}) |`),
     ...e.rounds.flatMap((round) => [
-      `| local-e5 round ${round.round}: end to end, ${fmt(round.end_to_end.chunks)} chunks (worker: ${settings}) | ${round.end_to_end.chunks_per_s} chunks/s (worker's own ${round.end_to_end.worker_chunks_per_s}); cores: ${coresText(round.end_to_end.cores)}; ${round.end_to_end.embedding_retries ?? 0} embedding retries; load ${round.end_to_end.load_avg_1m} |`,
-      `| local-e5 round ${round.round}: model alone just before / after (batch ${e.best.batch_size}, ${e.best.concurrency} in flight, same texts) | ${round.alone_before.chunks_per_s} / ${round.alone_after.chunks_per_s} chunks/s; end to end ÷ their mean = **${round.ratio}** |`,
+      `| local-e5 round ${round.round}: end to end, ${fmt(round.end_to_end.chunks)} chunks (worker: ${settings}) | ${round.end_to_end.chunks_per_s} chunks/s (worker's own ${round.end_to_end.worker_chunks_per_s}); e5 server ${round.end_to_end.e5_cpu_s_per_chunk} CPU-s per chunk; cores: ${coresText(round.end_to_end.cores)}; ${round.end_to_end.embedding_retries ?? 0} embedding retries; load ${round.end_to_end.load_avg_1m} |`,
+      `| local-e5 round ${round.round}: model alone just before / after (batch ${e.best.batch_size}, ${e.best.concurrency} in flight, same texts) | ${round.alone_before.chunks_per_s} / ${round.alone_after.chunks_per_s} chunks/s (e5 server ${round.alone_before.e5_cpu_s_per_chunk} / ${round.alone_after.e5_cpu_s_per_chunk} CPU-s per chunk); end to end ÷ their mean = **${round.ratio}** |`,
     ]),
     `| local-e5 end to end ÷ model alone (median of ${e.rounds.length} rounds) | **${e.ratio_median}** (worker's own started→finished: ${e.worker_ratio_median}) |`,
   ];
