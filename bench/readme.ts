@@ -4,7 +4,7 @@ import type { Throughput, PostLatency } from './api-latency';
 import type { AuditTime } from './audit-time';
 import type { EndToEnd } from './end-to-end';
 import type { LangChainRun } from './langchain';
-import type { LocalE5Throughput } from './local-e5-throughput';
+import type { LocalE5Throughput } from './local-e5-results';
 import type { LocalRaw } from './local-model';
 import type { MilvusBatchRate } from './milvus-batch-size';
 import type { Naive } from './naive';
