@@ -21,7 +21,7 @@ export async function measureKillRecovery(service: ServiceUnderTest, worker: App
   await worker.exited;
   const atKill = (await getJob(service.base, jobId)).progress.processed_documents;
   const next = startWorker(env);
-  let seconds = NaN;
+  let seconds: number;
   for (;;) {
     const job = await getJob(service.base, jobId);
     if (job.progress.processed_documents > atKill) { seconds = (performance.now() - killedAt) / 1000; break; }

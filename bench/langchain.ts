@@ -75,7 +75,7 @@ export async function measureLangChain(chunks: number, embeddingUrl: string, bat
   } finally {
     await store.client.dropCollection({ collection_name: collectionName }).catch(() => undefined);
     await pool.query(`DELETE FROM ${SCHEMA}.upsertion_records WHERE namespace = $1`, [accountName]).catch(() => undefined);
-    await store.client.closeConnection();
+    store.client.closeConnection();
     await pool.end();
   }
 }

@@ -109,7 +109,7 @@ export function buildReadme(r: Results): string {
     `| PostgreSQL, plain unnest INSERT (no duplicate check) | ${fmt(r.raw.pg_plain_unnest_chunks_per_s)} chunks/s |`,
     `| Milvus, \`MilvusVectorStore.upsert\` (delete + insert) | ${fmt(r.raw.milvus_upsert_chunks_per_s)} chunks/s |`,
     `| Milvus, raw \`client.insert\` | ${fmt(r.raw.milvus_insert_chunks_per_s)} chunks/s |`,
-    ...(r.milvus_batch_sizes ?? []).map((m) => `| Milvus, ${m.path === 'store_columns' ? 'the store\'s columnar insert' : 'SDK \`client.insert\`'}, ${m.rows_per_call} rows a call, 1 in flight (${fmt(m.rows)} rows) | ${fmt(m.chunks_per_s)} chunks/s (${fmt(m.ms_per_call)} ms a call) |`),
+    ...(r.milvus_batch_sizes ?? []).map((m) => `| Milvus, ${m.path === 'store_columns' ? 'the store\'s columnar insert' : 'SDK `client.insert`'}, ${m.rows_per_call} rows a call, 1 in flight (${fmt(m.rows)} rows) | ${fmt(m.chunks_per_s)} chunks/s (${fmt(m.ms_per_call)} ms a call) |`),
     `| Embedding stand-in through \`OpenAiEmbedder\` | ${fmt(r.raw.embed_stand_in_chunks_per_s)} chunks/s |`,
     ...(r.audit ? [
       `| Consistency audit of one account, ${fmt(r.audit.chunks)} chunks, no drift (\`bench/audit-time.ts\`) | ${fmt(r.audit.clean.chunks_per_s)} chunks/s (${r.audit.clean.seconds} s, ${r.audit.clean.windows} windows) |`,

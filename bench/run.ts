@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   })();
   const milvus = new MilvusClient({ address: MILVUS_ADDRESS, logLevel: 'error' });
   const milvusVersion = await milvus.getVersion().then((r) => r.version, () => 'unknown');
-  await milvus.closeConnection();
+  milvus.closeConnection();
   const redis = new IORedis(REDIS_URL);
   const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
   redis.disconnect();

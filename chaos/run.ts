@@ -169,7 +169,7 @@ async function runChecks(api: ApiClient, jobs: SubmittedJob[], syncRequests: Syn
   const milvus = new MilvusClient({ address: stack.milvus.address, logLevel: 'error', timeout: 60_000 });
   const vectors = await checkMilvus(milvus, stack.collection, accountName, postgres.chunks);
   const milvusRows = [...vectors.rows, await milvusDuplicateSelfTest(milvus, runId)];
-  await milvus.closeConnection();
+  milvus.closeConnection();
   const auditRow = await auditCheckRow(stack.pool, stack.milvus.address, stack.collection);
   const syncRows = checkSyncRequests(syncRequests, sync, outcome, postgres.documents, postgres.chunks, vectors.missing, events.events);
   const embeddings = await checkEmbeddings(stack.pool, writers.map((j) => j.id), new Set(sync.jobs.map((j) => j.id)), postgres.chunks, stack.auditFile,

@@ -15,7 +15,7 @@ export default async function globalSetup(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis at ${config.redisUrl} is not answering (${(error as Error).message}). ${hint}`);
+    throw new Error(`Redis at ${config.redisUrl} is not answering (${(error as Error).message}). ${hint}`, { cause: error });
   } finally {
     redis.disconnect();
   }

@@ -37,7 +37,7 @@ export class JobHarness {
   /** How many times each chunk id was embedded, from the workers' audit file. */
   embeddingCounts(): Map<number, number> {
     const counts = new Map<number, number>();
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(this.auditFile, 'utf8');
     } catch {

@@ -71,7 +71,7 @@ export class StoreInspector {
 
   async close(): Promise<void> {
     await this.pool.end();
-    await this.milvus.closeConnection();
+    this.milvus.closeConnection();
   }
 }
 

@@ -115,7 +115,7 @@ describe('validateBatchInsertBody accepts good bodies unchanged', () => {
     ['quotes, backslashes and a query string in content_name', { account_name: 'a', documents: [{ chat_bot_id: 'b', content_name: 'C:\\docs\\"quoted" \'single\' https://x.example/?q=a"b&c=\\u0000', chunks: [{ chunk_index: 0, text: 'He said "hi" \\ bye' }] }] }],
     ['boundaries: max chunk_index, max text, 4 chunks, 3 documents', {
       account_name: 'a'.repeat(128),
-      documents: [0, 1, 2].map((d) => ({ chat_bot_id: 'b', content_name: 'n'.repeat(2048), chunks: [2_147_483_647, 0, 7, 8].map((i) => ({ chunk_index: i, text: 'x'.repeat(50) })) })),
+      documents: [0, 1, 2].map(() => ({ chat_bot_id: 'b', content_name: 'n'.repeat(2048), chunks: [2_147_483_647, 0, 7, 8].map((i) => ({ chunk_index: i, text: 'x'.repeat(50) })) })),
     }],
     ['two documents with the same identity (the pipeline reports the second)', { account_name: 'a', documents: [0, 1].map(() => ({ chat_bot_id: 'b', content_name: 'same', chunks: [{ chunk_index: 0, text: 't' }] })) }],
     ['metadata keys class-transformer would drop', { account_name: 'a', documents: [{ chat_bot_id: 'b', content_name: 'c', chunks: [{ chunk_index: 0, text: 't' }], metadata: { constructor: 'x', toString: 1, nested: { valueOf: [null, true, 1.5] } } }] }],

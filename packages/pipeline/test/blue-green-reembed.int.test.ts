@@ -81,7 +81,8 @@ afterAll(async () => {
     for (const alias of described.aliases ?? []) await milvus.dropAlias({ alias });
     await milvus.dropCollection({ collection_name: collection.name });
   }
-  await Promise.allSettled([pool.end(), milvus.closeConnection(), minilm.close?.(), e5.close?.()]);
+  milvus.closeConnection();
+  await Promise.allSettled([pool.end(), minilm.close?.(), e5.close?.()]);
   const admin = new Client({ connectionString: config.databaseUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS reembed_${run} WITH (FORCE)`);

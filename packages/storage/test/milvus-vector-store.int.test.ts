@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await store.close();
-  await reader.closeConnection();
+  reader.closeConnection();
 });
 
 test('upsert writes every field of every row, sliced into several Insert calls, queryable by the partition key', async () => {

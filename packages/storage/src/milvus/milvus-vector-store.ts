@@ -220,7 +220,7 @@ export class MilvusVectorStore implements VectorStore {
   }
 
   async close(): Promise<void> {
-    await this.client.closeConnection();
+    this.client.closeConnection();
   }
 
   private async checked(action: string, operation: () => Promise<ResStatus | { status: ResStatus }>): Promise<void> {
