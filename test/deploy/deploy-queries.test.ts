@@ -12,10 +12,12 @@ const rules = alertRules(rulesText);
 /** Series Prometheus itself adds to every target. */
 const PROMETHEUS_SERIES = ['up'];
 
-/** Each metric of the registry both apps use (createMetrics), with the series names a scrape shows for it. */
+/** Each metric of the registry both apps use (createMetrics, with the workers' audit series), with the series names a scrape shows for it. */
 async function exportedMetrics(): Promise<Map<string, string[]>> {
   const metrics = new Map<string, string[]>();
-  for (const metric of await createMetrics().registry.getMetricsAsJSON()) {
+  const registry = createMetrics();
+  registry.watchConsistencyAudit(async () => undefined);
+  for (const metric of await registry.registry.getMetricsAsJSON()) {
     // prom-client's typings call `type` a numeric enum; at run time it is the text format's name ("histogram").
     const type = String(metric.type);
     const suffixes = type === 'histogram' ? ['_bucket', '_sum', '_count'] : type === 'summary' ? ['', '_sum', '_count'] : [''];

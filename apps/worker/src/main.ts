@@ -17,7 +17,7 @@ import {
   type HousekeepingPass,
   type WebhookDeliveryPayload,
 } from '@nonstop/core';
-import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
+import { BatchJobRunner, createRuntime, latestWholeAudit } from '@nonstop/pipeline';
 import { migrate, PgJobSlots, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
 import { FairShare } from './scheduling/fair-share';
 import { startHealthServer } from './health-server';
@@ -25,6 +25,7 @@ import { countingActiveJobs, failedWebhookAttemptOutcome, runnerMetricsHooks } f
 import { sweep } from './housekeeping';
 import { batchInsertProcessor } from './processors/batch-insert.processor';
 import { recoverIncompleteJobs } from './recovery';
+import { runScheduledAudit } from './scheduled-audit';
 import { webhookDeliveryProcessor } from './processors/webhook-delivery.processor';
 import { enqueueJobWebhook, recoverWebhookDeliveries } from './webhooks/webhook-enqueue';
 
@@ -160,6 +161,15 @@ async function main(): Promise<void> {
       config.retention.sweepIntervalMs,
     ),
   ];
+  if (config.worker.consistencyAuditIntervalMs > 0) {
+    timers.push(
+      setInterval(
+        pass('consistency_audit', () => runScheduledAudit(runtime, logger)),
+        config.worker.consistencyAuditIntervalMs,
+      ),
+    );
+  }
+  metrics.watchConsistencyAudit(() => latestWholeAudit(runtime.pool));
   const dependencyProbes = {
     redis: () => redis.ping(),
     postgres: () => runtime.pool.query('SELECT 1'),

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DocumentResult } from './domain';
+import { registerConsistencyAuditGauges, type ConsistencyAuditReading } from './consistency-metrics';
 import { QueueName } from './queues';
 
 /** The pipeline stages timed around the ports (see @nonstop/pipeline's timed ports). */
@@ -25,7 +26,7 @@ export const DEPENDENCY_PROBE_TIMEOUT_MS = 2_000;
 export type WebhookAttemptOutcome = 'completed' | 'failed' | 'retrying';
 
 /** Housekeeping passes of the worker, each counted by outcome. */
-export type HousekeepingPass = 'recovery' | 'webhook_recovery' | 'retention_sweep';
+export type HousekeepingPass = 'recovery' | 'webhook_recovery' | 'retention_sweep' | 'consistency_audit';
 
 export interface MetricsOptions {
   /** Queue whose job counts are read on every scrape; without it `nonstop_queue_jobs` stays empty. */
@@ -68,6 +69,8 @@ export interface Metrics {
   watchQueue(queue: QueueCountsSource): void;
   /** Probes `nonstop_dependency_up` runs on each scrape, by dependency name. */
   watchDependencies(probes: Record<string, DependencyProbe>): void;
+  /** Adds the `nonstop_consistency_*` series (the workers'), which read the newest whole audit from `source` on each scrape. */
+  watchConsistencyAudit(source: () => Promise<ConsistencyAuditReading | undefined>): void;
   /** One answered HTTP request; `route` is the matched route pattern, never the raw path. */
   observeHttpRequest(method: string, route: string, statusCode: number, seconds: number): void;
   /** A recovery pass: how many jobs it re-enqueued, and when the oldest unfinished job was created (none: undefined). */
@@ -208,7 +211,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const housekeepingPasses = new Counter({
     name: 'nonstop_housekeeping_passes_total',
-    help: 'Housekeeping passes of the worker (recovery, webhook_recovery, retention_sweep) by outcome (ok, failed).',
+    help: 'Housekeeping passes of the worker (recovery, webhook_recovery, retention_sweep, consistency_audit) by outcome (ok, failed).',
     labelNames: ['pass', 'outcome'] as const,
     registers,
   });
@@ -223,7 +226,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   for (const status of ['completed', 'failed', 'cancelled']) jobsTotal.inc({ status }, 0);
   for (const stage of ['postgres_write', 'embedding', 'milvus_write'] as const) stageDuration.zero({ stage });
   for (const outcome of ['completed', 'failed', 'retrying'] as const) webhookDeliveries.inc({ outcome }, 0);
-  for (const pass of ['recovery', 'webhook_recovery', 'retention_sweep'] as const) {
+  for (const pass of ['recovery', 'webhook_recovery', 'retention_sweep', 'consistency_audit'] as const) {
     for (const outcome of ['ok', 'failed'] as const) housekeepingPasses.inc({ pass, outcome }, 0);
   }
 
@@ -259,6 +262,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     watchQueue(source) {
       queue = source;
+    },
+    watchConsistencyAudit(source) {
+      registerConsistencyAuditGauges(registry, source);
     },
     watchDependencies(probes) {
       dependencies = probes;

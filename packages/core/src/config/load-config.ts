@@ -81,6 +81,8 @@ export interface WorkerConfig {
   lockDurationMs: number;
   stalledIntervalMs: number;
   recoveryIntervalMs: number;
+  /** How often one of the workers audits PostgreSQL against Milvus for every account; 0: never (npm run audit still does). */
+  consistencyAuditIntervalMs: number;
   healthPort: number;
 }
 
@@ -348,6 +350,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // (the dead worker's lock expires 5-10 s after the kill, then the next check moves the job back to wait).
     stalledIntervalMs: r.int('WORKER_STALLED_INTERVAL_MS', 2_000, { min: 500 }),
     recoveryIntervalMs: r.int('RECOVERY_INTERVAL_MS', 60_000, { min: 1_000 }),
+    // An audit reads every chunk id of both stores (about 6 s per 100,000 chunks on 2 cores): hourly costs little.
+    consistencyAuditIntervalMs: r.int('CONSISTENCY_AUDIT_INTERVAL_MS', 3_600_000, { min: 0 }),
     healthPort: r.int('WORKER_HEALTH_PORT', 0, { min: 0, max: 65535 }),
   };
 

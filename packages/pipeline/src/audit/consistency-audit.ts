@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Embedder } from '@nonstop/core';
 import type { MilvusVectorStore } from '@nonstop/storage';
 import { AuditRepair } from './audit-repair';
+import { recordAuditRun } from './audit-runs';
 import { ConsistencyTally, type ConsistencySummary } from './audit-report';
 import { findDuplicatedKeys, type DuplicatedKey } from './duplicate-search';
 import { ID_SPACE, isSingleId, MILVUS_QUERY_WINDOW, splitPoint, splitWindow, windowContains, type IdWindow } from './id-window';
@@ -72,13 +73,16 @@ export async function auditConsistency(stores: ConsistencyAuditStores, options: 
     if (upTo === ID_SPACE.upTo) break;
     after = upTo;
   }
-  return audit.tally.summarize({
+  const summary = audit.tally.summarize({
     collection: stores.vectors.collection,
     account_name: options.accountName ?? null,
     started_at: startedAt.toISOString(),
     duration_ms: Date.now() - startedAt.getTime(),
     windows: progress.windows,
   });
+  // Every audit, whoever ran it, is what the drift series report until the next one.
+  await recordAuditRun(stores.pool, summary);
+  return summary;
 }
 
 function scope(options: ConsistencyAuditOptions): { accountName?: string } {

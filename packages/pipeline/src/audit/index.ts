@@ -6,3 +6,4 @@ export {
   type ConsistencySummary,
   type RepairCounts,
 } from './audit-report';
+export { latestWholeAudit, recordAuditRun } from './audit-runs';
