@@ -44,8 +44,12 @@ const median = (values: number[]) => {
 function e5ServerPid(port: string): number | undefined {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let cmdline = '';
-    try { cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' '); } catch { continue; }
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      continue;
+    }
     if (cmdline.includes('e5_server.py') && new RegExp(`--port ${port}(\\s|$)`).test(cmdline)) return Number(entry);
   }
   return undefined;
@@ -67,7 +71,8 @@ function processLabeler(e5Pid: number | undefined, workerPid: () => number | und
 /** One POST /v1/embeddings straight to the server, as the pipeline's client sends it. */
 async function embedDirect(url: string, model: string, texts: string[]): Promise<void> {
   const response = await fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model, input: texts, input_type: 'passage', encoding_format: 'base64' }),
   });
   const body = await response.text();
@@ -77,25 +82,41 @@ async function embedDirect(url: string, model: string, texts: string[]): Promise
 }
 
 async function measureAlone(
-  url: string, model: string, texts: string[], batchSize: number, concurrency: number, label: (pid: number, comm: string) => string,
+  url: string,
+  model: string,
+  texts: string[],
+  batchSize: number,
+  concurrency: number,
+  label: (pid: number, comm: string) => string,
 ): Promise<E5AloneRun> {
   const before = cpuByLabel(label);
   const run = await cpuTimed(() => inFlight(batches(texts, batchSize), concurrency, (batch) => embedDirect(url, model, batch)));
   const cores = coresByLabel(before, cpuByLabel(label), run.seconds);
   const result: E5AloneRun = {
-    batch_size: batchSize, concurrency, chunks: texts.length, seconds: round(run.seconds, 2),
-    chunks_per_s: round(texts.length / run.seconds, 2), cores,
-    e5_cpu_s_per_chunk: round(((cores['e5 server'] ?? NaN) * run.seconds) / texts.length, 3), load_avg_1m: round(loadavg()[0]!, 2),
+    batch_size: batchSize,
+    concurrency,
+    chunks: texts.length,
+    seconds: round(run.seconds, 2),
+    chunks_per_s: round(texts.length / run.seconds, 2),
+    cores,
+    e5_cpu_s_per_chunk: round(((cores['e5 server'] ?? NaN) * run.seconds) / texts.length, 3),
+    load_avg_1m: round(loadavg()[0]!, 2),
   };
-  row(`e5 alone, batch ${batchSize}, ${concurrency} in flight (${texts.length} chunks)`, `${result.chunks_per_s} ch/s`,
-    `e5 server ${cores['e5 server'] ?? '?'} cores; load ${result.load_avg_1m}`);
+  row(
+    `e5 alone, batch ${batchSize}, ${concurrency} in flight (${texts.length} chunks)`,
+    `${result.chunks_per_s} ch/s`,
+    `e5 server ${cores['e5 server'] ?? '?'} cores; load ${result.load_avg_1m}`,
+  );
   return result;
 }
 
 const retriesIn = (output: string) => output.split('Embedding request failed; retrying').length - 1;
 
 async function measureJob(
-  service: ServiceUnderTest, workerOutput: () => string, docs: ReturnType<typeof makeDocs>, label: (pid: number, comm: string) => string,
+  service: ServiceUnderTest,
+  workerOutput: () => string,
+  docs: ReturnType<typeof makeDocs>,
+  label: (pid: number, comm: string) => string,
 ): Promise<E5EndToEndRun> {
   const chunks = docs.reduce((n, d) => n + d.chunks.length, 0);
   const retriesBefore = retriesIn(workerOutput());
@@ -104,25 +125,42 @@ async function measureJob(
   const run = await cpuTimed(async () => {
     jobId = await postJob(service.base, account('e5'), docs);
     const job = await waitForFinal(service.base, jobId, 60 * 60_000, 100);
-    if (job.status !== 'completed' || job.progress.success_count !== docs.length) throw new Error(`job ${jobId} ended ${job.status} ${JSON.stringify(job.progress)}`);
+    if (job.status !== 'completed' || job.progress.success_count !== docs.length)
+      throw new Error(`job ${jobId} ended ${job.status} ${JSON.stringify(job.progress)}`);
   });
   const cores = coresByLabel(before, cpuByLabel(label), run.seconds);
   const timing = await service.api.runtime.pool.query<{ s: number }>(
-    'SELECT extract(epoch FROM finished_at - started_at)::float8 AS s FROM ingest_jobs WHERE id = $1', [jobId]);
+    'SELECT extract(epoch FROM finished_at - started_at)::float8 AS s FROM ingest_jobs WHERE id = $1',
+    [jobId],
+  );
   const workerSeconds = timing.rows[0]!.s;
   const result: E5EndToEndRun = {
-    chunks, documents: docs.length, wall_seconds: round(run.seconds, 2), chunks_per_s: round(chunks / run.seconds, 2),
-    worker_seconds: round(workerSeconds, 2), worker_chunks_per_s: round(chunks / workerSeconds, 2), cores,
+    chunks,
+    documents: docs.length,
+    wall_seconds: round(run.seconds, 2),
+    chunks_per_s: round(chunks / run.seconds, 2),
+    worker_seconds: round(workerSeconds, 2),
+    worker_chunks_per_s: round(chunks / workerSeconds, 2),
+    cores,
     e5_cpu_s_per_chunk: round(((cores['e5 server'] ?? NaN) * run.seconds) / chunks, 3),
-    embedding_retries: retriesIn(workerOutput()) - retriesBefore, load_avg_1m: round(loadavg()[0]!, 2),
+    embedding_retries: retriesIn(workerOutput()) - retriesBefore,
+    load_avg_1m: round(loadavg()[0]!, 2),
   };
-  row(`e5 end to end (${chunks} chunks, ${docs.length} docs)`, `${result.chunks_per_s} ch/s`,
-    `worker ${result.worker_chunks_per_s} ch/s; e5 server ${cores['e5 server'] ?? '?'} cores, worker ${cores.worker ?? 0}, API ${cores['API (bench process)'] ?? 0}, Milvus ${cores.Milvus ?? 0}; ${result.embedding_retries} embedding retries; load ${result.load_avg_1m}`);
+  row(
+    `e5 end to end (${chunks} chunks, ${docs.length} docs)`,
+    `${result.chunks_per_s} ch/s`,
+    `worker ${result.worker_chunks_per_s} ch/s; e5 server ${cores['e5 server'] ?? '?'} cores, worker ${cores.worker ?? 0}, API ${cores['API (bench process)'] ?? 0}, Milvus ${cores.Milvus ?? 0}; ${result.embedding_retries} embedding retries; load ${result.load_avg_1m}`,
+  );
   return result;
 }
 
 /** [batch size, requests in flight] pairs the model-alone sweep tries. */
-const DEFAULT_SWEEP: Array<[number, number]> = [[16, 1], [16, 2], [32, 2], [64, 2]];
+const DEFAULT_SWEEP: Array<[number, number]> = [
+  [16, 1],
+  [16, 2],
+  [32, 2],
+  [64, 2],
+];
 
 export interface LocalE5Options {
   sweep?: Array<[number, number]>;
@@ -138,8 +176,14 @@ export interface LocalE5Options {
 export async function measureLocalE5Throughput(options: LocalE5Options): Promise<LocalE5Throughput> {
   const overrides = options.overrides ?? {};
   const env: Record<string, string> = {
-    DATABASE_URL, REDIS_URL, MILVUS_ADDRESS, MILVUS_COLLECTION: 'bench_chunks_e5', EMBEDDING_PROVIDER: 'local-e5',
-    MAX_DOCUMENTS_PER_JOB: '25000', QUEUE_PREFIX: `bench-${RUN_ID}-e5`, LOG_LEVEL: 'warn',
+    DATABASE_URL,
+    REDIS_URL,
+    MILVUS_ADDRESS,
+    MILVUS_COLLECTION: 'bench_chunks_e5',
+    EMBEDDING_PROVIDER: 'local-e5',
+    MAX_DOCUMENTS_PER_JOB: '25000',
+    QUEUE_PREFIX: `bench-${RUN_ID}-e5`,
+    LOG_LEVEL: 'warn',
     ...(options.baseUrl ? { EMBEDDING_BASE_URL: options.baseUrl } : {}),
     ...overrides,
   };
@@ -148,14 +192,20 @@ export async function measureLocalE5Throughput(options: LocalE5Options): Promise
   const url = `${embedding.baseUrl!.replace(/\/+$/, '')}/embeddings`;
   const e5Pid = e5ServerPid(new URL(embedding.baseUrl!).port);
   const pipeline = {
-    batch_size: embedding.batchSize, concurrency: embedding.concurrency,
-    batch_chunks: config.worker.pipelineBatchChunks, batches_in_flight: config.worker.pipelineBatchesInFlight, overrides,
+    batch_size: embedding.batchSize,
+    concurrency: embedding.concurrency,
+    batch_chunks: config.worker.pipelineBatchChunks,
+    batches_in_flight: config.worker.pipelineBatchesInFlight,
+    overrides,
   };
-  console.log(`local-e5 throughput, run ${RUN_ID}: ${url} (e5 server pid ${e5Pid ?? 'not found'}); worker: batch ${pipeline.batch_size}, `
-    + `${pipeline.concurrency} in flight, micro-batches of ${pipeline.batch_chunks} chunks, ${pipeline.batches_in_flight} in flight`);
+  console.log(
+    `local-e5 throughput, run ${RUN_ID}: ${url} (e5 server pid ${e5Pid ?? 'not found'}); worker: batch ${pipeline.batch_size}, ` +
+      `${pipeline.concurrency} in flight, micro-batches of ${pipeline.batch_chunks} chunks, ${pipeline.batches_in_flight} in flight`,
+  );
 
-  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
-  const label = processLabeler(e5Pid, () => worker?.child.pid);
+  // Started after the sweep; the labeler asks for its pid each time.
+  const started: { worker?: Awaited<ReturnType<typeof startWorker>> } = {};
+  const label = processLabeler(e5Pid, () => started.worker?.child.pid);
   const textsOf = (docs: ReturnType<typeof makeDocs>) => docs.flatMap((d) => d.chunks.map((c) => c.text));
 
   // The server's best way of being called: batch sizes x requests in flight.
@@ -169,7 +219,8 @@ export async function measureLocalE5Throughput(options: LocalE5Options): Promise
   const best = { batch_size: fastest.batch_size, concurrency: fastest.concurrency };
 
   const service = await startApi(env);
-  worker = await startWorker(env);
+  const worker = await startWorker(env);
+  started.worker = worker;
   const workerOutput = () => worker?.output() ?? '';
   const rounds: E5Round[] = [];
   try {
@@ -184,10 +235,18 @@ export async function measureLocalE5Throughput(options: LocalE5Options): Promise
       const aloneAfter = await measureAlone(url, embedding.model, textsOf(docs), best.batch_size, best.concurrency, label);
       const alone = (aloneBefore.chunks_per_s + aloneAfter.chunks_per_s) / 2;
       rounds.push({
-        round: r, end_to_end: e2e, alone_before: aloneBefore, alone_after: aloneAfter,
-        ratio: round(e2e.chunks_per_s / alone, 3), worker_ratio: round(e2e.worker_chunks_per_s / alone, 3),
+        round: r,
+        end_to_end: e2e,
+        alone_before: aloneBefore,
+        alone_after: aloneAfter,
+        ratio: round(e2e.chunks_per_s / alone, 3),
+        worker_ratio: round(e2e.worker_chunks_per_s / alone, 3),
       });
-      row(`round ${r}: end to end / model alone`, `${round(e2e.chunks_per_s / alone, 3)}`, `worker's own time: ${round(e2e.worker_chunks_per_s / alone, 3)}`);
+      row(
+        `round ${r}: end to end / model alone`,
+        `${round(e2e.chunks_per_s / alone, 3)}`,
+        `worker's own time: ${round(e2e.worker_chunks_per_s / alone, 3)}`,
+      );
       aloneBefore = aloneAfter;
     }
   } finally {
@@ -195,10 +254,21 @@ export async function measureLocalE5Throughput(options: LocalE5Options): Promise
     await service.close();
   }
   const result: LocalE5Throughput = {
-    model: embedding.model, base_url: embedding.baseUrl!, chunk_chars: 400, pipeline, sweep, best, rounds,
-    ratio_median: round(median(rounds.map((r) => r.ratio)), 3), worker_ratio_median: round(median(rounds.map((r) => r.worker_ratio)), 3),
+    model: embedding.model,
+    base_url: embedding.baseUrl!,
+    chunk_chars: 400,
+    pipeline,
+    sweep,
+    best,
+    rounds,
+    ratio_median: round(median(rounds.map((r) => r.ratio)), 3),
+    worker_ratio_median: round(median(rounds.map((r) => r.worker_ratio)), 3),
   };
-  row(`local-e5 end to end / model alone (median of ${rounds.length})`, `${result.ratio_median}`, `worker's own time: ${result.worker_ratio_median}`);
+  row(
+    `local-e5 end to end / model alone (median of ${rounds.length})`,
+    `${result.ratio_median}`,
+    `worker's own time: ${result.worker_ratio_median}`,
+  );
   return result;
 }
 
@@ -215,15 +285,20 @@ async function main(): Promise<void> {
       save: { type: 'boolean', default: false },
     },
   });
-  const overrides = Object.fromEntries(values.env.map((pair) => {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`--env wants KEY=VALUE, got "${pair}"`);
-    return [pair.slice(0, at), pair.slice(at + 1)];
-  }));
+  const overrides = Object.fromEntries(
+    values.env.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`--env wants KEY=VALUE, got "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
   await migrate(DATABASE_URL);
   const result = await measureLocalE5Throughput({
-    chunks: Number(values.chunks), rounds: Number(values.rounds), sweepChunks: Number(values['sweep-chunks']),
-    ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}), overrides,
+    chunks: Number(values.chunks),
+    rounds: Number(values.rounds),
+    sweepChunks: Number(values['sweep-chunks']),
+    ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+    overrides,
     ...(values.sweep ? { sweep: values.sweep.split(',').map((pair) => pair.split('x').map(Number) as [number, number]) } : {}),
   });
   const at = new Date().toISOString();
@@ -233,7 +308,11 @@ async function main(): Promise<void> {
     const file = path.join(OUT_DIR, 'results.json');
     const results = JSON.parse(readFileSync(file, 'utf8')) as Results;
     results.local_e5 = { ...result, at };
-    writeOutputs(results, buildReadme(results), barChartSvg('Nonstop Ingest throughput (384 dims, stand-in embeddings)', chartBars(results)));
+    writeOutputs(
+      results,
+      buildReadme(results),
+      barChartSvg('Nonstop Ingest throughput (384 dims, stand-in embeddings)', chartBars(results)),
+    );
     console.log(`added local_e5 to ${file} and rendered docs/benchmarks/README.md`);
   }
   process.exit(0);

@@ -12,11 +12,19 @@ const USER_HZ = 100; // /proc/stat counts in USER_HZ ticks, 100 on Linux whateve
 export const CORES = os.cpus().length;
 
 function busySeconds(): number {
-  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return (user! + nice! + system! + irq! + softirq!) / USER_HZ;
 }
 
-export interface CpuTimed { seconds: number; cpu_seconds: number }
+export interface CpuTimed {
+  seconds: number;
+  cpu_seconds: number;
+}
 
 /** Wall seconds of `work` and the machine's busy CPU-seconds meanwhile (idle and I/O wait excluded). */
 export async function cpuTimed(work: () => Promise<unknown>): Promise<CpuTimed> {
@@ -32,7 +40,11 @@ export function cpuByLabel(label: (pid: number, comm: string) => string): Map<st
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
-    try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; } // exited meanwhile
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    } // exited meanwhile
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const seconds = (Number(fields[11]) + Number(fields[12])) / USER_HZ;

@@ -54,6 +54,9 @@ note "==== docker-compose.yml (docker compose config) ===="
 bash "$REPO_ROOT/scripts/check-compose.sh" || status=1
 note "==== typecheck (apps, packages, tests, bench, chaos) ===="
 npx tsc -p tsconfig.json --noEmit || status=1
+note "==== lint (typescript-eslint) and format (prettier --check; npm run format fixes it) ===="
+npm run --silent lint || status=1
+npm run --silent format:check || status=1
 note "==== layer rules (dependency-cruiser) and deploy/ (promtool: alert rules, their tests, dashboard queries) ===="
 npm run --silent check:layers || status=1
 npm run --silent check:deploy || status=1

@@ -15,12 +15,15 @@ export default async function globalSetup(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis at ${config.redisUrl} is not answering (${(error as Error).message}). ${hint}`);
+    throw new Error(`Redis at ${config.redisUrl} is not answering (${(error as Error).message}). ${hint}`, { cause: error });
   } finally {
     redis.disconnect();
   }
   const milvusHealth = `http://${config.milvusAddress.split(':')[0]}:9091/healthz`;
-  const health = await fetch(milvusHealth).then((r) => r.ok, () => false);
+  const health = await fetch(milvusHealth).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!health) throw new Error(`Milvus is not healthy at ${milvusHealth}. ${hint}`);
   await migrate(config.databaseUrl);
 }

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   try {
     if ((await milvus.hasCollection({ collection_name: collection })).value) await milvus.dropCollection({ collection_name: collection });
   } finally {
-    await milvus.closeConnection();
+    milvus.closeConnection();
   }
 }
 

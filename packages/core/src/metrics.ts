@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DocumentResult } from './domain';
+import { registerConsistencyAuditGauges, type ConsistencyAuditReading } from './consistency-metrics';
 import { QueueName } from './queues';
 
 /** The pipeline stages timed around the ports (see @nonstop/pipeline's timed ports). */
@@ -25,7 +26,7 @@ export const DEPENDENCY_PROBE_TIMEOUT_MS = 2_000;
 export type WebhookAttemptOutcome = 'completed' | 'failed' | 'retrying';
 
 /** Housekeeping passes of the worker, each counted by outcome. */
-export type HousekeepingPass = 'recovery' | 'webhook_recovery' | 'retention_sweep';
+export type HousekeepingPass = 'recovery' | 'webhook_recovery' | 'retention_sweep' | 'consistency_audit';
 
 export interface MetricsOptions {
   /** Queue whose job counts are read on every scrape; without it `nonstop_queue_jobs` stays empty. */
@@ -68,6 +69,8 @@ export interface Metrics {
   watchQueue(queue: QueueCountsSource): void;
   /** Probes `nonstop_dependency_up` runs on each scrape, by dependency name. */
   watchDependencies(probes: Record<string, DependencyProbe>): void;
+  /** Adds the `nonstop_consistency_*` series (the workers'), which read the newest whole audit from `source` on each scrape. */
+  watchConsistencyAudit(source: () => Promise<ConsistencyAuditReading | undefined>): void;
   /** One answered HTTP request; `route` is the matched route pattern, never the raw path. */
   observeHttpRequest(method: string, route: string, statusCode: number, seconds: number): void;
   /** A recovery pass: how many jobs it re-enqueued, and when the oldest unfinished job was created (none: undefined). */
@@ -81,9 +84,17 @@ const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', '
 
 async function answersWithin(probe: DependencyProbe, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
   try {
-    return await Promise.race([probe().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      probe().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -95,15 +106,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registers = [registry];
 
   const jobsTotal = new Counter({
-    name: 'nonstop_jobs_total', help: 'Batch-insert jobs ended, by final status.', labelNames: ['status'] as const, registers,
+    name: 'nonstop_jobs_total',
+    help: 'Batch-insert jobs ended, by final status.',
+    labelNames: ['status'] as const,
+    registers,
   });
   const documentsTotal = new Counter({
     name: 'nonstop_documents_total',
     help: 'Documents of jobs processed and recorded in the ledger, by result (succeeded, failed) and error code ("" on success).',
-    labelNames: ['result', 'error_code'] as const, registers,
+    labelNames: ['result', 'error_code'] as const,
+    registers,
   });
   const chunksTotal = new Counter({
-    name: 'nonstop_chunks_total', help: 'Chunks of the recorded documents, by the result of their document.', labelNames: ['result'] as const, registers,
+    name: 'nonstop_chunks_total',
+    help: 'Chunks of the recorded documents, by the result of their document.',
+    labelNames: ['result'] as const,
+    registers,
   });
   const stageDuration = new Histogram({
     name: 'nonstop_stage_duration_seconds',
@@ -113,10 +131,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
   const embeddingRetries = new Counter({
-    name: 'nonstop_embedding_retries_total', help: 'Embedding requests tried again, by reason.', labelNames: ['reason'] as const, registers,
+    name: 'nonstop_embedding_retries_total',
+    help: 'Embedding requests tried again, by reason.',
+    labelNames: ['reason'] as const,
+    registers,
   });
   const embeddingRateLimited = new Counter({
-    name: 'nonstop_embedding_rate_limited_total', help: 'Embedding requests answered 429 (rate limited) and retried.', registers,
+    name: 'nonstop_embedding_rate_limited_total',
+    help: 'Embedding requests answered 429 (rate limited) and retried.',
+    registers,
   });
   let queue = options.queue;
   const queueJobs = new Gauge({
@@ -178,8 +201,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   let oldestUnfinishedCreatedAt: Date | undefined;
   const oldestUnfinishedJob = new Gauge({
     name: 'nonstop_oldest_unfinished_job_age_seconds',
-    help: 'Age of the oldest unfinished job the last recovery pass found (0 when none), aged to the scrape; '
-      + 'a job that finished since then leaves the value until the next pass.',
+    help:
+      'Age of the oldest unfinished job the last recovery pass found (0 when none), aged to the scrape; ' +
+      'a job that finished since then leaves the value until the next pass.',
     registers,
     collect() {
       this.set(oldestUnfinishedCreatedAt ? Math.max(0, (Date.now() - oldestUnfinishedCreatedAt.getTime()) / 1000) : 0);
@@ -187,7 +211,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const housekeepingPasses = new Counter({
     name: 'nonstop_housekeeping_passes_total',
-    help: 'Housekeeping passes of the worker (recovery, webhook_recovery, retention_sweep) by outcome (ok, failed).',
+    help: 'Housekeeping passes of the worker (recovery, webhook_recovery, retention_sweep, consistency_audit) by outcome (ok, failed).',
     labelNames: ['pass', 'outcome'] as const,
     registers,
   });
@@ -202,13 +226,27 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   for (const status of ['completed', 'failed', 'cancelled']) jobsTotal.inc({ status }, 0);
   for (const stage of ['postgres_write', 'embedding', 'milvus_write'] as const) stageDuration.zero({ stage });
   for (const outcome of ['completed', 'failed', 'retrying'] as const) webhookDeliveries.inc({ outcome }, 0);
-  for (const pass of ['recovery', 'webhook_recovery', 'retention_sweep'] as const) {
+  for (const pass of ['recovery', 'webhook_recovery', 'retention_sweep', 'consistency_audit'] as const) {
     for (const outcome of ['ok', 'failed'] as const) housekeepingPasses.inc({ pass, outcome }, 0);
   }
 
   return {
-    registry, jobsTotal, documentsTotal, chunksTotal, stageDuration, embeddingRetries, embeddingRateLimited, queueJobs, activeJobs,
-    queueOldestWaiting, httpRequestDuration, dependencyUp, recoveryReenqueued, oldestUnfinishedJob, housekeepingPasses, webhookDeliveries,
+    registry,
+    jobsTotal,
+    documentsTotal,
+    chunksTotal,
+    stageDuration,
+    embeddingRetries,
+    embeddingRateLimited,
+    queueJobs,
+    activeJobs,
+    queueOldestWaiting,
+    httpRequestDuration,
+    dependencyUp,
+    recoveryReenqueued,
+    oldestUnfinishedJob,
+    housekeepingPasses,
+    webhookDeliveries,
     observeStage(stage, seconds) {
       stageDuration.observe({ stage }, seconds);
     },
@@ -218,12 +256,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     recordDocumentResults(results) {
       for (const result of results) {
         const outcome = result.success ? 'succeeded' : 'failed';
-        documentsTotal.inc({ result: outcome, error_code: result.success ? '' : result.error_code ?? 'internal' });
+        documentsTotal.inc({ result: outcome, error_code: result.success ? '' : (result.error_code ?? 'internal') });
         if (result.chunks_count > 0) chunksTotal.inc({ result: outcome }, result.chunks_count);
       }
     },
     watchQueue(source) {
       queue = source;
+    },
+    watchConsistencyAudit(source) {
+      registerConsistencyAuditGauges(registry, source);
     },
     watchDependencies(probes) {
       dependencies = probes;

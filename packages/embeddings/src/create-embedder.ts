@@ -12,8 +12,8 @@ export async function createEmbedder(config: EmbeddingConfig, logger?: Logger, h
   switch (config.provider) {
     case 'local':
       return LocalOnnxEmbedder.create(config, { logger, intraOpNumThreads: config.localThreads });
+    // local-e5 is our own multilingual-e5-small server (services-up): the openai client with the preset config gives it.
     case 'openai':
-    // Our own multilingual-e5-small server (services-up): the openai client with the preset config gives it.
     case 'local-e5':
       return OpenAiEmbedder.create(config, { logger, hooks });
     default: {

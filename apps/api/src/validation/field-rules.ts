@@ -21,6 +21,7 @@ const IDENTIFIER = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 export const IDENTIFIER_RULE_TEXT = "must contain only ASCII letters, digits, '_', '-', '.', ':' and not start with '-', '.' or ':'";
 
 /** NUL, or a UTF-16 surrogate without its partner (not encodable as UTF-8). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern exists to find
 const UNSTORABLE_CHARACTER = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** `\S` is the complement of what String.prototype.trim removes; testing it copies nothing. */
@@ -106,6 +107,7 @@ export function httpUrlRule(maxCharacters: number): Rule {
     if (typeof value !== 'string') return `must be a string, got ${describeType(value)}`;
     if (exceedsCharacters(value, maxCharacters)) return `exceeds ${maxCharacters} characters`;
     // The URL parser quietly strips surrounding whitespace and control characters; refuse them instead.
+    // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
     if (/[\s\u0000-\u001F\u007F]/.test(value)) return 'must be an http(s) URL without spaces or control characters';
     let url: URL;
     try {

@@ -1,7 +1,7 @@
 import { registerDecorator, type ValidationArguments } from 'class-validator';
 import type { Rule } from './field-rules';
 
-const rulesByClass = new Map<Function, Map<string, Rule>>();
+const rulesByClass = new Map<object, Map<string, Rule>>();
 
 /**
  * Attaches a rule function to a DTO property. One rule per property gives one
@@ -29,6 +29,6 @@ export function Satisfies(rule: Rule): PropertyDecorator {
 }
 
 /** The rules declared on a DTO class, in declaration order. */
-export function declaredRules(dto: Function): ReadonlyMap<string, Rule> {
+export function declaredRules(dto: object): ReadonlyMap<string, Rule> {
   return rulesByClass.get(dto) ?? new Map();
 }
