@@ -66,7 +66,7 @@ const schemas: Record<string, SchemaObject> = {
     chat_bot_id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]*$' },
     content_name: { type: 'string', minLength: 1, maxLength: 2048, description: 'With chat_bot_id, the identity of the document in the account.' },
     chunks: { type: 'array', minItems: 1, items: ref('Chunk'), description: 'chunk_index unique within the document.' },
-    metadata: { type: 'object', description: 'Any JSON object, at most MAX_METADATA_BYTES.' },
+    metadata: { type: 'object', additionalProperties: true, description: 'Any JSON object, at most MAX_METADATA_BYTES.' },
   }, ['chat_bot_id', 'content_name', 'chunks']),
 
   DataInsertRequest: closed({
@@ -269,7 +269,7 @@ const schemas: Record<string, SchemaObject> = {
     chunk_index: { type: 'integer', minimum: 0 },
     text: { type: 'string', description: 'The chunk as stored in PostgreSQL.' },
     score: { type: 'number', minimum: -1, maximum: 1, description: 'COSINE similarity of the query and the chunk (the index metric); higher is closer.' },
-    metadata: { type: 'object', description: 'The document\'s metadata as stored.' },
+    metadata: { type: 'object', additionalProperties: true, description: 'The document\'s metadata as stored.' },
   }, ['content_name', 'chat_bot_id', 'doc_id', 'chunk_index', 'text', 'score', 'metadata']),
 
   SearchResponse: closed({
