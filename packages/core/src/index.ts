@@ -13,3 +13,4 @@ export * from './metrics';
 export * from './crash-handlers';
 export * from './abortable-sleep';
 export * from './tracing';
+export * from './api-contract';

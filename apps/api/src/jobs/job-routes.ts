@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import {
-  ApiError, enqueueBatchInsert, errorMessage, isErrorNamed, isUuid,
-  type AppConfig, type BatchInsertQueue, type Logger,
+  ApiError, apiBody, enqueueBatchInsert, errorMessage, isErrorNamed, isUuid,
+  type ApiSchema, type AppConfig, type BatchInsertQueue, type Logger,
 } from '@nonstop/core';
 import type { PgDocumentStore, PgWebhookStore } from '@nonstop/storage';
 import { checkWebhookUrl, enqueueWebhookAfterCancel, webhookDeliveriesView, type WebhookQueue } from './job-webhooks';
@@ -121,7 +121,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
     const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
     const rows = await deps.jobs.listResults(job.id, { ...page, limit: page.limit + 1 });
     const { page: results, cursor } = pageOf(rows, page.limit);
-    res.json({ job_id: job.id, results: results.map(ledgerResultView), next_cursor: cursor });
+    res.json(apiBody('ResultsPage', { job_id: job.id, results: results.map(ledgerResultView), next_cursor: cursor }));
   });
 
   router.delete('/job/:jobId', async (req, res) => {
@@ -140,10 +140,10 @@ export function jobRoutes(deps: JobRouteDeps): Router {
     statuses.forget(job.id);
     const view = jobView(settled, [], DEFAULT_PAGE_LIMIT);
     const final = FINAL_JOB_STATUSES.includes(settled.status);
-    res.status(final ? 200 : 202).json({
+    res.status(final ? 200 : 202).json(apiBody('JobStatus', {
       ...view,
       message: final ? 'Job cancelled successfully' : 'Cancel requested; the worker stops after the document in hand',
-    });
+    }));
   });
 
   router.get('/job/:jobId/webhook-deliveries', async (req, res) => {
@@ -157,7 +157,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
 
 /** 202 for a new job (enqueued now, or by recovery once Redis answers); 200 for the job an Idempotency-Key already made. */
 async function answerAccepted(
-  deps: JobRouteDeps, res: Response, job: JobRow, created: boolean, extra: Record<string, unknown> = {},
+  deps: JobRouteDeps, res: Response, job: JobRow, created: boolean, extra: Pick<ApiSchema<'JobCreated'>, 'retry_of'> = {},
 ): Promise<void> {
   if (created) {
     try {
@@ -167,7 +167,7 @@ async function answerAccepted(
       deps.logger.warn('job staged but not enqueued; recovery will enqueue it', { job_id: job.id, error: errorMessage(error) });
     }
   }
-  res.status(created ? 202 : 200).json({
+  res.status(created ? 202 : 200).json(apiBody('JobCreated', {
     job_id: job.id,
     kind: job.kind,
     status: job.status,
@@ -177,7 +177,7 @@ async function answerAccepted(
     message: created
       ? `Job created successfully. Use GET /job/${job.id} to check status.`
       : 'A job was already created with this Idempotency-Key and body; returning it.',
-  });
+  }));
 }
 
 function quotaOf(deps: JobRouteDeps): { quota?: QueuedQuota } {

@@ -1,6 +1,6 @@
 import {
-  ApiError, DEFAULT_WEBHOOK_DNS_TIMEOUT_MS, enqueueWebhookDelivery, errorMessage, resolveWebhookTarget, WebhookUrlError,
-  type Logger, type WebhookConfig, type WebhookQueue,
+  ApiError, apiBody, DEFAULT_WEBHOOK_DNS_TIMEOUT_MS, enqueueWebhookDelivery, errorMessage, resolveWebhookTarget, WebhookUrlError,
+  type ApiSchema, type Logger, type WebhookConfig, type WebhookQueue,
 } from '@nonstop/core';
 import type { JobRow, PgWebhookStore, WebhookDeliveryRow } from '@nonstop/storage';
 
@@ -33,8 +33,8 @@ export async function enqueueWebhookAfterCancel(
   }
 }
 
-export function webhookDeliveriesView(job: JobRow, attempts: WebhookDeliveryRow[]): Record<string, unknown> {
-  return {
+export function webhookDeliveriesView(job: JobRow, attempts: WebhookDeliveryRow[]): ApiSchema<'WebhookDeliveries'> {
+  return apiBody('WebhookDeliveries', {
     job_id: job.id,
     webhook_url: job.webhook_url,
     deliveries: attempts.map((row) => ({
@@ -46,5 +46,5 @@ export function webhookDeliveriesView(job: JobRow, attempts: WebhookDeliveryRow[
       error: row.error,
       duration_ms: row.duration_ms,
     })),
-  };
+  });
 }

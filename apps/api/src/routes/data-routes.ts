@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ValidationFailedError, type LimitsConfig } from '@nonstop/core';
+import { apiBody, ValidationFailedError, type LimitsConfig } from '@nonstop/core';
 import type { PgDocumentStore } from '@nonstop/storage';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount } from '../auth/tenancy';
@@ -36,14 +36,14 @@ export function dataRoutes(deps: { sync: SyncInsertDeps; documents: PgDocumentSt
     const { job, results } = await runSyncInsert(deps.sync, {
       accountName: request.account_name, documents: request.documents, onExisting: onExistingOf(request), requestHash, idempotencyKey,
     });
-    res.json({
+    res.json(apiBody('DataInsertResponse', {
       job_id: job.id,
       account_name: request.account_name,
       total_documents: job.total_documents,
       success_count: job.success_count,
       failure_count: job.failure_count,
       results,
-    });
+    }));
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, isErrorNamed, type AppConfig, type DocumentInput, type Logger, type OnExisting } from '@nonstop/core';
+import { ApiError, isErrorNamed, type ApiSchema, type AppConfig, type DocumentInput, type Logger, type OnExisting } from '@nonstop/core';
 import { BatchJobRunner, findDuplicatesInRequest, ledgerResultView, type Runtime } from '@nonstop/pipeline';
 import type { JobRow, PgJobStore } from '@nonstop/storage';
 
@@ -28,7 +28,7 @@ export function createSyncRunner(runtime: Pick<Runtime, 'jobs' | 'pipeline' | 'v
 export async function runSyncInsert(
   deps: SyncInsertDeps,
   request: { accountName: string; documents: DocumentInput[]; onExisting: OnExisting; requestHash: string; idempotencyKey?: string | undefined },
-): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
+): Promise<{ job: JobRow; results: ApiSchema<'JobResult'>[] }> {
   const { accountName, documents } = request;
   const staging = () => deps.jobs.createJob({
     id: randomUUID(), accountName, documents, onExisting: request.onExisting, requestHash: request.requestHash, origin: 'sync', queuePrefix: deps.queuePrefix,
@@ -59,13 +59,13 @@ export async function runSyncInsert(
 }
 
 /** The same Idempotency-Key and body again: the first request's answer, once it has one. */
-async function replay(deps: SyncInsertDeps, job: JobRow): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
+async function replay(deps: SyncInsertDeps, job: JobRow): Promise<{ job: JobRow; results: ApiSchema<'JobResult'>[] }> {
   if (job.status === 'completed') return { job, results: await resultsOf(deps, job) };
   throw new ApiError(409, 'request_in_progress',
     `A request with this Idempotency-Key is still running as job ${job.id}; retry shortly for its answer (GET /job/${job.id} shows it).`);
 }
 
-async function resultsOf(deps: SyncInsertDeps, job: JobRow): Promise<Record<string, unknown>[]> {
+async function resultsOf(deps: SyncInsertDeps, job: JobRow): Promise<ApiSchema<'JobResult'>[]> {
   const rows = await deps.jobs.listResults(job.id, { limit: job.total_documents });
   return rows.map(ledgerResultView);
 }

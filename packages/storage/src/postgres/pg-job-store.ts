@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { randomUUID } from 'node:crypto';
 import {
-  ConflictError, currentTraceContext, DocumentErrorCode, UnprocessableError, type DocumentInput, type OnExisting, type RunFence,
+  apiBody, ConflictError, currentTraceContext, DocumentErrorCode, UnprocessableError, type ApiSchema, type DocumentInput, type OnExisting, type RunFence,
 } from '@nonstop/core';
 import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
@@ -12,11 +12,11 @@ import { reserveQueuedQuota, type QueuedQuota } from './queued-quota';
 import { restoreSupersededVersions, retireSupersededVersions } from './version-lifecycle';
 
 /** The scope as the receipt shows it: the names themselves are the ledger's, not repeated in every status read. */
-function receiptScope(scope: DeleteScope): Record<string, unknown> {
-  return {
+function receiptScope(scope: DeleteScope): ApiSchema<'DeleteScope'> {
+  return apiBody('DeleteScope', {
     ...(scope.chat_bot_id !== undefined ? { chat_bot_id: scope.chat_bot_id } : {}),
     ...(scope.content_names !== undefined ? { content_names_count: scope.content_names.length } : {}),
-  };
+  });
 }
 
 /** What every new job records, whatever it does. */
@@ -126,7 +126,7 @@ export class PgJobStore {
       const before = await stageDeleteTargets(client, job.id, job.accountName, job.scope);
       const staged = await client.query<JobRow>(
         'UPDATE ingest_jobs SET total_documents = $2, receipt = $3 WHERE id = $1 RETURNING *',
-        [job.id, before.listed, JSON.stringify({ scope: receiptScope(job.scope), documents_before: before.documents, chunks_before: before.chunks })],
+        [job.id, before.listed, JSON.stringify(apiBody('DeleteReceipt', { scope: receiptScope(job.scope), documents_before: before.documents, chunks_before: before.chunks }))],
       );
       return { job: staged.rows[0]!, created: true };
     });
