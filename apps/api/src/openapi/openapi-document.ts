@@ -3,10 +3,13 @@ import type { PlannedAction } from '@nonstop/storage';
 import type { OpenApiDocument, OperationObject, ParameterObject, ResponseObject, SchemaObject } from './openapi-types';
 
 /**
- * The API's contract. Response schemas are closed (`additionalProperties:
- * false`), and apps/api/test/openapi.int.test.ts validates real responses of
- * every endpoint against them: a field added to a body without being added
- * here fails that test.
+ * The API's contract, the one hand-written source of its shapes. Response
+ * schemas are closed (`additionalProperties: false`), and
+ * apps/api/test/openapi.int.test.ts validates real responses of every
+ * endpoint against them. `npm run generate:api-types` turns this document
+ * into the TypeScript types of the SDK and of packages/core (apiBody): a
+ * field added to a body without being added here fails `npm run typecheck`,
+ * and a request field must match its DTO (openapi-request-dto.test.ts).
  */
 const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, type: [schema.type as 'string', 'null'] });
