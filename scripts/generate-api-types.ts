@@ -26,7 +26,8 @@ async function main(): Promise<number> {
   const source = await apiTypesSource(openApiDocument);
   const stale = API_TYPE_FILES.filter((file) => readOrEmpty(path.join(root, file)) !== source);
   if (check) {
-    for (const file of stale) console.error(`check:api-types: ${file} is not what the OpenAPI document generates: run npm run generate:api-types`);
+    for (const file of stale)
+      console.error(`check:api-types: ${file} is not what the OpenAPI document generates: run npm run generate:api-types`);
     if (stale.length === 0) console.log(`check:api-types: ${API_TYPE_FILES.join(' and ')} match the OpenAPI document`);
     return stale.length === 0 ? 0 : 1;
   }
@@ -35,7 +36,10 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(error);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(2);
+  },
+);

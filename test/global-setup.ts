@@ -20,7 +20,10 @@ export default async function globalSetup(): Promise<void> {
     redis.disconnect();
   }
   const milvusHealth = `http://${config.milvusAddress.split(':')[0]}:9091/healthz`;
-  const health = await fetch(milvusHealth).then((r) => r.ok, () => false);
+  const health = await fetch(milvusHealth).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!health) throw new Error(`Milvus is not healthy at ${milvusHealth}. ${hint}`);
   await migrate(config.databaseUrl);
 }

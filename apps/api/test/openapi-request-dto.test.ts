@@ -34,7 +34,10 @@ function validatedProperties(dto: DtoClass): string[] {
 
 /** A property is required when its rule refuses `undefined` (optional() rules accept it). */
 function requiredProperties(dto: DtoClass): string[] {
-  return [...declaredRules(dto)].filter(([, rule]) => rule(undefined) !== undefined).map(([name]) => name).sort();
+  return [...declaredRules(dto)]
+    .filter(([, rule]) => rule(undefined) !== undefined)
+    .map(([name]) => name)
+    .sort();
 }
 
 function refName(schema: { $ref?: string } | undefined): string | undefined {
@@ -42,7 +45,7 @@ function refName(schema: { $ref?: string } | undefined): string | undefined {
 }
 
 describe('request DTOs and the OpenAPI request schemas', () => {
-  it.each(Object.entries(DTO_OF_SCHEMA))('%s has exactly the DTO\'s fields, required alike', (name, { dto, without = [] }) => {
+  it.each(Object.entries(DTO_OF_SCHEMA))("%s has exactly the DTO's fields, required alike", (name, { dto, without = [] }) => {
     const schema = schemas[name]!;
     const dtoFields = validatedProperties(dto).filter((field) => !without.includes(field));
     const dtoRequired = requiredProperties(dto).filter((field) => !without.includes(field));
@@ -59,13 +62,18 @@ describe('request DTOs and the OpenAPI request schemas', () => {
   });
 
   it('pairs every request body of the document (and the schemas nested in them) with a DTO', () => {
-    const bodies = Object.values(openApiDocument.paths).flatMap((item) =>
-      (Object.keys(item) as HttpMethod[]).map((method) => refName(item[method]!.requestBody?.content['application/json']?.schema)))
+    const bodies = Object.values(openApiDocument.paths)
+      .flatMap((item) =>
+        (Object.keys(item) as HttpMethod[]).map((method) => refName(item[method]!.requestBody?.content['application/json']?.schema)),
+      )
       .filter((name): name is string => name !== undefined);
     const nested = ['BatchInsertRequest', 'DataInsertRequest', 'Document'].flatMap((name) =>
-      Object.values(schemas[name]!.properties ?? {}).map((property) => refName(property.items)));
+      Object.values(schemas[name]!.properties ?? {}).map((property) => refName(property.items)),
+    );
     const needed = [...new Set([...bodies, ...nested.filter((name): name is string => name !== undefined)])].sort();
-    expect(needed).toEqual(expect.arrayContaining(['BatchDeleteRequest', 'BatchInsertRequest', 'Chunk', 'DataInsertRequest', 'Document', 'SearchRequest']));
+    expect(needed).toEqual(
+      expect.arrayContaining(['BatchDeleteRequest', 'BatchInsertRequest', 'Chunk', 'DataInsertRequest', 'Document', 'SearchRequest']),
+    );
     expect(Object.keys(DTO_OF_SCHEMA).sort()).toEqual(needed);
   });
 });

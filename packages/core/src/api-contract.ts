@@ -18,13 +18,15 @@ export type ApiSchema<Name extends keyof ApiSchemas> = ApiSchemas[Name];
  * object literal, not those spread into it (`...(cond ? { field } : {})`),
  * nor those of a value of another named type; this covers both.
  */
-export type OnlySchemaKeys<Schema, Value> =
-  unknown extends Schema ? Value
-    : Value extends readonly (infer Item)[]
-      ? NonNullable<Schema> extends readonly (infer SchemaItem)[] ? readonly OnlySchemaKeys<SchemaItem, Item>[] : Value
-      : Value extends object
-        ? { [Key in keyof Value]: Key extends keyof NonNullable<Schema> ? OnlySchemaKeys<NonNullable<Schema>[Key], Value[Key]> : never }
-        : Value;
+export type OnlySchemaKeys<Schema, Value> = unknown extends Schema
+  ? Value
+  : Value extends readonly (infer Item)[]
+    ? NonNullable<Schema> extends readonly (infer SchemaItem)[]
+      ? readonly OnlySchemaKeys<SchemaItem, Item>[]
+      : Value
+    : Value extends object
+      ? { [Key in keyof Value]: Key extends keyof NonNullable<Schema> ? OnlySchemaKeys<NonNullable<Schema>[Key], Value[Key]> : never }
+      : Value;
 
 /**
  * A response body checked at compile time against its OpenAPI schema: every

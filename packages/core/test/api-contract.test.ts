@@ -20,7 +20,15 @@ function nestedInANamedValue(): unknown {
 }
 
 function inAnArrayItem(): unknown {
-  const result = { position: 0, content_name: 'c', chat_bot_id: 'b', status: 'failed' as const, success: false, chunks_count: 0, retry_hint: 'x' };
+  const result = {
+    position: 0,
+    content_name: 'c',
+    chat_bot_id: 'b',
+    status: 'failed' as const,
+    success: false,
+    chunks_count: 0,
+    retry_hint: 'x',
+  };
   // @ts-expect-error a field the schema lacks, in an array item
   return apiBody('ResultsPage', { job_id: 'j', results: [result], next_cursor: null });
 }
@@ -39,6 +47,8 @@ describe('apiBody', () => {
   });
 
   it('keeps its compile-time refusals (see the @ts-expect-error lines)', () => {
-    expect([spreadOnlySometimes, nestedInANamedValue, inAnArrayItem, missingARequiredField].every((check) => typeof check === 'function')).toBe(true);
+    expect(
+      [spreadOnlySometimes, nestedInANamedValue, inAnArrayItem, missingARequiredField].every((check) => typeof check === 'function'),
+    ).toBe(true);
   });
 });

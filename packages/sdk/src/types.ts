@@ -123,7 +123,6 @@ export interface JobStreamEvent {
  * `end` event, the JobStatus body of GET /job/{id} (so `results` and the rest
  * of a JobView are there too).
  */
-export type JobStreamData = Pick<JobView, 'job_id' | 'status' | 'progress'>
-  & Partial<Pick<Schemas['JobStreamState'], 'updated_at' | 'cancel_requested_at'>>
-  & Partial<Pick<JobView, 'results'>>
-  & { [key: string]: unknown };
+export type JobStreamData = Pick<JobView, 'job_id' | 'status' | 'progress'> &
+  Partial<Pick<Schemas['JobStreamState'], 'updated_at' | 'cancel_requested_at'>> &
+  Partial<Pick<JobView, 'results'>> & { [key: string]: unknown };

@@ -63,7 +63,9 @@ function exposedClientError(error: unknown): ApiError | undefined {
 }
 
 function send(res: Response, status: number, code: string, message: string, details?: FieldProblem[]): void {
-  res.status(status).json(apiBody('ErrorBody', { error: { code, message, ...(details !== undefined && details.length > 0 && { details }) } }));
+  res
+    .status(status)
+    .json(apiBody('ErrorBody', { error: { code, message, ...(details !== undefined && details.length > 0 && { details }) } }));
 }
 
 function logFailure(logger: ErrorLogger, req: Request, error: unknown): void {

@@ -21,14 +21,18 @@ export async function dryRunAnswer(documents: PgDocumentStore, request: BatchIns
       position,
       chat_bot_id: document.chat_bot_id,
       content_name: document.content_name,
-      action: duplicates.has(position) ? 'duplicate_in_request' as const : plan.action,
+      action: duplicates.has(position) ? ('duplicate_in_request' as const) : plan.action,
       ...(plan.doc_id !== undefined ? { doc_id: plan.doc_id } : {}),
     };
   });
   const summary: DryRunResponse['summary'] = {};
   for (const result of results) summary[result.action] = (summary[result.action] ?? 0) + 1;
   return apiBody('DryRunResponse', {
-    dry_run: true, account_name: request.account_name, on_existing: onExistingOf(request),
-    total_documents: results.length, summary, results,
+    dry_run: true,
+    account_name: request.account_name,
+    on_existing: onExistingOf(request),
+    total_documents: results.length,
+    summary,
+    results,
   });
 }
