@@ -60,6 +60,8 @@ npm run --silent format:check || status=1
 note "==== layer rules (dependency-cruiser) and deploy/ (promtool: alert rules, their tests, dashboard queries) ===="
 npm run --silent check:layers || status=1
 npm run --silent check:deploy || status=1
+note "==== API types generated from the OpenAPI document are current (npm run generate:api-types) ===="
+npm run --silent check:api-types || status=1
 note "==== unit tests ===="
 npx jest --selectProjects unit "${filter[@]}" "$@" || status=1
 note "==== integration tests ===="

@@ -1,11 +1,9 @@
 import type { Pool } from 'pg';
-import { type Embedder, type RedisClient } from '@nonstop/core';
+import { type ApiSchema, type Embedder, type RedisClient } from '@nonstop/core';
 import type { MilvusVectorStore } from '@nonstop/storage';
 
-export interface ReadinessReport {
-  ready: boolean;
-  checks: Record<string, { ok: boolean; error?: string; latency_ms: number }>;
-}
+/** The OpenAPI document's Readiness: the body of /readyz. */
+export type ReadinessReport = ApiSchema<'Readiness'>;
 
 export interface Readiness {
   check(): Promise<ReadinessReport>;

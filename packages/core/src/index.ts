@@ -14,3 +14,4 @@ export * from './crash-handlers';
 export * from './abortable-sleep';
 export * from './tracing';
 export * from './consistency-metrics';
+export * from './api-contract';

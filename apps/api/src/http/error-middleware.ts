@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { ApiError, type FieldProblem } from '@nonstop/core';
+import { ApiError, apiBody, type FieldProblem } from '@nonstop/core';
 import { bodyParserErrorToApiError } from './body-parser-errors';
 
 /** What the handler needs of a logger; a winston Logger fits. */
@@ -63,7 +63,9 @@ function exposedClientError(error: unknown): ApiError | undefined {
 }
 
 function send(res: Response, status: number, code: string, message: string, details?: FieldProblem[]): void {
-  res.status(status).json({ error: { code, message, ...(details !== undefined && details.length > 0 && { details }) } });
+  res
+    .status(status)
+    .json(apiBody('ErrorBody', { error: { code, message, ...(details !== undefined && details.length > 0 && { details }) } }));
 }
 
 function logFailure(logger: ErrorLogger, req: Request, error: unknown): void {

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import {
   ApiError,
+  apiBody,
   enqueueBatchInsert,
   errorMessage,
   isErrorNamed,
   isUuid,
+  type ApiSchema,
   type AppConfig,
   type BatchInsertQueue,
   type Logger,
@@ -135,7 +137,7 @@ export function jobRoutes(deps: JobRouteDeps): Router {
     const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
     const rows = await deps.jobs.listResults(job.id, { ...page, limit: page.limit + 1 });
     const { page: results, cursor } = pageOf(rows, page.limit);
-    res.json({ job_id: job.id, results: results.map(ledgerResultView), next_cursor: cursor });
+    res.json(apiBody('ResultsPage', { job_id: job.id, results: results.map(ledgerResultView), next_cursor: cursor }));
   });
 
   router.delete('/job/:jobId', async (req, res) => {
@@ -158,10 +160,12 @@ export function jobRoutes(deps: JobRouteDeps): Router {
     statuses.forget(job.id);
     const view = jobView(settled, [], DEFAULT_PAGE_LIMIT);
     const final = FINAL_JOB_STATUSES.includes(settled.status);
-    res.status(final ? 200 : 202).json({
-      ...view,
-      message: final ? 'Job cancelled successfully' : 'Cancel requested; the worker stops after the document in hand',
-    });
+    res.status(final ? 200 : 202).json(
+      apiBody('JobStatus', {
+        ...view,
+        message: final ? 'Job cancelled successfully' : 'Cancel requested; the worker stops after the document in hand',
+      }),
+    );
   });
 
   router.get('/job/:jobId/webhook-deliveries', async (req, res) => {
@@ -179,7 +183,7 @@ async function answerAccepted(
   res: Response,
   job: JobRow,
   created: boolean,
-  extra: Record<string, unknown> = {},
+  extra: Pick<ApiSchema<'JobCreated'>, 'retry_of'> = {},
 ): Promise<void> {
   if (created) {
     try {
@@ -189,17 +193,19 @@ async function answerAccepted(
       deps.logger.warn('job staged but not enqueued; recovery will enqueue it', { job_id: job.id, error: errorMessage(error) });
     }
   }
-  res.status(created ? 202 : 200).json({
-    job_id: job.id,
-    kind: job.kind,
-    status: job.status,
-    total_documents: job.total_documents,
-    created_at: job.created_at.toISOString(),
-    ...extra,
-    message: created
-      ? `Job created successfully. Use GET /job/${job.id} to check status.`
-      : 'A job was already created with this Idempotency-Key and body; returning it.',
-  });
+  res.status(created ? 202 : 200).json(
+    apiBody('JobCreated', {
+      job_id: job.id,
+      kind: job.kind,
+      status: job.status,
+      total_documents: job.total_documents,
+      created_at: job.created_at.toISOString(),
+      ...extra,
+      message: created
+        ? `Job created successfully. Use GET /job/${job.id} to check status.`
+        : 'A job was already created with this Idempotency-Key and body; returning it.',
+    }),
+  );
 }
 
 function quotaOf(deps: JobRouteDeps): { quota?: QueuedQuota } {

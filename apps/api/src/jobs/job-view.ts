@@ -1,3 +1,4 @@
+import { apiBody, type ApiSchema } from '@nonstop/core';
 import { ledgerResultView, progressOf } from '@nonstop/pipeline';
 import type { JobRow, LedgerRow } from '@nonstop/storage';
 
@@ -34,10 +35,10 @@ function estimatedCompletion(job: JobRow): string | null {
   return new Date(job.updated_at.getTime() + (elapsed / job.processed_documents) * remaining).toISOString();
 }
 
-/** The status body; `firstRows` were read with `pageLimit + 1`. */
-export function jobView(job: JobRow, firstRows: LedgerRow[], pageLimit: number): Record<string, unknown> {
+/** The status body (the OpenAPI document's JobStatus); `firstRows` were read with `pageLimit + 1`. */
+export function jobView(job: JobRow, firstRows: LedgerRow[], pageLimit: number): ApiSchema<'JobStatus'> {
   const { page, cursor } = pageOf(firstRows, pageLimit);
-  return {
+  return apiBody('JobStatus', {
     job_id: job.id,
     account_name: job.account_name,
     kind: job.kind,
@@ -59,5 +60,5 @@ export function jobView(job: JobRow, firstRows: LedgerRow[], pageLimit: number):
     ...(job.receipt ? { receipt: job.receipt } : {}),
     ...(job.cancel_requested_at ? { cancel_requested_at: job.cancel_requested_at.toISOString() } : {}),
     ...(job.error_message ? { error: { code: job.error_code, message: job.error_message } } : {}),
-  };
+  });
 }

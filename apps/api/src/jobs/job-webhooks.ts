@@ -1,10 +1,12 @@
 import {
   ApiError,
+  apiBody,
   DEFAULT_WEBHOOK_DNS_TIMEOUT_MS,
   enqueueWebhookDelivery,
   errorMessage,
   resolveWebhookTarget,
   WebhookUrlError,
+  type ApiSchema,
   type Logger,
   type WebhookConfig,
   type WebhookQueue,
@@ -47,8 +49,8 @@ export async function enqueueWebhookAfterCancel(
   }
 }
 
-export function webhookDeliveriesView(job: JobRow, attempts: WebhookDeliveryRow[]): Record<string, unknown> {
-  return {
+export function webhookDeliveriesView(job: JobRow, attempts: WebhookDeliveryRow[]): ApiSchema<'WebhookDeliveries'> {
+  return apiBody('WebhookDeliveries', {
     job_id: job.id,
     webhook_url: job.webhook_url,
     deliveries: attempts.map((row) => ({
@@ -60,5 +62,5 @@ export function webhookDeliveriesView(job: JobRow, attempts: WebhookDeliveryRow[
       error: row.error,
       duration_ms: row.duration_ms,
     })),
-  };
+  });
 }

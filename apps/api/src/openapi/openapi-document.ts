@@ -3,10 +3,13 @@ import type { PlannedAction } from '@nonstop/storage';
 import type { OpenApiDocument, OperationObject, ParameterObject, ResponseObject, SchemaObject } from './openapi-types';
 
 /**
- * The API's contract. Response schemas are closed (`additionalProperties:
- * false`), and apps/api/test/openapi.int.test.ts validates real responses of
- * every endpoint against them: a field added to a body without being added
- * here fails that test.
+ * The API's contract, the one hand-written source of its shapes. Response
+ * schemas are closed (`additionalProperties: false`), and
+ * apps/api/test/openapi.int.test.ts validates real responses of every
+ * endpoint against them. `npm run generate:api-types` turns this document
+ * into the TypeScript types of the SDK and of packages/core (apiBody): a
+ * field added to a body without being added here fails `npm run typecheck`,
+ * and a request field must match its DTO (openapi-request-dto.test.ts).
  */
 const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, type: [schema.type as 'string', 'null'] });
@@ -100,7 +103,7 @@ const schemas: Record<string, SchemaObject> = {
         description: 'With chat_bot_id, the identity of the document in the account.',
       },
       chunks: { type: 'array', minItems: 1, items: ref('Chunk'), description: 'chunk_index unique within the document.' },
-      metadata: { type: 'object', description: 'Any JSON object, at most MAX_METADATA_BYTES.' },
+      metadata: { type: 'object', additionalProperties: true, description: 'Any JSON object, at most MAX_METADATA_BYTES.' },
     },
     ['chat_bot_id', 'content_name', 'chunks'],
   ),
@@ -446,7 +449,7 @@ const schemas: Record<string, SchemaObject> = {
         maximum: 1,
         description: 'COSINE similarity of the query and the chunk (the index metric); higher is closer.',
       },
-      metadata: { type: 'object', description: "The document's metadata as stored." },
+      metadata: { type: 'object', additionalProperties: true, description: "The document's metadata as stored." },
     },
     ['content_name', 'chat_bot_id', 'doc_id', 'chunk_index', 'text', 'score', 'metadata'],
   ),

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ValidationFailedError, type LimitsConfig } from '@nonstop/core';
+import { apiBody, ValidationFailedError, type LimitsConfig } from '@nonstop/core';
 import type { PgDocumentStore } from '@nonstop/storage';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount } from '../auth/tenancy';
@@ -47,14 +47,16 @@ export function dataRoutes(deps: {
       requestHash,
       idempotencyKey,
     });
-    res.json({
-      job_id: job.id,
-      account_name: request.account_name,
-      total_documents: job.total_documents,
-      success_count: job.success_count,
-      failure_count: job.failure_count,
-      results,
-    });
+    res.json(
+      apiBody('DataInsertResponse', {
+        job_id: job.id,
+        account_name: request.account_name,
+        total_documents: job.total_documents,
+        success_count: job.success_count,
+        failure_count: job.failure_count,
+        results,
+      }),
+    );
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { errorMessage, isErrorNamed, UnprocessableError, withoutAddresses } from '@nonstop/core';
+import { apiBody, errorMessage, isErrorNamed, UnprocessableError, withoutAddresses } from '@nonstop/core';
 import { ChunkSearch, type ChunkSearchStores } from '@nonstop/pipeline';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount } from '../auth/tenancy';
@@ -24,7 +24,7 @@ export function searchRoutes(stores: SearchStores): Router {
     const request = validateSearchBody(req.body);
     assertOwnAccount(request.account_name, callerOf(res));
     try {
-      res.json({ results: await search.search(request) });
+      res.json(apiBody('SearchResponse', { results: await search.search(request) }));
     } catch (error) {
       if (isErrorNamed(error, 'EmbeddingRejectedError')) {
         throw new UnprocessableError(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, isErrorNamed, type AppConfig, type DocumentInput, type Logger, type OnExisting } from '@nonstop/core';
+import { ApiError, isErrorNamed, type ApiSchema, type AppConfig, type DocumentInput, type Logger, type OnExisting } from '@nonstop/core';
 import { BatchJobRunner, findDuplicatesInRequest, ledgerResultView, type Runtime } from '@nonstop/pipeline';
 import type { JobRow, PgJobStore } from '@nonstop/storage';
 
@@ -40,7 +40,7 @@ export async function runSyncInsert(
     requestHash: string;
     idempotencyKey?: string | undefined;
   },
-): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
+): Promise<{ job: JobRow; results: ApiSchema<'JobResult'>[] }> {
   const { accountName, documents } = request;
   const staging = () =>
     deps.jobs.createJob({
@@ -78,7 +78,7 @@ export async function runSyncInsert(
 }
 
 /** The same Idempotency-Key and body again: the first request's answer, once it has one. */
-async function replay(deps: SyncInsertDeps, job: JobRow): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
+async function replay(deps: SyncInsertDeps, job: JobRow): Promise<{ job: JobRow; results: ApiSchema<'JobResult'>[] }> {
   if (job.status === 'completed') return { job, results: await resultsOf(deps, job) };
   throw new ApiError(
     409,
@@ -87,7 +87,7 @@ async function replay(deps: SyncInsertDeps, job: JobRow): Promise<{ job: JobRow;
   );
 }
 
-async function resultsOf(deps: SyncInsertDeps, job: JobRow): Promise<Record<string, unknown>[]> {
+async function resultsOf(deps: SyncInsertDeps, job: JobRow): Promise<ApiSchema<'JobResult'>[]> {
   const rows = await deps.jobs.listResults(job.id, { limit: job.total_documents });
   return rows.map(ledgerResultView);
 }

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { ApiError, errorMessage, type Logger } from '@nonstop/core';
+import { ApiError, apiBody, errorMessage, type ApiSchema, type Logger } from '@nonstop/core';
 import { callerOf } from '../auth/api-key-auth';
 import { visibleJob } from '../auth/tenancy';
 import { progressOf } from '@nonstop/pipeline';
@@ -32,14 +32,14 @@ export function streamEventId(job: JobRow): string {
   return `${job.processed_documents}-${job.status}${job.cancel_requested_at && job.status === 'processing' ? '-cancelling' : ''}`;
 }
 
-export function stateEvent(job: JobRow): Record<string, unknown> {
-  return {
+export function stateEvent(job: JobRow): ApiSchema<'JobStreamState'> {
+  return apiBody('JobStreamState', {
     job_id: job.id,
     status: job.status,
     progress: progressOf(job),
     updated_at: job.updated_at.toISOString(),
     ...(job.cancel_requested_at ? { cancel_requested_at: job.cancel_requested_at.toISOString() } : {}),
-  };
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DocumentAction, DocumentErrorCode, OnExisting } from '@nonstop/core';
+import type { ApiSchema, DocumentAction, DocumentErrorCode, OnExisting } from '@nonstop/core';
 
 export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
 export type LedgerStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
@@ -32,8 +32,8 @@ export interface JobRow {
   on_existing: OnExisting;
   /** The job whose failed documents this one runs again. */
   retry_of: string | null;
-  /** A delete job's receipt (DeleteReceipt), once it has begun. */
-  receipt: Record<string, unknown> | null;
+  /** A delete job's receipt (the OpenAPI document's DeleteReceipt, as GET /job/{id} shows it), once it has begun. */
+  receipt: ApiSchema<'DeleteReceipt'> | null;
   /** The W3C trace context (traceparent, tracestate) of the request that accepted the job; null when tracing was off. */
   trace_context?: Record<string, string> | null;
   created_at: Date;
@@ -51,7 +51,8 @@ export interface LedgerRow {
   doc_id: string | null;
   chunks_count: number;
   action: DocumentAction | null;
-  error_code: string | null;
+  /** Written only from DocumentErrorCode (LedgerUpdate, the cancel, rollback and duplicate updates). */
+  error_code: DocumentErrorCode | null;
   error_message: string | null;
 }
 

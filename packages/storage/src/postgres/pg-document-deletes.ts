@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { RunFence } from '@nonstop/core';
+import type { ApiSchema, RunFence } from '@nonstop/core';
 import { assertRunMayWrite } from './pg-document-store';
 import { recordLedgerResults } from './ledger-results';
 import type { JobRow, LedgerUpdate, PendingDocument } from './job-rows';
@@ -79,7 +79,7 @@ export class PgDocumentDeletes {
   }
 
   /** Merges fields into the job's receipt (a delete job's counts and times). */
-  async updateReceipt(jobId: string, fields: Record<string, unknown>): Promise<JobRow> {
+  async updateReceipt(jobId: string, fields: Partial<ApiSchema<'DeleteReceipt'>>): Promise<JobRow> {
     const result = await runQuery<JobRow>(
       this.pool,
       `UPDATE ingest_jobs SET receipt = COALESCE(receipt, '{}'::jsonb) || $2::jsonb WHERE id = $1 RETURNING *`,

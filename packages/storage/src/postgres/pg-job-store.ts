@@ -1,10 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { randomUUID } from 'node:crypto';
 import {
+  apiBody,
   ConflictError,
   currentTraceContext,
   DocumentErrorCode,
   UnprocessableError,
+  type ApiSchema,
   type DocumentInput,
   type OnExisting,
   type RunFence,
@@ -18,11 +20,11 @@ import { reserveQueuedQuota, type QueuedQuota } from './queued-quota';
 import { restoreSupersededVersions, retireSupersededVersions } from './version-lifecycle';
 
 /** The scope as the receipt shows it: the names themselves are the ledger's, not repeated in every status read. */
-function receiptScope(scope: DeleteScope): Record<string, unknown> {
-  return {
+function receiptScope(scope: DeleteScope): ApiSchema<'DeleteScope'> {
+  return apiBody('DeleteScope', {
     ...(scope.chat_bot_id !== undefined ? { chat_bot_id: scope.chat_bot_id } : {}),
     ...(scope.content_names !== undefined ? { content_names_count: scope.content_names.length } : {}),
-  };
+  });
 }
 
 /** What every new job records, whatever it does. */
@@ -141,7 +143,9 @@ export class PgJobStore {
       const staged = await client.query<JobRow>('UPDATE ingest_jobs SET total_documents = $2, receipt = $3 WHERE id = $1 RETURNING *', [
         job.id,
         before.listed,
-        JSON.stringify({ scope: receiptScope(job.scope), documents_before: before.documents, chunks_before: before.chunks }),
+        JSON.stringify(
+          apiBody('DeleteReceipt', { scope: receiptScope(job.scope), documents_before: before.documents, chunks_before: before.chunks }),
+        ),
       ]);
       return { job: staged.rows[0]!, created: true };
     });
