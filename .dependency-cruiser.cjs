@@ -31,7 +31,7 @@ module.exports = {
     {
       name: 'adapters-depend-only-on-core',
       severity: 'error',
-      comment: 'The storage and embedding adapters implement core\'s ports and know nothing else of ours.',
+      comment: "The storage and embedding adapters implement core's ports and know nothing else of ours.",
       from: { path: '^packages/(storage|embeddings)/src/' },
       to: { path: '^(packages|apps)/', pathNot: '^packages/($1|core)/' },
     },
@@ -73,7 +73,7 @@ module.exports = {
     {
       name: 'test-stand-ins-only-in-tests',
       severity: 'error',
-      comment: 'A package\'s src/testing (stand-in servers) is for tests, never shipped code of another workspace.',
+      comment: "A package's src/testing (stand-in servers) is for tests, never shipped code of another workspace.",
       from: { path: '^(packages|apps)/([^/]+)/src/' },
       to: { path: '^packages/[^/]+/src/testing/', pathNot: '^packages/$2/' },
     },

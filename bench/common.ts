@@ -11,10 +11,14 @@ export const RUN_ID = randomUUID().slice(0, 8);
 /** The environment of the API and worker, with the stand-in fixed-vector endpoint as the embedding service. */
 export function standInEnv(standInUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    DATABASE_URL, REDIS_URL, MILVUS_ADDRESS,
+    DATABASE_URL,
+    REDIS_URL,
+    MILVUS_ADDRESS,
     MILVUS_COLLECTION: 'bench_chunks',
-    EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: standInUrl,
-    EMBEDDING_MODEL: 'stand-in-fixed-vectors', EMBEDDING_DIMENSION: String(DIMENSION),
+    EMBEDDING_PROVIDER: 'openai',
+    EMBEDDING_BASE_URL: standInUrl,
+    EMBEDDING_MODEL: 'stand-in-fixed-vectors',
+    EMBEDDING_DIMENSION: String(DIMENSION),
     MAX_DOCUMENTS_PER_JOB: '25000',
     QUEUE_PREFIX: `bench-${RUN_ID}`,
     LOG_LEVEL: 'warn',
@@ -24,9 +28,14 @@ export function standInEnv(standInUrl: string, extra: Record<string, string> = {
 
 export function localEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    DATABASE_URL, REDIS_URL, MILVUS_ADDRESS,
-    MILVUS_COLLECTION: 'bench_chunks_local', EMBEDDING_PROVIDER: 'local',
-    MAX_DOCUMENTS_PER_JOB: '25000', QUEUE_PREFIX: `bench-${RUN_ID}-local`, LOG_LEVEL: 'warn',
+    DATABASE_URL,
+    REDIS_URL,
+    MILVUS_ADDRESS,
+    MILVUS_COLLECTION: 'bench_chunks_local',
+    EMBEDDING_PROVIDER: 'local',
+    MAX_DOCUMENTS_PER_JOB: '25000',
+    QUEUE_PREFIX: `bench-${RUN_ID}-local`,
+    LOG_LEVEL: 'warn',
     ...extra,
   };
 }
@@ -64,9 +73,11 @@ export function chunkCount(docs: DocumentInput[]): number {
 /** Runs `work` over `items` with at most `limit` in flight. */
 export async function inFlight<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 export function batches<T>(items: T[], size: number): T[][] {

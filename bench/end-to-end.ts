@@ -33,13 +33,24 @@ export async function measureEndToEnd(service: ServiceUnderTest, chunks: number,
     throw new Error(`job ${jobId} ended ${job.status} ${JSON.stringify(job.progress)}`);
   }
   const timing = await service.api.runtime.pool.query<{ s: number }>(
-    'SELECT extract(epoch FROM finished_at - started_at)::float8 AS s FROM ingest_jobs WHERE id = $1', [jobId]);
+    'SELECT extract(epoch FROM finished_at - started_at)::float8 AS s FROM ingest_jobs WHERE id = $1',
+    [jobId],
+  );
   const workerSeconds = timing.rows[0]!.s;
-  row(`end to end ${label} (${n} chunks, ${docs.length} docs)`, `${round(n / wall)} ch/s`,
-    `wall ${round(wall, 1)} s; worker started->finished ${round(workerSeconds, 1)} s = ${round(n / workerSeconds)} ch/s; cores busy ${round(run.cpu_seconds / (wall * CORES), 2)}`);
+  row(
+    `end to end ${label} (${n} chunks, ${docs.length} docs)`,
+    `${round(n / wall)} ch/s`,
+    `wall ${round(wall, 1)} s; worker started->finished ${round(workerSeconds, 1)} s = ${round(n / workerSeconds)} ch/s; cores busy ${round(run.cpu_seconds / (wall * CORES), 2)}`,
+  );
   return {
-    chunks: n, documents: docs.length, wall_seconds: round(wall, 2), chunks_per_s: round(n / wall),
-    worker_seconds: round(workerSeconds, 2), worker_chunks_per_s: round(n / workerSeconds), success_count: job.progress.success_count,
-    cpu_ms_per_1k_chunks: round((run.cpu_seconds * 1e6) / n), cores_busy: round(run.cpu_seconds / (wall * CORES), 2),
+    chunks: n,
+    documents: docs.length,
+    wall_seconds: round(wall, 2),
+    chunks_per_s: round(n / wall),
+    worker_seconds: round(workerSeconds, 2),
+    worker_chunks_per_s: round(n / workerSeconds),
+    success_count: job.progress.success_count,
+    cpu_ms_per_1k_chunks: round((run.cpu_seconds * 1e6) / n),
+    cores_busy: round(run.cpu_seconds / (wall * CORES), 2),
   };
 }

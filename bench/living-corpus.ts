@@ -25,16 +25,21 @@ async function main(): Promise<void> {
   const service = await startApi(env);
   const worker = await startWorker(env);
   const embedded = (): number => {
-    try { return readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).length; } catch { return 0; }
+    try {
+      return readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).length;
+    } catch {
+      return 0;
+    }
   };
   const run = async (label: string, accountName: string, documents: DocumentInput[], onExisting: string) => {
     const before = embedded();
     const started = Date.now();
     const response = await fetch(`${service.base}/job/batch-insert`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ account_name: accountName, documents, on_existing: onExisting }),
     });
-    const { job_id: jobId } = await response.json() as { job_id: string };
+    const { job_id: jobId } = (await response.json()) as { job_id: string };
     const job = await waitForFinal(service.base, jobId, 60 * 60_000, 50);
     const seconds = (Date.now() - started) / 1000;
     return { label, seconds, embedding_calls: embedded() - before, status: job.status, success: job.progress.success_count };
@@ -44,7 +49,9 @@ async function main(): Promise<void> {
     // 1,000 documents of 4 chunks: makeDocs takes chunks.
     const documents = makeDocs(DOCUMENTS * 4, `corpus-${RUN_ID}`);
     const quarter = Math.floor(DOCUMENTS / 4);
-    const changed = documents.map((d, n) => (n < quarter ? { ...d, chunks: d.chunks.map((c) => ({ ...c, text: `개정판 ${c.text}` })) } : d));
+    const changed = documents.map((d, n) =>
+      n < quarter ? { ...d, chunks: d.chunks.map((c) => ({ ...c, text: `개정판 ${c.text}` })) } : d,
+    );
     const retitled = changed.map((d, n) => (n >= quarter && n < 2 * quarter ? { ...d, metadata: { title: `새 제목 ${n}` } } : d));
     const rows = [
       await run(`first ingest (${DOCUMENTS} documents)`, accountName, documents, 'fail'),

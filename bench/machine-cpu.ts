@@ -12,11 +12,19 @@ const USER_HZ = 100; // /proc/stat counts in USER_HZ ticks, 100 on Linux whateve
 export const CORES = os.cpus().length;
 
 function busySeconds(): number {
-  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return (user! + nice! + system! + irq! + softirq!) / USER_HZ;
 }
 
-export interface CpuTimed { seconds: number; cpu_seconds: number }
+export interface CpuTimed {
+  seconds: number;
+  cpu_seconds: number;
+}
 
 /** Wall seconds of `work` and the machine's busy CPU-seconds meanwhile (idle and I/O wait excluded). */
 export async function cpuTimed(work: () => Promise<unknown>): Promise<CpuTimed> {

@@ -13,30 +13,54 @@ import { insertColumns } from '../packages/storage/src/milvus/columnar-insert';
 import { fixedVector } from '../packages/embeddings/src/testing/stand-in-embedding-server';
 import { account, batches, DIMENSION, MILVUS_ADDRESS, round, row, timed } from './common';
 
-export interface MilvusBatchRate { path: 'sdk_insert' | 'store_columns'; rows_per_call: number; rows: number; chunks_per_s: number; ms_per_call: number }
+export interface MilvusBatchRate {
+  path: 'sdk_insert' | 'store_columns';
+  rows_per_call: number;
+  rows: number;
+  chunks_per_s: number;
+  ms_per_call: number;
+}
 
 export async function measureMilvusBatchSizes(rowsPerCall = [128, 512, 1024], rows = 8192): Promise<MilvusBatchRate[]> {
   const vectors = new MilvusVectorStore({ address: MILVUS_ADDRESS, collection: 'bench_chunks' });
   const out: MilvusBatchRate[] = [];
   try {
     const embedding = fixedVector('bench', DIMENSION);
-    for (const size of rowsPerCall) for (const path of ['sdk_insert', 'store_columns'] as const) {
-      const accountName = account(`milvus_${size}`);
-      const base = 8_000_000_000_000 + Math.floor(Math.random() * 1e9) * 10_000;
-      const data = Array.from({ length: rows }, (_, i) => ({
-        chunk_id: base + i, account_name: accountName, chat_bot_id: 'bot001', document_id: base + i, job_id: '', chunk_index: 0, embedding,
-      }));
-      const seconds = await timed(async () => {
-        for (const batch of batches(data, size)) {
-          const result = path === 'sdk_insert'
-            ? await vectors.client.insert({ collection_name: 'bench_chunks', data: batch })
-            : await insertColumns(vectors.client, 'bench_chunks', batch, 30_000);
-          if (result.status.error_code !== 'Success') throw new Error(result.status.reason);
-        }
-      });
-      row(`raw Milvus ${path === 'sdk_insert' ? 'SDK client.insert' : 'store columns'}, ${size} rows a call, 1 in flight (${rows} rows)`, `${round(rows / seconds)} ch/s`, `${round((seconds * 1000 * size) / rows)} ms a call`);
-      out.push({ path, rows_per_call: size, rows, chunks_per_s: round(rows / seconds), ms_per_call: round((seconds * 1000 * size) / rows) });
-    }
+    for (const size of rowsPerCall)
+      for (const path of ['sdk_insert', 'store_columns'] as const) {
+        const accountName = account(`milvus_${size}`);
+        const base = 8_000_000_000_000 + Math.floor(Math.random() * 1e9) * 10_000;
+        const data = Array.from({ length: rows }, (_, i) => ({
+          chunk_id: base + i,
+          account_name: accountName,
+          chat_bot_id: 'bot001',
+          document_id: base + i,
+          job_id: '',
+          chunk_index: 0,
+          embedding,
+        }));
+        const seconds = await timed(async () => {
+          for (const batch of batches(data, size)) {
+            const result =
+              path === 'sdk_insert'
+                ? await vectors.client.insert({ collection_name: 'bench_chunks', data: batch })
+                : await insertColumns(vectors.client, 'bench_chunks', batch, 30_000);
+            if (result.status.error_code !== 'Success') throw new Error(result.status.reason);
+          }
+        });
+        row(
+          `raw Milvus ${path === 'sdk_insert' ? 'SDK client.insert' : 'store columns'}, ${size} rows a call, 1 in flight (${rows} rows)`,
+          `${round(rows / seconds)} ch/s`,
+          `${round((seconds * 1000 * size) / rows)} ms a call`,
+        );
+        out.push({
+          path,
+          rows_per_call: size,
+          rows,
+          chunks_per_s: round(rows / seconds),
+          ms_per_call: round((seconds * 1000 * size) / rows),
+        });
+      }
     return out;
   } finally {
     await vectors.close();

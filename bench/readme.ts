@@ -14,16 +14,36 @@ import { CORES } from './machine-cpu';
 import type { Bar } from './report';
 
 export interface Results {
-  run_id: string; started_at: string; finished_at: string; sizes: number[];
-  raw: RawStages; milvus_batch_sizes?: MilvusBatchRate[]; audit?: AuditTime; end_to_end: EndToEnd[]; efficiency: number; efficiency_vs_cpu_bound?: number;
-  naive: Naive[]; service_over_naive: number; service_over_naive_at_1k: number | null;
+  run_id: string;
+  started_at: string;
+  finished_at: string;
+  sizes: number[];
+  raw: RawStages;
+  milvus_batch_sizes?: MilvusBatchRate[];
+  audit?: AuditTime;
+  end_to_end: EndToEnd[];
+  efficiency: number;
+  efficiency_vs_cpu_bound?: number;
+  naive: Naive[];
+  service_over_naive: number;
+  service_over_naive_at_1k: number | null;
   langchain?: { batch_size: number; cleanup: string; sweep: { chunks: number; runs: LangChainRun[] }; runs: LangChainRun[] };
-  service_over_langchain?: number; service_over_langchain_at_1k?: number | null;
+  service_over_langchain?: number;
+  service_over_langchain_at_1k?: number | null;
   local_model?: { raw: LocalRaw; end_to_end: EndToEnd; efficiency: number };
-  api: { get_job_while_running: Throughput; bare_while_running: Throughput; job_status_after_load: string; get_job_idle: Throughput; bare_idle: Throughput };
-  post_latency: PostLatency; redis: RedisBytes; sync_latency?: SyncLatency;
+  api: {
+    get_job_while_running: Throughput;
+    bare_while_running: Throughput;
+    job_status_after_load: string;
+    get_job_idle: Throughput;
+    bare_idle: Throughput;
+  };
+  post_latency: PostLatency;
+  redis: RedisBytes;
+  sync_latency?: SyncLatency;
   kill_recovery: { seconds_to_progress: number; processed_at_kill: number; completed: boolean };
-  versions: Record<string, string>; machine: Record<string, string>;
+  versions: Record<string, string>;
+  machine: Record<string, string>;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -37,11 +57,17 @@ export function chartBars(r: Results): Bar[] {
     { label: 'Embedding stand-in via OpenAiEmbedder', value: r.raw.embed_stand_in_chunks_per_s, kind: 'raw' },
     ...r.end_to_end.map((e): Bar => ({ label: `Service end to end, ${fmt(e.chunks)} chunks`, value: e.chunks_per_s, kind: 'service' })),
     ...r.naive.map((n): Bar => ({ label: `Naive loop, ${fmt(n.chunks)} chunks`, value: n.chunks_per_s, kind: 'naive' })),
-    ...(r.langchain?.runs ?? []).map((l): Bar => ({ label: `LangChain.js index(), ${fmt(l.chunks)} chunks`, value: l.chunks_per_s, kind: 'langchain' })),
+    ...(r.langchain?.runs ?? []).map((l): Bar => ({
+      label: `LangChain.js index(), ${fmt(l.chunks)} chunks`,
+      value: l.chunks_per_s,
+      kind: 'langchain',
+    })),
   ];
   if (r.local_model) {
-    bars.push({ label: 'Local model alone (all-MiniLM-L6-v2)', value: r.local_model.raw.chunks_per_s, kind: 'local' },
-      { label: 'Service end to end, local model, 1,000', value: r.local_model.end_to_end.chunks_per_s, kind: 'local' });
+    bars.push(
+      { label: 'Local model alone (all-MiniLM-L6-v2)', value: r.local_model.raw.chunks_per_s, kind: 'local' },
+      { label: 'Service end to end, local model, 1,000', value: r.local_model.end_to_end.chunks_per_s, kind: 'local' },
+    );
   }
   return bars;
 }
@@ -50,8 +76,14 @@ function langchainRows(r: Results): string[] {
   if (!r.langchain) return ['| LangChain.js index() | not run |'];
   const { sweep, runs, batch_size: best } = r.langchain;
   return [
-    ...sweep.runs.map((l) => `| LangChain.js index(), batchSize ${l.batch_size}, ${fmt(l.chunks)} chunks (sweep) | ${fmt(l.chunks_per_s)} chunks/s (${l.seconds} s) |`),
-    ...runs.map((l) => `| LangChain.js index(), batchSize ${best}, ${fmt(l.chunks)} chunks | ${fmt(l.chunks_per_s)} chunks/s (${l.seconds} s; Milvus holds ${fmt(l.vectors_in_milvus)} vectors) |`),
+    ...sweep.runs.map(
+      (l) =>
+        `| LangChain.js index(), batchSize ${l.batch_size}, ${fmt(l.chunks)} chunks (sweep) | ${fmt(l.chunks_per_s)} chunks/s (${l.seconds} s) |`,
+    ),
+    ...runs.map(
+      (l) =>
+        `| LangChain.js index(), batchSize ${best}, ${fmt(l.chunks)} chunks | ${fmt(l.chunks_per_s)} chunks/s (${l.seconds} s; Milvus holds ${fmt(l.vectors_in_milvus)} vectors) |`,
+    ),
     `| Service ÷ LangChain.js index() at ${fmt(runs[runs.length - 1]!.chunks)} chunks | ${r.service_over_langchain}× |`,
   ];
 }
@@ -96,10 +128,10 @@ export function buildReadme(r: Results): string {
     '  (PostgreSQL: 1,000 documents a transaction, 2 in flight; Milvus: 512 rows a call, 2 in flight; embedder: batch 128, concurrency 4).',
     '- LangChain.js (`bench/langchain.ts`, @langchain/core 1.4.0, @langchain/community 1.1.29, @langchain/openai 1.5.8): `index()` with',
     '  `PostgresRecordManager` (same database, schema `langchain_bench`), the community `Milvus` store (a collection per run, `autoId: false`,',
-    '  the service\'s HNSW/COSINE index, created before the clock starts) and `OpenAIEmbeddings` on the same stand-in endpoint (batch 128,',
+    "  the service's HNSW/COSINE index, created before the clock starts) and `OpenAIEmbeddings` on the same stand-in endpoint (batch 128,",
     '  4 in flight, base64). Same documents, one LangChain Document per chunk with account, bot, `content_name` (source id) and chunk index',
-    '  as metadata. Cleanup mode none: like the service, it skips what is already indexed and deletes nothing. `index()`\'s `batchSize` is',
-    '  swept and the fastest used. After each run Milvus must hold exactly one vector per chunk under the record manager\'s keys.',
+    "  as metadata. Cleanup mode none: like the service, it skips what is already indexed and deletes nothing. `index()`'s `batchSize` is",
+    "  swept and the fastest used. After each run Milvus must hold exactly one vector per chunk under the record manager's keys.",
     '',
     '## Results',
     '',
@@ -109,28 +141,43 @@ export function buildReadme(r: Results): string {
     `| PostgreSQL, plain unnest INSERT (no duplicate check) | ${fmt(r.raw.pg_plain_unnest_chunks_per_s)} chunks/s |`,
     `| Milvus, \`MilvusVectorStore.upsert\` (delete + insert) | ${fmt(r.raw.milvus_upsert_chunks_per_s)} chunks/s |`,
     `| Milvus, raw \`client.insert\` | ${fmt(r.raw.milvus_insert_chunks_per_s)} chunks/s |`,
-    ...(r.milvus_batch_sizes ?? []).map((m) => `| Milvus, ${m.path === 'store_columns' ? 'the store\'s columnar insert' : 'SDK \`client.insert\`'}, ${m.rows_per_call} rows a call, 1 in flight (${fmt(m.rows)} rows) | ${fmt(m.chunks_per_s)} chunks/s (${fmt(m.ms_per_call)} ms a call) |`),
+    ...(r.milvus_batch_sizes ?? []).map(
+      (m) =>
+        `| Milvus, ${m.path === 'store_columns' ? "the store's columnar insert" : 'SDK \`client.insert\`'}, ${m.rows_per_call} rows a call, 1 in flight (${fmt(m.rows)} rows) | ${fmt(m.chunks_per_s)} chunks/s (${fmt(m.ms_per_call)} ms a call) |`,
+    ),
     `| Embedding stand-in through \`OpenAiEmbedder\` | ${fmt(r.raw.embed_stand_in_chunks_per_s)} chunks/s |`,
-    ...(r.audit ? [
-      `| Consistency audit of one account, ${fmt(r.audit.chunks)} chunks, no drift (\`bench/audit-time.ts\`) | ${fmt(r.audit.clean.chunks_per_s)} chunks/s (${r.audit.clean.seconds} s, ${r.audit.clean.windows} windows) |`,
-      `| Audit with \`--repair\`, ${fmt(r.audit.repair.missing)} missing and ${fmt(r.audit.repair.orphans)} orphan vectors among them | ${fmt(r.audit.repair.chunks_per_s)} chunks/s (${r.audit.repair.seconds} s; ${r.audit.repair.clean_after ? 'clean afterwards' : 'drift left'}) |`,
-    ] : []),
+    ...(r.audit
+      ? [
+          `| Consistency audit of one account, ${fmt(r.audit.chunks)} chunks, no drift (\`bench/audit-time.ts\`) | ${fmt(r.audit.clean.chunks_per_s)} chunks/s (${r.audit.clean.seconds} s, ${r.audit.clean.windows} windows) |`,
+          `| Audit with \`--repair\`, ${fmt(r.audit.repair.missing)} missing and ${fmt(r.audit.repair.orphans)} orphan vectors among them | ${fmt(r.audit.repair.chunks_per_s)} chunks/s (${r.audit.repair.seconds} s; ${r.audit.repair.clean_after ? 'clean afterwards' : 'drift left'}) |`,
+        ]
+      : []),
     `| Slowest stage as the pipeline uses it | ${r.raw.slowest.stage}: ${fmt(r.raw.slowest.chunks_per_s)} chunks/s |`,
-    ...r.end_to_end.map((e) => `| Service end to end, ${fmt(e.chunks)} chunks (${fmt(e.documents)} docs) | ${fmt(e.chunks_per_s)} chunks/s (${e.wall_seconds} s from POST to \`completed\`; worker's own started→finished ${e.worker_seconds} s = ${fmt(e.worker_chunks_per_s)} chunks/s) |`),
+    ...r.end_to_end.map(
+      (e) =>
+        `| Service end to end, ${fmt(e.chunks)} chunks (${fmt(e.documents)} docs) | ${fmt(e.chunks_per_s)} chunks/s (${e.wall_seconds} s from POST to \`completed\`; worker's own started→finished ${e.worker_seconds} s = ${fmt(e.worker_chunks_per_s)} chunks/s) |`,
+    ),
     `| Pipeline efficiency at ${fmt(largest.chunks)} chunks (end to end ÷ slowest stage) | ${r.efficiency} |`,
     `| The three stages back to back, no overlap (1 ÷ Σ 1/stage) | ${fmt(serial)} chunks/s; end to end ÷ this = ${(largest.chunks_per_s / serial).toFixed(2)} |`,
-    ...(r.raw.cpu_ms_per_1k_chunks ? [
-      `| Machine CPU per 1,000 chunks, each stage alone (all processes) | PostgreSQL ${fmt(r.raw.cpu_ms_per_1k_chunks.pg_store)} ms, embedding ${fmt(r.raw.cpu_ms_per_1k_chunks.embed_stand_in)} ms, Milvus ${fmt(r.raw.cpu_ms_per_1k_chunks.milvus_upsert)} ms |`,
-      `| CPU bound of the three stages sharing ${CORES} cores (cores ÷ Σ CPU-seconds per chunk) | ${fmt(r.raw.cpu_bound_chunks_per_s)} chunks/s; end to end ÷ this = ${r.efficiency_vs_cpu_bound} |`,
-      ...r.end_to_end.map((e) => `| Machine CPU during the end-to-end job, ${fmt(e.chunks)} chunks | ${fmt(e.cpu_ms_per_1k_chunks)} ms per 1,000 chunks; cores busy ${e.cores_busy} |`),
-    ] : []),
+    ...(r.raw.cpu_ms_per_1k_chunks
+      ? [
+          `| Machine CPU per 1,000 chunks, each stage alone (all processes) | PostgreSQL ${fmt(r.raw.cpu_ms_per_1k_chunks.pg_store)} ms, embedding ${fmt(r.raw.cpu_ms_per_1k_chunks.embed_stand_in)} ms, Milvus ${fmt(r.raw.cpu_ms_per_1k_chunks.milvus_upsert)} ms |`,
+          `| CPU bound of the three stages sharing ${CORES} cores (cores ÷ Σ CPU-seconds per chunk) | ${fmt(r.raw.cpu_bound_chunks_per_s)} chunks/s; end to end ÷ this = ${r.efficiency_vs_cpu_bound} |`,
+          ...r.end_to_end.map(
+            (e) =>
+              `| Machine CPU during the end-to-end job, ${fmt(e.chunks)} chunks | ${fmt(e.cpu_ms_per_1k_chunks)} ms per 1,000 chunks; cores busy ${e.cores_busy} |`,
+          ),
+        ]
+      : []),
     ...r.naive.map((n) => `| Naive loop, ${fmt(n.chunks)} chunks | ${fmt(n.chunks_per_s)} chunks/s (${n.seconds} s) |`),
     `| Service ÷ naive at ${fmt(naive.chunks)} chunks | ${r.service_over_naive}× |`,
     ...langchainRows(r),
-    ...(r.local_model ? [
-      `| Local model alone (all-MiniLM-L6-v2, batch ${r.local_model.raw.batch_size}, ${r.local_model.raw.threads} threads), 1,000 chunks | ${r.local_model.raw.chunks_per_s} chunks/s |`,
-      `| Service end to end with the local model, 1,000 chunks | ${r.local_model.end_to_end.chunks_per_s} chunks/s (${r.local_model.end_to_end.wall_seconds} s); ÷ model alone = ${r.local_model.efficiency} |`,
-    ] : ['| Local model | not run (`--skip-local-model`) |']),
+    ...(r.local_model
+      ? [
+          `| Local model alone (all-MiniLM-L6-v2, batch ${r.local_model.raw.batch_size}, ${r.local_model.raw.threads} threads), 1,000 chunks | ${r.local_model.raw.chunks_per_s} chunks/s |`,
+          `| Service end to end with the local model, 1,000 chunks | ${r.local_model.end_to_end.chunks_per_s} chunks/s (${r.local_model.end_to_end.wall_seconds} s); ÷ model alone = ${r.local_model.efficiency} |`,
+        ]
+      : ['| Local model | not run (`--skip-local-model`) |']),
     `| POST /job/batch-insert of 1,000 documents (${r.post_latency.requests} sequential) | p50 ${r.post_latency.p50_ms} ms, p99 ${r.post_latency.p99_ms} ms |`,
     ...(r.sync_latency ? syncLatencyRows(r.sync_latency) : []),
     `| GET /job/{id} while a job runs (8 in flight, 5 s) | ${fmt(r.api.get_job_while_running.requests_per_s)} req/s, p50 ${r.api.get_job_while_running.p50_ms} ms, p99 ${r.api.get_job_while_running.p99_ms} ms |`,

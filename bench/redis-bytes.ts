@@ -3,7 +3,12 @@ import type { RedisClient } from '@nonstop/core';
 import { account, makeDocs, round, row } from './common';
 import { postJob } from './service';
 
-export interface RedisBytes { jobs: number; keys: number; total_bytes: number; bytes_per_job: number }
+export interface RedisBytes {
+  jobs: number;
+  keys: number;
+  total_bytes: number;
+  bytes_per_job: number;
+}
 
 /** POSTs `jobs` small jobs with no worker running, then sums MEMORY USAGE of every key under the queue prefix. */
 export async function measureRedisBytes(base: string, redis: RedisClient, prefix: string, jobs = 1000): Promise<RedisBytes> {
@@ -19,7 +24,7 @@ export async function measureRedisBytes(base: string, redis: RedisClient, prefix
     cursor = next;
     for (const key of found) {
       keys += 1;
-      total += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') ?? 0);
+      total += Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
     }
   } while (cursor !== '0');
   const perJob = total / jobs;

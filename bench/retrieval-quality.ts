@@ -34,13 +34,24 @@ import { createEmbedder } from '@nonstop/embeddings';
 import { migrate } from '@nonstop/storage';
 import { makeDocuments, testLogger } from '../test/support/test-env';
 import { account, configOf, DATABASE_URL, makeDocs, MILVUS_ADDRESS, percentile, REDIS_URL, round, RUN_ID, timed } from './common';
-import { EVAL_GROUPS, metricsOf, rankByCosine, type EvalGroup, type EvalSet, type GroupMetrics, type QueryGroup } from './retrieval-metrics';
+import {
+  EVAL_GROUPS,
+  metricsOf,
+  rankByCosine,
+  type EvalGroup,
+  type EvalSet,
+  type GroupMetrics,
+  type QueryGroup,
+} from './retrieval-metrics';
 import { startApi } from './service';
 
 const EVAL_SET_PATH = join(__dirname, 'retrieval-eval', 'ko-en.json');
 const TOP_K = 10;
 
-interface ModelOption { label: string; env: Record<string, string> }
+interface ModelOption {
+  label: string;
+  env: Record<string, string>;
+}
 
 export interface QualityResult {
   option: string;
@@ -69,8 +80,12 @@ function optionsFrom(providers: string[], endpoints: string[]): ModelOption[] {
 function envFor(option: ModelOption): Record<string, string> {
   const slug = option.label.toLowerCase().replace(/[^a-z0-9]+/g, '_');
   return {
-    DATABASE_URL, REDIS_URL, MILVUS_ADDRESS, LOG_LEVEL: 'warn',
-    MILVUS_COLLECTION: `bench_quality_${slug}`, QUEUE_PREFIX: `bench-${RUN_ID}-quality-${slug}`,
+    DATABASE_URL,
+    REDIS_URL,
+    MILVUS_ADDRESS,
+    LOG_LEVEL: 'warn',
+    MILVUS_COLLECTION: `bench_quality_${slug}`,
+    QUEUE_PREFIX: `bench-${RUN_ID}-quality-${slug}`,
     ...option.env,
   };
 }
@@ -78,8 +93,13 @@ function envFor(option: ModelOption): Record<string, string> {
 const queriesOf = (embedder: Embedder, texts: string[]) => (embedder.embedQueries ? embedder.embedQueries(texts) : embedder.embed(texts));
 
 /** `ranks`: in the whole corpus; `koreanOnlyRanks`: the en-ko queries among the Korean passages alone. */
-function byGroup(set: EvalSet, ranks: Map<string, number | null>, koreanOnlyRanks: Map<string, number | null>): Record<EvalGroup, GroupMetrics> {
-  const ranksOf = (group: QueryGroup, from: Map<string, number | null>) => set.queries.filter((q) => q.group === group).map((q) => from.get(q.id) ?? null);
+function byGroup(
+  set: EvalSet,
+  ranks: Map<string, number | null>,
+  koreanOnlyRanks: Map<string, number | null>,
+): Record<EvalGroup, GroupMetrics> {
+  const ranksOf = (group: QueryGroup, from: Map<string, number | null>) =>
+    set.queries.filter((q) => q.group === group).map((q) => from.get(q.id) ?? null);
   return {
     ko: metricsOf(ranksOf('ko', ranks)),
     'en-ko': metricsOf(ranksOf('en-ko', ranks)),
@@ -92,11 +112,15 @@ function byGroup(set: EvalSet, ranks: Map<string, number | null>, koreanOnlyRank
 async function measureEmbedder(config: AppConfig, set: EvalSet, benchChunks: number) {
   const embedder = await createEmbedder(config.embedding, testLogger);
   try {
-    const benchTexts = makeDocs(benchChunks, `quality-${RUN_ID}`).flatMap((d) => d.chunks.map((c) => c.text)).slice(0, benchChunks);
+    const benchTexts = makeDocs(benchChunks, `quality-${RUN_ID}`)
+      .flatMap((d) => d.chunks.map((c) => c.text))
+      .slice(0, benchChunks);
     const passageTexts = set.passages.map((p) => p.text);
     await embedder.embed(passageTexts.slice(0, 4)); // warm-up
     let vectors: number[][] = [];
-    const passageSeconds = await timed(async () => { vectors = await embedder.embed(passageTexts); });
+    const passageSeconds = await timed(async () => {
+      vectors = await embedder.embed(passageTexts);
+    });
     const benchSeconds = await timed(() => embedder.embed(benchTexts));
     const testTexts = makeDocuments(64).flatMap((d) => d.chunks.map((c) => c.text));
     const testSeconds = await timed(() => embedder.embed(testTexts));
@@ -107,10 +131,15 @@ async function measureEmbedder(config: AppConfig, set: EvalSet, benchChunks: num
       queryMs.push(performance.now() - start);
     }
     const passages = set.passages.map((p, i) => ({ id: p.id, vector: vectors[i]! }));
-    const queryVectors = await queriesOf(embedder, set.queries.map((q) => q.text));
+    const queryVectors = await queriesOf(
+      embedder,
+      set.queries.map((q) => q.text),
+    );
     const ranks = new Map(set.queries.map((q, i) => [q.id, rankByCosine(queryVectors[i]!, passages, q.relevant)]));
     const korean = passages.filter((_, i) => set.passages[i]!.lang === 'ko');
-    const koreanOnly = new Map(set.queries.map((q, i) => [q.id, q.group === 'en-ko' ? rankByCosine(queryVectors[i]!, korean, q.relevant) : null]));
+    const koreanOnly = new Map(
+      set.queries.map((q, i) => [q.id, q.group === 'en-ko' ? rankByCosine(queryVectors[i]!, korean, q.relevant) : null]),
+    );
     return {
       model: embedder.model,
       metrics: byGroup(set, ranks, koreanOnly),
@@ -136,7 +165,11 @@ async function measureThroughApi(env: Record<string, string>, set: EvalSet): Pro
     const everything = account('quality');
     const koreanOnly = account('quality_ko');
     await ingest(service.base, everything, set.passages);
-    await ingest(service.base, koreanOnly, set.passages.filter((p) => p.lang === 'ko'));
+    await ingest(
+      service.base,
+      koreanOnly,
+      set.passages.filter((p) => p.lang === 'ko'),
+    );
     const ranks = new Map<string, number | null>();
     const koreanOnlyRanks = new Map<string, number | null>();
     for (const query of set.queries) {
@@ -151,19 +184,25 @@ async function measureThroughApi(env: Record<string, string>, set: EvalSet): Pro
 
 async function ingest(base: string, accountName: string, passages: EvalSet['passages']): Promise<void> {
   const documents = passages.map((p) => ({ chat_bot_id: 'bot-quality', content_name: p.id, chunks: [{ chunk_index: 0, text: p.text }] }));
-  const inserted = await post(base, '/data/insert/batch', { account_name: accountName, documents }) as { success_count?: number };
+  const inserted = (await post(base, '/data/insert/batch', { account_name: accountName, documents })) as { success_count?: number };
   if (inserted.success_count !== documents.length) throw new Error(`ingested ${inserted.success_count} of ${documents.length} passages`);
 }
 
 /** 1-based rank of `relevant` in the answer of POST /search, null when it is not in the top k. */
 async function searchRank(base: string, accountName: string, query: string, relevant: string): Promise<number | null> {
-  const answer = await post(base, '/search', { account_name: accountName, query, top_k: TOP_K }) as { results: Array<{ content_name: string }> };
+  const answer = (await post(base, '/search', { account_name: accountName, query, top_k: TOP_K })) as {
+    results: Array<{ content_name: string }>;
+  };
   const at = answer.results.findIndex((r) => r.content_name === relevant);
   return at < 0 ? null : at + 1;
 }
 
 async function post(base: string, path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer: unknown = await response.json();
   if (response.status !== 200) throw new Error(`POST ${path} -> ${response.status} ${JSON.stringify(answer).slice(0, 500)}`);
   return answer;
@@ -186,7 +225,9 @@ export function qualityTable(results: QualityResult[]): string {
         `batch ${r.batch_size}; load ${r.load_avg_1m}`,
         '',
       ][i];
-      lines.push(`${(i === 0 ? r.model : '').padEnd(28)} ${groups[group].padEnd(16)} ${String(alone.queries).padStart(3)} ${f2(api?.recall_at_1).padStart(5)} ${f2(api?.recall_at_5).padStart(5)} ${f2(api?.mrr).padStart(5)}   ${`${f2(alone.recall_at_1)} / ${f2(alone.recall_at_5)} / ${f2(alone.mrr)}`.padEnd(26)} ${speed}`);
+      lines.push(
+        `${(i === 0 ? r.model : '').padEnd(28)} ${groups[group].padEnd(16)} ${String(alone.queries).padStart(3)} ${f2(api?.recall_at_1).padStart(5)} ${f2(api?.recall_at_5).padStart(5)} ${f2(api?.mrr).padStart(5)}   ${`${f2(alone.recall_at_1)} / ${f2(alone.recall_at_5)} / ${f2(alone.mrr)}`.padEnd(26)} ${speed}`,
+      );
     });
   }
   return lines.join('\n');
@@ -205,9 +246,11 @@ async function main(): Promise<void> {
   const set = JSON.parse(readFileSync(EVAL_SET_PATH, 'utf8')) as EvalSet;
   const options = optionsFrom(values.providers.split(',').filter(Boolean), values.endpoint);
   const viaApi = !values['embedder-only'];
-  console.log(`retrieval quality, run ${RUN_ID}: ${set.passages.length} passages, `
-    + `${(['ko', 'en-ko', 'en'] as const).map((g) => `${set.queries.filter((q) => q.group === g).length} ${g}`).join(' / ')} queries; `
-    + `${viaApi ? `through POST /data/insert/batch and POST /search (top_k ${TOP_K})` : 'embedder only'}\n`);
+  console.log(
+    `retrieval quality, run ${RUN_ID}: ${set.passages.length} passages, ` +
+      `${(['ko', 'en-ko', 'en'] as const).map((g) => `${set.queries.filter((q) => q.group === g).length} ${g}`).join(' / ')} queries; ` +
+      `${viaApi ? `through POST /data/insert/batch and POST /search (top_k ${TOP_K})` : 'embedder only'}\n`,
+  );
   if (viaApi) await migrate(DATABASE_URL);
   const results: QualityResult[] = [];
   for (const option of options) {
@@ -216,14 +259,22 @@ async function main(): Promise<void> {
     const alone = await measureEmbedder(config, set, Number(values.chunks));
     const throughApi = viaApi ? await measureThroughApi(env, set) : {};
     results.push({
-      option: option.label, model: alone.model, through_api: throughApi, embedder_only: alone.metrics,
-      chunks_per_s: alone.chunks_per_s, query_ms: alone.query_ms, batch_size: config.embedding.batchSize, load_avg_1m: round(loadavg()[0]!, 2),
+      option: option.label,
+      model: alone.model,
+      through_api: throughApi,
+      embedder_only: alone.metrics,
+      chunks_per_s: alone.chunks_per_s,
+      query_ms: alone.query_ms,
+      batch_size: config.embedding.batchSize,
+      load_avg_1m: round(loadavg()[0]!, 2),
     });
     console.log(`  ${option.label}: done`);
   }
-  console.log(`\n${qualityTable(results)}\n\nR@k and MRR@${TOP_K} through the API${viaApi ? '' : ' (skipped: --embedder-only)'}; `
-    + 'embedder-only: cosine over every passage; "En->Ko, ko only": the English queries against the Korean passages alone; '
-    + 'load: 1-minute load average of this 2-core machine after the option ran');
+  console.log(
+    `\n${qualityTable(results)}\n\nR@k and MRR@${TOP_K} through the API${viaApi ? '' : ' (skipped: --embedder-only)'}; ` +
+      'embedder-only: cosine over every passage; "En->Ko, ko only": the English queries against the Korean passages alone; ' +
+      'load: 1-minute load average of this 2-core machine after the option ran',
+  );
   if (values.json) writeFileSync(values.json, `${JSON.stringify({ run_id: RUN_ID, results }, null, 2)}\n`);
   process.exit(0);
 }

@@ -8,7 +8,20 @@ import IORedis from 'ioredis';
 import { migrate } from '@nonstop/storage';
 import { startStandInEmbeddingServer } from '../packages/embeddings/src/testing/stand-in-embedding-server';
 import { loadUrl, measurePostLatency } from './api-latency';
-import { DATABASE_URL, REDIS_URL, DIMENSION, localEnv, MILVUS_ADDRESS, round, row, RUN_ID, sleep, standInEnv, account, makeDocs } from './common';
+import {
+  DATABASE_URL,
+  REDIS_URL,
+  DIMENSION,
+  localEnv,
+  MILVUS_ADDRESS,
+  round,
+  row,
+  RUN_ID,
+  sleep,
+  standInEnv,
+  account,
+  makeDocs,
+} from './common';
 import { measureAuditTime } from './audit-time';
 import { measureEndToEnd, type EndToEnd } from './end-to-end';
 import { measureKillRecovery } from './kill-recovery';
@@ -56,7 +69,11 @@ async function main(): Promise<void> {
     results.efficiency = round(largest.chunks_per_s / raw.slowest.chunks_per_s, 3);
     row(`pipeline efficiency at ${largest.chunks} chunks (e2e / slowest stage)`, `${results.efficiency}`, `slowest: ${raw.slowest.stage}`);
     results.efficiency_vs_cpu_bound = round(largest.chunks_per_s / raw.cpu_bound_chunks_per_s, 3);
-    row(`e2e / CPU bound (${raw.cpu_bound_chunks_per_s} ch/s: cores / CPU-s per chunk of the stages)`, `${results.efficiency_vs_cpu_bound}`, `cores busy ${largest.cores_busy}`);
+    row(
+      `e2e / CPU bound (${raw.cpu_bound_chunks_per_s} ch/s: cores / CPU-s per chunk of the stages)`,
+      `${results.efficiency_vs_cpu_bound}`,
+      `cores busy ${largest.cores_busy}`,
+    );
 
     // 5. GET /job/{id} and a bare route while a large job runs
     const loadJob = await postJob(service.base, account('load'), makeDocs(80_000, 'load'));
@@ -64,13 +81,27 @@ async function main(): Promise<void> {
     const getLoaded = await loadUrl(`${service.base}/job/${loadJob}`);
     const bareLoaded = await loadUrl(`${service.base}/bare`);
     const loadStatus = (await getJob(service.base, loadJob)).status;
-    row('GET /job/{id} while a job runs (8 in flight, 5 s)', `${getLoaded.requests_per_s} req/s`, `p50 ${getLoaded.p50_ms} ms, p99 ${getLoaded.p99_ms} ms`);
-    row('GET /bare (same process) while the job runs', `${bareLoaded.requests_per_s} req/s`, `p50 ${bareLoaded.p50_ms} ms, p99 ${bareLoaded.p99_ms} ms; job still ${loadStatus}`);
+    row(
+      'GET /job/{id} while a job runs (8 in flight, 5 s)',
+      `${getLoaded.requests_per_s} req/s`,
+      `p50 ${getLoaded.p50_ms} ms, p99 ${getLoaded.p99_ms} ms`,
+    );
+    row(
+      'GET /bare (same process) while the job runs',
+      `${bareLoaded.requests_per_s} req/s`,
+      `p50 ${bareLoaded.p50_ms} ms, p99 ${bareLoaded.p99_ms} ms; job still ${loadStatus}`,
+    );
     await waitForFinal(service.base, loadJob, 30 * 60_000);
     const bareIdle = await loadUrl(`${service.base}/bare`);
     const getIdle = await loadUrl(`${service.base}/job/${loadJob}`);
     row('GET /job/{id} idle / GET /bare idle', `${getIdle.requests_per_s} / ${bareIdle.requests_per_s}`, 'req/s');
-    results.api = { get_job_while_running: getLoaded, bare_while_running: bareLoaded, job_status_after_load: loadStatus, get_job_idle: getIdle, bare_idle: bareIdle };
+    results.api = {
+      get_job_while_running: getLoaded,
+      bare_while_running: bareLoaded,
+      job_status_after_load: loadStatus,
+      get_job_idle: getIdle,
+      bare_idle: bareIdle,
+    };
 
     // 5b. POST /data/insert/batch (5 documents) idle and while a 5,000-document job runs
     const syncLatency = await measureSyncLatency(service.base);
@@ -80,7 +111,11 @@ async function main(): Promise<void> {
     // 7. kill -9 of the worker mid-job
     const kill = await measureKillRecovery(service, worker, env);
     worker = kill.worker;
-    results.kill_recovery = { seconds_to_progress: kill.seconds_to_progress, processed_at_kill: kill.processed_at_kill, completed: kill.completed };
+    results.kill_recovery = {
+      seconds_to_progress: kill.seconds_to_progress,
+      processed_at_kill: kill.processed_at_kill,
+      completed: kill.completed,
+    };
 
     // 3. the naive loop
     const naive = [await measureNaive(1000, standIn.url)];
@@ -96,13 +131,23 @@ async function main(): Promise<void> {
     // 3b. LangChain.js index() with its best batch size, at 1k and 10k chunks
     const sweep = await sweepLangChainBatchSize(standIn.url);
     const lcRuns: LangChainRun[] = [];
-    for (const n of sizes.includes(10_000) ? [1000, 10_000] : [1000]) lcRuns.push(await measureLangChain(n, standIn.url, sweep.best.batch_size));
+    for (const n of sizes.includes(10_000) ? [1000, 10_000] : [1000])
+      lcRuns.push(await measureLangChain(n, standIn.url, sweep.best.batch_size));
     const lcLast = lcRuns[lcRuns.length - 1]!;
     const serviceVsLc = e2e.find((e) => e.chunks === lcLast.chunks) ?? largest;
-    results.langchain = { batch_size: sweep.best.batch_size, cleanup: lcLast.cleanup, sweep: { chunks: sweep.chunks, runs: sweep.runs }, runs: lcRuns };
+    results.langchain = {
+      batch_size: sweep.best.batch_size,
+      cleanup: lcLast.cleanup,
+      sweep: { chunks: sweep.chunks, runs: sweep.runs },
+      runs: lcRuns,
+    };
     results.service_over_langchain = round(serviceVsLc.chunks_per_s / lcLast.chunks_per_s, 1);
     results.service_over_langchain_at_1k = serviceAt1k ? round(serviceAt1k.chunks_per_s / lcRuns[0]!.chunks_per_s, 1) : null;
-    row(`service / LangChain.js index() at ${lcLast.chunks} chunks`, `${results.service_over_langchain}x`, `batchSize ${sweep.best.batch_size}`);
+    row(
+      `service / LangChain.js index() at ${lcLast.chunks} chunks`,
+      `${results.service_over_langchain}x`,
+      `batchSize ${sweep.best.batch_size}`,
+    );
   } finally {
     await stopApp(worker, 'SIGTERM');
     await service.close();
@@ -133,7 +178,8 @@ async function main(): Promise<void> {
     // Nobody will run these jobs: cancel them in PostgreSQL (so no worker's recovery picks them up) and drop the queue.
     await idle.api.runtime.pool.query(
       `UPDATE ingest_jobs SET status = 'cancelled', finished_at = now() WHERE status IN ('pending', 'processing') AND account_name LIKE $1`,
-      [`bench_${RUN_ID}_%`]);
+      [`bench_${RUN_ID}_%`],
+    );
     await idle.api.queue.obliterate({ force: true });
     await idle.close();
     await standIn.close();
@@ -148,7 +194,10 @@ async function main(): Promise<void> {
     return v;
   })();
   const milvus = new MilvusClient({ address: MILVUS_ADDRESS, logLevel: 'error' });
-  const milvusVersion = await milvus.getVersion().then((r) => r.version, () => 'unknown');
+  const milvusVersion = await milvus.getVersion().then(
+    (r) => r.version,
+    () => 'unknown',
+  );
   await milvus.closeConnection();
   const redis = new IORedis(REDIS_URL);
   const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
@@ -156,7 +205,11 @@ async function main(): Promise<void> {
   results.versions = { node: process.version, postgresql: pg, milvus: milvusVersion, milvus_sdk: '2.3.5', redis: redisVersion };
   results.machine = machine();
   results.finished_at = new Date().toISOString();
-  writeOutputs(results, buildReadme(results as never), barChartSvg('Nonstop Ingest throughput (384 dims, stand-in embeddings)', chartBars(results as never)));
+  writeOutputs(
+    results,
+    buildReadme(results as never),
+    barChartSvg('Nonstop Ingest throughput (384 dims, stand-in embeddings)', chartBars(results as never)),
+  );
   console.log('\nwrote docs/benchmarks/results.json, README.md, throughput.svg');
   process.exit(0);
 }

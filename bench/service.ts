@@ -16,12 +16,17 @@ export interface ServiceUnderTest {
 export async function startApi(env: Record<string, string>): Promise<ServiceUnderTest> {
   const api = await startInProcessApi(configOf(env));
   const outer = express();
-  outer.get('/bare', (_req, res) => { res.json({ ok: true }); });
+  outer.get('/bare', (_req, res) => {
+    res.json({ ok: true });
+  });
   outer.use(api.app);
-  const server: Server = await new Promise((resolve) => { const s = outer.listen(0, '127.0.0.1', () => resolve(s)); });
+  const server: Server = await new Promise((resolve) => {
+    const s = outer.listen(0, '127.0.0.1', () => resolve(s));
+  });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    base, api,
+    base,
+    api,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -46,19 +51,24 @@ export { stopApp };
 
 export async function postJob(base: string, accountName: string, documents: DocumentInput[]): Promise<string> {
   const response = await fetch(`${base}/job/batch-insert`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account_name: accountName, documents }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ account_name: accountName, documents }),
   });
-  const body = await response.json() as { job_id?: string };
+  const body = (await response.json()) as { job_id?: string };
   if (response.status !== 202 || !body.job_id) throw new Error(`POST -> ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
   return body.job_id;
 }
 
-export interface JobView { status: string; progress: { processed_documents: number; success_count: number; failure_count: number; total_documents: number } }
+export interface JobView {
+  status: string;
+  progress: { processed_documents: number; success_count: number; failure_count: number; total_documents: number };
+}
 
 export async function getJob(base: string, jobId: string): Promise<JobView> {
   const response = await fetch(`${base}/job/${jobId}`);
   if (response.status !== 200) throw new Error(`GET /job/${jobId} -> ${response.status}`);
-  return await response.json() as JobView;
+  return (await response.json()) as JobView;
 }
 
 export async function waitForFinal(base: string, jobId: string, timeoutMs: number, everyMs = 200): Promise<JobView> {

@@ -23,7 +23,14 @@ const CHUNKS_PER_DOC = 2;
 const ENGLISH = 'Retrieval-augmented generation stores each document as chunks with vectors, so a search finds the passage that answers. ';
 const KOREAN = '검색 증강 생성은 문서를 청크로 나누어 벡터와 함께 저장하므로, 검색이 답이 되는 구절을 찾습니다. ';
 
-export interface LatencySummary { scenario: string; n: number; p50_ms: number; p95_ms: number; max_ms: number; load_avg_1m: number }
+export interface LatencySummary {
+  scenario: string;
+  n: number;
+  p50_ms: number;
+  p95_ms: number;
+  max_ms: number;
+  load_avg_1m: number;
+}
 
 export interface SyncLatency {
   documents_per_request: number;
@@ -32,11 +39,13 @@ export interface SyncLatency {
   with_job: LatencySummary;
   /** The large job the second scenario ran beside. */
   job: {
-    documents: number; chunks: number;
+    documents: number;
+    chunks: number;
     /** Sync requests after which GET /job still said `processing` (all of them, or the job ended during the measurement). */
     processing_after_requests: number;
     processing_throughout: boolean;
-    final_status: string; success_count: number;
+    final_status: string;
+    success_count: number;
   };
   p50_ratio: number;
   p95_ratio: number;
@@ -60,7 +69,7 @@ async function syncInsert(base: string, accountName: string, label: string): Pro
   const body = JSON.stringify({ account_name: accountName, documents: syncDocs(DOCS_PER_REQUEST, label) });
   const start = performance.now();
   const response = await fetch(`${base}/data/insert/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const answer = await response.json() as { success_count?: number };
+  const answer = (await response.json()) as { success_count?: number };
   const ms = performance.now() - start;
   if (response.status !== 200 || answer.success_count !== DOCS_PER_REQUEST) {
     throw new Error(`POST /data/insert/batch -> ${response.status} ${JSON.stringify(answer).slice(0, 500)}`);
@@ -70,13 +79,20 @@ async function syncInsert(base: string, accountName: string, label: string): Pro
 
 function summary(scenario: string, latencies: number[], load: number): LatencySummary {
   return {
-    scenario, n: latencies.length, p50_ms: round(percentile(latencies, 50), 1), p95_ms: round(percentile(latencies, 95), 1),
-    max_ms: round(Math.max(...latencies), 1), load_avg_1m: round(load, 2),
+    scenario,
+    n: latencies.length,
+    p50_ms: round(percentile(latencies, 50), 1),
+    p95_ms: round(percentile(latencies, 95), 1),
+    max_ms: round(Math.max(...latencies), 1),
+    load_avg_1m: round(load, 2),
   };
 }
 
 /** Both scenarios against an API at `base` whose worker runs on the same services. */
-export async function measureSyncLatency(base: string, options: { requests?: number; warmup?: number; jobDocuments?: number } = {}): Promise<SyncLatency> {
+export async function measureSyncLatency(
+  base: string,
+  options: { requests?: number; warmup?: number; jobDocuments?: number } = {},
+): Promise<SyncLatency> {
   const { requests = 40, warmup = 5, jobDocuments = 5_000 } = options;
   const syncAccount = account('sync');
 
@@ -100,12 +116,17 @@ export async function measureSyncLatency(base: string, options: { requests?: num
   const idleSummary = summary('idle', idle, idleLoad);
   const busySummary = summary(`while a ${jobDocuments.toLocaleString('en-US')}-document job runs`, busy, busyLoad);
   return {
-    documents_per_request: DOCS_PER_REQUEST, chunks_per_document: CHUNKS_PER_DOC,
-    idle: idleSummary, with_job: busySummary,
+    documents_per_request: DOCS_PER_REQUEST,
+    chunks_per_document: CHUNKS_PER_DOC,
+    idle: idleSummary,
+    with_job: busySummary,
     job: {
-      documents: jobDocuments, chunks: jobDocuments * CHUNKS_PER_DOC,
-      processing_after_requests: processingAfter, processing_throughout: processingAfter === requests,
-      final_status: final.status, success_count: final.progress.success_count,
+      documents: jobDocuments,
+      chunks: jobDocuments * CHUNKS_PER_DOC,
+      processing_after_requests: processingAfter,
+      processing_throughout: processingAfter === requests,
+      final_status: final.status,
+      success_count: final.progress.success_count,
     },
     p50_ratio: round(busySummary.p50_ms / idleSummary.p50_ms, 2),
     p95_ratio: round(busySummary.p95_ms / idleSummary.p95_ms, 2),
@@ -117,10 +138,13 @@ export function syncLatencyTable(r: SyncLatency, heading = ''): string {
     heading,
     `POST /data/insert/batch, ${r.documents_per_request} documents x ${r.chunks_per_document} chunks, sequential`,
     `${'scenario'.padEnd(36)} ${'n'.padStart(4)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'max ms'.padStart(9)}  load avg`,
-    ...[r.idle, r.with_job].map((s) => `${s.scenario.padEnd(36)} ${String(s.n).padStart(4)} ${String(s.p50_ms).padStart(9)} ${String(s.p95_ms).padStart(9)} ${String(s.max_ms).padStart(9)}  ${s.load_avg_1m}`),
+    ...[r.idle, r.with_job].map(
+      (s) =>
+        `${s.scenario.padEnd(36)} ${String(s.n).padStart(4)} ${String(s.p50_ms).padStart(9)} ${String(s.p95_ms).padStart(9)} ${String(s.max_ms).padStart(9)}  ${s.load_avg_1m}`,
+    ),
     `${'with job / idle'.padEnd(36)} ${''.padStart(4)} ${`${r.p50_ratio}x`.padStart(9)} ${`${r.p95_ratio}x`.padStart(9)}`,
-    `job: ${r.job.documents} documents, processing after ${r.job.processing_after_requests} of ${r.with_job.n} requests`
-      + `${r.job.processing_throughout ? ' (the whole measurement)' : ' (it ENDED during the measurement)'}; final ${r.job.final_status}, ${r.job.success_count} stored`,
+    `job: ${r.job.documents} documents, processing after ${r.job.processing_after_requests} of ${r.with_job.n} requests` +
+      `${r.job.processing_throughout ? ' (the whole measurement)' : ' (it ENDED during the measurement)'}; final ${r.job.final_status}, ${r.job.success_count} stored`,
   ];
   return lines.filter((line) => line !== '').join('\n');
 }
@@ -129,8 +153,11 @@ if (require.main === module) {
   void (async () => {
     const { values } = parseArgs({
       options: {
-        base: { type: 'string' }, collection: { type: 'string', default: 'bench_sync_chunks' },
-        requests: { type: 'string', default: '40' }, warmup: { type: 'string', default: '5' }, 'job-documents': { type: 'string', default: '5000' },
+        base: { type: 'string' },
+        collection: { type: 'string', default: 'bench_sync_chunks' },
+        requests: { type: 'string', default: '40' },
+        warmup: { type: 'string', default: '5' },
+        'job-documents': { type: 'string', default: '5000' },
       },
     });
     const options = { requests: Number(values.requests), warmup: Number(values.warmup), jobDocuments: Number(values['job-documents']) };

@@ -8,7 +8,13 @@ export interface JobView {
 }
 
 export interface ResultView {
-  position: number; content_name: string; status: string; success: boolean; doc_id?: number; chunks_count: number; error_code?: string;
+  position: number;
+  content_name: string;
+  status: string;
+  success: boolean;
+  doc_id?: number;
+  chunks_count: number;
+  error_code?: string;
 }
 
 /** What one POST /data/insert/batch got: an HTTP answer (its JSON body), or no answer at all (the connection failed). */
@@ -25,13 +31,18 @@ export type SyncAnswer =
 export class ApiClient {
   unanswered = 0;
 
-  constructor(private readonly base: string, private readonly deadline: () => number) {}
+  constructor(
+    private readonly base: string,
+    private readonly deadline: () => number,
+  ) {}
 
   async submitJob(accountName: string, documents: DocumentInput[], idempotencyKey: string): Promise<string> {
     const body = JSON.stringify({ account_name: accountName, documents });
     for (;;) {
       const response = await this.call('/job/batch-insert', {
-        method: 'POST', body, headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       });
       if (response && (response.status === 202 || response.status === 200)) return ((await response.json()) as { job_id: string }).job_id;
       if (response && response.status < 500 && response.status !== 429) {
@@ -49,8 +60,10 @@ export class ApiClient {
   async insertBatch(accountName: string, documents: DocumentInput[]): Promise<SyncAnswer> {
     try {
       const response = await fetch(`${this.base}/data/insert/batch`, {
-        method: 'POST', body: JSON.stringify({ account_name: accountName, documents }),
-        headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(90_000),
+        method: 'POST',
+        body: JSON.stringify({ account_name: accountName, documents }),
+        headers: { 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(90_000),
       });
       const text = await response.text();
       let body: Extract<SyncAnswer, { body: unknown }>['body'];
@@ -69,7 +82,7 @@ export class ApiClient {
   /** The job as the API shows it, or undefined while the API does not answer. */
   async job(jobId: string): Promise<JobView | undefined> {
     const response = await this.call(`/job/${jobId}`, {}, 1);
-    return response?.status === 200 ? (await response.json()) as JobView : undefined;
+    return response?.status === 200 ? ((await response.json()) as JobView) : undefined;
   }
 
   /** Every per-document result of a job, all pages. */

@@ -53,7 +53,8 @@ export class AppFleet {
     for (;;) {
       const app = this.slots.get(name);
       if (app?.alive && app.readyAt !== undefined) return;
-      if (Date.now() > deadline) throw new Error(`${name} not ready within ${timeoutMs} ms; last output:\n${app?.lastLines(10) ?? '(none)'}`);
+      if (Date.now() > deadline)
+        throw new Error(`${name} not ready within ${timeoutMs} ms; last output:\n${app?.lastLines(10) ?? '(none)'}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -63,14 +64,18 @@ export class AppFleet {
     const record: KillRecord = { kind: app.kind, name: app.name, pid: app.pid, at: Date.now(), heldJobs: [...app.heldJobs] };
     this.killedByUs.add(app);
     app.child.kill('SIGKILL');
-    setTimeout(() => { if (!this.stopping && this.slots.get(app.name) === app) this.start(app.kind, app.name); }, restartDelayMs);
+    setTimeout(() => {
+      if (!this.stopping && this.slots.get(app.name) === app) this.start(app.kind, app.name);
+    }, restartDelayMs);
     return record;
   }
 
   private onExit(app: AppProcess): void {
     if (this.stopping || this.killedByUs.has(app) || this.slots.get(app.name) !== app) return;
     this.crashes.push({ name: app.name, at: Date.now(), running: app.readyAt !== undefined, lastLines: app.lastLines(3) });
-    setTimeout(() => { if (!this.stopping && this.slots.get(app.name) === app) this.start(app.kind, app.name); }, RESTART_AFTER_CRASH_MS);
+    setTimeout(() => {
+      if (!this.stopping && this.slots.get(app.name) === app) this.start(app.kind, app.name);
+    }, RESTART_AFTER_CRASH_MS);
   }
 
   /** Stops everything for good: SIGTERM, SIGKILL after `graceMs`. */

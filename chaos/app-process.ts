@@ -22,13 +22,25 @@ export class AppProcess {
   private pending = '';
   private tail: string[] = [];
 
-  constructor(readonly kind: AppKind, readonly name: string, env: Record<string, string>, logFile: string) {
+  constructor(
+    readonly kind: AppKind,
+    readonly name: string,
+    env: Record<string, string>,
+    logFile: string,
+  ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
     this.child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, `apps/${kind}/src/main.ts`)], {
-      cwd: ROOT, env: { ...process.env, ...env, LOG_FORMAT: 'json', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { ...process.env, ...env, LOG_FORMAT: 'json', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [this.child.stdout, this.child.stderr]) stream?.on('data', (data: Buffer) => this.onOutput(data));
-    this.exited = new Promise((resolve) => this.child.on('exit', () => { this.log.end(); resolve(); }));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', () => {
+        this.log.end();
+        resolve();
+      }),
+    );
   }
 
   get pid(): number {
@@ -62,7 +74,8 @@ export class AppProcess {
       return;
     }
     const message = entry.message ?? '';
-    if (this.readyAt === undefined && (message.startsWith('worker consuming') || message.startsWith('API listening'))) this.readyAt = Date.now();
+    if (this.readyAt === undefined && (message.startsWith('worker consuming') || message.startsWith('API listening')))
+      this.readyAt = Date.now();
     if (!entry.job_id) return;
     if (message === 'starting job' || message === 'resuming job') this.heldJobs.add(entry.job_id);
     if (['job completed', 'job cancelled', 'job handed back: worker shutting down'].includes(message) || message.startsWith('job failed')) {

@@ -14,10 +14,12 @@ export async function auditCheckRow(pool: Pool, milvusAddress: string, collectio
   try {
     const { totals, clean } = await auditConsistency({ pool, vectors });
     return {
-      check: 'consistency audit, every account: missing vectors, orphan vectors, duplicated keys, rows of rolled-back jobs, chunks in flight',
+      check:
+        'consistency audit, every account: missing vectors, orphan vectors, duplicated keys, rows of rolled-back jobs, chunks in flight',
       expected: '0 each',
-      actual: `${totals.missing} missing, ${totals.orphans} orphans, ${totals.duplicates} duplicates, ${totals.rolled_back_rows} rolled-back rows, `
-        + `${totals.in_flight} in flight (${totals.pg_chunks} chunks, ${totals.milvus_vectors} vectors)`,
+      actual:
+        `${totals.missing} missing, ${totals.orphans} orphans, ${totals.duplicates} duplicates, ${totals.rolled_back_rows} rolled-back rows, ` +
+        `${totals.in_flight} in flight (${totals.pg_chunks} chunks, ${totals.milvus_vectors} vectors)`,
       ok: clean && totals.in_flight === 0,
     };
   } finally {

@@ -53,16 +53,22 @@ export async function killLoop(ctx: DisruptionContext): Promise<void> {
     // Processes that have finished booting: a kill of one still compiling tests nothing.
     const candidates = fleet.alive(apiTurn ? 'api' : 'worker').filter((app) => app.readyAt !== undefined);
     const holder = candidates.find((app) => app.heldJobs.has(largeJobId));
-    const victim = !apiTurn && holder && events.count('kill -9 worker') % 2 === 1
-      ? holder : candidates[Math.floor(Math.random() * candidates.length)];
+    const victim =
+      !apiTurn && holder && events.count('kill -9 worker') % 2 === 1 ? holder : candidates[Math.floor(Math.random() * candidates.length)];
     if (!victim) continue; // all of that kind are down (restarting): try again next turn
     const processed = await monitor.processedNow(largeJobId);
     const kill = fleet.kill9(victim, 300 + Math.random() * 1_700);
     const hitLargeJob = kill.heldJobs.includes(largeJobId);
     const event = events.add({
-      kind: victim.kind === 'api' ? 'kill -9 API' : 'kill -9 worker', at: kill.at, endedAt: kill.at,
-      target: `${kill.name} (pid ${kill.pid})`, hitLargeJob, largeJobProcessed: processed, jobs: kill.heldJobs,
-      detail: kill.heldJobs.length > 0 ? `was running ${kill.heldJobs.length} job(s)${hitLargeJob ? ', the large one among them' : ''}` : 'idle',
+      kind: victim.kind === 'api' ? 'kill -9 API' : 'kill -9 worker',
+      at: kill.at,
+      endedAt: kill.at,
+      target: `${kill.name} (pid ${kill.pid})`,
+      hitLargeJob,
+      largeJobProcessed: processed,
+      jobs: kill.heldJobs,
+      detail:
+        kill.heldJobs.length > 0 ? `was running ${kill.heldJobs.length} job(s)${hitLargeJob ? ', the large one among them' : ''}` : 'idle',
     });
     ctx.say(`kill -9 ${event.target}: ${event.detail}`);
     if (hitLargeJob) void measureRecovery(ctx, event, processed);
@@ -77,8 +83,14 @@ export async function killApiDuringPost(ctx: DisruptionContext, label: string): 
   const processed = ctx.largeJobId ? await ctx.monitor.processedNow(ctx.largeJobId) : 0;
   const kill = ctx.fleet.kill9(api, 1_000);
   ctx.events.add({
-    kind: 'kill -9 API', at: kill.at, endedAt: kill.at, target: `${kill.name} (pid ${kill.pid})`, hitLargeJob: false, jobs: kill.heldJobs,
-    largeJobProcessed: processed, detail: `30 ms into the POST of ${label} (retried with the same Idempotency-Key)`,
+    kind: 'kill -9 API',
+    at: kill.at,
+    endedAt: kill.at,
+    target: `${kill.name} (pid ${kill.pid})`,
+    hitLargeJob: false,
+    jobs: kill.heldJobs,
+    largeJobProcessed: processed,
+    detail: `30 ms into the POST of ${label} (retried with the same Idempotency-Key)`,
   });
   ctx.say(`kill -9 ${kill.name} (pid ${kill.pid}) while the POST of ${label} is in flight`);
 }
@@ -115,7 +127,12 @@ async function redisRestart(ctx: DisruptionContext): Promise<void> {
   ctx.say('Redis: kill -9, start again on its AOF in 2 s');
   const outcome = await ctx.redis.kill9AndRestart(ctx.queuePrefix, 2_000);
   const event = ctx.events.add({
-    kind: 'Redis kill -9 + restart (AOF)', at, endedAt: Date.now(), target: 'our redis-server', hitLargeJob: true, largeJobProcessed: processed,
+    kind: 'Redis kill -9 + restart (AOF)',
+    at,
+    endedAt: Date.now(),
+    target: 'our redis-server',
+    hitLargeJob: true,
+    largeJobProcessed: processed,
     detail: `down ${(outcome.downMs / 1000).toFixed(1)} s; queue keys ${outcome.keysBefore} before, ${outcome.keysAfter} after the AOF reload`,
   });
   ctx.say(`Redis back: ${event.detail}`);
@@ -131,8 +148,14 @@ async function postgresCut(ctx: DisruptionContext): Promise<void> {
   ctx.pgProxy.restore();
   const endedAt = Date.now();
   const event = ctx.events.add({
-    kind: 'PostgreSQL connection cut', at, endedAt, unanswered: { from: at, to: endedAt }, target: 'TCP proxy in front of PostgreSQL', hitLargeJob: true,
-    largeJobProcessed: processed, detail: `open connections dropped, new ones refused for ${ctx.options.pgCutMs / 1000} s`,
+    kind: 'PostgreSQL connection cut',
+    at,
+    endedAt,
+    unanswered: { from: at, to: endedAt },
+    target: 'TCP proxy in front of PostgreSQL',
+    hitLargeJob: true,
+    largeJobProcessed: processed,
+    detail: `open connections dropped, new ones refused for ${ctx.options.pgCutMs / 1000} s`,
   });
   ctx.say('PostgreSQL reachable again');
   await measureRecovery(ctx, event, processed);
@@ -148,10 +171,18 @@ async function milvusRestart(ctx: DisruptionContext): Promise<void> {
   const startMs = await ctx.milvus.start(240_000);
   const unanswered = await probe.stop();
   const event = ctx.events.add({
-    kind: 'Milvus restart', at, endedAt: Date.now(), target: 'our Milvus standalone', hitLargeJob: true, largeJobProcessed: processed,
+    kind: 'Milvus restart',
+    at,
+    endedAt: Date.now(),
+    target: 'our Milvus standalone',
+    hitLargeJob: true,
+    largeJobProcessed: processed,
     ...(unanswered ? { unanswered } : {}),
-    detail: `stopped in ${(stoppedMs / 1000).toFixed(1)} s, healthy again ${(startMs / 1000).toFixed(1)} s after the start`
-      + (unanswered ? `; not answering from +${((unanswered.from - at) / 1000).toFixed(1)} s to +${((unanswered.to - at) / 1000).toFixed(1)} s` : ''),
+    detail:
+      `stopped in ${(stoppedMs / 1000).toFixed(1)} s, healthy again ${(startMs / 1000).toFixed(1)} s after the start` +
+      (unanswered
+        ? `; not answering from +${((unanswered.from - at) / 1000).toFixed(1)} s to +${((unanswered.to - at) / 1000).toFixed(1)} s`
+        : ''),
   });
   ctx.say(`Milvus back: ${event.detail}`);
   await measureRecovery(ctx, event, processed);

@@ -3,7 +3,10 @@ import type { DocumentInput } from '@nonstop/core';
 const FILLER = 'Retrieval-augmented generation stores documents as chunks with vectors; 검색 증강 생성은 문서를 청크로 나누어 저장합니다. ';
 
 /** Where a chunk text came from: every text starts with this head, so an embedding call names its documents. */
-export interface ChunkOrigin { contentName: string; chunkIndex: number }
+export interface ChunkOrigin {
+  contentName: string;
+  chunkIndex: number;
+}
 
 export function contentName(label: string, n: number): string {
   return `https://example.com/chaos/${label}/${n}`;
@@ -23,7 +26,7 @@ export function makeDocuments(label: string, count: number, chunks: number, firs
 }
 
 export function chunkText(label: string, n: number, chunk: number): string {
-  return (`[chaos ${label} doc ${n} chunk ${chunk}] ${FILLER.repeat(4)}`).slice(0, 400);
+  return `[chaos ${label} doc ${n} chunk ${chunk}] ${FILLER.repeat(4)}`.slice(0, 400);
 }
 
 export function originOf(text: string): ChunkOrigin | undefined {

@@ -28,7 +28,8 @@ export class StampedEmbeddingEndpoint {
           if (!origin) continue; // readiness probes
           const key = `${origin.contentName}#${origin.chunkIndex}`;
           const list = this.stamps.get(key);
-          if (list) list.push(now); else this.stamps.set(key, [now]);
+          if (list) list.push(now);
+          else this.stamps.set(key, [now]);
         }
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         return texts.map((text) => fixedVector(text, DIMENSION));

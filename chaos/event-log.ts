@@ -38,7 +38,11 @@ export class EventLog {
    * while it ran interrupted it) until a worker takes it over.
    */
   interruptedBetween(jobId: string, from: number, to: number, sync = false): boolean {
-    return this.events.some((event) => event.at <= to && event.endedAt >= from
-      && (event.kind === 'kill -9 API' ? sync : event.jobs === undefined || event.jobs.includes(jobId)));
+    return this.events.some(
+      (event) =>
+        event.at <= to &&
+        event.endedAt >= from &&
+        (event.kind === 'kill -9 API' ? sync : event.jobs === undefined || event.jobs.includes(jobId)),
+    );
   }
 }

@@ -37,9 +37,14 @@ export interface JobOutcome {
  */
 export async function checkJobs(api: ApiClient, pool: Pool, accountName: string, jobs: SubmittedJob[]): Promise<JobOutcome> {
   const posted = jobs.filter((job) => job.kind !== 'sync');
-  const jobRows = (await pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ingest_jobs WHERE account_name = $1 AND origin = 'job'`, [accountName])).rows[0]!.n;
-  const statuses = (await pool.query<{ id: string; status: string }>('SELECT id, status FROM ingest_jobs WHERE id = ANY($1::uuid[])', [jobs.map((j) => j.id)])).rows;
+  const jobRows = (
+    await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ingest_jobs WHERE account_name = $1 AND origin = 'job'`, [accountName])
+  ).rows[0]!.n;
+  const statuses = (
+    await pool.query<{ id: string; status: string }>('SELECT id, status FROM ingest_jobs WHERE id = ANY($1::uuid[])', [
+      jobs.map((j) => j.id),
+    ])
+  ).rows;
   const pgStatus = new Map(statuses.map((row) => [row.id, row.status]));
   const apiStatus = new Map<string, string>();
   for (const job of posted) apiStatus.set(job.id, (await api.job(job.id))?.status ?? 'no answer');
@@ -57,11 +62,16 @@ export async function checkJobs(api: ApiClient, pool: Pool, accountName: string,
     const jobResults = await api.allResults(job.id);
     results.set(job.id, jobResults);
     const positions = new Set(jobResults.map((r) => r.position));
-    const complete = jobResults.length === job.documents.length && positions.size === jobResults.length
-      && jobResults.every((r) => r.position >= 0 && r.position < job.documents.length && r.content_name === job.documents[r.position]!.content_name);
+    const complete =
+      jobResults.length === job.documents.length &&
+      positions.size === jobResults.length &&
+      jobResults.every(
+        (r) => r.position >= 0 && r.position < job.documents.length && r.content_name === job.documents[r.position]!.content_name,
+      );
     if (!complete) badResultSets += 1;
     const completed = pgStatus.get(job.id) === 'completed';
-    if (completed) for (const d of job.documents) expected.set(d.content_name, { contentName: d.content_name, texts: d.chunks.map((c) => c.text) });
+    if (completed)
+      for (const d of job.documents) expected.set(d.content_name, { contentName: d.content_name, texts: d.chunks.map((c) => c.text) });
     for (const result of jobResults) {
       if (result.status === 'succeeded' && result.success) {
         successes.set(result.content_name, [...(successes.get(result.content_name) ?? []), { ...result, jobId: job.id }]);
@@ -76,18 +86,44 @@ export async function checkJobs(api: ApiClient, pool: Pool, accountName: string,
   const succeeded = new Map([...successes].map(([name, [first]]) => [name, { docId: first!.doc_id ?? -1, jobId: first!.jobId }]));
   const totalDocuments = jobs.reduce((sum, job) => sum + job.documents.length, 0);
   return {
-    expected, succeeded, results, status: pgStatus,
+    expected,
+    succeeded,
+    results,
+    status: pgStatus,
     rows: [
-      { check: 'one job per POST, retried POSTs included (Idempotency-Key)', expected: `${posted.length} jobs`, actual: `${jobRows} jobs in PostgreSQL`, ok: jobRows === posted.length },
-      { check: 'every POSTed job completed (API and PostgreSQL)', expected: `${posted.length} completed`,
-        actual: notCompleted.length === 0 ? `${posted.length} completed` : notCompleted.map((j) => `${j.label}: ${pgStatus.get(j.id)}/${apiStatus.get(j.id)}`).join(', '),
-        ok: notCompleted.length === 0 },
-      { check: 'every job, sync ones included, has exactly one result per document (all positions, once)', expected: `${totalDocuments} results in ${jobs.length} jobs`,
-        actual: `${badResultSets} jobs with missing or extra results`, ok: badResultSets === 0 },
-      { check: 'no failed result in a completed job except "already exists" for a document another writer also submitted', expected: '0', actual: `${unexpectedFailures}`, ok: unexpectedFailures === 0 },
-      { check: 'each document of a completed job succeeded in exactly one job; none of a failed or unstaged sync request did', expected: `${expected.size}, 0`,
+      {
+        check: 'one job per POST, retried POSTs included (Idempotency-Key)',
+        expected: `${posted.length} jobs`,
+        actual: `${jobRows} jobs in PostgreSQL`,
+        ok: jobRows === posted.length,
+      },
+      {
+        check: 'every POSTed job completed (API and PostgreSQL)',
+        expected: `${posted.length} completed`,
+        actual:
+          notCompleted.length === 0
+            ? `${posted.length} completed`
+            : notCompleted.map((j) => `${j.label}: ${pgStatus.get(j.id)}/${apiStatus.get(j.id)}`).join(', '),
+        ok: notCompleted.length === 0,
+      },
+      {
+        check: 'every job, sync ones included, has exactly one result per document (all positions, once)',
+        expected: `${totalDocuments} results in ${jobs.length} jobs`,
+        actual: `${badResultSets} jobs with missing or extra results`,
+        ok: badResultSets === 0,
+      },
+      {
+        check: 'no failed result in a completed job except "already exists" for a document another writer also submitted',
+        expected: '0',
+        actual: `${unexpectedFailures}`,
+        ok: unexpectedFailures === 0,
+      },
+      {
+        check: 'each document of a completed job succeeded in exactly one job; none of a failed or unstaged sync request did',
+        expected: `${expected.size}, 0`,
         actual: `${expected.size - notExactlyOnce.length} (${notExactlyOnce.length} not exactly once), ${keptElsewhere.length}`,
-        ok: notExactlyOnce.length === 0 && keptElsewhere.length === 0 },
+        ok: notExactlyOnce.length === 0 && keptElsewhere.length === 0,
+      },
     ],
   };
 }

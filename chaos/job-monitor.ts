@@ -1,7 +1,11 @@
 import type { Pool } from 'pg';
 import { sleep } from './loopback';
 
-export interface JobState { status: string; processed: number; total: number }
+export interface JobState {
+  status: string;
+  processed: number;
+  total: number;
+}
 
 /**
  * Reads the jobs' progress straight from PostgreSQL (not through the proxy
@@ -11,12 +15,18 @@ export interface JobState { status: string; processed: number; total: number }
 export class JobMonitor {
   readonly states = new Map<string, JobState>();
 
-  constructor(private readonly pool: Pool, private readonly accountName: string) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly accountName: string,
+  ) {}
 
   async refresh(): Promise<void> {
     const result = await this.pool.query<{ id: string; status: string; processed_documents: number; total_documents: number }>(
-      'SELECT id, status, processed_documents, total_documents FROM ingest_jobs WHERE account_name = $1', [this.accountName]);
-    for (const row of result.rows) this.states.set(row.id, { status: row.status, processed: row.processed_documents, total: row.total_documents });
+      'SELECT id, status, processed_documents, total_documents FROM ingest_jobs WHERE account_name = $1',
+      [this.accountName],
+    );
+    for (const row of result.rows)
+      this.states.set(row.id, { status: row.status, processed: row.processed_documents, total: row.total_documents });
   }
 
   state(jobId: string): JobState | undefined {
@@ -33,16 +43,23 @@ export class JobMonitor {
    */
   async millisToProgress(jobId: string, processed: number, since: number, timeoutMs = 300_000): Promise<number | undefined> {
     while (Date.now() - since < timeoutMs) {
-      const row = (await this.pool.query<{ status: string; processed_documents: number }>(
-        'SELECT status, processed_documents FROM ingest_jobs WHERE id = $1', [jobId])).rows[0];
-      if (!row || row.processed_documents > processed || ['completed', 'failed', 'cancelled'].includes(row.status)) return Date.now() - since;
+      const row = (
+        await this.pool.query<{ status: string; processed_documents: number }>(
+          'SELECT status, processed_documents FROM ingest_jobs WHERE id = $1',
+          [jobId],
+        )
+      ).rows[0];
+      if (!row || row.processed_documents > processed || ['completed', 'failed', 'cancelled'].includes(row.status))
+        return Date.now() - since;
       await sleep(250);
     }
     return undefined;
   }
 
   async processedNow(jobId: string): Promise<number> {
-    const row = (await this.pool.query<{ processed_documents: number }>('SELECT processed_documents FROM ingest_jobs WHERE id = $1', [jobId])).rows[0];
+    const row = (
+      await this.pool.query<{ processed_documents: number }>('SELECT processed_documents FROM ingest_jobs WHERE id = $1', [jobId])
+    ).rows[0];
     return row?.processed_documents ?? 0;
   }
 }

@@ -18,19 +18,35 @@ export async function milvusDuplicateSelfTest(milvus: MilvusClient, runId: strin
     ],
   });
   try {
-    await milvus.createIndex({ collection_name: name, field_name: 'embedding', index_type: 'HNSW', metric_type: 'COSINE', params: { M: 8, efConstruction: 64 } });
+    await milvus.createIndex({
+      collection_name: name,
+      field_name: 'embedding',
+      index_type: 'HNSW',
+      metric_type: 'COSINE',
+      params: { M: 8, efConstruction: 64 },
+    });
     await milvus.loadCollectionSync({ collection_name: name });
-    for (let i = 0; i < 2; i += 1) await milvus.insert({ collection_name: name, data: [{ chunk_id: 1, account_name: 'self_test', embedding: [1, 0, 0, 0] }] });
+    for (let i = 0; i < 2; i += 1)
+      await milvus.insert({ collection_name: name, data: [{ chunk_id: 1, account_name: 'self_test', embedding: [1, 0, 0, 0] }] });
     const counted = await milvus.query({
-      collection_name: name, filter: 'account_name == "self_test"', output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Strong,
+      collection_name: name,
+      filter: 'account_name == "self_test"',
+      output_fields: ['count(*)'],
+      consistency_level: ConsistencyLevelEnum.Strong,
     });
     const byId = await milvus.query({
-      collection_name: name, filter: 'chunk_id in [1]', output_fields: ['chunk_id'], limit: 10, consistency_level: ConsistencyLevelEnum.Strong,
+      collection_name: name,
+      filter: 'chunk_id in [1]',
+      output_fields: ['chunk_id'],
+      limit: 10,
+      consistency_level: ConsistencyLevelEnum.Strong,
     });
     const count = Number(counted.data[0]?.['count(*)'] ?? -1);
     return {
-      check: 'self-test: a primary key inserted twice shows in count(*) (a query by id merges it)', expected: 'count(*) 2',
-      actual: `count(*) ${count}, query by id ${byId.data.length} row(s)`, ok: count === 2,
+      check: 'self-test: a primary key inserted twice shows in count(*) (a query by id merges it)',
+      expected: 'count(*) 2',
+      actual: `count(*) ${count}, query by id ${byId.data.length} row(s)`,
+      ok: count === 2,
     };
   } finally {
     await milvus.dropCollection({ collection_name: name });

@@ -23,16 +23,35 @@ export interface ChaosOptions {
 }
 
 const DEFAULTS: ChaosOptions = {
-  documents: 5_000, chunksPerDocument: 4, workers: 3, workerKills: 20, apiKills: 3,
-  killEveryMs: 8_000, embedDelayMs: 600, batchChunks: 64, pgCutMs: 10_000, milvusRestart: true,
-  deadlineMinutes: 20, redisPort: 6391, milvusPort: 19630, writeReport: true,
+  documents: 5_000,
+  chunksPerDocument: 4,
+  workers: 3,
+  workerKills: 20,
+  apiKills: 3,
+  killEveryMs: 8_000,
+  embedDelayMs: 600,
+  batchChunks: 64,
+  pgCutMs: 10_000,
+  milvusRestart: true,
+  deadlineMinutes: 20,
+  redisPort: 6391,
+  milvusPort: 19630,
+  writeReport: true,
 };
 
 const NUMBERS: Record<string, keyof ChaosOptions> = {
-  '--documents': 'documents', '--chunks-per-document': 'chunksPerDocument', '--workers': 'workers',
-  '--worker-kills': 'workerKills', '--api-kills': 'apiKills', '--kill-every-ms': 'killEveryMs',
-  '--embed-delay-ms': 'embedDelayMs', '--batch-chunks': 'batchChunks', '--pg-cut-ms': 'pgCutMs',
-  '--deadline-minutes': 'deadlineMinutes', '--redis-port': 'redisPort', '--milvus-port': 'milvusPort',
+  '--documents': 'documents',
+  '--chunks-per-document': 'chunksPerDocument',
+  '--workers': 'workers',
+  '--worker-kills': 'workerKills',
+  '--api-kills': 'apiKills',
+  '--kill-every-ms': 'killEveryMs',
+  '--embed-delay-ms': 'embedDelayMs',
+  '--batch-chunks': 'batchChunks',
+  '--pg-cut-ms': 'pgCutMs',
+  '--deadline-minutes': 'deadlineMinutes',
+  '--redis-port': 'redisPort',
+  '--milvus-port': 'milvusPort',
 };
 
 export function parseOptions(argv: string[]): ChaosOptions {

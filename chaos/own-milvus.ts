@@ -9,8 +9,17 @@ const MILVUS_SERVER = path.join(ROOT, '.venv/bin/milvus-server');
 
 /** Default ports of milvus-server (the shared Milvus holds them); ours are each shifted by the same offset. */
 const DEFAULT_PORTS = {
-  proxy: 19530, 'proxy-internal': 19529, etcd: 2379, 'etcd-peer': 2380, 'root-coord': 53100, 'query-coord': 19531,
-  'query-node': 21123, 'index-coord': 22930, 'index-node': 21121, 'data-coord': 13333, 'data-node': 21124,
+  proxy: 19530,
+  'proxy-internal': 19529,
+  etcd: 2379,
+  'etcd-peer': 2380,
+  'root-coord': 53100,
+  'query-coord': 19531,
+  'query-node': 21123,
+  'index-coord': 22930,
+  'index-node': 21121,
+  'data-coord': 13333,
+  'data-node': 21124,
 } as const;
 
 /**
@@ -30,7 +39,10 @@ export class OwnMilvus {
   private readonly ports: Record<keyof typeof DEFAULT_PORTS, number>;
 
   /** `dir` holds its binaries, config, data and logs (one per user of it: the chaos run, an outage test). */
-  constructor(proxyPort: number, private readonly dir = path.join(ROOT, '.local/chaos-milvus')) {
+  constructor(
+    proxyPort: number,
+    private readonly dir = path.join(ROOT, '.local/chaos-milvus'),
+  ) {
     const offset = proxyPort - DEFAULT_PORTS.proxy;
     this.ports = Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([name, port]) => [name, port + offset])) as typeof this.ports;
   }
@@ -45,7 +57,8 @@ export class OwnMilvus {
 
   /** A fresh Milvus through the milvus-server wrapper (which writes its config): previous run's data removed first. */
   async startFresh(timeoutMs: number): Promise<number> {
-    if (!existsSync(MILVUS_SERVER)) throw new Error(`${MILVUS_SERVER} is missing: run npm run services:up once (it installs Milvus into .venv)`);
+    if (!existsSync(MILVUS_SERVER))
+      throw new Error(`${MILVUS_SERVER} is missing: run npm run services:up once (it installs Milvus into .venv)`);
     for (const [name, port] of Object.entries(this.ports)) {
       if (!(await portFree(port))) throw new Error(`port ${port} (${name}) for our Milvus is taken; pass --milvus-port with another base`);
     }
@@ -54,15 +67,25 @@ export class OwnMilvus {
     mkdirSync(this.dir, { recursive: true });
     const etcdConfig = path.join(this.dir, 'embed-etcd.yaml');
     const etcd = (port: number) => `http://127.0.0.1:${port}`;
-    writeFileSync(etcdConfig, [
-      `listen-client-urls: ${etcd(this.ports.etcd)}`, `advertise-client-urls: ${etcd(this.ports.etcd)}`,
-      `listen-peer-urls: ${etcd(this.ports['etcd-peer'])}`, `initial-advertise-peer-urls: ${etcd(this.ports['etcd-peer'])}`,
-      `initial-cluster: default=${etcd(this.ports['etcd-peer'])}`, '',
-    ].join('\n'));
-    const flags = Object.entries(this.ports).filter(([name]) => name !== 'etcd-peer').flatMap(([name, port]) => [`--${name}-port`, String(port)]);
+    writeFileSync(
+      etcdConfig,
+      [
+        `listen-client-urls: ${etcd(this.ports.etcd)}`,
+        `advertise-client-urls: ${etcd(this.ports.etcd)}`,
+        `listen-peer-urls: ${etcd(this.ports['etcd-peer'])}`,
+        `initial-advertise-peer-urls: ${etcd(this.ports['etcd-peer'])}`,
+        `initial-cluster: default=${etcd(this.ports['etcd-peer'])}`,
+        '',
+      ].join('\n'),
+    );
+    const flags = Object.entries(this.ports)
+      .filter(([name]) => name !== 'etcd-peer')
+      .flatMap(([name, port]) => [`--${name}-port`, String(port)]);
     // detached: its own process group (milvus-server spawns `milvus run standalone`), stopped as a whole.
     this.child = spawn(MILVUS_SERVER, ['--data', this.dir, ...flags], {
-      detached: true, stdio: 'ignore', env: { ...process.env, ETCD_CONFIG_PATH: etcdConfig },
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, ETCD_CONFIG_PATH: etcdConfig },
     });
     return this.waitHealthy(started, timeoutMs);
   }
@@ -73,10 +96,15 @@ export class OwnMilvus {
     const bin = path.join(this.dir, 'bin');
     const output = openSync(path.join(this.logDir, 'milvus-stdout.log'), 'a');
     this.child = spawn(path.join(bin, 'milvus'), ['run', 'standalone'], {
-      cwd: this.dir, detached: true, stdio: ['ignore', output, output],
+      cwd: this.dir,
+      detached: true,
+      stdio: ['ignore', output, output],
       env: {
-        ...process.env, DEPLOY_MODE: 'STANDALONE', METRICS_PORT: String(this.ports.proxy - DEFAULT_PORTS.proxy + 9091),
-        MILVUS_RUN_DIR: path.join(this.dir, 'run'), LD_LIBRARY_PATH: `${bin}:${process.env.LD_LIBRARY_PATH ?? ''}`,
+        ...process.env,
+        DEPLOY_MODE: 'STANDALONE',
+        METRICS_PORT: String(this.ports.proxy - DEFAULT_PORTS.proxy + 9091),
+        MILVUS_RUN_DIR: path.join(this.dir, 'run'),
+        LD_LIBRARY_PATH: `${bin}:${process.env.LD_LIBRARY_PATH ?? ''}`,
         ETCD_CONFIG_PATH: path.join(this.dir, 'embed-etcd.yaml'),
       },
     });
@@ -125,14 +153,19 @@ export class OwnMilvus {
     const query = (async () => {
       await client.connectPromise;
       const result = await client.query({
-        collection_name: collection, filter: 'chunk_id >= 0', output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Eventually,
+        collection_name: collection,
+        filter: 'chunk_id >= 0',
+        output_fields: ['count(*)'],
+        consistency_level: ConsistencyLevelEnum.Eventually,
       });
       return result.status.error_code === 'Success';
     })().catch(() => false);
     // A client that never connected may throw on close; nothing to release then.
     void query.then(() => client.closeConnection()).catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), 3_000); });
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), 3_000);
+    });
     const answered = await Promise.race([query, late]);
     clearTimeout(timer);
     return answered;

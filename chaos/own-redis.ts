@@ -14,7 +14,10 @@ export class OwnRedis {
   private child: ChildProcess | undefined;
   private readonly dir: string;
 
-  constructor(private readonly port: number, baseDir: string) {
+  constructor(
+    private readonly port: number,
+    baseDir: string,
+  ) {
     this.dir = path.join(baseDir, 'redis');
   }
 
@@ -26,10 +29,26 @@ export class OwnRedis {
     if (!this.child && !(await portFree(this.port))) throw new Error(`port ${this.port} is taken; pass --redis-port with a free one`);
     mkdirSync(this.dir, { recursive: true });
     const log = createWriteStream(path.join(this.dir, 'redis.log'), { flags: 'a' });
-    const child = spawn('redis-server', [
-      '--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dir, '--save', '',
-      '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'redis-server',
+      [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(this.port),
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.child = child;

@@ -15,7 +15,16 @@ export interface RunSummary {
   syncRequests?: SyncRequestRow[];
 }
 
-export interface SyncRequestRow { n: number; t_s: number; ms: number; documents: number; new_documents: number; answer: string; job: string; job_status: string }
+export interface SyncRequestRow {
+  n: number;
+  t_s: number;
+  ms: number;
+  documents: number;
+  new_documents: number;
+  answer: string;
+  job: string;
+  job_status: string;
+}
 
 const SYNC_HEADER = ['#', 't (s)', 'ms', 'documents (new)', 'answer', 'job', 'job status'];
 
@@ -23,8 +32,13 @@ const seconds = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000
 
 export function eventTable(events: ChaosEvent[], runStart: number): string[][] {
   return events.map((event, i) => [
-    String(i + 1), seconds(event.at - runStart), event.kind, event.target, String(event.largeJobProcessed),
-    event.detail, event.hitLargeJob ? seconds(event.recoveryMs) : '-',
+    String(i + 1),
+    seconds(event.at - runStart),
+    event.kind,
+    event.target,
+    String(event.largeJobProcessed),
+    event.detail,
+    event.hitLargeJob ? seconds(event.recoveryMs) : '-',
   ]);
 }
 
@@ -46,7 +60,11 @@ export function printTable(header: string[], rows: string[][]): void {
 
 function markdownTable(header: string[], rows: string[][]): string {
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+  ].join('\n');
 }
 
 /** docs/chaos/latest-run.md and latest-run.json: the report of this run, as committed. */
@@ -54,20 +72,49 @@ export function writeReport(summary: RunSummary, runStart: number): string {
   const dir = path.resolve(__dirname, '../docs/chaos');
   mkdirSync(dir, { recursive: true });
   const markdown = [
-    `# Latest chaos run: ${summary.passed ? 'PASSED' : 'FAILED'}`, '',
-    `Started ${summary.startedAt}, ${summary.durationS} s in all. Written by \`npm run chaos\` (see [README.md](README.md)).`, '',
-    `Options: \`${JSON.stringify(summary.options)}\``, '',
-    '## Figures', '', markdownTable(['figure', 'value'], summary.figures), '',
-    '## Checks', '', markdownTable(CHECK_HEADER, checkTable(summary.checks)), '',
-    '## Events', '', 'Recovery: from the end of the event to the large job recording progress again (kills: only those of the worker running it).', '',
-    markdownTable(EVENT_HEADER, eventTable(summary.events, runStart)), '',
-    ...(summary.syncRequests ? [
-      '## Synchronous requests not answered 200', '',
-      `${summary.syncRequests.length} sent; every one (time, duration, documents, answer, job) is in [latest-run.json](latest-run.json).`, '',
-      markdownTable(SYNC_HEADER, summary.syncRequests.filter((r) => r.answer !== '200').map((r) => [
-        String(r.n), r.t_s.toFixed(1), String(r.ms), `${r.documents} (${r.new_documents})`, r.answer, r.job, r.job_status,
-      ])), '',
-    ] : []),
+    `# Latest chaos run: ${summary.passed ? 'PASSED' : 'FAILED'}`,
+    '',
+    `Started ${summary.startedAt}, ${summary.durationS} s in all. Written by \`npm run chaos\` (see [README.md](README.md)).`,
+    '',
+    `Options: \`${JSON.stringify(summary.options)}\``,
+    '',
+    '## Figures',
+    '',
+    markdownTable(['figure', 'value'], summary.figures),
+    '',
+    '## Checks',
+    '',
+    markdownTable(CHECK_HEADER, checkTable(summary.checks)),
+    '',
+    '## Events',
+    '',
+    'Recovery: from the end of the event to the large job recording progress again (kills: only those of the worker running it).',
+    '',
+    markdownTable(EVENT_HEADER, eventTable(summary.events, runStart)),
+    '',
+    ...(summary.syncRequests
+      ? [
+          '## Synchronous requests not answered 200',
+          '',
+          `${summary.syncRequests.length} sent; every one (time, duration, documents, answer, job) is in [latest-run.json](latest-run.json).`,
+          '',
+          markdownTable(
+            SYNC_HEADER,
+            summary.syncRequests
+              .filter((r) => r.answer !== '200')
+              .map((r) => [
+                String(r.n),
+                r.t_s.toFixed(1),
+                String(r.ms),
+                `${r.documents} (${r.new_documents})`,
+                r.answer,
+                r.job,
+                r.job_status,
+              ]),
+          ),
+          '',
+        ]
+      : []),
   ].join('\n');
   writeFileSync(path.join(dir, 'latest-run.md'), markdown);
   writeFileSync(path.join(dir, 'latest-run.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -33,7 +33,10 @@ export class ChaosStack {
   fleet!: AppFleet;
   apiBase = '';
 
-  constructor(readonly options: ChaosOptions, readonly runId: string) {
+  constructor(
+    readonly options: ChaosOptions,
+    readonly runId: string,
+  ) {
     this.tempDir = path.join(os.tmpdir(), `nonstop-chaos-${runId}`);
     mkdirSync(path.join(this.tempDir, 'logs'), { recursive: true });
     this.redis = new OwnRedis(options.redisPort, this.tempDir);
@@ -57,17 +60,27 @@ export class ChaosStack {
     const apiPort = await freePort();
     this.apiBase = `http://127.0.0.1:${apiPort}`;
     const common: Record<string, string> = {
-      NODE_ENV: 'development', API_AUTH: 'disabled',
+      NODE_ENV: 'development',
+      API_AUTH: 'disabled',
       DATABASE_URL: `postgres://postgres@${this.pgProxy.address}/${DATABASE}`,
-      REDIS_URL: this.redis.url, REDIS_REQUIRE_DURABLE: 'true',
-      MILVUS_ADDRESS: this.milvus.address, MILVUS_COLLECTION: this.collection, QUEUE_PREFIX: this.queuePrefix,
-      EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: embeddingUrl, EMBEDDING_MODEL: 'stand-in-fixed-vectors',
-      EMBEDDING_DIMENSION: String(DIMENSION), EMBEDDING_BATCH_SIZE: String(this.options.batchChunks),
-      PIPELINE_BATCH_CHUNKS: String(this.options.batchChunks), EMBEDDING_AUDIT_FILE: this.auditFile,
+      REDIS_URL: this.redis.url,
+      REDIS_REQUIRE_DURABLE: 'true',
+      MILVUS_ADDRESS: this.milvus.address,
+      MILVUS_COLLECTION: this.collection,
+      QUEUE_PREFIX: this.queuePrefix,
+      EMBEDDING_PROVIDER: 'openai',
+      EMBEDDING_BASE_URL: embeddingUrl,
+      EMBEDDING_MODEL: 'stand-in-fixed-vectors',
+      EMBEDDING_DIMENSION: String(DIMENSION),
+      EMBEDDING_BATCH_SIZE: String(this.options.batchChunks),
+      PIPELINE_BATCH_CHUNKS: String(this.options.batchChunks),
+      EMBEDDING_AUDIT_FILE: this.auditFile,
       MAX_DOCUMENTS_PER_JOB: String(Math.max(10_000, this.options.documents)),
     };
-    this.fleet = new AppFleet((kind) => (kind === 'api' ? { ...common, PORT: String(apiPort) } : { ...common, WORKER_HEALTH_PORT: '0' }),
-      path.join(this.tempDir, 'logs'));
+    this.fleet = new AppFleet(
+      (kind) => (kind === 'api' ? { ...common, PORT: String(apiPort) } : { ...common, WORKER_HEALTH_PORT: '0' }),
+      path.join(this.tempDir, 'logs'),
+    );
     // The API first: it creates the collection, which the workers then find.
     this.fleet.start('api', 'api');
     await this.fleet.waitReady('api', 120_000);

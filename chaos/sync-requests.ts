@@ -48,10 +48,21 @@ const STAGED = /staged as job ([0-9a-f-]{36})/;
  * rolled back, leaving the large job's "already exists" stale, a known gap
  * (docs/exactly-once.md) this run does not test.
  */
-export async function runSyncRequests(deps: {
-  api: ApiClient; pool: Pool; fleet: AppFleet; events: EventLog; accountName: string; chunksPerDocument: number;
-  large: DocumentInput[]; largeJobId: string; over: () => boolean; say: (line: string) => void;
-}, requests: SyncRequest[]): Promise<void> {
+export async function runSyncRequests(
+  deps: {
+    api: ApiClient;
+    pool: Pool;
+    fleet: AppFleet;
+    events: EventLog;
+    accountName: string;
+    chunksPerDocument: number;
+    large: DocumentInput[];
+    largeJobId: string;
+    over: () => boolean;
+    say: (line: string) => void;
+  },
+  requests: SyncRequest[],
+): Promise<void> {
   for (let n = 1; !deps.over(); n += 1) {
     const size = 5 + (n % 6);
     const repeats = n % 2 === 0 ? await storedLargeDocuments(deps.pool, deps.largeJobId, deps.large, 1 + (n % 3)) : [];
@@ -63,7 +74,15 @@ export async function runSyncRequests(deps: {
     const apiAtSend = readyApiPid(deps.fleet);
     const sentAt = Date.now();
     const answer = await deps.api.insertBatch(deps.accountName, documents);
-    const request: SyncRequest = { n, label, documents, fresh: new Set(fresh.map((d) => d.content_name)), sentAt, answeredAt: Date.now(), answer };
+    const request: SyncRequest = {
+      n,
+      label,
+      documents,
+      fresh: new Set(fresh.map((d) => d.content_name)),
+      sentAt,
+      answeredAt: Date.now(),
+      answer,
+    };
     if (answer.status === 503) {
       const staged = STAGED.exec(answer.body.error?.message ?? '');
       if (staged) request.stagedJobId = staged[1]!;
@@ -76,7 +95,10 @@ export async function runSyncRequests(deps: {
     }
     requests.push(request);
     if (answer.status !== 200) {
-      const detail = answer.status === 'no answer' ? answer.cause : `${answer.body.error?.code ?? ''}${request.stagedJobId ? `, staged as job ${request.stagedJobId}` : ''}`;
+      const detail =
+        answer.status === 'no answer'
+          ? answer.cause
+          : `${answer.body.error?.code ?? ''}${request.stagedJobId ? `, staged as job ${request.stagedJobId}` : ''}`;
       deps.say(`sync request ${n}: ${answer.status} (${detail})`);
     }
     await sleep(answer.status === 'no answer' ? 1_000 : 300 + Math.random() * 700);
@@ -90,7 +112,11 @@ function readyApiPid(fleet: AppFleet): number | undefined {
 
 /** `count` documents of the large job its ledger already records succeeded (read directly, not through the cut proxy). */
 async function storedLargeDocuments(pool: Pool, largeJobId: string, large: DocumentInput[], count: number): Promise<DocumentInput[]> {
-  const rows = (await pool.query<{ position: number }>(
-    `SELECT position FROM job_documents WHERE job_id = $1 AND status = 'succeeded' ORDER BY random() LIMIT $2`, [largeJobId, count])).rows;
+  const rows = (
+    await pool.query<{ position: number }>(
+      `SELECT position FROM job_documents WHERE job_id = $1 AND status = 'succeeded' ORDER BY random() LIMIT $2`,
+      [largeJobId, count],
+    )
+  ).rows;
   return rows.map((row) => large[row.position]!);
 }

@@ -7,7 +7,13 @@
  */
 import { parseArgs } from 'node:util';
 import { createLogger, errorMessage, loadConfig, type AppConfig, type Embedder } from '@nonstop/core';
-import { auditConsistency, createRuntime, formatConsistencyTable, type AuditProgress, type ConsistencyAuditStores } from '@nonstop/pipeline';
+import {
+  auditConsistency,
+  createRuntime,
+  formatConsistencyTable,
+  type AuditProgress,
+  type ConsistencyAuditStores,
+} from '@nonstop/pipeline';
 import { createPool, MilvusVectorStore } from '@nonstop/storage';
 
 const USAGE = 'usage: npm run audit -- [--account NAME] [--repair] [--json]';
@@ -43,7 +49,13 @@ type AuditStores = ConsistencyAuditStores & { embedder?: Embedder; close(): Prom
 async function readingStores(config: AppConfig): Promise<AuditStores> {
   const pool = createPool(config.databaseUrl, { max: 4, applicationName: 'nonstop-audit' });
   const vectors = new MilvusVectorStore({ address: config.milvusAddress, collection: config.milvusCollection });
-  return { pool, vectors, close: async () => { await Promise.allSettled([pool.end(), vectors.close()]); } };
+  return {
+    pool,
+    vectors,
+    close: async () => {
+      await Promise.allSettled([pool.end(), vectors.close()]);
+    },
+  };
 }
 
 /** The runtime checks that the collection was made for the configured model before any vector is rewritten. */
@@ -59,12 +71,17 @@ function progressOnStderr(): (progress: AuditProgress) => void {
     if (Date.now() - shown < PROGRESS_EVERY_MS) return;
     shown = Date.now();
     const seconds = (shown - started) / 1000;
-    console.error(`audit: ${progress.pg_chunks_read} chunks compared in ${progress.windows} windows, up to chunk id ${progress.last_chunk_id ?? '-'} `
-      + `(${Math.round(progress.pg_chunks_read / seconds)} chunks/s)`);
+    console.error(
+      `audit: ${progress.pg_chunks_read} chunks compared in ${progress.windows} windows, up to chunk id ${progress.last_chunk_id ?? '-'} ` +
+        `(${Math.round(progress.pg_chunks_read / seconds)} chunks/s)`,
+    );
   };
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(`audit failed: ${errorMessage(error)}`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`audit failed: ${errorMessage(error)}`);
+    process.exit(2);
+  },
+);

@@ -14,4 +14,6 @@ const problems = [
 ];
 for (const problem of problems) console.error(`check-secure-defaults: ${problem}`);
 if (problems.length > 0) process.exit(1);
-console.log('check-secure-defaults: no default password, Redis password, app and owner database roles, loopback ports, no host port for e5, non-root images');
+console.log(
+  'check-secure-defaults: no default password, Redis password, app and owner database roles, loopback ports, no host port for e5, non-root images',
+);

@@ -8,15 +8,22 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@nonstop/core';
 import {
-  createPool, DEFAULT_WEBHOOK_SECRET_OVERLAP_SECONDS, MAX_WEBHOOK_SECRET_OVERLAP_SECONDS, migrate, PgApiKeyStore, PgWebhookSecretStore,
+  createPool,
+  DEFAULT_WEBHOOK_SECRET_OVERLAP_SECONDS,
+  MAX_WEBHOOK_SECRET_OVERLAP_SECONDS,
+  migrate,
+  PgApiKeyStore,
+  PgWebhookSecretStore,
 } from '@nonstop/storage';
 
-const USAGE = 'usage: npm run keys -- create --account NAME | list [--account NAME] | revoke ID\n'
-  + '       | webhook-secrets [--account NAME] | rotate-webhook-secret --account NAME [--overlap-hours HOURS]';
+const USAGE =
+  'usage: npm run keys -- create --account NAME | list [--account NAME] | revoke ID\n' +
+  '       | webhook-secrets [--account NAME] | rotate-webhook-secret --account NAME [--overlap-hours HOURS]';
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
-    allowPositionals: true, options: { account: { type: 'string' }, 'overlap-hours': { type: 'string' } },
+    allowPositionals: true,
+    options: { account: { type: 'string' }, 'overlap-hours': { type: 'string' } },
   });
   const [command, id] = positionals;
   const config = loadConfig();
@@ -29,14 +36,23 @@ async function main(): Promise<number> {
       const created = await keys.create(values.account);
       console.log(`key ${created.id} for account ${values.account} (shown once, store it now):\n${created.key}`);
       if (created.webhookSecret) {
-        console.log(`webhook signing secret of account ${values.account} (shown once; the account's receivers verify with it):\n${created.webhookSecret.secret}`);
+        console.log(
+          `webhook signing secret of account ${values.account} (shown once; the account's receivers verify with it):\n${created.webhookSecret.secret}`,
+        );
       }
       return 0;
     }
     if (command === 'list') {
       for (const key of await keys.list(values.account)) {
-        console.log([key.id, key.account_name, `${key.key_prefix}…`, key.created_at.toISOString(),
-          key.revoked_at ? `revoked ${key.revoked_at.toISOString()}` : 'active'].join('\t'));
+        console.log(
+          [
+            key.id,
+            key.account_name,
+            `${key.key_prefix}…`,
+            key.created_at.toISOString(),
+            key.revoked_at ? `revoked ${key.revoked_at.toISOString()}` : 'active',
+          ].join('\t'),
+        );
       }
       return 0;
     }
@@ -47,8 +63,15 @@ async function main(): Promise<number> {
     }
     if (command === 'webhook-secrets') {
       for (const secret of await secrets.list(values.account)) {
-        console.log([secret.id, secret.account_name, `${secret.secret_prefix}…`, secret.created_at.toISOString(),
-          secret.expires_at ? `${secret.state} until ${secret.expires_at.toISOString()}` : secret.state].join('\t'));
+        console.log(
+          [
+            secret.id,
+            secret.account_name,
+            `${secret.secret_prefix}…`,
+            secret.created_at.toISOString(),
+            secret.expires_at ? `${secret.state} until ${secret.expires_at.toISOString()}` : secret.state,
+          ].join('\t'),
+        );
       }
       return 0;
     }
@@ -59,8 +82,10 @@ async function main(): Promise<number> {
         return 2;
       }
       const created = await secrets.rotate(values.account, overlapSeconds);
-      console.log(`webhook signing secret ${created.id} of account ${values.account} (shown once, store it now):\n${created.secret}\n`
-        + `deliveries carry a signature with it now; the previous secret keeps signing beside it for ${overlapSeconds / 3600} h`);
+      console.log(
+        `webhook signing secret ${created.id} of account ${values.account} (shown once, store it now):\n${created.secret}\n` +
+          `deliveries carry a signature with it now; the previous secret keeps signing beside it for ${overlapSeconds / 3600} h`,
+      );
       return 0;
     }
     console.error(USAGE);
@@ -74,10 +99,15 @@ async function main(): Promise<number> {
 function overlapOf(hours: string | undefined): number | undefined {
   if (hours === undefined) return DEFAULT_WEBHOOK_SECRET_OVERLAP_SECONDS;
   const seconds = Math.round(Number(hours) * 3600);
-  return hours.trim() !== '' && Number.isFinite(seconds) && seconds >= 0 && seconds <= MAX_WEBHOOK_SECRET_OVERLAP_SECONDS ? seconds : undefined;
+  return hours.trim() !== '' && Number.isFinite(seconds) && seconds >= 0 && seconds <= MAX_WEBHOOK_SECRET_OVERLAP_SECONDS
+    ? seconds
+    : undefined;
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

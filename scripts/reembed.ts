@@ -15,13 +15,12 @@
 import { parseArgs } from 'node:util';
 import { createLogger, errorMessage, isErrorNamed, loadConfig, type AppConfig, type EmbeddingConfig } from '@nonstop/core';
 import { createEmbedder } from '@nonstop/embeddings';
-import {
-  abandonReembed, reembed, reembedStatus, rollbackReembed, type ReembedDeps, type ReembedProgress,
-} from '@nonstop/pipeline';
+import { abandonReembed, reembed, reembedStatus, rollbackReembed, type ReembedDeps, type ReembedProgress } from '@nonstop/pipeline';
 import { createPool, migrate, MilvusVectorStore, PgReembedStore, type EmbeddingSettings } from '@nonstop/storage';
 
-const USAGE = 'usage: npm run reembed -- --provider <local|local-e5|openai> [--model M] [--dimension N] [--base-url URL] [--batch-size N]\n'
-  + '       npm run reembed -- --status | --rollback | --abandon';
+const USAGE =
+  'usage: npm run reembed -- --provider <local|local-e5|openai> [--model M] [--dimension N] [--base-url URL] [--batch-size N]\n' +
+  '       npm run reembed -- --status | --rollback | --abandon';
 const PROGRESS_EVERY_MS = 1_000;
 
 async function main(): Promise<number> {
@@ -29,8 +28,14 @@ async function main(): Promise<number> {
   try {
     args = parseArgs({
       options: {
-        provider: { type: 'string' }, model: { type: 'string' }, dimension: { type: 'string' }, 'base-url': { type: 'string' },
-        'batch-size': { type: 'string' }, rollback: { type: 'boolean' }, status: { type: 'boolean' }, abandon: { type: 'boolean' },
+        provider: { type: 'string' },
+        model: { type: 'string' },
+        dimension: { type: 'string' },
+        'base-url': { type: 'string' },
+        'batch-size': { type: 'string' },
+        rollback: { type: 'boolean' },
+        status: { type: 'boolean' },
+        abandon: { type: 'boolean' },
       },
     }).values;
   } catch (error) {
@@ -72,7 +77,9 @@ async function main(): Promise<number> {
       return 0;
     }
     const target: EmbeddingSettings = {
-      provider: args.provider!, model: args.model ?? '', dimension: args.dimension === undefined ? null : Number(args.dimension),
+      provider: args.provider!,
+      model: args.model ?? '',
+      dimension: args.dimension === undefined ? null : Number(args.dimension),
       base_url: args['base-url'] ?? null,
     };
     const embedding = embeddingFor(target);
@@ -83,11 +90,14 @@ async function main(): Promise<number> {
         embedding: settingsOf(embedding, embedder.model),
         sourceEmbedding: settingsOf(config.embedding, config.embedding.model),
         ...(args['batch-size'] !== undefined ? { batchSize: Number(args['batch-size']) } : {}),
-        onProgress: progressOnStderr(), log,
+        onProgress: progressOnStderr(),
+        log,
       });
       console.log(JSON.stringify(report));
-      log(`now restart the API and workers with EMBEDDING_PROVIDER=${target.provider}${args.model ? ` EMBEDDING_MODEL=${args.model}` : ''}`
-        + `${args.dimension ? ` EMBEDDING_DIMENSION=${args.dimension}` : ''}: until then their writes are refused`);
+      log(
+        `now restart the API and workers with EMBEDDING_PROVIDER=${target.provider}${args.model ? ` EMBEDDING_MODEL=${args.model}` : ''}` +
+          `${args.dimension ? ` EMBEDDING_DIMENSION=${args.dimension}` : ''}: until then their writes are refused`,
+      );
     } finally {
       await embedder.close?.();
     }
@@ -110,18 +120,27 @@ async function main(): Promise<number> {
  */
 function embeddingFor(settings: EmbeddingSettings): EmbeddingConfig {
   const env: Record<string, string | undefined> = {
-    ...process.env, EMBEDDING_PROVIDER: settings.provider, EMBEDDING_MODEL: settings.model || undefined,
+    ...process.env,
+    EMBEDDING_PROVIDER: settings.provider,
+    EMBEDDING_MODEL: settings.model || undefined,
     EMBEDDING_DIMENSION: settings.dimension === null ? undefined : String(settings.dimension),
-    EMBEDDING_BASE_URL: settings.base_url ?? undefined, EMBEDDING_INPUT_ROLES: undefined,
+    EMBEDDING_BASE_URL: settings.base_url ?? undefined,
+    EMBEDDING_INPUT_ROLES: undefined,
     // Sized for the provider, not the old model's process.
-    EMBEDDING_BATCH_SIZE: undefined, EMBEDDING_CONCURRENCY: undefined,
+    EMBEDDING_BATCH_SIZE: undefined,
+    EMBEDDING_CONCURRENCY: undefined,
   };
   if (settings.provider !== 'local') delete env.EMBEDDING_MODEL_PATH;
   return loadConfig(env).embedding;
 }
 
 function settingsOf(embedding: EmbeddingConfig, model: string): EmbeddingSettings {
-  return { provider: embedding.provider, model, dimension: embedding.dimension ?? null, base_url: embedding.provider === 'local' ? null : embedding.baseUrl ?? null };
+  return {
+    provider: embedding.provider,
+    model,
+    dimension: embedding.dimension ?? null,
+    base_url: embedding.provider === 'local' ? null : (embedding.baseUrl ?? null),
+  };
 }
 
 function quietLogger(config: AppConfig): ReturnType<typeof createLogger> {
@@ -135,14 +154,19 @@ function progressOnStderr(): (progress: ReembedProgress) => void {
     if (!last && Date.now() - shown < PROGRESS_EVERY_MS) return;
     shown = Date.now();
     const eta = progress.eta_seconds === undefined ? '-' : `${Math.ceil(progress.eta_seconds)} s`;
-    console.error(progress.phase === 'bulk'
-      ? `reembed: ${progress.done}/${progress.total} chunks (${(100 * progress.done / Math.max(progress.total, 1)).toFixed(1)}%), `
-        + `${progress.chunks_per_second.toFixed(1)} chunks/s, ETA ${eta}`
-      : `reembed: ${progress.phase} over ${progress.total} chunks`);
+    console.error(
+      progress.phase === 'bulk'
+        ? `reembed: ${progress.done}/${progress.total} chunks (${((100 * progress.done) / Math.max(progress.total, 1)).toFixed(1)}%), ` +
+            `${progress.chunks_per_second.toFixed(1)} chunks/s, ETA ${eta}`
+        : `reembed: ${progress.phase} over ${progress.total} chunks`,
+    );
   };
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(`reembed failed: ${errorMessage(error)}`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`reembed failed: ${errorMessage(error)}`);
+    process.exit(2);
+  },
+);

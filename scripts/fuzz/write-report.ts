@@ -7,7 +7,11 @@
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { corpusSummary } from '../../apps/api/test/hostile/corpus';
 
-interface JestReport { numTotalTests: number; numPassedTests: number; numFailedTests: number }
+interface JestReport {
+  numTotalTests: number;
+  numPassedTests: number;
+  numFailedTests: number;
+}
 interface SchemathesisReport {
   schemathesis_version: string;
   command: string;
@@ -19,13 +23,27 @@ interface SchemathesisReport {
 }
 
 const [workDir = '', corpusStatus = '1', schemathesisStatus = '1'] = process.argv.slice(2);
-const readJson = <T>(file: string): T | undefined => { try { return JSON.parse(readFileSync(`${workDir}/${file}`, 'utf8')) as T; } catch { return undefined; } };
+const readJson = <T>(file: string): T | undefined => {
+  try {
+    return JSON.parse(readFileSync(`${workDir}/${file}`, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+};
 const jest = readJson<JestReport>('corpus.json');
-const passes = readdirSync(workDir).filter((file) => /^schemathesis-.+\.json$/.test(file)).sort()
+const passes = readdirSync(workDir)
+  .filter((file) => /^schemathesis-.+\.json$/.test(file))
+  .sort()
   .map((file) => ({ name: file.slice('schemathesis-'.length, -'.json'.length), report: readJson<SchemathesisReport>(file) }));
 const { byEndpoint, byStatus, total } = corpusSummary();
 const table = (head: [string, string], rows: Record<string, number>): string =>
-  [`| ${head[0]} | ${head[1]} |`, '| --- | ---: |', ...Object.entries(rows).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+  [
+    `| ${head[0]} | ${head[1]} |`,
+    '| --- | ---: |',
+    ...Object.entries(rows)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `| ${k} | ${v} |`),
+  ].join('\n');
 const verdict = (status: string): string => (status === '0' ? 'passed' : 'FAILED');
 
 const lines = [
@@ -56,18 +74,29 @@ const lines = [
   'generated bodies reach the pipeline; a worker runs, and the stateful phase follows the links from a created job to every job',
   'operation) and `keyed` (API_AUTH=required, with a key for one account).',
   `Result: **${verdict(schemathesisStatus)}** (any failure, or any error the API logged, fails the run).`,
-  ...passes.flatMap(({ name, report }) => (report ? [
-    '',
-    `### Pass \`${name}\``,
-    '',
-    `- checks: ${(/--checks (\S+)/.exec(report.command)?.[1] ?? '').split(',').map((c) => `\`${c}\``).join(', ')}`,
-    `- command: \`${report.command.replace(/Bearer \S+/, 'Bearer <key>').replace(/\/tmp\/\S+/g, '<work dir>')}\``,
-    `- operations tested: ${report.operations.tested} of ${report.operations.selected} (${report.operations.errored} errored)`,
-    `- generated test cases: ${report.test_cases.generated}; with failures: ${report.test_cases.with_failures}; errored: ${report.test_cases.errored}`,
-    `- phases: ${Object.entries(report.phases).map(([phase, { status }]) => `${phase} ${status}`).join(', ')}`,
-    `- running time: ${report.running_time.toFixed(1)} s`,
-    ...(report.failures.length > 0 ? ['- failures:', ...report.failures.map((f) => `  - ${f.code} ${f.title} (${f.count}): ${f.operations.join(', ')}`)] : []),
-  ] : ['', `### Pass \`${name}\``, '', 'No report was produced.'])),
+  ...passes.flatMap(({ name, report }) =>
+    report
+      ? [
+          '',
+          `### Pass \`${name}\``,
+          '',
+          `- checks: ${(/--checks (\S+)/.exec(report.command)?.[1] ?? '')
+            .split(',')
+            .map((c) => `\`${c}\``)
+            .join(', ')}`,
+          `- command: \`${report.command.replace(/Bearer \S+/, 'Bearer <key>').replace(/\/tmp\/\S+/g, '<work dir>')}\``,
+          `- operations tested: ${report.operations.tested} of ${report.operations.selected} (${report.operations.errored} errored)`,
+          `- generated test cases: ${report.test_cases.generated}; with failures: ${report.test_cases.with_failures}; errored: ${report.test_cases.errored}`,
+          `- phases: ${Object.entries(report.phases)
+            .map(([phase, { status }]) => `${phase} ${status}`)
+            .join(', ')}`,
+          `- running time: ${report.running_time.toFixed(1)} s`,
+          ...(report.failures.length > 0
+            ? ['- failures:', ...report.failures.map((f) => `  - ${f.code} ${f.title} (${f.count}): ${f.operations.join(', ')}`)]
+            : []),
+        ]
+      : ['', `### Pass \`${name}\``, '', 'No report was produced.'],
+  ),
   '',
 ];
 mkdirSync('docs/fuzz', { recursive: true });

@@ -33,10 +33,12 @@ export function dashboardPanels(dashboard: { panels?: DashboardPanel[] }): Dashb
 
 /** The PromQL of every dashboard target, Grafana's interval variables replaced. */
 export function dashboardQueries(dashboard: { panels?: DashboardPanel[] }): DeployQuery[] {
-  return dashboardPanels(dashboard).flatMap((panel) => (panel.targets ?? []).map((target) => ({
-    source: `panel ${panel.id} "${panel.title}" target ${target.refId}`,
-    expr: withGrafanaIntervals(target.expr ?? ''),
-  })));
+  return dashboardPanels(dashboard).flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({
+      source: `panel ${panel.id} "${panel.title}" target ${target.refId}`,
+      expr: withGrafanaIntervals(target.expr ?? ''),
+    })),
+  );
 }
 
 export interface AlertRule {
@@ -75,6 +77,8 @@ export function metricNamesIn(expr: string): string[] {
  * each), so `promtool check rules` parses them with Prometheus' own parser.
  */
 export function asRecordingRules(queries: DeployQuery[]): string {
-  const rules = queries.map((query, i) => `      # ${query.source}\n      - record: dashboard_query_${i + 1}\n        expr: ${JSON.stringify(query.expr)}\n`);
+  const rules = queries.map(
+    (query, i) => `      # ${query.source}\n      - record: dashboard_query_${i + 1}\n        expr: ${JSON.stringify(query.expr)}\n`,
+  );
   return `# Generated from the Grafana dashboard for promtool; not loaded by any Prometheus.\ngroups:\n  - name: dashboard-queries\n    rules:\n${rules.join('')}`;
 }

@@ -55,29 +55,35 @@ export function composeProblems(config: ComposeConfig, apps: { app: string[]; mi
     for (const [name, value] of Object.entries(environment)) {
       if (value && SECRET_NAME.test(name) && isWellKnown(value)) problems.push(`${service}: ${name} is the well-known "${value}"`);
       const url = urlOf(value);
-      if (url?.password && isWellKnown(decodeURIComponent(url.password))) problems.push(`${service}: ${name} carries the well-known password "${url.password}"`);
+      if (url?.password && isWellKnown(decodeURIComponent(url.password)))
+        problems.push(`${service}: ${name} carries the well-known password "${url.password}"`);
       if (url?.protocol.startsWith('redis') && !url.password) problems.push(`${service}: ${name} connects to Redis without a password`);
     }
     for (const port of config.services[service]!.ports ?? []) {
-      if (port.host_ip !== '127.0.0.1') problems.push(`${service}: port ${port.target} is published on ${port.host_ip ?? 'every interface'}, not 127.0.0.1`);
+      if (port.host_ip !== '127.0.0.1')
+        problems.push(`${service}: port ${port.target} is published on ${port.host_ip ?? 'every interface'}, not 127.0.0.1`);
     }
   }
 
   const redis = config.services.redis;
   const redisConfigText = (redis?.configs ?? []).map((mounted) => config.configs?.[mounted.source]?.content ?? '').join('\n');
   const redisCommand = [redis?.command ?? []].flat().join(' ');
-  if (redis && !/requirepass \S+/.test(`${redisCommand}\n${redisConfigText}`)) problems.push('redis: no requirepass (Redis would accept any client)');
+  if (redis && !/requirepass \S+/.test(`${redisCommand}\n${redisConfigText}`))
+    problems.push('redis: no requirepass (Redis would accept any client)');
 
   const userOf = (service: string): string | undefined => {
     const url = urlOf(config.services[service]?.environment?.DATABASE_URL);
     return url ? decodeURIComponent(url.username) : undefined;
   };
   const owner = userOf(apps.migrate);
-  if (!owner || owner === 'postgres') problems.push(`${apps.migrate}: migrations must run as the schema's owner role, not ${owner ?? 'an unset user'}`);
+  if (!owner || owner === 'postgres')
+    problems.push(`${apps.migrate}: migrations must run as the schema's owner role, not ${owner ?? 'an unset user'}`);
   for (const app of apps.app) {
     const user = userOf(app);
-    if (!user || user === 'postgres' || user === owner) problems.push(`${app}: connects to PostgreSQL as ${user ?? 'an unset user'}, not the app role`);
-    if (config.services[app]?.environment?.MIGRATE_ON_START !== 'false') problems.push(`${app}: MIGRATE_ON_START must be "false" (migrations are their own step)`);
+    if (!user || user === 'postgres' || user === owner)
+      problems.push(`${app}: connects to PostgreSQL as ${user ?? 'an unset user'}, not the app role`);
+    if (config.services[app]?.environment?.MIGRATE_ON_START !== 'false')
+      problems.push(`${app}: MIGRATE_ON_START must be "false" (migrations are their own step)`);
   }
   return problems;
 }
@@ -91,7 +97,11 @@ interface DockerStage {
 
 function dockerStages(text: string): DockerStage[] {
   const stages: DockerStage[] = [];
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
   for (const line of lines) {
     const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
     if (from) {
@@ -123,13 +133,17 @@ export function dockerfileProblems(text: string, targets: string[]): string[] {
       continue;
     }
     const built = chain(stage);
-    const user = built.map((one) => one.user).filter((one) => one !== undefined).pop();
+    const user = built
+      .map((one) => one.user)
+      .filter((one) => one !== undefined)
+      .pop();
     if (!user || /^(root|0)(:|$)/.test(user)) problems.push(`target ${target} runs as ${user ?? 'root (no USER)'}`);
     for (const instruction of built.flatMap((one) => one.instructions)) {
       if (user && new RegExp(`^(COPY|ADD)\\b.*--chown=${user.split(':')[0]}\\b`, 'i').test(instruction)) {
         problems.push(`target ${target}: "${instruction}" gives the app's user (${user}) its own files to change`);
       }
-      if (/^RUN\b.*\b(chown|chmod\s+(-R\s+)?[0-7]*7[0-7]{0,2}\b)/i.test(instruction)) problems.push(`target ${target}: "${instruction}" loosens file ownership or modes`);
+      if (/^RUN\b.*\b(chown|chmod\s+(-R\s+)?[0-7]*7[0-7]{0,2}\b)/i.test(instruction))
+        problems.push(`target ${target}: "${instruction}" loosens file ownership or modes`);
     }
   }
   return problems;

@@ -19,7 +19,10 @@ async function exportedMetrics(): Promise<Map<string, string[]>> {
     // prom-client's typings call `type` a numeric enum; at run time it is the text format's name ("histogram").
     const type = String(metric.type);
     const suffixes = type === 'histogram' ? ['_bucket', '_sum', '_count'] : type === 'summary' ? ['', '_sum', '_count'] : [''];
-    metrics.set(metric.name, suffixes.map((suffix) => `${metric.name}${suffix}`));
+    metrics.set(
+      metric.name,
+      suffixes.map((suffix) => `${metric.name}${suffix}`),
+    );
   }
   return metrics;
 }
@@ -32,15 +35,20 @@ const queries: DeployQuery[] = [
 describe('deploy/: the dashboard and the alert rules', () => {
   it('select only series the service exports, in PromQL that parses', async () => {
     const exported = new Set([...PROMETHEUS_SERIES, ...[...(await exportedMetrics()).values()].flat()]);
-    const unknown = queries.flatMap((query) => metricNamesIn(query.expr)
-      .filter((name) => !exported.has(name)).map((name) => `${query.source}: ${name}`));
+    const unknown = queries.flatMap((query) =>
+      metricNamesIn(query.expr)
+        .filter((name) => !exported.has(name))
+        .map((name) => `${query.source}: ${name}`),
+    );
     expect(unknown).toEqual([]);
     expect(queries.length).toBeGreaterThan(30);
   });
 
   it('show every nonstop_ series of the service on the dashboard', async () => {
     const shown = new Set(dashboardQueries(dashboard).flatMap((query) => metricNamesIn(query.expr)));
-    const missing = [...await exportedMetrics()].filter(([name, series]) => name.startsWith('nonstop_') && !series.some((one) => shown.has(one)));
+    const missing = [...(await exportedMetrics())].filter(
+      ([name, series]) => name.startsWith('nonstop_') && !series.some((one) => shown.has(one)),
+    );
     expect(missing.map(([name]) => name)).toEqual([]);
   });
 
@@ -50,26 +58,46 @@ describe('deploy/: the dashboard and the alert rules', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const charts = panels.filter((panel) => panel.type !== 'row');
     expect(charts.filter((panel) => !(panel.targets ?? []).some((target) => target.expr))).toEqual([]);
-    expect(JSON.stringify(charts).match(/"uid":"[^"]*"/g)!.every((uid) => uid === '"uid":"${datasource}"')).toBe(true);
+    expect(
+      JSON.stringify(charts)
+        .match(/"uid":"[^"]*"/g)!
+        .every((uid) => uid === '"uid":"${datasource}"'),
+    ).toBe(true);
     expect(dashboardQueries(dashboard).filter((query) => query.expr.includes('$'))).toEqual([]);
   });
 
   it('alert rules: a severity, a summary, a description and a runbook section in deploy/README.md', () => {
     const readme = read('README.md');
-    const anchors = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((heading) => heading[1]!.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const anchors = new Set(
+      [...readme.matchAll(/^#+ (.+)$/gm)].map((heading) =>
+        heading[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
     for (const rule of rules) {
-      expect({ alert: rule.alert, severity: ['critical', 'warning'].includes(rule.labels?.severity ?? '') }).toEqual({ alert: rule.alert, severity: true });
-      expect({ alert: rule.alert, summary: Boolean(rule.annotations?.summary), description: Boolean(rule.annotations?.description) })
-        .toEqual({ alert: rule.alert, summary: true, description: true });
+      expect({ alert: rule.alert, severity: ['critical', 'warning'].includes(rule.labels?.severity ?? '') }).toEqual({
+        alert: rule.alert,
+        severity: true,
+      });
+      expect({
+        alert: rule.alert,
+        summary: Boolean(rule.annotations?.summary),
+        description: Boolean(rule.annotations?.description),
+      }).toEqual({ alert: rule.alert, summary: true, description: true });
       expect(rule.annotations?.runbook).toBe(`deploy/README.md#${rule.alert.toLowerCase()}`);
       expect({ alert: rule.alert, section: anchors.has(rule.alert.toLowerCase()) }).toEqual({ alert: rule.alert, section: true });
     }
   });
 
-  it('alert rules: promtool\'s unit tests see each alert fire and stay quiet', () => {
-    const tests = (parseYaml(read('prometheus/alerts.test.yml')) as {
-      tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }>;
-    }).tests.flatMap((test) => test.alert_rule_test);
+  it("alert rules: promtool's unit tests see each alert fire and stay quiet", () => {
+    const tests = (
+      parseYaml(read('prometheus/alerts.test.yml')) as {
+        tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }>;
+      }
+    ).tests.flatMap((test) => test.alert_rule_test);
     const fires = new Set(tests.filter((test) => test.exp_alerts.length > 0).map((test) => test.alertname));
     const quiet = new Set(tests.filter((test) => test.exp_alerts.length === 0).map((test) => test.alertname));
     expect(rules.map((rule) => rule.alert).filter((alert) => !fires.has(alert) || !quiet.has(alert))).toEqual([]);

@@ -42,9 +42,15 @@ describe('deploy/postgres/init-roles.sh', () => {
     await asSuperuser((client) => client.query(`CREATE DATABASE "${database}"`));
     await promisify(execFile)('bash', [INIT_ROLES], {
       env: {
-        PATH: process.env.PATH, PGHOST: superuserUrl.hostname, PGPORT: superuserUrl.port || '5432',
-        POSTGRES_USER: decodeURIComponent(superuserUrl.username), POSTGRES_DB: database,
-        DB_OWNER: owner, DB_OWNER_PASSWORD: randomBytes(8).toString('hex'), DB_APP_USER: app, DB_APP_PASSWORD: randomBytes(8).toString('hex'),
+        PATH: process.env.PATH,
+        PGHOST: superuserUrl.hostname,
+        PGPORT: superuserUrl.port || '5432',
+        POSTGRES_USER: decodeURIComponent(superuserUrl.username),
+        POSTGRES_DB: database,
+        DB_OWNER: owner,
+        DB_OWNER_PASSWORD: randomBytes(8).toString('hex'),
+        DB_APP_USER: app,
+        DB_APP_PASSWORD: randomBytes(8).toString('hex'),
       },
     });
     await migrate(urlAs(owner));
@@ -59,13 +65,19 @@ describe('deploy/postgres/init-roles.sh', () => {
   });
 
   it('makes neither role a superuser, and the owner the owner of the database and its tables', async () => {
-    const roles = await asSuperuser((client) => client.query<{ rolname: string; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean }>(
-      'SELECT rolname, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname', [[owner, app]]));
+    const roles = await asSuperuser((client) =>
+      client.query<{ rolname: string; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean }>(
+        'SELECT rolname, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname',
+        [[owner, app]],
+      ),
+    );
     expect(roles.rows).toEqual([
       { rolname: app, rolsuper: false, rolcreatedb: false, rolcreaterole: false },
       { rolname: owner, rolsuper: false, rolcreatedb: false, rolcreaterole: false },
     ]);
-    const tables = await connectedAs(urlAs(owner), (client) => client.query("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"));
+    const tables = await connectedAs(urlAs(owner), (client) =>
+      client.query("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"),
+    );
     expect(tables.rows).toEqual([{ tableowner: owner }]);
   });
 

@@ -50,19 +50,31 @@ export class JobHarness {
   }
 }
 
-export async function getJob(app: Express | string, jobId: string): Promise<{ status: string; progress: Record<string, number>; [key: string]: unknown }> {
+export async function getJob(
+  app: Express | string,
+  jobId: string,
+): Promise<{ status: string; progress: Record<string, number>; [key: string]: unknown }> {
   const response = await request(app).get(`/job/${jobId}`);
   if (response.status !== 200) throw new Error(`GET /job/${jobId} -> ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
 /** Polls until the job is final; returns the final body and every status seen on the way. */
-export async function waitForFinal(app: Express | string, jobId: string, timeoutMs = 120_000): Promise<{ job: Awaited<ReturnType<typeof getJob>>; seen: string[] }> {
+export async function waitForFinal(
+  app: Express | string,
+  jobId: string,
+  timeoutMs = 120_000,
+): Promise<{ job: Awaited<ReturnType<typeof getJob>>; seen: string[] }> {
   const seen: string[] = [];
-  const job = await waitFor(`job ${jobId} to finish`, async () => {
-    const body = await getJob(app, jobId);
-    if (seen[seen.length - 1] !== body.status) seen.push(body.status);
-    return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
-  }, timeoutMs, 100);
+  const job = await waitFor(
+    `job ${jobId} to finish`,
+    async () => {
+      const body = await getJob(app, jobId);
+      if (seen[seen.length - 1] !== body.status) seen.push(body.status);
+      return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+    },
+    timeoutMs,
+    100,
+  );
   return { job, seen };
 }

@@ -33,7 +33,11 @@ export function useJobTestEnv(options: { workerEnv?: Record<string, string>; can
   return {
     harness,
     config,
-    get api() { return api!; },
-    get stores() { return stores!; },
+    get api() {
+      return api!;
+    },
+    get stores() {
+      return stores!;
+    },
   };
 }

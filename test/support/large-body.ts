@@ -17,11 +17,18 @@ const CHUNK_CHARACTERS = 10_000;
  */
 export function largeJobBody(account: string, bytes: number): LargeBody {
   const text = 'Retrieval-augmented generation 검색 증강 생성 '.repeat(CHUNK_CHARACTERS / 40).slice(0, CHUNK_CHARACTERS);
-  const documentBytes = Buffer.byteLength(JSON.stringify({ chat_bot_id: 'bot001', content_name: 'https://example.com/large/00000',
-    chunks: Array.from({ length: CHUNKS_PER_DOCUMENT }, (_, i) => ({ chunk_index: i, text })) })) + 1;
+  const documentBytes =
+    Buffer.byteLength(
+      JSON.stringify({
+        chat_bot_id: 'bot001',
+        content_name: 'https://example.com/large/00000',
+        chunks: Array.from({ length: CHUNKS_PER_DOCUMENT }, (_, i) => ({ chunk_index: i, text })),
+      }),
+    ) + 1;
   const count = Math.max(1, Math.floor((bytes - 200) / documentBytes));
   const documents = Array.from({ length: count }, (_, n) => ({
-    chat_bot_id: 'bot001', content_name: `https://example.com/large/${n}`,
+    chat_bot_id: 'bot001',
+    content_name: `https://example.com/large/${n}`,
     chunks: Array.from({ length: CHUNKS_PER_DOCUMENT }, (_, i) => ({ chunk_index: i, text })),
   }));
   const body = { account_name: account, documents };

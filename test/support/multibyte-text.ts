@@ -36,7 +36,7 @@ function* pseudoRandom(seed: number): Generator<number, never> {
 /** `count` code points of `script`. */
 export function variedText(script: Script, count: number, seed = count): string {
   const random = pseudoRandom(seed);
-  const codePoints = Array.from({ length: count }, () => script.first + random.next().value % script.size);
+  const codePoints = Array.from({ length: count }, () => script.first + (random.next().value % script.size));
   let text = '';
   // In slices: a spread of millions of arguments would overflow the stack.
   for (let i = 0; i < count; i += 8192) text += String.fromCodePoint(...codePoints.slice(i, i + 8192));
@@ -80,5 +80,6 @@ export function metadataOfBytes(script: Script, bytes: number, seed = bytes): Re
 export function splitCodePoints(text: string, count: number): string[] {
   const characters = Array.from(text);
   return Array.from({ length: count }, (_, i) =>
-    characters.slice(Math.floor((i * characters.length) / count), Math.floor(((i + 1) * characters.length) / count)).join(''));
+    characters.slice(Math.floor((i * characters.length) / count), Math.floor(((i + 1) * characters.length) / count)).join(''),
+  );
 }

@@ -21,13 +21,22 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-interface OtlpValue { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number }
-interface OtlpAttribute { key: string; value: OtlpValue }
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+}
+interface OtlpAttribute {
+  key: string;
+  value: OtlpValue;
+}
 
 function attributesOf(list: OtlpAttribute[] | undefined): ReceivedSpan['attributes'] {
   const attributes: ReceivedSpan['attributes'] = {};
   for (const { key, value } of list ?? []) {
-    attributes[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.boolValue ?? value.doubleValue;
+    attributes[key] =
+      value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.boolValue ?? value.doubleValue;
   }
   return attributes;
 }
@@ -50,7 +59,10 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
       }
       const raw = Buffer.concat(chunks);
       const body = JSON.parse((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8')) as {
-        resourceSpans?: Array<{ resource?: { attributes?: OtlpAttribute[] }; scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }>;
+        resourceSpans?: Array<{
+          resource?: { attributes?: OtlpAttribute[] };
+          scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }>;
+        }>;
       };
       for (const resourceSpans of body.resourceSpans ?? []) {
         const serviceName = attributesOf(resourceSpans.resource?.attributes)['service.name'] as string | undefined;
@@ -76,8 +88,13 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
-        url: `http://127.0.0.1:${port}`, spans,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        url: `http://127.0.0.1:${port}`,
+        spans,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

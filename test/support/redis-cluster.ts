@@ -29,16 +29,42 @@ export class RedisCluster {
     for (const port of this.ports) {
       const nodeDir = path.join(this.dir, String(port));
       mkdirSync(nodeDir);
-      this.servers.push(spawn('redis-server', [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', nodeDir,
-        '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000',
-        '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', '',
-      ], { stdio: 'ignore' }));
+      this.servers.push(
+        spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            nodeDir,
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '5000',
+            '--appendonly',
+            'yes',
+            '--maxmemory-policy',
+            'noeviction',
+            '--save',
+            '',
+          ],
+          { stdio: 'ignore' },
+        ),
+      );
     }
     for (const port of this.ports) await waitFor(`redis-server on ${port}`, async () => (await cli(port, 'ping')) === 'PONG', 10_000, 50);
     await run('redis-cli', ['--cluster', 'create', ...this.ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes']);
     for (const port of this.ports) {
-      await waitFor(`cluster state ok on ${port}`, async () => (await cli(port, 'cluster', 'info')).includes('cluster_state:ok'), 20_000, 100);
+      await waitFor(
+        `cluster state ok on ${port}`,
+        async () => (await cli(port, 'cluster', 'info')).includes('cluster_state:ok'),
+        20_000,
+        100,
+      );
     }
   }
 
@@ -55,11 +81,16 @@ export class RedisCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.servers.map((server) => new Promise((resolve) => {
-      if (server.exitCode !== null || server.signalCode !== null) return resolve(undefined);
-      server.once('exit', resolve);
-      server.kill('SIGKILL');
-    })));
+    await Promise.all(
+      this.servers.map(
+        (server) =>
+          new Promise((resolve) => {
+            if (server.exitCode !== null || server.signalCode !== null) return resolve(undefined);
+            server.once('exit', resolve);
+            server.kill('SIGKILL');
+          }),
+      ),
+    );
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -76,6 +107,6 @@ async function cli(port: number, ...args: string[]): Promise<string> {
 async function freeClusterPort(): Promise<number> {
   for (;;) {
     const port = await freePort();
-    if (port + 10_000 <= 65_535 && await canBind(port + 10_000)) return port;
+    if (port + 10_000 <= 65_535 && (await canBind(port + 10_000))) return port;
   }
 }

@@ -28,7 +28,9 @@ const DOCUMENTS_PER_STATEMENT = 5_000;
  */
 export async function seedChunks(pool: Pool, options: SeedOptions): Promise<{ jobId: string | null; chunks: SeededChunk[] }> {
   const label = options.label ?? randomUUID().slice(0, 8);
-  const text = options.text ?? ((d: number, c: number) => `seeded ${label} document ${d} chunk ${c}: 검색 증강 생성 (retrieval-augmented generation).`);
+  const text =
+    options.text ??
+    ((d: number, c: number) => `seeded ${label} document ${d} chunk ${c}: 검색 증강 생성 (retrieval-augmented generation).`);
   const jobId = options.job === null ? null : randomUUID();
   if (jobId !== null) {
     const job = options.job ?? { status: 'completed' };
@@ -36,7 +38,8 @@ export async function seedChunks(pool: Pool, options: SeedOptions): Promise<{ jo
       `INSERT INTO ingest_jobs (id, account_name, status, total_documents, request_hash, expires_at, finished_at, rolled_back_at, rollback_requested)
        VALUES ($1, $2, $3, $4, 'seeded', now() + interval '1 day',
                CASE WHEN $3 IN ('completed', 'failed', 'cancelled') THEN now() END, CASE WHEN $5 THEN now() END, $5)`,
-      [jobId, options.accountName, job.status, options.documents, job.rolledBack ?? false]);
+      [jobId, options.accountName, job.status, options.documents, job.rolledBack ?? false],
+    );
   }
   const chunks: SeededChunk[] = [];
   for (let first = 0; first < options.documents; first += DOCUMENTS_PER_STATEMENT) {
@@ -45,7 +48,8 @@ export async function seedChunks(pool: Pool, options: SeedOptions): Promise<{ jo
       `INSERT INTO documents (account_name, chat_bot_id, content_name, chunks_count, content_hash, job_id)
        SELECT $1, $6, 'https://example.com/seeded/' || $2 || '/' || n, $3, 'seeded', $4::uuid FROM unnest($5::int[]) AS n
        RETURNING id, split_part(content_name, '/', 6)::int AS n`,
-      [options.accountName, label, options.chunksPerDocument, jobId, numbers, options.chatBotId ?? 'bot001']);
+      [options.accountName, label, options.chunksPerDocument, jobId, numbers, options.chatBotId ?? 'bot001'],
+    );
     const documentIds: string[] = [];
     const indexes: number[] = [];
     const texts: string[] = [];
@@ -58,11 +62,18 @@ export async function seedChunks(pool: Pool, options: SeedOptions): Promise<{ jo
     }
     const inserted = await pool.query<{ id: string; document_id: string; chunk_index: number; text: string }>(
       `INSERT INTO document_chunks (document_id, chunk_index, text) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[])
-       RETURNING id, document_id, chunk_index, text`, [documentIds, indexes, texts]);
+       RETURNING id, document_id, chunk_index, text`,
+      [documentIds, indexes, texts],
+    );
     for (const row of inserted.rows) {
       chunks.push({
-        chunk_id: Number(row.id), account_name: options.accountName, chat_bot_id: options.chatBotId ?? 'bot001', document_id: Number(row.document_id),
-        job_id: jobId ?? '', chunk_index: row.chunk_index, text: row.text,
+        chunk_id: Number(row.id),
+        account_name: options.accountName,
+        chat_bot_id: options.chatBotId ?? 'bot001',
+        document_id: Number(row.document_id),
+        job_id: jobId ?? '',
+        chunk_index: row.chunk_index,
+        text: row.text,
       });
     }
   }
@@ -78,11 +89,16 @@ export async function seedChunks(pool: Pool, options: SeedOptions): Promise<{ jo
  * other tests' filtered searches their recall.
  */
 export async function seedChunksWithStandInVectors(
-  pool: Pool, vectors: { upsert(rows: VectorRow[]): Promise<void> }, dimension: number, options: SeedOptions,
+  pool: Pool,
+  vectors: { upsert(rows: VectorRow[]): Promise<void> },
+  dimension: number,
+  options: SeedOptions,
 ): Promise<SeededChunk[]> {
   const { chunks } = await seedChunks(pool, options);
   for (let start = 0; start < chunks.length; start += 2_000) {
-    await vectors.upsert(chunks.slice(start, start + 2_000).map((chunk) => ({ ...chunk, embedding: standInVector(chunk.chunk_id, dimension) })));
+    await vectors.upsert(
+      chunks.slice(start, start + 2_000).map((chunk) => ({ ...chunk, embedding: standInVector(chunk.chunk_id, dimension) })),
+    );
   }
   return chunks;
 }

@@ -13,7 +13,10 @@ export class TcpProxy {
   private replyToLose: Buffer | undefined;
   port = 0;
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   /** A proxy in front of the host and port of a service URL (postgres://, redis://). */
   static inFrontOf(serviceUrl: string, defaultPort: number): TcpProxy {

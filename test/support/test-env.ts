@@ -24,7 +24,8 @@ export function makeDocuments(count: number, options: { chunks?: number; prefix?
     chat_bot_id: options.botId ?? 'bot001',
     content_name: `https://example.com/${options.prefix ?? 'article'}/${n}`,
     chunks: Array.from({ length: options.chunks ?? 2 }, (_, i) => ({
-      chunk_index: i, text: (texts[(n + i) % texts.length] ?? '').replace('{n}', String(n)),
+      chunk_index: i,
+      text: (texts[(n + i) % texts.length] ?? '').replace('{n}', String(n)),
     })),
     metadata: { title: `문서 ${n}`, author: 'Kim Dev' },
   }));
@@ -47,7 +48,9 @@ export class StoreInspector {
 
   async chunkIds(account: string): Promise<number[]> {
     const result = await this.pool.query(
-      `SELECT c.id FROM document_chunks c JOIN documents d ON d.id = c.document_id WHERE d.account_name = $1 ORDER BY c.id`, [account]);
+      `SELECT c.id FROM document_chunks c JOIN documents d ON d.id = c.document_id WHERE d.account_name = $1 ORDER BY c.id`,
+      [account],
+    );
     return result.rows.map((row: { id: string }) => Number(row.id));
   }
 

@@ -1,9 +1,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Received { path: string; headers: http.IncomingHttpHeaders; rawBody: string; answered: number }
+export interface Received {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  rawBody: string;
+  answered: number;
+}
 
-export interface WebhookReceiver { url: string; received: Received[]; close: () => Promise<void> }
+export interface WebhookReceiver {
+  url: string;
+  received: Received[];
+  close: () => Promise<void>;
+}
 
 /** A local webhook receiver: `/ok/*` answers 200; `/flaky/*` answers 500 twice per path, then 200. */
 export function startReceiver(): Promise<WebhookReceiver> {
@@ -23,8 +32,13 @@ export function startReceiver(): Promise<WebhookReceiver> {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
-        url: `http://127.0.0.1:${port}`, received,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        url: `http://127.0.0.1:${port}`,
+        received,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

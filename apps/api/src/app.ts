@@ -1,6 +1,14 @@
 import express, { type Express } from 'express';
 import {
-  ApiError, createMetrics, isErrorNamed, type AppConfig, type BatchInsertQueue, type DependencyError, type Logger, type Metrics, type RedisClient,
+  ApiError,
+  createMetrics,
+  isErrorNamed,
+  type AppConfig,
+  type BatchInsertQueue,
+  type DependencyError,
+  type Logger,
+  type Metrics,
+  type RedisClient,
 } from '@nonstop/core';
 import type { BatchJobRunner, ConsistencyAuditStores } from '@nonstop/pipeline';
 import type { PgApiKeyStore, PgDocumentStore, PgJobStore, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
@@ -28,7 +36,8 @@ import { healthRoutes } from './routes/health-routes';
 import { searchRoutes, type SearchStores } from './routes/search-routes';
 
 export interface AppDependencies {
-  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'adminToken' | 'stream' | 'webhook' | 'jobStatusCacheMs' | 'trustProxy'>>;
+  config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> &
+    Partial<Pick<AppConfig, 'adminToken' | 'stream' | 'webhook' | 'jobStatusCacheMs' | 'trustProxy'>>;
   logger: Logger;
   /** Runs POST /data/insert/batch requests in this process (see routes/sync-insert.ts). */
   syncRunner: BatchJobRunner;
@@ -56,8 +65,14 @@ export interface AppDependencies {
    * address (config.auth); without it every caller sees every account.
    */
   auth?: {
-    mode: 'required' | 'disabled'; keys: PgApiKeyStore; redis: RedisClient; rateLimitPerMinute: number; maxQueuedDocumentsPerAccount: number; maxQueuedChunksPerAccount: number;
-    failuresPerWindow: number; failureWindowSeconds: number;
+    mode: 'required' | 'disabled';
+    keys: PgApiKeyStore;
+    redis: RedisClient;
+    rateLimitPerMinute: number;
+    maxQueuedDocumentsPerAccount: number;
+    maxQueuedChunksPerAccount: number;
+    failuresPerWindow: number;
+    failureWindowSeconds: number;
   };
 }
 
@@ -74,46 +89,89 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestMetrics(metrics));
   app.use(healthRoutes(deps.readiness));
   app.use(openApiRoutes());
-  app.use(adminRoutes({
-    queue: deps.queue, adminToken: deps.config.adminToken, consistency: deps.consistency,
-    ...(deps.webhookSecrets ? { webhookSecrets: deps.webhookSecrets } : {}),
-    ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}),
-  }));
+  app.use(
+    adminRoutes({
+      queue: deps.queue,
+      adminToken: deps.config.adminToken,
+      consistency: deps.consistency,
+      ...(deps.webhookSecrets ? { webhookSecrets: deps.webhookSecrets } : {}),
+      ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}),
+    }),
+  );
   app.use(metricsRoutes({ metrics, adminToken: deps.config.adminToken }));
   if (deps.auth) {
     const failures = new FailedAuthLimit({
-      redis: deps.auth.redis, prefix: deps.config.queuePrefix, logger: deps.logger,
-      perWindow: deps.auth.failuresPerWindow, windowSeconds: deps.auth.failureWindowSeconds,
+      redis: deps.auth.redis,
+      prefix: deps.config.queuePrefix,
+      logger: deps.logger,
+      perWindow: deps.auth.failuresPerWindow,
+      windowSeconds: deps.auth.failureWindowSeconds,
     });
     app.use(apiKeyAuth({ mode: deps.auth.mode, keys: deps.auth.keys, failures }));
-    app.use(rateLimit({ redis: deps.auth.redis, prefix: deps.config.queuePrefix, perMinute: deps.auth.rateLimitPerMinute, logger: deps.logger }));
+    app.use(
+      rateLimit({ redis: deps.auth.redis, prefix: deps.config.queuePrefix, perMinute: deps.auth.rateLimitPerMinute, logger: deps.logger }),
+    );
   }
   // One budget for both insert endpoints: their bodies share the process's memory.
   const bodyMemory = new BodyMemoryBudget(deps.config.limits.bodyMemoryBytes, deps.config.limits.bodyMemoryPerKeyBytes);
-  app.use(dataRoutes({ limits: deps.config.limits, documents: deps.documents, bodyMemory, sync: {
-    jobs: deps.jobs, runner: deps.syncRunner, queuePrefix: deps.config.queuePrefix,
-    retentionHours: deps.config.retention.unfinishedJobTtlHours,
-  } }));
+  app.use(
+    dataRoutes({
+      limits: deps.config.limits,
+      documents: deps.documents,
+      bodyMemory,
+      sync: {
+        jobs: deps.jobs,
+        runner: deps.syncRunner,
+        queuePrefix: deps.config.queuePrefix,
+        retentionHours: deps.config.retention.unfinishedJobTtlHours,
+      },
+    }),
+  );
   if (deps.search) app.use(searchRoutes(deps.search));
   const keys = deps.auth?.keys;
-  app.use(jobRoutes({ jobs: deps.jobs, documents: deps.documents, queue: deps.queue, logger: deps.logger, config: deps.config, bodyMemory,
-    ...(deps.auth && keys ? { quota: {
-      maxQueuedDocuments: deps.auth.maxQueuedDocumentsPerAccount, maxQueuedChunks: deps.auth.maxQueuedChunksPerAccount,
-      queuedTotals: (account: string) => keys.queuedTotals(account),
-    } } : {}), ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}),
-    ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}), ...(deps.webhooks ? { webhooks: deps.webhooks } : {}) }));
+  app.use(
+    jobRoutes({
+      jobs: deps.jobs,
+      documents: deps.documents,
+      queue: deps.queue,
+      logger: deps.logger,
+      config: deps.config,
+      bodyMemory,
+      ...(deps.auth && keys
+        ? {
+            quota: {
+              maxQueuedDocuments: deps.auth.maxQueuedDocumentsPerAccount,
+              maxQueuedChunks: deps.auth.maxQueuedChunksPerAccount,
+              queuedTotals: (account: string) => keys.queuedTotals(account),
+            },
+          }
+        : {}),
+      ...(deps.cancelWaitMs !== undefined ? { cancelWaitMs: deps.cancelWaitMs } : {}),
+      ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}),
+      ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
+    }),
+  );
   const stream = deps.config.stream;
-  app.use(jobStreamRoutes({
-    jobs: deps.jobs, logger: deps.logger,
-    ...(deps.jobEvents ? { hub: deps.jobEvents } : {}),
-    ...(stream ? {
-      heartbeatMs: stream.heartbeatMs, pollMs: stream.pollMs,
-      openStreams: new OpenStreams({
-        maxPerKey: stream.maxStreamsPerKey, maxTotal: stream.maxStreams, keyRecheckMs: stream.keyRecheckMs, logger: deps.logger,
-        ...(keys ? { activeKeys: (keyIds: string[]) => keys.activeKeyIds(keyIds) } : {}),
-      }),
-    } : {}),
-  }));
+  app.use(
+    jobStreamRoutes({
+      jobs: deps.jobs,
+      logger: deps.logger,
+      ...(deps.jobEvents ? { hub: deps.jobEvents } : {}),
+      ...(stream
+        ? {
+            heartbeatMs: stream.heartbeatMs,
+            pollMs: stream.pollMs,
+            openStreams: new OpenStreams({
+              maxPerKey: stream.maxStreamsPerKey,
+              maxTotal: stream.maxStreams,
+              keyRecheckMs: stream.keyRecheckMs,
+              logger: deps.logger,
+              ...(keys ? { activeKeys: (keyIds: string[]) => keys.activeKeyIds(keyIds) } : {}),
+            }),
+          }
+        : {}),
+    }),
+  );
   app.use(notFoundMiddleware());
   app.use(dependencyErrorsAs503);
   app.use(errorMiddleware(deps.logger));

@@ -1,7 +1,17 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import {
-  ConfigError, errorMessage, exitOnUncaughtErrors, createBatchInsertQueue, createLogger, createMetrics, createRedis, redisTargetOf, createWebhookQueue, loadConfig, startTracing,
+  ConfigError,
+  errorMessage,
+  exitOnUncaughtErrors,
+  createBatchInsertQueue,
+  createLogger,
+  createMetrics,
+  createRedis,
+  redisTargetOf,
+  createWebhookQueue,
+  loadConfig,
+  startTracing,
 } from '@nonstop/core';
 import { createRuntime } from '@nonstop/pipeline';
 import { createSyncRunner } from './routes/sync-insert';
@@ -37,24 +47,47 @@ async function main(): Promise<void> {
   const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder: runtime.embedder });
   const jobEvents = createJobEvents(redisTargetOf(config), config.queuePrefix, logger);
   if (config.auth.apiAuth === 'disabled') {
-    logger.warn('WARNING: API_AUTH=disabled: every caller can read and write every account. Development only; '
-      + 'set API_AUTH=required and create keys with `npm run keys -- create --account NAME`.');
+    logger.warn(
+      'WARNING: API_AUTH=disabled: every caller can read and write every account. Development only; ' +
+        'set API_AUTH=required and create keys with `npm run keys -- create --account NAME`.',
+    );
   }
   const keys = new PgApiKeyStore(runtime.pool);
   if (config.nodeEnv === 'production' && (await keys.countActive()) === 0) {
-    throw new Error('NODE_ENV=production and no API key exists: create one with `npm run keys -- create --account NAME` before starting the API');
+    throw new Error(
+      'NODE_ENV=production and no API key exists: create one with `npm run keys -- create --account NAME` before starting the API',
+    );
   }
   const auth = {
-    mode: config.auth.apiAuth, keys, redis,
-    rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
+    mode: config.auth.apiAuth,
+    keys,
+    redis,
+    rateLimitPerMinute: config.auth.rateLimitPerMinute,
+    maxQueuedDocumentsPerAccount: config.auth.maxQueuedDocumentsPerAccount,
     maxQueuedChunksPerAccount: config.auth.maxQueuedChunksPerAccount,
-    failuresPerWindow: config.auth.failuresPerWindow, failureWindowSeconds: config.auth.failureWindowSeconds,
+    failuresPerWindow: config.auth.failuresPerWindow,
+    failureWindowSeconds: config.auth.failureWindowSeconds,
   };
   const app = createApp({
-    metrics, config, logger, consistency: runtime, search: runtime, syncRunner: createSyncRunner(runtime, config, logger), jobs: runtime.jobs, documents: runtime.documents,
-    queue, readiness, jobEvents: jobEvents.hub, webhookQueue, webhooks, webhookSecrets: new PgWebhookSecretStore(runtime.pool), auth,
+    metrics,
+    config,
+    logger,
+    consistency: runtime,
+    search: runtime,
+    syncRunner: createSyncRunner(runtime, config, logger),
+    jobs: runtime.jobs,
+    documents: runtime.documents,
+    queue,
+    readiness,
+    jobEvents: jobEvents.hub,
+    webhookQueue,
+    webhooks,
+    webhookSecrets: new PgWebhookSecretStore(runtime.pool),
+    auth,
   });
-  const listening = (): void => { logger.info(`API listening on ${config.host ?? ''}:${config.port}`); };
+  const listening = (): void => {
+    logger.info(`API listening on ${config.host ?? ''}:${config.port}`);
+  };
   const server: Server = config.host === undefined ? app.listen(config.port, listening) : app.listen(config.port, config.host, listening);
   answerClientErrors(server);
 
@@ -63,7 +96,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: closing the API`);
-    const forced = setTimeout(() => { logger.error('shutdown deadline passed; exiting'); process.exit(1); }, config.shutdownTimeoutMs);
+    const forced = setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
     forced.unref();
     jobEvents.hub.endStreams(); // open streams would hold server.close until the forced exit
     server.close(async () => {

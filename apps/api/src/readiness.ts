@@ -39,7 +39,9 @@ export function dependencyReadiness(
   const refresh = setInterval(() => {
     const next = probe(() => deps.embedder.embed(['readiness probe']));
     // Keep the last answer until the next one is in: a slow probe never blanks the report.
-    void next.then(() => { embedding = next; });
+    void next.then(() => {
+      embedding = next;
+    });
   }, options.embeddingProbeIntervalMs ?? EMBEDDING_PROBE_INTERVAL_MS);
   refresh.unref();
 

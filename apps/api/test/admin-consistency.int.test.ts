@@ -43,14 +43,20 @@ describe('admin: GET /admin/consistency', () => {
     ['an empty name', ''],
     ['too long', 'a'.repeat(129)],
   ])('answers 400 naming account_name for %s', async (_case, accountName) => {
-    const response = await request(app).get('/admin/consistency').query({ account_name: accountName })
-      .set('Authorization', `Bearer ${token}`).expect(400);
+    const response = await request(app)
+      .get('/admin/consistency')
+      .query({ account_name: accountName })
+      .set('Authorization', `Bearer ${token}`)
+      .expect(400);
     expect(response.body.error.code).toBe('validation_failed');
     expect(response.body.error.details).toEqual([{ field: 'account_name', problem: expect.any(String) }]);
   });
 
   it('answers 400 for the parameter given twice', async () => {
-    const response = await request(app).get('/admin/consistency?account_name=a&account_name=b').set('Authorization', `Bearer ${token}`).expect(400);
+    const response = await request(app)
+      .get('/admin/consistency?account_name=a&account_name=b')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(400);
     expect(response.body.error.details).toEqual([{ field: 'account_name', problem: 'must be a string, got array' }]);
   });
 
@@ -62,18 +68,31 @@ describe('admin: GET /admin/consistency', () => {
 
     const clean = await request(app).get('/admin/consistency').query({ account_name: account }).auth('ops', token).expect(200);
     expect(clean.body).toMatchObject({
-      collection: config.milvusCollection, account_name: account, clean: true,
+      collection: config.milvusCollection,
+      account_name: account,
+      clean: true,
       accounts: [{ account_name: account, pg_chunks: 6, milvus_vectors: 6, missing: 0, orphans: 0, duplicates: 0, drift: 0 }],
       totals: { pg_chunks: 6, milvus_vectors: 6, drift: 0 },
     });
 
     const lost = chunks[1]!.chunk_id;
-    await api.runtime.vectors.client.deleteEntities({ collection_name: api.runtime.vectors.collection, filter: `chunk_id in ${milvusIntList([lost])}` });
-    const drifted = await request(app).get('/admin/consistency').query({ account_name: account }).set('Authorization', `Bearer ${token}`).expect(200);
+    await api.runtime.vectors.client.deleteEntities({
+      collection_name: api.runtime.vectors.collection,
+      filter: `chunk_id in ${milvusIntList([lost])}`,
+    });
+    const drifted = await request(app)
+      .get('/admin/consistency')
+      .query({ account_name: account })
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
     expect(drifted.body).toMatchObject({
-      clean: false, accounts: [{ pg_chunks: 6, milvus_vectors: 5, missing: 1, drift: 1, examples: { missing: [lost] } }],
+      clean: false,
+      accounts: [{ pg_chunks: 6, milvus_vectors: 5, missing: 1, drift: 1, examples: { missing: [lost] } }],
     });
     // Read only: the route never repairs.
-    expect((await request(app).get('/admin/consistency').query({ account_name: account }).auth('ops', token).expect(200)).body.accounts[0].missing).toBe(1);
+    expect(
+      (await request(app).get('/admin/consistency').query({ account_name: account }).auth('ops', token).expect(200)).body.accounts[0]
+        .missing,
+    ).toBe(1);
   });
 });

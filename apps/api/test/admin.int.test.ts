@@ -41,8 +41,11 @@ describe('admin: Bull Board behind ADMIN_TOKEN', () => {
   it('lists the batch-insert queue and its jobs through the dashboard API', async () => {
     const jobId = randomUUID();
     await enqueueBatchInsert(api.queue, jobId, config.retention);
-    const response = await request(api.app).get('/admin/queues/api/queues').query({ activeQueue: 'batch-insert', status: 'waiting' })
-      .set('Authorization', `Bearer ${token}`).expect(200);
+    const response = await request(api.app)
+      .get('/admin/queues/api/queues')
+      .query({ activeQueue: 'batch-insert', status: 'waiting' })
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
     const queues = response.body.queues as Array<{ name: string; jobs: Array<{ id: string }> }>;
     const names = queues.map((queue) => queue.name);
     expect(names).toContain('batch-insert');
@@ -52,14 +55,19 @@ describe('admin: Bull Board behind ADMIN_TOKEN', () => {
   it('lists the webhook-delivery queue and its jobs beside the batch-insert queue', async () => {
     const jobId = randomUUID();
     await enqueueWebhookDelivery(api.webhookQueue, jobId, config.webhook!);
-    const response = await request(api.app).get('/admin/queues/api/queues').query({ activeQueue: QueueName.webhookDelivery, status: 'waiting' })
-      .set('Authorization', `Bearer ${token}`).expect(200);
+    const response = await request(api.app)
+      .get('/admin/queues/api/queues')
+      .query({ activeQueue: QueueName.webhookDelivery, status: 'waiting' })
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
     const queues = response.body.queues as Array<{ name: string; jobs: Array<{ id: string }> }>;
     expect(queues.map((queue) => queue.name).sort()).toEqual([QueueName.batchInsert, QueueName.webhookDelivery].sort());
-    expect(queues.find((queue) => queue.name === QueueName.webhookDelivery)!.jobs.map((job) => job.id)).toContain(webhookDeliveryJobId(jobId));
+    expect(queues.find((queue) => queue.name === QueueName.webhookDelivery)!.jobs.map((job) => job.id)).toContain(
+      webhookDeliveryJobId(jobId),
+    );
   });
 
-    it('stays shut (503) when ADMIN_TOKEN is unset', async () => {
+  it('stays shut (503) when ADMIN_TOKEN is unset', async () => {
     const response = await request(closed.app).get('/admin/queues').set('Authorization', `Bearer ${token}`).expect(503);
     expect(response.body.error.message).toBe('admin disabled: set ADMIN_TOKEN');
     await request(closed.app).get('/admin/queues/api/queues').expect(503);

@@ -6,7 +6,9 @@ import { makeDocuments, testConfig, uniqueAccount } from '../../../test/support/
 
 describe('API keys, tenancy, rate limits and quotas (no worker: jobs stay queued)', () => {
   const config = testConfig({
-    API_AUTH: 'required', RATE_LIMIT_PER_MINUTE: '40', MAX_QUEUED_DOCUMENTS_PER_ACCOUNT: '50',
+    API_AUTH: 'required',
+    RATE_LIMIT_PER_MINUTE: '40',
+    MAX_QUEUED_DOCUMENTS_PER_ACCOUNT: '50',
     QUEUE_PREFIX: `test-auth-${randomUUID().slice(0, 8)}`,
   });
   const accountA = uniqueAccount('a');
@@ -22,8 +24,11 @@ describe('API keys, tenancy, rate limits and quotas (no worker: jobs stay queued
     keys = new PgApiKeyStore(api.runtime.pool);
     keyA = (await keys.create(accountA)).key;
     keyB = (await keys.create(accountB)).key;
-    const created = await request(api.app).post('/job/batch-insert').set('Authorization', `Bearer ${keyA}`)
-      .send({ account_name: accountA, documents: makeDocuments(10) }).expect(202);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .set('Authorization', `Bearer ${keyA}`)
+      .send({ account_name: accountA, documents: makeDocuments(10) })
+      .expect(202);
     jobOfA = created.body.job_id as string;
   });
   afterAll(async () => api.close());
@@ -32,7 +37,10 @@ describe('API keys, tenancy, rate limits and quotas (no worker: jobs stay queued
     const noKey = await request(api.app).get(`/job/${jobOfA}`).expect(401);
     expect(noKey.body.error.code).toBe('unauthenticated');
     expect(noKey.body.error.message).toContain('npm run keys');
-    await request(api.app).post('/job/batch-insert').send({ account_name: accountA, documents: makeDocuments(1) }).expect(401);
+    await request(api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: accountA, documents: makeDocuments(1) })
+      .expect(401);
     const wrong = await request(api.app).get(`/job/${jobOfA}`).set('Authorization', 'Bearer nik_not-a-real-key').expect(401);
     expect(wrong.body.error.code).toBe('invalid_api_key');
     const revoked = await keys.create(accountA);
@@ -48,18 +56,30 @@ describe('API keys, tenancy, rate limits and quotas (no worker: jobs stay queued
       expect({ path, status: response.status }).toEqual({ path, status: 404 });
     }
     await request(api.app).delete(`/job/${jobOfA}`).set('Authorization', `Bearer ${keyB}`).expect(404);
-    const forOther = await request(api.app).post('/job/batch-insert').set('Authorization', `Bearer ${keyB}`)
-      .send({ account_name: accountA, documents: makeDocuments(1) }).expect(403);
+    const forOther = await request(api.app)
+      .post('/job/batch-insert')
+      .set('Authorization', `Bearer ${keyB}`)
+      .send({ account_name: accountA, documents: makeDocuments(1) })
+      .expect(403);
     expect(forOther.body.error.code).toBe('account_mismatch');
-    await request(api.app).post('/data/insert/batch').set('Authorization', `Bearer ${keyB}`)
-      .send({ account_name: accountA, documents: makeDocuments(1) }).expect(403);
+    await request(api.app)
+      .post('/data/insert/batch')
+      .set('Authorization', `Bearer ${keyB}`)
+      .send({ account_name: accountA, documents: makeDocuments(1) })
+      .expect(403);
   });
 
   it('answers 429 with Retry-After past the queued-documents quota', async () => {
-    await request(api.app).post('/job/batch-insert').set('Authorization', `Bearer ${keyA}`)
-      .send({ account_name: accountA, documents: makeDocuments(40, { prefix: 'fits' }) }).expect(202); // 50 queued
-    const over = await request(api.app).post('/job/batch-insert').set('Authorization', `Bearer ${keyA}`)
-      .send({ account_name: accountA, documents: makeDocuments(1, { prefix: 'over' }) }).expect(429);
+    await request(api.app)
+      .post('/job/batch-insert')
+      .set('Authorization', `Bearer ${keyA}`)
+      .send({ account_name: accountA, documents: makeDocuments(40, { prefix: 'fits' }) })
+      .expect(202); // 50 queued
+    const over = await request(api.app)
+      .post('/job/batch-insert')
+      .set('Authorization', `Bearer ${keyA}`)
+      .send({ account_name: accountA, documents: makeDocuments(1, { prefix: 'over' }) })
+      .expect(429);
     expect(over.body.error.code).toBe('queued_documents_quota');
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
   });

@@ -18,7 +18,11 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 }
 
-interface Answer { status: number; code?: string; retryAfter?: string }
+interface Answer {
+  status: number;
+  code?: string;
+  retryAfter?: string;
+}
 
 describe('API process: a storm of maximum-size gzip bodies', () => {
   const stores = new StoreInspector(testConfig());
@@ -41,11 +45,23 @@ describe('API process: a storm of maximum-size gzip bodies', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     api = spawnApp('api', {
-      PORT: String(port), API_AUTH: 'required', RATE_LIMIT_PER_MINUTE: '100000', QUEUE_PREFIX: queuePrefix,
-      MAX_JOB_BODY_BYTES: String(MAX_JOB_BODY_BYTES), BODY_MEMORY_BYTES: String(BODY_MEMORY_BYTES),
+      PORT: String(port),
+      API_AUTH: 'required',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      QUEUE_PREFIX: queuePrefix,
+      MAX_JOB_BODY_BYTES: String(MAX_JOB_BODY_BYTES),
+      BODY_MEMORY_BYTES: String(BODY_MEMORY_BYTES),
       BODY_MEMORY_PER_KEY_BYTES: String(BODY_MEMORY_PER_KEY_BYTES),
     });
-    await waitFor('API up', async () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 90_000);
+    await waitFor(
+      'API up',
+      async () =>
+        fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      90_000,
+    );
   });
 
   afterAll(async () => {
@@ -61,13 +77,19 @@ describe('API process: a storm of maximum-size gzip bodies', () => {
     await stores.close();
   });
 
-  const post = (key: string, gzip: Buffer): Promise<Answer> => fetch(`${base}/job/batch-insert`, {
-    method: 'POST', body: gzip,
-    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
-  }).then(async (response) => {
-    const body = await response.json() as { error?: { code: string } };
-    return { status: response.status, ...(body.error ? { code: body.error.code } : {}), ...(response.headers.get('retry-after') ? { retryAfter: response.headers.get('retry-after')! } : {}) };
-  });
+  const post = (key: string, gzip: Buffer): Promise<Answer> =>
+    fetch(`${base}/job/batch-insert`, {
+      method: 'POST',
+      body: gzip,
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+    }).then(async (response) => {
+      const body = (await response.json()) as { error?: { code: string } };
+      return {
+        status: response.status,
+        ...(body.error ? { code: body.error.code } : {}),
+        ...(response.headers.get('retry-after') ? { retryAfter: response.headers.get('retry-after')! } : {}),
+      };
+    });
 
   /** A client that sends its body until it is accepted, waiting a second whenever it is told to come back. */
   async function sendUntilAccepted(key: string, body: LargeBody, answers: Answer[]): Promise<void> {
@@ -90,13 +112,18 @@ describe('API process: a storm of maximum-size gzip bodies', () => {
 
     const before = rssOf(pid);
     let peak = before;
-    const sampler = setInterval(() => { peak = Math.max(peak, rssOf(pid)); }, 20);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssOf(pid));
+    }, 20);
     let probing = true;
     const probes: Array<{ status: number; ms: number }> = [];
     const probe = (async () => {
       while (probing) {
         const started = Date.now();
-        const status = await fetch(`${base}/healthz`).then((r) => r.status, () => 0);
+        const status = await fetch(`${base}/healthz`).then(
+          (r) => r.status,
+          () => 0,
+        );
         probes.push({ status, ms: Date.now() - started });
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -117,9 +144,11 @@ describe('API process: a storm of maximum-size gzip bodies', () => {
 
     const growth = peak - before;
     // The figures behind the README's "Bounded resources" numbers.
-    process.stdout.write(`storm of 8 x ${MAX_JOB_BODY_BYTES / MB} MiB gzip bodies (${Math.round(bodyA.gzip.length / 1024)} KiB each) in ${stormMs} ms: `
-      + `RSS ${Math.round(before / MB)} -> peak ${Math.round(peak / MB)} MiB (+${Math.round(growth / MB)} MiB; body memory ${BODY_MEMORY_BYTES / MB} MiB); `
-      + `answers ${JSON.stringify(countBy(answers))}; /healthz ${probes.length} probes, slowest ${Math.max(...probes.map((p) => p.ms))} ms\n`);
+    process.stdout.write(
+      `storm of 8 x ${MAX_JOB_BODY_BYTES / MB} MiB gzip bodies (${Math.round(bodyA.gzip.length / 1024)} KiB each) in ${stormMs} ms: ` +
+        `RSS ${Math.round(before / MB)} -> peak ${Math.round(peak / MB)} MiB (+${Math.round(growth / MB)} MiB; body memory ${BODY_MEMORY_BYTES / MB} MiB); ` +
+        `answers ${JSON.stringify(countBy(answers))}; /healthz ${probes.length} probes, slowest ${Math.max(...probes.map((p) => p.ms))} ms\n`,
+    );
 
     for (const answer of answers) {
       expect([202, 429, 503]).toContain(answer.status);
@@ -139,7 +168,9 @@ describe('API process: a storm of maximum-size gzip bodies', () => {
     // Nothing half-staged: each account has one job per client, each with every document of its body.
     const { rows } = await stores.pool.query<{ account_name: string; total_documents: number; staged: number }>(
       `SELECT j.account_name, j.total_documents, (SELECT count(*)::int FROM job_documents d WHERE d.job_id = j.id) AS staged
-         FROM ingest_jobs j WHERE j.account_name = ANY($1)`, [accounts]);
+         FROM ingest_jobs j WHERE j.account_name = ANY($1)`,
+      [accounts],
+    );
     expect(accounts.map((account) => rows.filter((row) => row.account_name === account).length)).toEqual([4, 2, 2]);
     const documentsOf = { [accountA]: bodyA.documents, [accountB]: bodyB.documents, [accountC]: bodyC.documents };
     for (const row of rows) {
@@ -150,13 +181,18 @@ describe('API process: a storm of maximum-size gzip bodies', () => {
 
   it('answers 413 for a gzip body that inflates one byte past the limit, and stages nothing of it', async () => {
     const account = uniqueAccount('storm_over');
-    const body = { account_name: accountA, documents: [{ chat_bot_id: 'bot001', content_name: account, chunks: [{ chunk_index: 0, text: 'x' }] }] };
+    const body = {
+      account_name: accountA,
+      documents: [{ chat_bot_id: 'bot001', content_name: account, chunks: [{ chunk_index: 0, text: 'x' }] }],
+    };
     const json = JSON.stringify(body);
     const over = json.replace('"text":"x"', `"text":"${'x'.repeat(MAX_JOB_BODY_BYTES - Buffer.byteLength(json) + 2)}"`);
     expect(Buffer.byteLength(over)).toBe(MAX_JOB_BODY_BYTES + 1);
     const answer = await post(keyA, gzipSync(over));
     expect(answer).toMatchObject({ status: 413, code: 'payload_too_large' });
-    const { rows: [found] } = await stores.pool.query('SELECT count(*)::int AS n FROM job_documents WHERE content_name = $1', [account]);
+    const {
+      rows: [found],
+    } = await stores.pool.query('SELECT count(*)::int AS n FROM job_documents WHERE content_name = $1', [account]);
     expect(found.n).toBe(0);
   });
 });

@@ -17,7 +17,9 @@ const headers = (h: Record<string, string>) => ({ headers: h }) as unknown as ex
 describe('bodyCost: the worst case of a body, from its headers', () => {
   it('counts a declared identity body at its length, a compressed or chunked one at the limit, times the copies', () => {
     expect(bodyCost(headers({ 'content-length': String(5 * MB) }), 200 * MB)).toBe(5 * MB * BODY_MEMORY_COPIES);
-    expect(bodyCost(headers({ 'content-length': String(300_000), 'content-encoding': 'gzip' }), 200 * MB)).toBe(200 * MB * BODY_MEMORY_COPIES);
+    expect(bodyCost(headers({ 'content-length': String(300_000), 'content-encoding': 'gzip' }), 200 * MB)).toBe(
+      200 * MB * BODY_MEMORY_COPIES,
+    );
     expect(bodyCost(headers({ 'transfer-encoding': 'chunked' }), 200 * MB)).toBe(200 * MB * BODY_MEMORY_COPIES);
   });
 
@@ -36,7 +38,10 @@ describe('BodyMemoryBudget', () => {
     expect(budget.reserve(100, 'a')).toEqual({ refusal: 'key' });
     const b1 = budget.reserve(150, 'b');
     expect(budget.reserve(10, 'c')).toEqual({ refusal: 'process' });
-    if ('release' in a1) { a1.release(); a1.release(); }
+    if ('release' in a1) {
+      a1.release();
+      a1.release();
+    }
     expect(budget.bytesInUse).toBe(150);
     expect('release' in budget.reserve(150, undefined)).toBe(true);
     if ('release' in b1) b1.release();
@@ -45,9 +50,13 @@ describe('BodyMemoryBudget', () => {
 
   it('answers 503 with Retry-After, unread, when a gzip body cannot fit', async () => {
     const app = express();
-    app.post('/in', jsonBody(4 * MB, new BodyMemoryBudget(4 * MB, 4 * MB)), (_req, res) => { res.json({ ok: true }); });
+    app.post('/in', jsonBody(4 * MB, new BodyMemoryBudget(4 * MB, 4 * MB)), (_req, res) => {
+      res.json({ ok: true });
+    });
     app.use(errorMiddleware(logger));
-    const res = await request(app).post('/in').set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
+    const res = await request(app)
+      .post('/in')
+      .set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
       .send(gzipSync('{"a":1}'));
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('server_busy');
@@ -60,7 +69,13 @@ describe('BodyMemoryBudget', () => {
 describe('requestHash', () => {
   it('is the SHA-256 of JSON.stringify of the body, fed piece by piece', () => {
     const bodies = [
-      { account_name: 'a', documents: [{ chat_bot_id: 'b', content_name: '한국어 "q"', chunks: [{ chunk_index: 0, text: 'x\n😀' }] }, { metadata: { k: [1, null] } }] },
+      {
+        account_name: 'a',
+        documents: [
+          { chat_bot_id: 'b', content_name: '한국어 "q"', chunks: [{ chunk_index: 0, text: 'x\n😀' }] },
+          { metadata: { k: [1, null] } },
+        ],
+      },
       { origin: 'sync', account_name: 'a', documents: [], webhook_url: 'https://example.com/h' },
       { account_name: 'a', documents: [undefined, 1], webhook_url: undefined },
     ];
@@ -93,18 +108,29 @@ describe('OpenStreams', () => {
     expect('release' in streams.admit('k1', () => undefined)).toBe(true);
   });
 
-  it("ends the streams of keys the recheck no longer finds active, and only those", async () => {
+  it('ends the streams of keys the recheck no longer finds active, and only those', async () => {
     let active = new Set(['k1', 'k2']);
     const checked: string[][] = [];
     const streams = new OpenStreams({
-      maxPerKey: 5, maxTotal: 10, keyRecheckMs: 20, logger,
-      activeKeys: async (ids) => { checked.push([...ids].sort()); return new Set(ids.filter((id) => active.has(id))); },
+      maxPerKey: 5,
+      maxTotal: 10,
+      keyRecheckMs: 20,
+      logger,
+      activeKeys: async (ids) => {
+        checked.push([...ids].sort());
+        return new Set(ids.filter((id) => active.has(id)));
+      },
     });
     const ended: string[] = [];
     const open = (key: string, name: string) => {
-      const admission = streams.admit(key, () => { ended.push(name); if ('release' in admission) admission.release(); });
+      const admission = streams.admit(key, () => {
+        ended.push(name);
+        if ('release' in admission) admission.release();
+      });
     };
-    open('k1', 'a'); open('k1', 'b'); open('k2', 'c');
+    open('k1', 'a');
+    open('k1', 'b');
+    open('k2', 'c');
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(ended).toEqual([]);
     expect(checked[0]).toEqual(['k1', 'k2']); // one lookup for every key

@@ -3,7 +3,11 @@ import { parseRollback } from '../src/jobs/cancel-params';
 
 describe('parseRollback', () => {
   it.each<[Record<string, unknown>, boolean]>([
-    [{}, false], [{ rollback: 'true' }, true], [{ rollback: '1' }, true], [{ rollback: 'false' }, false], [{ rollback: '0' }, false],
+    [{}, false],
+    [{ rollback: 'true' }, true],
+    [{ rollback: '1' }, true],
+    [{ rollback: 'false' }, false],
+    [{ rollback: '0' }, false],
   ])('%j is %s', (query, expected) => {
     expect(parseRollback(query)).toBe(expected);
   });

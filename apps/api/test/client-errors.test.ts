@@ -9,7 +9,9 @@ function rawExchange(port: number, bytes: string): Promise<string> {
     const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
     let answer = '';
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => { answer += chunk; });
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+    });
     socket.on('end', () => resolve(answer));
     socket.on('error', reject);
   });
@@ -30,9 +32,21 @@ describe('answerClientErrors', () => {
   });
 
   it.each([
-    ['a header block over 16 KiB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'headers_too_large', /exceed/],
+    [
+      'a header block over 16 KiB',
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+      /exceed/,
+    ],
     ['a malformed request line', 'NOT HTTP AT ALL\r\n\r\n', 400, 'malformed_http', /not valid HTTP/],
-    ['a header name with a space', 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', 400, 'malformed_http', /character not allowed|not valid HTTP/],
+    [
+      'a header name with a space',
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n',
+      400,
+      'malformed_http',
+      /character not allowed|not valid HTTP/,
+    ],
     ['a NUL byte in a header value', 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n', 400, 'malformed_http', /./],
   ])('answers %s with a JSON error body', async (_name, bytes, status, code, message) => {
     const answer = await rawExchange(port, bytes);

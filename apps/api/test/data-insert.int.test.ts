@@ -40,26 +40,43 @@ describe('POST /data/insert/batch (real PostgreSQL, Milvus and local model)', ()
     expect(await stores.vectorChunkIds(account)).toEqual(chunkIds);
   });
 
-  it('Idempotency-Key: the same key and body answer the first request\'s results again; another body is 422', async () => {
+  it("Idempotency-Key: the same key and body answer the first request's results again; another body is 422", async () => {
     const account = uniqueAccount();
     const documents = makeDocuments(2);
     const key = `sync-${account}`;
-    const first = await request(api.app).post('/data/insert/batch').set('Idempotency-Key', key).send({ account_name: account, documents }).expect(200);
-    const again = await request(api.app).post('/data/insert/batch').set('Idempotency-Key', key).send({ account_name: account, documents }).expect(200);
+    const first = await request(api.app)
+      .post('/data/insert/batch')
+      .set('Idempotency-Key', key)
+      .send({ account_name: account, documents })
+      .expect(200);
+    const again = await request(api.app)
+      .post('/data/insert/batch')
+      .set('Idempotency-Key', key)
+      .send({ account_name: account, documents })
+      .expect(200);
     expect(again.body).toEqual(first.body);
     expect(again.body.success_count).toBe(2);
     expect(await stores.documentCount(account)).toBe(2);
-    const other = await request(api.app).post('/data/insert/batch').set('Idempotency-Key', key)
-      .send({ account_name: account, documents: makeDocuments(1, { prefix: 'other' }) }).expect(422);
+    const other = await request(api.app)
+      .post('/data/insert/batch')
+      .set('Idempotency-Key', key)
+      .send({ account_name: account, documents: makeDocuments(1, { prefix: 'other' }) })
+      .expect(422);
     expect(other.body.error.code).toBe('idempotency_key_reused');
-    await request(api.app).post('/data/insert/batch').set('Idempotency-Key', 'k'.repeat(256)).send({ account_name: account, documents }).expect(400);
+    await request(api.app)
+      .post('/data/insert/batch')
+      .set('Idempotency-Key', 'k'.repeat(256))
+      .send({ account_name: account, documents })
+      .expect(400);
   });
 
   it('reports a repeated document within one request as existing and stores it once', async () => {
     const account = uniqueAccount();
     const [doc] = makeDocuments(1);
-    const response = await request(api.app).post('/data/insert/batch')
-      .send({ account_name: account, documents: [doc, doc] }).expect(200);
+    const response = await request(api.app)
+      .post('/data/insert/batch')
+      .send({ account_name: account, documents: [doc, doc] })
+      .expect(200);
     expect(response.body.results[0].success).toBe(true);
     expect(response.body.results[1]).toMatchObject({ success: false, error_code: 'duplicate_in_request' });
     expect(response.body.results[1].error).toContain('already exists');
@@ -69,12 +86,17 @@ describe('POST /data/insert/batch (real PostgreSQL, Milvus and local model)', ()
   it('keeps Korean, quotes and backslashes intact end to end', async () => {
     const account = uniqueAccount();
     const contentName = 'https://예시.kr/문서?q="따옴표" and \\ backslash';
-    await request(api.app).post('/data/insert/batch').send({
-      account_name: account,
-      documents: [{ chat_bot_id: 'bot-ko', content_name: contentName, chunks: [{ chunk_index: 0, text: '안녕하세요 world 🌏' }] }],
-    }).expect(200);
+    await request(api.app)
+      .post('/data/insert/batch')
+      .send({
+        account_name: account,
+        documents: [{ chat_bot_id: 'bot-ko', content_name: contentName, chunks: [{ chunk_index: 0, text: '안녕하세요 world 🌏' }] }],
+      })
+      .expect(200);
     const stored = await stores.pool.query(
-      'SELECT d.content_name, c.text FROM documents d JOIN document_chunks c ON c.document_id = d.id WHERE d.account_name = $1', [account]);
+      'SELECT d.content_name, c.text FROM documents d JOIN document_chunks c ON c.document_id = d.id WHERE d.account_name = $1',
+      [account],
+    );
     expect(stored.rows).toEqual([{ content_name: contentName, text: '안녕하세요 world 🌏' }]);
     expect(await stores.vectorChunkIds(account)).toHaveLength(1);
   });
@@ -89,25 +111,77 @@ describe('POST /data/insert/batch (real PostgreSQL, Milvus and local model)', ()
       ['documents empty', { account_name: account, documents: [] }, 'documents'],
       ['documents an object', { account_name: account, documents: { a: 1 } }, 'documents'],
       ['chunks empty', { account_name: account, documents: [{ ...good, chunks: [] }] }, 'documents[0].chunks'],
-      ['negative chunk_index', { account_name: account, documents: [{ ...good, chunks: [{ chunk_index: -1, text: 'x' }] }] }, 'documents[0].chunks[0].chunk_index'],
-      ['string chunk_index', { account_name: account, documents: [{ ...good, chunks: [{ chunk_index: '1', text: 'x' }] }] }, 'documents[0].chunks[0].chunk_index'],
-      ['duplicate chunk_index', { account_name: account, documents: [good, { ...good, content_name: 'x', chunks: [{ chunk_index: 0, text: 'a' }, { chunk_index: 0, text: 'b' }] }] }, 'documents[1].chunks[1].chunk_index'],
-      ['empty text', { account_name: account, documents: [{ ...good, chunks: [{ chunk_index: 0, text: '' }] }] }, 'documents[0].chunks[0].text'],
-      ['oversized text', { account_name: account, documents: [{ ...good, chunks: [{ chunk_index: 0, text: 'a'.repeat(config.limits.maxChunkTextLength + 1) }] }] }, 'documents[0].chunks[0].text'],
+      [
+        'negative chunk_index',
+        { account_name: account, documents: [{ ...good, chunks: [{ chunk_index: -1, text: 'x' }] }] },
+        'documents[0].chunks[0].chunk_index',
+      ],
+      [
+        'string chunk_index',
+        { account_name: account, documents: [{ ...good, chunks: [{ chunk_index: '1', text: 'x' }] }] },
+        'documents[0].chunks[0].chunk_index',
+      ],
+      [
+        'duplicate chunk_index',
+        {
+          account_name: account,
+          documents: [
+            good,
+            {
+              ...good,
+              content_name: 'x',
+              chunks: [
+                { chunk_index: 0, text: 'a' },
+                { chunk_index: 0, text: 'b' },
+              ],
+            },
+          ],
+        },
+        'documents[1].chunks[1].chunk_index',
+      ],
+      [
+        'empty text',
+        { account_name: account, documents: [{ ...good, chunks: [{ chunk_index: 0, text: '' }] }] },
+        'documents[0].chunks[0].text',
+      ],
+      [
+        'oversized text',
+        {
+          account_name: account,
+          documents: [{ ...good, chunks: [{ chunk_index: 0, text: 'a'.repeat(config.limits.maxChunkTextLength + 1) }] }],
+        },
+        'documents[0].chunks[0].text',
+      ],
       ['metadata an array', { account_name: account, documents: [{ ...good, metadata: [1] }] }, 'documents[0].metadata'],
       ['unknown field', { account_name: account, documents: [{ ...good, colour: 'red' }] }, 'documents[0].colour'],
-      ['missing chat_bot_id', { account_name: account, documents: [{ content_name: 'x', chunks: good.chunks }] }, 'documents[0].chat_bot_id'],
+      [
+        'missing chat_bot_id',
+        { account_name: account, documents: [{ content_name: 'x', chunks: good.chunks }] },
+        'documents[0].chat_bot_id',
+      ],
       ['too many documents', { account_name: account, documents: makeDocuments(config.limits.maxDocumentsPerRequest + 1) }, 'documents'],
     ];
     for (const [name, body, field] of cases) {
-      const response = await request(api.app).post('/data/insert/batch').send(body as object);
+      const response = await request(api.app)
+        .post('/data/insert/batch')
+        .send(body as object);
       expect({ name, status: response.status }).toEqual({ name, status: 400 });
-      expect({ name, fields: JSON.stringify(response.body.error.details) }).toEqual({ name, fields: expect.stringContaining(`"${field}"`) });
+      expect({ name, fields: JSON.stringify(response.body.error.details) }).toEqual({
+        name,
+        fields: expect.stringContaining(`"${field}"`),
+      });
     }
     const malformed = await request(api.app).post('/data/insert/batch').set('content-type', 'application/json').send('{"account_name":');
     expect(malformed.status).toBe(400);
-    const tooLarge = await request(api.app).post('/data/insert/batch').set('content-type', 'application/json')
-      .send(JSON.stringify({ account_name: account, documents: [{ ...good, chunks: [{ chunk_index: 0, text: 'a'.repeat(config.limits.maxSyncBodyBytes) }] }] }));
+    const tooLarge = await request(api.app)
+      .post('/data/insert/batch')
+      .set('content-type', 'application/json')
+      .send(
+        JSON.stringify({
+          account_name: account,
+          documents: [{ ...good, chunks: [{ chunk_index: 0, text: 'a'.repeat(config.limits.maxSyncBodyBytes) }] }],
+        }),
+      );
     expect(tooLarge.status).toBe(413);
     expect(await stores.documentCount(account)).toBe(0);
     expect(await stores.vectorChunkIds(account)).toEqual([]);

@@ -10,14 +10,18 @@ describe('a dry run refuses what the job would refuse', () => {
   const config = testConfig({ WEBHOOK_ALLOW_PRIVATE: 'false' });
   let api: InProcessApi;
 
-  beforeAll(async () => { api = await startInProcessApi(config); });
+  beforeAll(async () => {
+    api = await startInProcessApi(config);
+  });
   afterAll(async () => api.close());
 
   it('a webhook_url to a loopback address: 400 invalid_webhook_url for the job, and for its dry run', async () => {
     const body = { account_name: uniqueAccount('dryhook'), documents: makeDocuments(1), webhook_url: 'http://127.0.0.1:9/hook' };
     const job = await request(api.app).post('/job/batch-insert').send(body);
     expect([job.status, job.body.error?.code]).toEqual([400, 'invalid_webhook_url']);
-    const dry = await request(api.app).post('/job/batch-insert').send({ ...body, dry_run: true });
+    const dry = await request(api.app)
+      .post('/job/batch-insert')
+      .send({ ...body, dry_run: true });
     expect([dry.status, dry.body.error?.code]).toEqual([400, 'invalid_webhook_url']);
   });
 });

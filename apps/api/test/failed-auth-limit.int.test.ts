@@ -24,9 +24,12 @@ const alwaysReady: Readiness = { check: async () => ({ ready: true, checks: {} }
 
 describe('failed authentication: limited per client address, counted in Redis', () => {
   const env = {
-    API_AUTH: 'required', AUTH_FAILURES_PER_WINDOW: String(LIMIT),
+    API_AUTH: 'required',
+    AUTH_FAILURES_PER_WINDOW: String(LIMIT),
     // One window for the whole test: a fixed window turns over only at midnight UTC.
-    AUTH_FAILURE_WINDOW_SECONDS: '86400', RATE_LIMIT_PER_MINUTE: '100000', QUEUE_PREFIX: `test-authfail-${randomUUID().slice(0, 8)}`,
+    AUTH_FAILURE_WINDOW_SECONDS: '86400',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    QUEUE_PREFIX: `test-authfail-${randomUUID().slice(0, 8)}`,
   };
   const account = uniqueAccount('authfail');
   let api: InProcessApi;
@@ -38,11 +41,22 @@ describe('failed authentication: limited per client address, counted in Redis', 
   function instance(overrides: Record<string, string>): Express {
     const config = testConfig({ ...env, ...overrides });
     return createApp({
-      config, logger: testLogger, syncRunner: createSyncRunner(api.runtime, config, testLogger), jobs: api.runtime.jobs, documents: api.runtime.documents, queue: api.queue,
+      config,
+      logger: testLogger,
+      syncRunner: createSyncRunner(api.runtime, config, testLogger),
+      jobs: api.runtime.jobs,
+      documents: api.runtime.documents,
+      queue: api.queue,
       readiness: alwaysReady,
       auth: {
-        mode: 'required', keys, redis: api.redis, rateLimitPerMinute: config.auth.rateLimitPerMinute, maxQueuedDocumentsPerAccount: 1_000, maxQueuedChunksPerAccount: 1_000,
-        failuresPerWindow: config.auth.failuresPerWindow, failureWindowSeconds: config.auth.failureWindowSeconds,
+        mode: 'required',
+        keys,
+        redis: api.redis,
+        rateLimitPerMinute: config.auth.rateLimitPerMinute,
+        maxQueuedDocumentsPerAccount: 1_000,
+        maxQueuedChunksPerAccount: 1_000,
+        failuresPerWindow: config.auth.failuresPerWindow,
+        failureWindowSeconds: config.auth.failureWindowSeconds,
       },
     });
   }
@@ -54,7 +68,7 @@ describe('failed authentication: limited per client address, counted in Redis', 
     behindProxy = instance({ TRUST_PROXY: 'true' });
   });
   afterAll(async () => {
-    await api.redis.del(...await api.redis.keys(`${env.QUEUE_PREFIX}:authfail:*`));
+    await api.redis.del(...(await api.redis.keys(`${env.QUEUE_PREFIX}:authfail:*`)));
     await api.close();
   });
 
@@ -97,12 +111,15 @@ describe('failed authentication: limited per client address, counted in Redis', 
     const direct = instance({ QUEUE_PREFIX: `${env.QUEUE_PREFIX}-direct` });
     for (let i = 0; i < LIMIT; i += 1) await status(direct, `203.0.113.${i}`, 'nik_wrong').expect(401);
     await status(direct, '203.0.113.200', 'nik_wrong').expect(429);
-    await api.redis.del(...await api.redis.keys(`${env.QUEUE_PREFIX}-direct:authfail:*`));
+    await api.redis.del(...(await api.redis.keys(`${env.QUEUE_PREFIX}-direct:authfail:*`)));
   });
 
   it('does not count a request without a key (it costs no lookup)', async () => {
     for (let i = 0; i < LIMIT + 2; i += 1) {
-      const res = await request(behindProxy).get('/job/00000000-0000-4000-8000-000000000000').set('X-Forwarded-For', '198.51.100.30').expect(401);
+      const res = await request(behindProxy)
+        .get('/job/00000000-0000-4000-8000-000000000000')
+        .set('X-Forwarded-For', '198.51.100.30')
+        .expect(401);
       expect(res.body.error.code).toBe('unauthenticated');
     }
     await status(behindProxy, '198.51.100.30', validKey).expect(404);

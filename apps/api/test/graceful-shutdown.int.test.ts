@@ -4,10 +4,13 @@ import { makeDocuments, StoreInspector, testConfig, uniqueAccount, waitFor } fro
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    const server = net
+      .createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
   });
 }
 
@@ -15,7 +18,10 @@ async function freePort(): Promise<number> {
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
   });
 }
@@ -34,20 +40,35 @@ describe('API process: SIGTERM with a request in flight', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     api = spawnApp('api', { PORT: String(port), SHUTDOWN_TIMEOUT_MS: String(deadlineMs) });
-    await waitFor('API up', async () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 90_000);
+    await waitFor(
+      'API up',
+      async () =>
+        fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      90_000,
+    );
 
     // A synchronous insert that takes seconds: three micro-batches of chunks through the CPU embedding model
     // (PIPELINE_BATCH_CHUNKS: 16 chunks with the default local-e5, 64 with local).
     const account = uniqueAccount('sigterm');
     const documents = makeDocuments(Math.ceil((3 * testConfig().worker.pipelineBatchChunks) / 8), { chunks: 8 });
     const inFlight = fetch(`${base}/data/insert/batch`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account_name: account, documents }),
-    }).then(async (response) => ({ status: response.status, body: await response.json() as Record<string, unknown>, at: Date.now() }));
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account_name: account, documents }),
+    }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown>, at: Date.now() }));
     // In flight for sure: its first documents are in PostgreSQL and the rest are still to come.
-    await waitFor('the request to be half way', async () => {
-      const stored = await stores.documentCount(account);
-      return stored > 0 && stored < documents.length;
-    }, 60_000, 20);
+    await waitFor(
+      'the request to be half way',
+      async () => {
+        const stored = await stores.documentCount(account);
+        return stored > 0 && stored < documents.length;
+      },
+      60_000,
+      20,
+    );
 
     const signalledAt = Date.now();
     api.child.kill('SIGTERM');

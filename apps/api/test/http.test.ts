@@ -39,7 +39,12 @@ function tinyApp(): { app: Express; logged: LoggedError[] } {
   });
   app.get('/foreign-invalid', () => {
     // An ApiError from another copy of @nonstop/core: instanceof fails, the name and shape do not.
-    throw Object.assign(new Error('Invalid request: x'), { name: 'ValidationFailedError', status: 400, code: 'validation_failed', details: [{ field: 'x', problem: 'bad' }] });
+    throw Object.assign(new Error('Invalid request: x'), {
+      name: 'ValidationFailedError',
+      status: 400,
+      code: 'validation_failed',
+      details: [{ field: 'x', problem: 'bad' }],
+    });
   });
   app.get('/unavailable', () => {
     throw new ApiError(503, 'postgresql_unavailable', 'PostgreSQL is unavailable');
@@ -51,7 +56,11 @@ function tinyApp(): { app: Express; logged: LoggedError[] } {
 
 /** Sends the bytes as they are (superagent would JSON-encode a Buffer sent as application/json). */
 const postRaw = (app: Express, body: string | Buffer, headers: Record<string, string>) =>
-  request(app).post('/echo').set(headers).serialize((raw: unknown) => raw as string).send(body);
+  request(app)
+    .post('/echo')
+    .set(headers)
+    .serialize((raw: unknown) => raw as string)
+    .send(body);
 const postJson = (app: Express, body: string | Buffer, contentType = 'application/json') =>
   postRaw(app, body, { 'Content-Type': contentType });
 
@@ -89,12 +98,18 @@ describe('jsonBody', () => {
     const { app } = tinyApp();
     const res = await postJson(app, '{"a":1}', contentType);
     expect(res.status).toBe(415);
-    expect(res.body.error).toEqual({ code: 'unsupported_media_type', message: `Content-Type must be application/json, got "${contentType}"` });
+    expect(res.body.error).toEqual({
+      code: 'unsupported_media_type',
+      message: `Content-Type must be application/json, got "${contentType}"`,
+    });
   });
 
   it('answers a body without Content-Type with 415', async () => {
     const { app } = tinyApp();
-    const res = await request(app).post('/echo').serialize((raw: unknown) => raw as string).send(Buffer.from('{"a":1}'));
+    const res = await request(app)
+      .post('/echo')
+      .serialize((raw: unknown) => raw as string)
+      .send(Buffer.from('{"a":1}'));
     expect(res.status).toBe(415);
     expect(res.body.error.message).toBe('Content-Type must be application/json, got no Content-Type');
   });
@@ -118,7 +133,10 @@ describe('jsonBody', () => {
 
   it('accepts a gzip-compressed body', async () => {
     const { app } = tinyApp();
-    const res = await postRaw(app, gzipSync(JSON.stringify({ text: '압축' })), { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+    const res = await postRaw(app, gzipSync(JSON.stringify({ text: '압축' })), {
+      'Content-Type': 'application/json',
+      'Content-Encoding': 'gzip',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ received: { text: '압축' } });
   });
@@ -140,14 +158,21 @@ describe('jsonBody', () => {
 
   it.each([
     ['a stray 0xFF byte', Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]), 6],
-    ['Korean cut in the middle of a character', Buffer.concat([Buffer.from('{"a":"'), Buffer.from('한').subarray(0, 2), Buffer.from('"}')]), 6],
+    [
+      'Korean cut in the middle of a character',
+      Buffer.concat([Buffer.from('{"a":"'), Buffer.from('한').subarray(0, 2), Buffer.from('"}')]),
+      6,
+    ],
     ['an overlong "/"', Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]), 6],
     ['an encoded surrogate (CESU-8)', Buffer.concat([Buffer.from('{"a":"가'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]), 9],
   ])('refuses %s with 400 invalid_utf8 instead of decoding it to U+FFFD', async (_name, bytes, offset) => {
     const { app } = tinyApp();
     const res = await postJson(app, bytes);
     expect(res.status).toBe(400);
-    expect(res.body.error).toEqual({ code: 'invalid_utf8', message: `Request body is not valid UTF-8 (first invalid byte at offset ${offset})` });
+    expect(res.body.error).toEqual({
+      code: 'invalid_utf8',
+      message: `Request body is not valid UTF-8 (first invalid byte at offset ${offset})`,
+    });
   });
 });
 
@@ -174,7 +199,11 @@ describe('errors and unknown routes', () => {
 
   it('answers a thrown Error with 500 internal_error without leaking its message, and logs it with the request id', async () => {
     const { app, logged } = tinyApp();
-    const res = await request(app).post('/boom').set('Content-Type', 'application/json').set('X-Request-Id', 'req-123').send('{"text":"customer secret text"}');
+    const res = await request(app)
+      .post('/boom')
+      .set('Content-Type', 'application/json')
+      .set('X-Request-Id', 'req-123')
+      .send('{"text":"customer secret text"}');
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal_error', message: 'Internal server error (request id req-123)' } });
     expect(JSON.stringify(res.body)).not.toContain('hunter2');
@@ -204,7 +233,9 @@ describe('errors and unknown routes', () => {
     const { app } = tinyApp();
     const res = await request(app).get('/foreign-invalid');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: 'validation_failed', message: 'Invalid request: x', details: [{ field: 'x', problem: 'bad' }] } });
+    expect(res.body).toEqual({
+      error: { code: 'validation_failed', message: 'Invalid request: x', details: [{ field: 'x', problem: 'bad' }] },
+    });
   });
 
   it('renders a 5xx ApiError as it is and logs it', async () => {

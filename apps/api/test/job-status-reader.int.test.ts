@@ -10,16 +10,25 @@ describe('JobStatusReader: shared reads of GET /job/{id}, staleness bounded', ()
   const store = new PgJobStore(pool);
   let reads = 0;
   const counted = Object.assign(Object.create(store) as PgJobStore, {
-    getJob: (id: string) => { reads += 1; return store.getJob(id); },
+    getJob: (id: string) => {
+      reads += 1;
+      return store.getJob(id);
+    },
   });
 
-  afterAll(async () => { await pool.end(); });
+  afterAll(async () => {
+    await pool.end();
+  });
 
   async function stageJob(): Promise<string> {
     const id = randomUUID();
     await store.createJob({
-      id, accountName: uniqueAccount('status'), documents: makeDocuments(3), requestHash: 'h',
-      expiresAt: new Date(Date.now() + 3600_000), duplicates: new Map(),
+      id,
+      accountName: uniqueAccount('status'),
+      documents: makeDocuments(3),
+      requestHash: 'h',
+      expiresAt: new Date(Date.now() + 3600_000),
+      duplicates: new Map(),
     });
     return id;
   }

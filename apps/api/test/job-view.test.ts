@@ -8,19 +8,50 @@ const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 
 function job(overrides: Partial<JobRow> = {}): JobRow {
   return {
-    id: JOB_ID, account_name: 'chatty', status: 'pending',
-    total_documents: 40, processed_documents: 0, success_count: 0, failure_count: 0, cancelled_count: 0, rolled_back_count: 0,
-    webhook_url: null, idempotency_key: null, request_hash: 'h', error_code: null, error_message: null,
-    cancel_requested_at: null, rollback_requested: false, vectors_cleanup_pending: false, rolled_back_at: null, queue_prefix: 'nonstop', run_count: 0, kind: 'insert', on_existing: 'fail', retry_of: null, receipt: null,
-    created_at: T0, started_at: null, updated_at: T0, finished_at: null, expires_at: at(86_400),
+    id: JOB_ID,
+    account_name: 'chatty',
+    status: 'pending',
+    total_documents: 40,
+    processed_documents: 0,
+    success_count: 0,
+    failure_count: 0,
+    cancelled_count: 0,
+    rolled_back_count: 0,
+    webhook_url: null,
+    idempotency_key: null,
+    request_hash: 'h',
+    error_code: null,
+    error_message: null,
+    cancel_requested_at: null,
+    rollback_requested: false,
+    vectors_cleanup_pending: false,
+    rolled_back_at: null,
+    queue_prefix: 'nonstop',
+    run_count: 0,
+    kind: 'insert',
+    on_existing: 'fail',
+    retry_of: null,
+    receipt: null,
+    created_at: T0,
+    started_at: null,
+    updated_at: T0,
+    finished_at: null,
+    expires_at: at(86_400),
     ...overrides,
   };
 }
 
 function row(position: number, overrides: Partial<LedgerRow> = {}): LedgerRow {
   return {
-    position, chat_bot_id: 'bot001', content_name: `doc-${position}`, status: 'succeeded',
-    doc_id: String(1000 + position), chunks_count: 2, action: null, error_code: null, error_message: null,
+    position,
+    chat_bot_id: 'bot001',
+    content_name: `doc-${position}`,
+    status: 'succeeded',
+    doc_id: String(1000 + position),
+    chunks_count: 2,
+    action: null,
+    error_code: null,
+    error_message: null,
     ...overrides,
   };
 }
@@ -29,17 +60,31 @@ describe('resultView', () => {
   it('shows a stored document with a numeric doc_id and no error', () => {
     const view = resultView(row(3, { doc_id: '9007199254740991', action: 'replaced' }));
     expect(view).toEqual({
-      position: 3, content_name: 'doc-3', chat_bot_id: 'bot001', status: 'succeeded', success: true,
-      doc_id: 9007199254740991, chunks_count: 2, action: 'replaced',
+      position: 3,
+      content_name: 'doc-3',
+      chat_bot_id: 'bot001',
+      status: 'succeeded',
+      success: true,
+      doc_id: 9007199254740991,
+      chunks_count: 2,
+      action: 'replaced',
     });
     expect(typeof view.doc_id).toBe('number');
   });
 
   it('shows a failed document with its error and code and without doc_id', () => {
-    const view = resultView(row(0, { status: 'failed', doc_id: null, chunks_count: 0, error_code: 'timeout', error_message: 'took too long' }));
+    const view = resultView(
+      row(0, { status: 'failed', doc_id: null, chunks_count: 0, error_code: 'timeout', error_message: 'took too long' }),
+    );
     expect(view).toEqual({
-      position: 0, content_name: 'doc-0', chat_bot_id: 'bot001', status: 'failed', success: false,
-      chunks_count: 0, error: 'took too long', error_code: 'timeout',
+      position: 0,
+      content_name: 'doc-0',
+      chat_bot_id: 'bot001',
+      status: 'failed',
+      success: false,
+      chunks_count: 0,
+      error: 'took too long',
+      error_code: 'timeout',
     });
     expect(view).not.toHaveProperty('doc_id');
   });
@@ -73,8 +118,11 @@ describe('jobView', () => {
     ['processing', {}, 'Job is processing...'],
     ['processing', { cancel_requested_at: at(5) }, 'Job is being cancelled...'],
     ['completed', { success_count: 38, failure_count: 2 }, 'Job completed: 38 succeeded, 2 failed.'],
-    ['failed', { error_code: 'dependency_unavailable', error_message: 'PostgreSQL unavailable' },
-      'Job failed: PostgreSQL unavailable. Every document it wrote was rolled back.'],
+    [
+      'failed',
+      { error_code: 'dependency_unavailable', error_message: 'PostgreSQL unavailable' },
+      'Job failed: PostgreSQL unavailable. Every document it wrote was rolled back.',
+    ],
     ['failed', {}, 'Job failed: unknown error. Every document it wrote was rolled back.'],
     ['cancelled', { success_count: 5, cancelled_count: 35 }, 'Job cancelled: 5 succeeded before the cancel, 35 not processed.'],
   ])('%s %j says %j', (status, overrides, message) => {
@@ -82,8 +130,11 @@ describe('jobView', () => {
   });
 
   it('shows ids, progress, the first page with its cursor and ISO timings', () => {
-    const view = jobView(job({ status: 'completed', processed_documents: 40, success_count: 40, started_at: at(1), updated_at: at(9), finished_at: at(9) }),
-      [row(0), row(1), row(2)], 2);
+    const view = jobView(
+      job({ status: 'completed', processed_documents: 40, success_count: 40, started_at: at(1), updated_at: at(9), finished_at: at(9) }),
+      [row(0), row(1), row(2)],
+      2,
+    );
     expect(view).toMatchObject({
       job_id: JOB_ID,
       account_name: 'chatty',
@@ -126,9 +177,17 @@ describe('jobView', () => {
 
   it('puts the estimate in the future for a job updated just now', () => {
     const now = Date.now();
-    const view = jobView(job({
-      status: 'processing', processed_documents: 1, total_documents: 3, started_at: new Date(now - 2_000), updated_at: new Date(now),
-    }), [], 100);
+    const view = jobView(
+      job({
+        status: 'processing',
+        processed_documents: 1,
+        total_documents: 3,
+        started_at: new Date(now - 2_000),
+        updated_at: new Date(now),
+      }),
+      [],
+      100,
+    );
     const estimate = (view.timing as Record<string, unknown>).estimated_completion as string;
     expect(new Date(estimate).toISOString()).toBe(estimate);
     expect(new Date(estimate).getTime()).toBe(now + 4_000);
@@ -142,6 +201,8 @@ describe('jobView', () => {
   });
 
   it('shows when a cancel was requested', () => {
-    expect(jobView(job({ status: 'processing', cancel_requested_at: at(7) }), [], 100).cancel_requested_at).toBe('2024-05-01T00:00:07.000Z');
+    expect(jobView(job({ status: 'processing', cancel_requested_at: at(7) }), [], 100).cancel_requested_at).toBe(
+      '2024-05-01T00:00:07.000Z',
+    );
   });
 });

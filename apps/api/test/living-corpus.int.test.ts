@@ -49,7 +49,9 @@ describe('a living corpus: skip unchanged, update metadata, replace, dry run (re
     const reordered = documents.map((d) => ({ ...d, metadata: { author: 'Kim Dev', title: (d.metadata as { title: string }).title } }));
     const again = await insert({ account_name: account, documents: reordered, on_existing: 'skip_unchanged' });
     expect(actions(again.body)).toEqual(Array(20).fill('unchanged'));
-    expect(again.body.results.map((r: { doc_id: number }) => r.doc_id)).toEqual(first.body.results.map((r: { doc_id: number }) => r.doc_id));
+    expect(again.body.results.map((r: { doc_id: number }) => r.doc_id)).toEqual(
+      first.body.results.map((r: { doc_id: number }) => r.doc_id),
+    );
     expect(embedded()).toBe(before);
     expect(await stores.chunkIds(account)).toEqual(chunkIds);
     expect(await stores.vectorChunkIds(account)).toEqual(chunkIds);
@@ -67,7 +69,10 @@ describe('a living corpus: skip unchanged, update metadata, replace, dry run (re
     expect(embedded()).toBe(before);
     expect(await stores.chunkIds(account)).toEqual(chunkIds);
     expect(await stores.vectorChunkIds(account)).toEqual(chunkIds);
-    const stored = await stores.pool.query('SELECT metadata FROM documents WHERE account_name = $1 AND content_name = $2', [account, documents[1]!.content_name]);
+    const stored = await stores.pool.query('SELECT metadata FROM documents WHERE account_name = $1 AND content_name = $2', [
+      account,
+      documents[1]!.content_name,
+    ]);
     expect(stored.rows[0].metadata).toEqual({ title: '새 제목 🚀', author: '김개발' });
   });
 
@@ -77,7 +82,9 @@ describe('a living corpus: skip unchanged, update metadata, replace, dry run (re
     const first = await insert({ account_name: account, documents });
     const oldIds = await stores.chunkIds(account);
     const before = embedded();
-    const changed = documents.map((d, i) => (i < 2 ? { ...d, chunks: [...d.chunks, { chunk_index: 9, text: `새로 추가된 문단 ${i}` }] } : d));
+    const changed = documents.map((d, i) =>
+      i < 2 ? { ...d, chunks: [...d.chunks, { chunk_index: 9, text: `새로 추가된 문단 ${i}` }] } : d,
+    );
     const second = await insert({ account_name: account, documents: changed, on_existing: 'skip_unchanged' });
     expect(actions(second.body)).toEqual(['replaced', 'replaced', 'unchanged', 'unchanged']);
     expect(second.body.results[0].doc_id).not.toBe(first.body.results[0].doc_id);
@@ -89,9 +96,13 @@ describe('a living corpus: skip unchanged, update metadata, replace, dry run (re
     expect(kept).toHaveLength(4); // the two unchanged documents' chunks
     expect(await stores.vectorChunkIds(account)).toEqual(newIds);
     expect(await stores.documentCount(account)).toBe(4);
-    const versions = await stores.pool.query(`SELECT count(*)::int AS n FROM documents WHERE account_name = $1 AND state <> 'active'`, [account]);
+    const versions = await stores.pool.query(`SELECT count(*)::int AS n FROM documents WHERE account_name = $1 AND state <> 'active'`, [
+      account,
+    ]);
     expect(versions.rows[0].n).toBe(0);
-    const pending = await stores.pool.query('SELECT count(*)::int AS n FROM pending_vector_deletes WHERE job_id = $1', [second.body.job_id]);
+    const pending = await stores.pool.query('SELECT count(*)::int AS n FROM pending_vector_deletes WHERE job_id = $1', [
+      second.body.job_id,
+    ]);
     expect(pending.rows[0].n).toBe(0);
   });
 
@@ -109,7 +120,7 @@ describe('a living corpus: skip unchanged, update metadata, replace, dry run (re
     expect(actions(failed.body)).toEqual(['already_exists', 'already_exists']);
   });
 
-  it('dry_run answers each document\'s action and changes nothing: no job, no rows, no embedding call', async () => {
+  it("dry_run answers each document's action and changes nothing: no job, no rows, no embedding call", async () => {
     const account = uniqueAccount();
     const documents = makeDocuments(3, { chunks: 2 });
     await insert({ account_name: account, documents: documents.slice(0, 2) });
@@ -117,20 +128,45 @@ describe('a living corpus: skip unchanged, update metadata, replace, dry run (re
     const jobsBefore = await stores.pool.query('SELECT count(*)::int AS n FROM ingest_jobs WHERE account_name = $1', [account]);
     const before = embedded();
     const body = {
-      account_name: account, dry_run: true, on_existing: 'skip_unchanged',
+      account_name: account,
+      dry_run: true,
+      on_existing: 'skip_unchanged',
       documents: [
-        documents[0], { ...documents[1]!, metadata: { title: '바뀐 제목' } }, documents[2],
+        documents[0],
+        { ...documents[1]!, metadata: { title: '바뀐 제목' } },
+        documents[2],
         { ...documents[0]!, chunks: [{ chunk_index: 0, text: '다른 내용' }] },
       ],
     };
     for (const endpoint of ['/data/insert/batch', '/job/batch-insert']) {
       const answer = await request(api.app).post(endpoint).send(body).expect(200);
       expect(answer.body).toMatchObject({ dry_run: true, total_documents: 4 });
-      expect(answer.body.results.map((r: { action: string }) => r.action)).toEqual(['skip', 'update_metadata', 'insert', 'duplicate_in_request']);
-      const failMode = await request(api.app).post(endpoint).send({ ...body, on_existing: 'fail' }).expect(200);
-      expect(failMode.body.results.map((r: { action: string }) => r.action)).toEqual(['already_exists', 'already_exists', 'insert', 'duplicate_in_request']);
-      const replaceMode = await request(api.app).post(endpoint).send({ ...body, on_existing: 'replace' }).expect(200);
-      expect(replaceMode.body.results.map((r: { action: string }) => r.action)).toEqual(['replace', 'replace', 'insert', 'duplicate_in_request']);
+      expect(answer.body.results.map((r: { action: string }) => r.action)).toEqual([
+        'skip',
+        'update_metadata',
+        'insert',
+        'duplicate_in_request',
+      ]);
+      const failMode = await request(api.app)
+        .post(endpoint)
+        .send({ ...body, on_existing: 'fail' })
+        .expect(200);
+      expect(failMode.body.results.map((r: { action: string }) => r.action)).toEqual([
+        'already_exists',
+        'already_exists',
+        'insert',
+        'duplicate_in_request',
+      ]);
+      const replaceMode = await request(api.app)
+        .post(endpoint)
+        .send({ ...body, on_existing: 'replace' })
+        .expect(200);
+      expect(replaceMode.body.results.map((r: { action: string }) => r.action)).toEqual([
+        'replace',
+        'replace',
+        'insert',
+        'duplicate_in_request',
+      ]);
     }
     expect(embedded()).toBe(before);
     expect(await stores.chunkIds(account)).toEqual(chunkIds);

@@ -34,12 +34,20 @@ describe('content_name at its documented limit in the costliest UTF-8 (real work
 
   it('the synchronous endpoint stores them byte for byte, and a second copy is "already exists"', async () => {
     const account = uniqueAccount();
-    const documents = [hangul900, hangulMax, emojiMax].map((name, i) => ({ ...makeDocuments(1)[0]!, content_name: name, chat_bot_id: `bot${i}` }));
+    const documents = [hangul900, hangulMax, emojiMax].map((name, i) => ({
+      ...makeDocuments(1)[0]!,
+      content_name: name,
+      chat_bot_id: `bot${i}`,
+    }));
     const first = await request(env.api.app).post('/data/insert/batch').send({ account_name: account, documents }).expect(200);
     expect(first.body.success_count).toBe(3);
     expect(await storedNames(account)).toEqual([hangul900, hangulMax, emojiMax]);
     const again = await request(env.api.app).post('/data/insert/batch').send({ account_name: account, documents }).expect(200);
-    expect(again.body.results.map((r: { error_code?: string }) => r.error_code)).toEqual(['already_exists', 'already_exists', 'already_exists']);
+    expect(again.body.results.map((r: { error_code?: string }) => r.error_code)).toEqual([
+      'already_exists',
+      'already_exists',
+      'already_exists',
+    ]);
     const chunkIds = await env.stores.chunkIds(account);
     expect(await env.stores.vectorChunkIds(account)).toEqual(chunkIds);
   });

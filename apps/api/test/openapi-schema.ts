@@ -37,7 +37,9 @@ export class OpenApiValidator {
       validate = this.ajv.compile(rewriteRefs(schema) as object);
       this.compiled.set(key, validate);
     }
-    return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    return validate(body)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
   }
 
   /** Compiles every component schema (fails on an invalid or strict-mode-unknown keyword). */

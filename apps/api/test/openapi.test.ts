@@ -15,17 +15,32 @@ describe('the OpenAPI document', () => {
 
   it('documents every endpoint, with unique operation ids and the error body on every 4xx/5xx', () => {
     const operations = Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
-      (Object.keys(item) as HttpMethod[]).map((method) => ({ key: `${method.toUpperCase()} ${path}`, operation: item[method]! })));
+      (Object.keys(item) as HttpMethod[]).map((method) => ({ key: `${method.toUpperCase()} ${path}`, operation: item[method]! })),
+    );
     expect(operations.map((o) => o.key).sort()).toEqual([
-      'DELETE /job/{job_id}', 'GET /healthz', 'GET /job/{job_id}', 'GET /job/{job_id}/results', 'GET /job/{job_id}/stream', 'GET /job/{job_id}/webhook-deliveries',
-      'GET /readyz', 'POST /data/insert/batch', 'POST /job/batch-delete', 'POST /job/batch-insert', 'POST /job/{job_id}/retry', 'POST /search',
+      'DELETE /job/{job_id}',
+      'GET /healthz',
+      'GET /job/{job_id}',
+      'GET /job/{job_id}/results',
+      'GET /job/{job_id}/stream',
+      'GET /job/{job_id}/webhook-deliveries',
+      'GET /readyz',
+      'POST /data/insert/batch',
+      'POST /job/batch-delete',
+      'POST /job/batch-insert',
+      'POST /job/{job_id}/retry',
+      'POST /search',
     ]);
     const ids = operations.map((o) => o.operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     for (const { key, operation } of operations) {
       for (const [status, response] of Object.entries(operation.responses)) {
         if (Number(status) >= 400 && key !== 'GET /readyz') {
-          expect({ key, status, schema: response.content?.['application/json']?.schema }).toEqual({ key, status, schema: { $ref: '#/components/schemas/ErrorBody' } });
+          expect({ key, status, schema: response.content?.['application/json']?.schema }).toEqual({
+            key,
+            status,
+            schema: { $ref: '#/components/schemas/ErrorBody' },
+          });
         }
       }
     }
@@ -44,8 +59,9 @@ describe('the OpenAPI document', () => {
     expect(result.action!.enum).toEqual(['inserted', 'replaced', 'unchanged', 'metadata_updated', 'deleted', 'not_found']);
     const planned = schemas.DryRunResponse!.properties!.results!.items!.properties!.action!.enum;
     expect(planned).toEqual(['insert', 'replace', 'skip', 'update_metadata', 'already_exists', 'duplicate_in_request']);
-    expect(openApiDocument.paths['/job/{job_id}/retry']!.post!.responses['409']!.description)
-      .toEqual(expect.stringMatching(/job_not_finished.*not_retryable.*nothing_to_retry/));
+    expect(openApiDocument.paths['/job/{job_id}/retry']!.post!.responses['409']!.description).toEqual(
+      expect.stringMatching(/job_not_finished.*not_retryable.*nothing_to_retry/),
+    );
     expect(openApiDocument.paths['/job/{job_id}']!.delete!.responses['409']!.description).toContain('rollback_not_possible');
   });
 
@@ -53,7 +69,11 @@ describe('the OpenAPI document', () => {
     const validator = new OpenApiValidator(openApiDocument);
     const dryRun = { $ref: '#/components/schemas/DryRunResponse' };
     const answer = {
-      dry_run: true, account_name: 'a', on_existing: 'skip_unchanged', total_documents: 2, summary: { skip: 1, insert: 1 },
+      dry_run: true,
+      account_name: 'a',
+      on_existing: 'skip_unchanged',
+      total_documents: 2,
+      summary: { skip: 1, insert: 1 },
       results: [
         { position: 0, chat_bot_id: 'b', content_name: 'x', action: 'skip', doc_id: 7 },
         { position: 1, chat_bot_id: 'b', content_name: 'y', action: 'insert' },
@@ -70,7 +90,9 @@ describe('the OpenAPI document', () => {
   it('accepts the error body with details and refuses one with an unknown field', () => {
     const validator = new OpenApiValidator(openApiDocument);
     const schema = { $ref: '#/components/schemas/ErrorBody' };
-    expect(validator.errors(schema, { error: { code: 'validation_failed', message: 'm', details: [{ field: 'documents', problem: 'p' }] } })).toEqual([]);
+    expect(
+      validator.errors(schema, { error: { code: 'validation_failed', message: 'm', details: [{ field: 'documents', problem: 'p' }] } }),
+    ).toEqual([]);
     expect(validator.errors(schema, { error: { code: 'x', message: 'm', extra: 1 } })).not.toEqual([]);
     expect(validator.errors(schema, { error: { code: 'x' } })).not.toEqual([]);
   });
@@ -78,11 +100,21 @@ describe('the OpenAPI document', () => {
   it('documents the webhook attempts as the API answers them, with the delivery id sent (null when skipped)', () => {
     const validator = new OpenApiValidator(openApiDocument);
     const attempt = (overrides: Partial<WebhookDeliveryRow>): WebhookDeliveryRow => ({
-      id: '1', job_id: JOB_ID, attempt: 1, delivery_id: '5d1b7b2e-94b4-4a43-9a55-0f4d6f0e7c11', attempted_at: new Date(), outcome: 'delivered',
-      status_code: 200, error: null, duration_ms: 12, ...overrides,
+      id: '1',
+      job_id: JOB_ID,
+      attempt: 1,
+      delivery_id: '5d1b7b2e-94b4-4a43-9a55-0f4d6f0e7c11',
+      attempted_at: new Date(),
+      outcome: 'delivered',
+      status_code: 200,
+      error: null,
+      duration_ms: 12,
+      ...overrides,
     });
-    const view = webhookDeliveriesView({ id: JOB_ID, webhook_url: 'https://hooks.example.com/x' } as JobRow,
-      [attempt({}), attempt({ attempt: 2, delivery_id: null, outcome: 'skipped', status_code: null, error: 'no webhook secret for the account' })]);
+    const view = webhookDeliveriesView({ id: JOB_ID, webhook_url: 'https://hooks.example.com/x' } as JobRow, [
+      attempt({}),
+      attempt({ attempt: 2, delivery_id: null, outcome: 'skipped', status_code: null, error: 'no webhook secret for the account' }),
+    ]);
     expect(validator.errors({ $ref: '#/components/schemas/WebhookDeliveries' }, view)).toEqual([]);
   });
 });

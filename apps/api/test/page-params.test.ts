@@ -32,7 +32,10 @@ describe('parsePageParams', () => {
     [{ limit: '0050' }, { limit: 50 }],
     [{ status: 'failed' }, { limit: 100, status: 'failed' }],
     [{ status: 'rolled_back' }, { limit: 100, status: 'rolled_back' }],
-    [{ cursor: '7', limit: '25', status: 'succeeded' }, { afterPosition: 7, limit: 25, status: 'succeeded' }],
+    [
+      { cursor: '7', limit: '25', status: 'succeeded' },
+      { afterPosition: 7, limit: 25, status: 'succeeded' },
+    ],
     [{ other: 'ignored' }, { limit: 100 }],
   ])('accepts %j', (query, expected) => {
     expect(parsePageParams(query)).toEqual(expected);
@@ -67,7 +70,8 @@ describe('parsePageParams', () => {
   });
 
   it('explains each problem in the message', () => {
-    expect(() => parsePageParams({ limit: '0', status: 'x' }))
-      .toThrow('Invalid request: limit: must be an integer from 1 to 1000; status: must be one of pending, succeeded, failed, cancelled, rolled_back');
+    expect(() => parsePageParams({ limit: '0', status: 'x' })).toThrow(
+      'Invalid request: limit: must be an integer from 1 to 1000; status: must be one of pending, succeeded, failed, cancelled, rolled_back',
+    );
   });
 });

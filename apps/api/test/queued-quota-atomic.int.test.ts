@@ -13,20 +13,29 @@ import { makeDocuments, testConfig, uniqueAccount } from '../../../test/support/
  */
 describe('queued quotas under parallel submissions (no worker: jobs stay queued)', () => {
   const config = testConfig({
-    API_AUTH: 'required', RATE_LIMIT_PER_MINUTE: '10000',
-    MAX_QUEUED_DOCUMENTS_PER_ACCOUNT: '8', MAX_QUEUED_CHUNKS_PER_ACCOUNT: '30',
+    API_AUTH: 'required',
+    RATE_LIMIT_PER_MINUTE: '10000',
+    MAX_QUEUED_DOCUMENTS_PER_ACCOUNT: '8',
+    MAX_QUEUED_CHUNKS_PER_ACCOUNT: '30',
     QUEUE_PREFIX: `test-quota-${randomUUID().slice(0, 8)}`,
   });
   let api: InProcessApi;
 
-  beforeAll(async () => { api = await startInProcessApi(config, { withAuth: true }); });
+  beforeAll(async () => {
+    api = await startInProcessApi(config, { withAuth: true });
+  });
   afterAll(async () => api.close());
 
   async function submitInParallel(account: string, count: number, chunksEach: number): Promise<request.Response[]> {
     const { key } = await new PgApiKeyStore(api.runtime.pool).create(account);
-    return Promise.all(Array.from({ length: count }, (_, i) => request(api.app).post('/job/batch-insert')
-      .set({ Authorization: `Bearer ${key}` })
-      .send({ account_name: account, documents: makeDocuments(1, { prefix: `p${i}`, chunks: chunksEach }) })));
+    return Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        request(api.app)
+          .post('/job/batch-insert')
+          .set({ Authorization: `Bearer ${key}` })
+          .send({ account_name: account, documents: makeDocuments(1, { prefix: `p${i}`, chunks: chunksEach }) }),
+      ),
+    );
   }
 
   async function queued(account: string): Promise<{ documents: number; chunks: number }> {
@@ -39,8 +48,9 @@ describe('queued quotas under parallel submissions (no worker: jobs stay queued)
     const accepted = responses.filter((r) => r.status === 202);
     const refused = responses.filter((r) => r.status !== 202);
     expect(accepted).toHaveLength(6);
-    expect(refused.map((r) => [r.status, r.body.error?.code, r.headers['retry-after']]))
-      .toEqual(Array.from({ length: 6 }, () => [429, 'queued_chunks_quota', '30']));
+    expect(refused.map((r) => [r.status, r.body.error?.code, r.headers['retry-after']])).toEqual(
+      Array.from({ length: 6 }, () => [429, 'queued_chunks_quota', '30']),
+    );
     expect(await queued(account)).toEqual({ documents: 6, chunks: 30 });
   });
 
@@ -54,11 +64,20 @@ describe('queued quotas under parallel submissions (no worker: jobs stay queued)
 
   it('the staging transaction holds the quota by itself (no early check): parallel createJob calls, exactly six staged', async () => {
     const account = uniqueAccount('qs');
-    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => api.runtime.jobs.createJob({
-      id: randomUUID(), accountName: account, documents: makeDocuments(1, { prefix: `s${i}`, chunks: 5 }), duplicates: new Map(),
-      requestHash: `h${i}`, expiresAt: new Date(Date.now() + 3_600_000), queuePrefix: config.queuePrefix,
-      quota: { maxDocuments: 1_000, maxChunks: 30 },
-    })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        api.runtime.jobs.createJob({
+          id: randomUUID(),
+          accountName: account,
+          documents: makeDocuments(1, { prefix: `s${i}`, chunks: 5 }),
+          duplicates: new Map(),
+          requestHash: `h${i}`,
+          expiresAt: new Date(Date.now() + 3_600_000),
+          queuePrefix: config.queuePrefix,
+          quota: { maxDocuments: 1_000, maxChunks: 30 },
+        }),
+      ),
+    );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(6);
     const refusals = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(refusals.every((o) => isErrorNamed(o.reason, 'QueuedQuotaExceededError'))).toBe(true);

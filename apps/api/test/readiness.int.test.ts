@@ -25,17 +25,28 @@ describe('readiness probes (real Redis, PostgreSQL, Milvus and model)', () => {
     let calls = 0;
     return {
       calls: () => calls,
-      embedder: { model: embedder.model, dimension: embedder.dimension, embed: (texts, signal) => { calls += 1; return embedder.embed(texts, signal); } },
+      embedder: {
+        model: embedder.model,
+        dimension: embedder.dimension,
+        embed: (texts, signal) => {
+          calls += 1;
+          return embedder.embed(texts, signal);
+        },
+      },
     };
   }
 
   it('200 requests make no embedding call of their own: the embedder is probed once in the background', async () => {
     const { embedder, calls } = counting(runtime.embedder);
-    const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors: runtime.vectors, embedder }, { embeddingProbeIntervalMs: 60_000 });
+    const readiness = dependencyReadiness(
+      { redis, pool: runtime.pool, vectors: runtime.vectors, embedder },
+      { embeddingProbeIntervalMs: 60_000 },
+    );
     try {
       for (let round = 0; round < 20; round += 1) {
         const reports = await Promise.all(Array.from({ length: 10 }, () => readiness.check()));
-        for (const report of reports) expect(report).toMatchObject({ ready: true, checks: { embedding: { ok: true }, milvus: { ok: true } } });
+        for (const report of reports)
+          expect(report).toMatchObject({ ready: true, checks: { embedding: { ok: true }, milvus: { ok: true } } });
       }
       expect(calls()).toBe(1);
     } finally {
@@ -48,7 +59,12 @@ describe('readiness probes (real Redis, PostgreSQL, Milvus and model)', () => {
     const proxy = new TcpProxy(host!, Number(port));
     await proxy.start();
     proxy.cut();
-    const vectors = new MilvusVectorStore({ address: proxy.address, collection: config.milvusCollection, maxAttempts: 1, callTimeoutMs: 1_000 });
+    const vectors = new MilvusVectorStore({
+      address: proxy.address,
+      collection: config.milvusCollection,
+      maxAttempts: 1,
+      callTimeoutMs: 1_000,
+    });
     const readiness = dependencyReadiness({ redis, pool: runtime.pool, vectors, embedder: runtime.embedder });
     try {
       const report = await readiness.check();

@@ -8,9 +8,13 @@ describe('requestMetrics', () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const app = express();
     app.use(requestMetrics(metrics));
-    app.get('/job/:job_id', (req, res) => { res.status(req.params.job_id === 'missing' ? 404 : 200).json({}); });
+    app.get('/job/:job_id', (req, res) => {
+      res.status(req.params.job_id === 'missing' ? 404 : 200).json({});
+    });
     const assets = Router();
-    assets.use((_req, res) => { res.send('asset'); });
+    assets.use((_req, res) => {
+      res.send('asset');
+    });
     app.use('/admin/queues', assets);
 
     await request(app).get('/job/0b9c7d4e').expect(200);

@@ -11,7 +11,9 @@ import { makeDocuments, testConfig, uniqueAccount } from '../../../test/support/
  */
 describe('retry and the queued-documents quota (no worker: jobs stay queued)', () => {
   const config = testConfig({
-    API_AUTH: 'required', RATE_LIMIT_PER_MINUTE: '1000', MAX_QUEUED_DOCUMENTS_PER_ACCOUNT: '5',
+    API_AUTH: 'required',
+    RATE_LIMIT_PER_MINUTE: '1000',
+    MAX_QUEUED_DOCUMENTS_PER_ACCOUNT: '5',
     QUEUE_PREFIX: `test-retry-quota-${randomUUID().slice(0, 8)}`,
   });
   const account = uniqueAccount('rq');
@@ -32,9 +34,14 @@ describe('retry and the queued-documents quota (no worker: jobs stay queued)', (
     const failed = await request(api.app).post('/data/insert/batch').set(auth).send({ account_name: account, documents }).expect(200);
     expect(failed.body.results[0]).toMatchObject({ success: false, error_code: 'already_exists' });
 
-    await request(api.app).post('/job/batch-insert').set(auth)
-      .send({ account_name: account, documents: makeDocuments(5, { prefix: 'rq-fill' }) }).expect(202); // 5 queued: the quota
-    const over = await request(api.app).post('/job/batch-insert').set(auth)
+    await request(api.app)
+      .post('/job/batch-insert')
+      .set(auth)
+      .send({ account_name: account, documents: makeDocuments(5, { prefix: 'rq-fill' }) })
+      .expect(202); // 5 queued: the quota
+    const over = await request(api.app)
+      .post('/job/batch-insert')
+      .set(auth)
       .send({ account_name: account, documents: makeDocuments(1, { prefix: 'rq-over' }) });
     expect([over.status, over.body.error?.code]).toEqual([429, 'queued_documents_quota']);
 

@@ -11,13 +11,14 @@ import { testConfig, uniqueAccount } from '../../../test/support/test-env';
  * queries.
  */
 
-const documents = (prefix: string): DocumentInput[] => [
-  ['jeonse', '전세 계약을 하기 전에는 등기부등본을 떼어 집주인이 실제 소유자인지, 근저당이 얼마나 잡혀 있는지 확인해야 한다.'],
-  ['move-in', '이사한 뒤에는 14일 이내에 주민센터나 정부24에서 전입신고를 해야 한다.'],
-  ['flu', '독감 예방접종은 항체가 생기기까지 약 2주가 걸리므로 10월에서 11월 사이에 맞는 것이 좋다.'],
-  ['dogs', '강아지에게 초콜릿, 포도, 양파는 독성이 있어 조금만 먹어도 구토나 신장 손상을 일으킬 수 있다.'],
-  ['sourdough', 'Sourdough bread rises because of a starter, a fermented mix of flour and water that hosts wild yeast.'],
-].map(([name, text]) => ({ chat_bot_id: 'bot-e5', content_name: `${prefix}/${name}`, chunks: [{ chunk_index: 0, text: text! }] }));
+const documents = (prefix: string): DocumentInput[] =>
+  [
+    ['jeonse', '전세 계약을 하기 전에는 등기부등본을 떼어 집주인이 실제 소유자인지, 근저당이 얼마나 잡혀 있는지 확인해야 한다.'],
+    ['move-in', '이사한 뒤에는 14일 이내에 주민센터나 정부24에서 전입신고를 해야 한다.'],
+    ['flu', '독감 예방접종은 항체가 생기기까지 약 2주가 걸리므로 10월에서 11월 사이에 맞는 것이 좋다.'],
+    ['dogs', '강아지에게 초콜릿, 포도, 양파는 독성이 있어 조금만 먹어도 구토나 신장 손상을 일으킬 수 있다.'],
+    ['sourdough', 'Sourdough bread rises because of a starter, a fermented mix of flour and water that hosts wild yeast.'],
+  ].map(([name, text]) => ({ chat_bot_id: 'bot-e5', content_name: `${prefix}/${name}`, chunks: [{ chunk_index: 0, text: text! }] }));
 
 describe('POST /search with the default, multilingual model (local-e5)', () => {
   const config = testConfig();
@@ -28,7 +29,10 @@ describe('POST /search with the default, multilingual model (local-e5)', () => {
   beforeAll(async () => {
     expect(config.embedding).toMatchObject({ provider: 'local-e5', inputRoles: 'input_type' });
     api = await startInProcessApi(config);
-    const res = await request(api.app).post('/data/insert/batch').send({ account_name: account, documents: documents(prefix) }).expect(200);
+    const res = await request(api.app)
+      .post('/data/insert/batch')
+      .send({ account_name: account, documents: documents(prefix) })
+      .expect(200);
     expect(res.body.failure_count).toBe(0);
   });
   afterAll(async () => {

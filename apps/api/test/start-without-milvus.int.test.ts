@@ -5,10 +5,13 @@ import { makeDocuments, testConfig, uniqueAccount, waitFor } from '../../../test
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    const server = net
+      .createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
   });
 }
 
@@ -37,15 +40,24 @@ describe('API process started while Milvus is unreachable', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     api = spawnApp('api', { PORT: String(port), MILVUS_ADDRESS: proxy.address, QUEUE_PREFIX: `test-nomilvus-${port}` });
-    await waitFor('API up', async () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 90_000);
+    await waitFor(
+      'API up',
+      async () =>
+        fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      90_000,
+    );
     expect(api.output()).toContain('Milvus unavailable at start-up');
 
     const posted = await fetch(`${base}/job/batch-insert`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ account_name: uniqueAccount('nomilvus'), documents: makeDocuments(2) }),
     });
     expect(posted.status).toBe(202);
-    const { job_id: jobId } = await posted.json() as { job_id: string };
+    const { job_id: jobId } = (await posted.json()) as { job_id: string };
 
     proxy.restore();
     await waitFor('the collection check', async () => api!.output().includes('Milvus answers again: collection checked'), 90_000, 500);

@@ -20,7 +20,10 @@ class OpenStream {
   constructor(url: string, key: string) {
     this.done = (async () => {
       try {
-        const response = await fetch(url, { headers: { Accept: 'text/event-stream', Authorization: `Bearer ${key}` }, signal: this.abort.signal });
+        const response = await fetch(url, {
+          headers: { Accept: 'text/event-stream', Authorization: `Bearer ${key}` },
+          signal: this.abort.signal,
+        });
         this.status = response.status;
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) this.text += Buffer.from(chunk).toString('utf8');
         this.endedAt = Date.now();
@@ -42,8 +45,12 @@ class OpenStream {
 
 describe('SSE streams: capped per key and per process, ended when their key is revoked', () => {
   const config = testConfig({
-    API_AUTH: 'required', RATE_LIMIT_PER_MINUTE: '100000', SSE_MAX_STREAMS_PER_KEY: '3', SSE_MAX_STREAMS: '5',
-    SSE_KEY_RECHECK_MS: String(RECHECK_MS), QUEUE_PREFIX: `test-streams-${randomUUID().slice(0, 8)}`,
+    API_AUTH: 'required',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    SSE_MAX_STREAMS_PER_KEY: '3',
+    SSE_MAX_STREAMS: '5',
+    SSE_KEY_RECHECK_MS: String(RECHECK_MS),
+    QUEUE_PREFIX: `test-streams-${randomUUID().slice(0, 8)}`,
   });
   const accountA = uniqueAccount('streams_a');
   const accountB = uniqueAccount('streams_b');
@@ -68,8 +75,14 @@ describe('SSE streams: capped per key and per process, ended when their key is r
     keyA = await keys.create(accountA);
     keyB = await keys.create(accountB);
     // No worker: the jobs stay pending and their streams stay open.
-    const create = async (key: string, account: string) => (await request(api.app).post('/job/batch-insert').set('Authorization', `Bearer ${key}`)
-      .send({ account_name: account, documents: makeDocuments(1) }).expect(202)).body.job_id as string;
+    const create = async (key: string, account: string) =>
+      (
+        await request(api.app)
+          .post('/job/batch-insert')
+          .set('Authorization', `Bearer ${key}`)
+          .send({ account_name: account, documents: makeDocuments(1) })
+          .expect(202)
+      ).body.job_id as string;
     jobA = await create(keyA.key, accountA);
     jobB = await create(keyB.key, accountB);
   });
@@ -101,12 +114,15 @@ describe('SSE streams: capped per key and per process, ended when their key is r
     const ofA = streams.slice(0, 3);
     const revokedAt = Date.now();
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/keys.ts', 'revoke', keyA.id], {
-      cwd: path.resolve(__dirname, '../../..'), env: process.env,
+      cwd: path.resolve(__dirname, '../../..'),
+      env: process.env,
     });
     const revokeDone = Date.now();
     await Promise.all(ofA.map((stream) => stream.done));
     const lastEnd = Math.max(...ofA.map((stream) => stream.endedAt ?? Number.POSITIVE_INFINITY));
-    process.stdout.write(`revoked key: the CLI took ${revokeDone - revokedAt} ms, its 3 streams ended ${lastEnd - revokeDone} ms after it returned\n`);
+    process.stdout.write(
+      `revoked key: the CLI took ${revokeDone - revokedAt} ms, its 3 streams ended ${lastEnd - revokeDone} ms after it returned\n`,
+    );
     expect(lastEnd - revokeDone).toBeLessThan(RECHECK_MS + 1_500);
     expect(ofA.every((stream) => stream.text.includes(': the API key of this stream was revoked'))).toBe(true);
     // The key's own requests are refused now, and its three slots are free for others.

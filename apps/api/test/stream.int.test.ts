@@ -80,9 +80,12 @@ class SseClient {
   async until(predicate: (messages: SseMessage[]) => boolean, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let ended = false;
-    void this.done.finally(() => { ended = true; });
+    void this.done.finally(() => {
+      ended = true;
+    });
     while (!predicate(this.messages)) {
-      if (ended) throw new Error(`stream ended before the expected event; got ${JSON.stringify(this.messages.map((m) => [m.event, m.id]))}`);
+      if (ended)
+        throw new Error(`stream ended before the expected event; got ${JSON.stringify(this.messages.map((m) => [m.event, m.id]))}`);
       if (Date.now() > deadline) throw new Error('timed out waiting for a stream event');
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
@@ -120,8 +123,10 @@ describe('GET /job/{id}/stream (Server-Sent Events) with a real worker process',
   });
 
   it('streams processing events and a final end event; a client that reconnects with Last-Event-ID still gets the end', async () => {
-    const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: uniqueAccount('sse'), documents: makeDocuments(60, { chunks: 4 }) }).expect(202);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: uniqueAccount('sse'), documents: makeDocuments(60, { chunks: 4 }) })
+      .expect(202);
     const jobId = created.body.job_id as string;
     const url = `${base}/job/${jobId}/stream`;
 
@@ -156,7 +161,8 @@ describe('GET /job/{id}/stream (Server-Sent Events) with a real worker process',
     expect(end.event).toBe('end');
     expect(end.id).toBe('60-completed');
     expect(end.data).toMatchObject({
-      job_id: jobId, status: 'completed',
+      job_id: jobId,
+      status: 'completed',
       progress: { total_documents: 60, processed_documents: 60, success_count: 60, failure_count: 0, percentage: 100 },
     });
     expect(end.data.results).toHaveLength(60);
@@ -173,8 +179,10 @@ describe('GET /job/{id}/stream (Server-Sent Events) with a real worker process',
   });
 
   it('sends the end event at once for a finished job, and heartbeats while a job is open', async () => {
-    const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: uniqueAccount('sse'), documents: makeDocuments(1) }).expect(202);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: uniqueAccount('sse'), documents: makeDocuments(1) })
+      .expect(202);
     const jobId = created.body.job_id as string;
     const live = new SseClient(`${base}/job/${jobId}/stream`);
     await live.until(ended);
@@ -191,8 +199,10 @@ describe('GET /job/{id}/stream (Server-Sent Events) with a real worker process',
     const idleServer = idle.app.listen(0);
     try {
       await new Promise<void>((resolve) => idleServer.once('listening', resolve));
-      const idleJob = await request(idle.app).post('/job/batch-insert')
-        .send({ account_name: uniqueAccount('sse'), documents: makeDocuments(1) }).expect(202);
+      const idleJob = await request(idle.app)
+        .post('/job/batch-insert')
+        .send({ account_name: uniqueAccount('sse'), documents: makeDocuments(1) })
+        .expect(202);
       const waiting = new SseClient(`http://127.0.0.1:${(idleServer.address() as AddressInfo).port}/job/${idleJob.body.job_id}/stream`);
       await waitFor('heartbeats', async () => waiting.pings >= 2, 5_000, 50);
       expect(waiting.messages).toHaveLength(1);

@@ -36,7 +36,10 @@ describe('POST /data/insert/batch while Milvus is stopped (its own Milvus server
 
     // With an Idempotency-Key: a request that failed keeps nothing, so its key is free for the retry.
     const key = `stopped-${account}`;
-    const refused = await request(api.app).post('/data/insert/batch').set('Idempotency-Key', key).send({ account_name: account, documents });
+    const refused = await request(api.app)
+      .post('/data/insert/batch')
+      .set('Idempotency-Key', key)
+      .send({ account_name: account, documents });
     expect(refused.status).toBe(503);
     expect(refused.body.error.code).toBe('milvus_unavailable');
     expect(refused.body.error.message).not.toMatch(/127\.0\.0\.1|:\d{4,5}/);
@@ -44,7 +47,11 @@ describe('POST /data/insert/batch while Milvus is stopped (its own Milvus server
     expect(await stores.chunkIds(account)).toEqual([]);
 
     await milvus.start(300_000);
-    const stored = await request(api.app).post('/data/insert/batch').set('Idempotency-Key', key).send({ account_name: account, documents }).expect(200);
+    const stored = await request(api.app)
+      .post('/data/insert/batch')
+      .set('Idempotency-Key', key)
+      .send({ account_name: account, documents })
+      .expect(200);
     expect(stored.body).toMatchObject({ total_documents: 3, success_count: 3, failure_count: 0 });
     const chunkIds = await stores.chunkIds(account);
     expect(chunkIds).toHaveLength(11);

@@ -25,12 +25,18 @@ describe('validateBatchInsertBody rejects bad bodies, naming the field', () => {
   });
 
   // Every row gets four cells: jest would pass its `done` callback in a missing one.
-  it.each(badBodies.map(([name, body, field, problem]) => [name, body, field, problem ?? null] as const))('%s', (_name, body, field, problem) => {
-    const problems = problemsOf(body);
-    const atField = problems.filter((p) => p.field === field);
-    expect({ field, reported: atField.length > 0 ? atField : problems }).toEqual({ field, reported: [expect.objectContaining({ field })] });
-    if (problem !== null) expect(atField[0]!.problem).toMatch(problem);
-  });
+  it.each(badBodies.map(([name, body, field, problem]) => [name, body, field, problem ?? null] as const))(
+    '%s',
+    (_name, body, field, problem) => {
+      const problems = problemsOf(body);
+      const atField = problems.filter((p) => p.field === field);
+      expect({ field, reported: atField.length > 0 ? atField : problems }).toEqual({
+        field,
+        reported: [expect.objectContaining({ field })],
+      });
+      if (problem !== null) expect(atField[0]!.problem).toMatch(problem);
+    },
+  );
 });
 
 describe('validateBatchInsertBody reports everything at once', () => {
@@ -61,12 +67,17 @@ describe('validateBatchInsertBody reports everything at once', () => {
   });
 
   it('does not look inside a document with too many chunks', () => {
-    const body = mutated((b) => { doc0(b).chunks = new Array(10).fill(null); });
+    const body = mutated((b) => {
+      doc0(b).chunks = new Array(10).fill(null);
+    });
     expect(problemsOf(body)).toEqual([{ field: 'documents[0].chunks', problem: 'has 10 chunks; the limit is 4' }]);
   });
 
   it('stops after 1000 problems and says so', () => {
-    const body = { account_name: 'acc', documents: [{ chat_bot_id: 'b', content_name: 'c', chunks: new Array(5000).fill({ chunk_index: -1, text: 't' }) }] };
+    const body = {
+      account_name: 'acc',
+      documents: [{ chat_bot_id: 'b', content_name: 'c', chunks: new Array(5000).fill({ chunk_index: -1, text: 't' }) }],
+    };
     const problems = problemsOf(body, { ...limits, maxChunksPerDocument: 10_000 });
     expect(problems).toHaveLength(1001);
     expect(problems[999]!.field).toBe('documents[0].chunks[999].chunk_index');
@@ -75,7 +86,12 @@ describe('validateBatchInsertBody reports everything at once', () => {
 
   it('reports each duplicate chunk_index against its first occurrence', () => {
     const body = mutated((b) => {
-      doc0(b).chunks = [{ chunk_index: 2, text: 'a' }, { chunk_index: 0, text: 'b' }, { chunk_index: 2, text: 'c' }, { chunk_index: 2, text: 'd' }];
+      doc0(b).chunks = [
+        { chunk_index: 2, text: 'a' },
+        { chunk_index: 0, text: 'b' },
+        { chunk_index: 2, text: 'c' },
+        { chunk_index: 2, text: 'd' },
+      ];
     });
     expect(problemsOf(body)).toEqual([
       { field: 'documents[0].chunks[2].chunk_index', problem: 'duplicate chunk_index 2 (also at documents[0].chunks[0])' },
@@ -84,9 +100,17 @@ describe('validateBatchInsertBody reports everything at once', () => {
   });
 
   it('keeps Korean echoes intact and cuts long echoes without splitting characters', () => {
-    const korean = problemsOf(mutated((b) => { doc0(b).chat_bot_id = '한국어 봇'; })).find((p) => p.field === 'documents[0].chat_bot_id');
+    const korean = problemsOf(
+      mutated((b) => {
+        doc0(b).chat_bot_id = '한국어 봇';
+      }),
+    ).find((p) => p.field === 'documents[0].chat_bot_id');
     expect(korean!.problem).toContain('(got "한국어 봇")');
-    const long = problemsOf(mutated((b) => { b.account_name = '😀'.repeat(60); }))[0]!;
+    const long = problemsOf(
+      mutated((b) => {
+        b.account_name = '😀'.repeat(60);
+      }),
+    )[0]!;
     expect(long.problem).toContain(`(got "${'😀'.repeat(40)}"... (60 characters))`);
     expect(long.problem).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
     expect(long.problem.length).toBeLessThan(250);
@@ -94,7 +118,12 @@ describe('validateBatchInsertBody reports everything at once', () => {
 
   it('produces an error whose message and details survive JSON', () => {
     try {
-      validateBatchInsertBody(mutated((b) => { doc0(b).content_name = '\uD800'; }), limits);
+      validateBatchInsertBody(
+        mutated((b) => {
+          doc0(b).content_name = '\uD800';
+        }),
+        limits,
+      );
     } catch (error) {
       const json = JSON.stringify({ message: (error as Error).message, details: (error as ValidationFailedError).details });
       expect(Buffer.from(json, 'utf8').toString('utf8')).toBe(json);
@@ -108,19 +137,117 @@ describe('validateBatchInsertBody reports everything at once', () => {
 describe('validateBatchInsertBody accepts good bodies unchanged', () => {
   const goodBodies: [string, Body][] = [
     ['the mission example', goodBody()],
-    ['Korean', { account_name: 'team_kr', documents: [{ chat_bot_id: 'bot-01', content_name: '인공지능 학습 가이드', chunks: [{ chunk_index: 0, text: '첫 번째 문단입니다.' }], metadata: { 제목: 'AI 학습', 저자: '김개발' } }] }],
-    ['English without optional fields', { account_name: 'acme.prod:eu-1', documents: [{ chat_bot_id: 'support_bot', content_name: 'faq.md', chunks: [{ chunk_index: 0, text: 'How do I reset my password?' }] }] }],
-    ['mixed Korean and English', { account_name: 'chatty', documents: [{ chat_bot_id: 'bot001', content_name: 'RAG 파이프라인 overview', chunks: [{ chunk_index: 3, text: 'Milvus에 vector를 저장합니다.' }, { chunk_index: 1, text: 'PostgreSQL first' }] }] }],
-    ['emoji, counted as characters not UTF-16 units', { account_name: 'a', documents: [{ chat_bot_id: 'b', content_name: '🎉 launch', chunks: [{ chunk_index: 0, text: '😀'.repeat(50) }] }] }],
-    ['quotes, backslashes and a query string in content_name', { account_name: 'a', documents: [{ chat_bot_id: 'b', content_name: 'C:\\docs\\"quoted" \'single\' https://x.example/?q=a"b&c=\\u0000', chunks: [{ chunk_index: 0, text: 'He said "hi" \\ bye' }] }] }],
-    ['boundaries: max chunk_index, max text, 4 chunks, 3 documents', {
-      account_name: 'a'.repeat(128),
-      documents: [0, 1, 2].map((d) => ({ chat_bot_id: 'b', content_name: 'n'.repeat(2048), chunks: [2_147_483_647, 0, 7, 8].map((i) => ({ chunk_index: i, text: 'x'.repeat(50) })) })),
-    }],
-    ['two documents with the same identity (the pipeline reports the second)', { account_name: 'a', documents: [0, 1].map(() => ({ chat_bot_id: 'b', content_name: 'same', chunks: [{ chunk_index: 0, text: 't' }] })) }],
-    ['metadata keys class-transformer would drop', { account_name: 'a', documents: [{ chat_bot_id: 'b', content_name: 'c', chunks: [{ chunk_index: 0, text: 't' }], metadata: { constructor: 'x', toString: 1, nested: { valueOf: [null, true, 1.5] } } }] }],
-    ['metadata nested exactly 8 levels', { account_name: 'a', documents: [{ chat_bot_id: 'b', content_name: 'c', chunks: [{ chunk_index: 0, text: 't' }], metadata: { a: { b: { c: { d: { e: { f: { g: {} } } } } } } } }] }],
-    ['an http webhook', mutated((b) => { b.webhook_url = 'http://localhost:8080/hook?x=1'; })],
+    [
+      'Korean',
+      {
+        account_name: 'team_kr',
+        documents: [
+          {
+            chat_bot_id: 'bot-01',
+            content_name: '인공지능 학습 가이드',
+            chunks: [{ chunk_index: 0, text: '첫 번째 문단입니다.' }],
+            metadata: { 제목: 'AI 학습', 저자: '김개발' },
+          },
+        ],
+      },
+    ],
+    [
+      'English without optional fields',
+      {
+        account_name: 'acme.prod:eu-1',
+        documents: [
+          { chat_bot_id: 'support_bot', content_name: 'faq.md', chunks: [{ chunk_index: 0, text: 'How do I reset my password?' }] },
+        ],
+      },
+    ],
+    [
+      'mixed Korean and English',
+      {
+        account_name: 'chatty',
+        documents: [
+          {
+            chat_bot_id: 'bot001',
+            content_name: 'RAG 파이프라인 overview',
+            chunks: [
+              { chunk_index: 3, text: 'Milvus에 vector를 저장합니다.' },
+              { chunk_index: 1, text: 'PostgreSQL first' },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      'emoji, counted as characters not UTF-16 units',
+      {
+        account_name: 'a',
+        documents: [{ chat_bot_id: 'b', content_name: '🎉 launch', chunks: [{ chunk_index: 0, text: '😀'.repeat(50) }] }],
+      },
+    ],
+    [
+      'quotes, backslashes and a query string in content_name',
+      {
+        account_name: 'a',
+        documents: [
+          {
+            chat_bot_id: 'b',
+            content_name: 'C:\\docs\\"quoted" \'single\' https://x.example/?q=a"b&c=\\u0000',
+            chunks: [{ chunk_index: 0, text: 'He said "hi" \\ bye' }],
+          },
+        ],
+      },
+    ],
+    [
+      'boundaries: max chunk_index, max text, 4 chunks, 3 documents',
+      {
+        account_name: 'a'.repeat(128),
+        documents: [0, 1, 2].map((d) => ({
+          chat_bot_id: 'b',
+          content_name: 'n'.repeat(2048),
+          chunks: [2_147_483_647, 0, 7, 8].map((i) => ({ chunk_index: i, text: 'x'.repeat(50) })),
+        })),
+      },
+    ],
+    [
+      'two documents with the same identity (the pipeline reports the second)',
+      {
+        account_name: 'a',
+        documents: [0, 1].map(() => ({ chat_bot_id: 'b', content_name: 'same', chunks: [{ chunk_index: 0, text: 't' }] })),
+      },
+    ],
+    [
+      'metadata keys class-transformer would drop',
+      {
+        account_name: 'a',
+        documents: [
+          {
+            chat_bot_id: 'b',
+            content_name: 'c',
+            chunks: [{ chunk_index: 0, text: 't' }],
+            metadata: { constructor: 'x', toString: 1, nested: { valueOf: [null, true, 1.5] } },
+          },
+        ],
+      },
+    ],
+    [
+      'metadata nested exactly 8 levels',
+      {
+        account_name: 'a',
+        documents: [
+          {
+            chat_bot_id: 'b',
+            content_name: 'c',
+            chunks: [{ chunk_index: 0, text: 't' }],
+            metadata: { a: { b: { c: { d: { e: { f: { g: {} } } } } } } },
+          },
+        ],
+      },
+    ],
+    [
+      'an http webhook',
+      mutated((b) => {
+        b.webhook_url = 'http://localhost:8080/hook?x=1';
+      }),
+    ],
   ];
 
   it.each(goodBodies)('%s', (_name, body) => {

@@ -23,7 +23,9 @@ export function startHealthServer(port: number, checkReady: () => Promise<void>,
     }
     if (req.url === '/metrics' && metrics) {
       metrics.metrics().then(
-        (text) => { res.writeHead(200, { 'content-type': metrics.contentType }).end(text); },
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
+        },
         (error: unknown) => reply(500, { error: errorMessage(error) }),
       );
       return undefined;

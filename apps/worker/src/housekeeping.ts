@@ -9,15 +9,19 @@ import type { MilvusVectorStore, PgDocumentStore, PgJobStore } from '@nonstop/st
  * a failed document's removal could not delete while Milvus was away are
  * deleted now.
  */
-export async function sweep(
-  deps: {
-    jobs: PgJobStore; documents: PgDocumentStore; runner: BatchJobRunner; vectors: MilvusVectorStore;
-    queuePrefix: string; retention: RetentionConfig; logger: Logger;
-  },
-): Promise<void> {
+export async function sweep(deps: {
+  jobs: PgJobStore;
+  documents: PgDocumentStore;
+  runner: BatchJobRunner;
+  vectors: MilvusVectorStore;
+  queuePrefix: string;
+  retention: RetentionConfig;
+  logger: Logger;
+}): Promise<void> {
   const { jobs, logger } = deps;
   const { expired, deleted } = await jobs.sweep(deps.queuePrefix, {
-    completedHours: deps.retention.completedJobTtlHours, failedHours: deps.retention.failedJobTtlHours,
+    completedHours: deps.retention.completedJobTtlHours,
+    failedHours: deps.retention.failedJobTtlHours,
   });
   for (const jobId of expired) {
     await deps.runner.failJob(jobId, 'job_expired', `job did not finish within ${deps.retention.unfinishedJobTtlHours} h of its creation`);

@@ -1,7 +1,21 @@
 import { Worker } from 'bullmq';
 import {
-  ConfigError, exitOnUncaughtErrors, createBatchInsertQueue, createMetrics, createLogger, createRedis, describeRedisTarget, redisTargetOf, createWebhookQueue, inspectRedisDurability, loadConfig, startTracing,
-  QueueName, type BatchInsertPayload, type HousekeepingPass, type WebhookDeliveryPayload,
+  ConfigError,
+  exitOnUncaughtErrors,
+  createBatchInsertQueue,
+  createMetrics,
+  createLogger,
+  createRedis,
+  describeRedisTarget,
+  redisTargetOf,
+  createWebhookQueue,
+  inspectRedisDurability,
+  loadConfig,
+  startTracing,
+  QueueName,
+  type BatchInsertPayload,
+  type HousekeepingPass,
+  type WebhookDeliveryPayload,
 } from '@nonstop/core';
 import { BatchJobRunner, createRuntime } from '@nonstop/pipeline';
 import { migrate, PgJobSlots, PgWebhookSecretStore, PgWebhookStore } from '@nonstop/storage';
@@ -39,9 +53,19 @@ async function main(): Promise<void> {
   metrics.watchQueue(queue);
   await queue.setGlobalConcurrency(config.worker.maxActiveJobs);
 
-  const runner = new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, logger, {
-    jobTimeoutMs: config.worker.jobTimeoutMs, outageGraceMs: config.worker.storeOutageGraceMs, pageSize: 500, ...runnerMetricsHooks(metrics),
-  }, runtime.deletion);
+  const runner = new BatchJobRunner(
+    runtime.jobs,
+    runtime.pipeline,
+    runtime.vectors,
+    logger,
+    {
+      jobTimeoutMs: config.worker.jobTimeoutMs,
+      outageGraceMs: config.worker.storeOutageGraceMs,
+      pageSize: 500,
+      ...runnerMetricsHooks(metrics),
+    },
+    runtime.deletion,
+  );
   const shutdown = new AbortController();
   // Webhooks: a delivery job is enqueued right after a job's final state is recorded.
   const webhookConfig = config.webhook!;
@@ -49,12 +73,16 @@ async function main(): Promise<void> {
   webhookQueue.on('error', (error) => logger.warn('webhook queue error', { error: error.message }));
   const webhooks = new PgWebhookStore(runtime.pool);
   const webhookDeps = { queue: webhookQueue, webhooks, config: webhookConfig, logger, queuePrefix: config.queuePrefix };
-  if (!webhookConfig.secret) logger.info('WEBHOOK_SECRET is not set: deliveries for an account without its own webhook secret are skipped (recorded as skipped)');
+  if (!webhookConfig.secret)
+    logger.info('WEBHOOK_SECRET is not set: deliveries for an account without its own webhook secret are skipped (recorded as skipped)');
   const onJobFinished = async (jobId: string, webhookUrl: string | null): Promise<void> => {
     if (webhookUrl) await enqueueJobWebhook(webhookDeps, jobId);
   };
   const fair = new FairShare(new PgJobSlots(runtime.pool), {
-    share: config.worker.maxActiveJobsPerAccount, leaseMs: config.worker.lockDurationMs, checkMs: config.worker.fairShareCheckMs, logger,
+    share: config.worker.maxActiveJobsPerAccount,
+    leaseMs: config.worker.lockDurationMs,
+    checkMs: config.worker.fairShareCheckMs,
+    logger,
   });
   const processor = batchInsertProcessor(runner, shutdown.signal, onJobFinished, fair);
   const worker = new Worker<BatchInsertPayload>(QueueName.batchInsert, countingActiveJobs(metrics, processor), {
@@ -68,14 +96,27 @@ async function main(): Promise<void> {
     maxStalledCount: 1_000,
   });
   worker.on('error', (error) => logger.error('worker error', { error: error.message }));
-  worker.on('failed', (job, error) => logger.warn('job attempt failed', { job_id: job?.id, attempt: job?.attemptsMade, error: error.message }));
+  worker.on('failed', (job, error) =>
+    logger.warn('job attempt failed', { job_id: job?.id, attempt: job?.attemptsMade, error: error.message }),
+  );
   worker.on('stalled', (jobId) => logger.warn('job stalled (its worker died); resuming', { job_id: jobId }));
-  const webhookWorker = new Worker<WebhookDeliveryPayload>(QueueName.webhookDelivery,
-    webhookDeliveryProcessor({ jobs: runtime.jobs, webhooks, secrets: new PgWebhookSecretStore(runtime.pool), config: webhookConfig, logger }), {
-      connection: redis, prefix: config.queuePrefix, concurrency: 16,
+  const webhookWorker = new Worker<WebhookDeliveryPayload>(
+    QueueName.webhookDelivery,
+    webhookDeliveryProcessor({
+      jobs: runtime.jobs,
+      webhooks,
+      secrets: new PgWebhookSecretStore(runtime.pool),
+      config: webhookConfig,
+      logger,
+    }),
+    {
+      connection: redis,
+      prefix: config.queuePrefix,
+      concurrency: 16,
       lockDuration: Math.max(config.worker.lockDurationMs, webhookConfig.dnsTimeoutMs + webhookConfig.timeoutMs + 5_000),
       stalledInterval: config.worker.stalledIntervalMs,
-    });
+    },
+  );
   webhookWorker.on('error', (error) => logger.error('webhook worker error', { error: error.message }));
   webhookWorker.on('failed', (job, error) => {
     metrics.recordWebhookAttempt(failedWebhookAttemptOutcome(job, error));
@@ -84,15 +125,28 @@ async function main(): Promise<void> {
   webhookWorker.on('completed', () => metrics.recordWebhookAttempt('completed'));
 
   const housekeepingDeps = {
-    jobs: runtime.jobs, documents: runtime.documents, queue, queuePrefix: config.queuePrefix, runner, vectors: runtime.vectors,
-    retention: config.retention, abandonedSyncMs: 2 * config.limits.syncRequestTimeoutMs, logger, metrics,
+    jobs: runtime.jobs,
+    documents: runtime.documents,
+    queue,
+    queuePrefix: config.queuePrefix,
+    runner,
+    vectors: runtime.vectors,
+    retention: config.retention,
+    abandonedSyncMs: 2 * config.limits.syncRequestTimeoutMs,
+    logger,
+    metrics,
   };
   // A failed pass is logged and tried again at the next interval; it never ends the process.
   const pass = (name: HousekeepingPass, work: () => Promise<unknown>) => (): Promise<void> =>
-    work().then(() => { metrics.recordHousekeepingPass(name, 'ok'); }, (e: Error) => {
-      metrics.recordHousekeepingPass(name, 'failed');
-      logger.warn(`${name} pass failed`, { error: e.message });
-    });
+    work().then(
+      () => {
+        metrics.recordHousekeepingPass(name, 'ok');
+      },
+      (e: Error) => {
+        metrics.recordHousekeepingPass(name, 'failed');
+        logger.warn(`${name} pass failed`, { error: e.message });
+      },
+    );
   const recoveryPass = pass('recovery', () => recoverIncompleteJobs(housekeepingDeps));
   const webhookRecoveryPass = pass('webhook_recovery', () => recoverWebhookDeliveries(webhookDeps));
   await recoverIncompleteJobs(housekeepingDeps);
@@ -101,24 +155,41 @@ async function main(): Promise<void> {
   const timers = [
     setInterval(recoveryPass, config.worker.recoveryIntervalMs),
     setInterval(webhookRecoveryPass, config.worker.recoveryIntervalMs),
-    setInterval(pass('retention_sweep', () => sweep(housekeepingDeps)), config.retention.sweepIntervalMs),
+    setInterval(
+      pass('retention_sweep', () => sweep(housekeepingDeps)),
+      config.retention.sweepIntervalMs,
+    ),
   ];
-  const dependencyProbes = { redis: () => redis.ping(), postgres: () => runtime.pool.query('SELECT 1'), milvus: () => runtime.vectors.ping() };
+  const dependencyProbes = {
+    redis: () => redis.ping(),
+    postgres: () => runtime.pool.query('SELECT 1'),
+    milvus: () => runtime.vectors.ping(),
+  };
   metrics.watchDependencies(dependencyProbes);
-  const health = config.worker.healthPort > 0
-    ? startHealthServer(config.worker.healthPort, async () => {
-      await Promise.all(Object.values(dependencyProbes).map((probe) => probe()));
-    }, metrics.registry)
-    : undefined;
-  logger.info(`worker consuming "${QueueName.batchInsert}" (concurrency ${config.worker.concurrency}, at most ${config.worker.maxActiveJobs} jobs at once across workers, `
-    + `${config.worker.maxActiveJobsPerAccount} per account while other accounts wait)`);
+  const health =
+    config.worker.healthPort > 0
+      ? startHealthServer(
+          config.worker.healthPort,
+          async () => {
+            await Promise.all(Object.values(dependencyProbes).map((probe) => probe()));
+          },
+          metrics.registry,
+        )
+      : undefined;
+  logger.info(
+    `worker consuming "${QueueName.batchInsert}" (concurrency ${config.worker.concurrency}, at most ${config.worker.maxActiveJobs} jobs at once across workers, ` +
+      `${config.worker.maxActiveJobsPerAccount} per account while other accounts wait)`,
+  );
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing the work in hand, handing jobs back`);
-    const forced = setTimeout(() => { logger.error('shutdown deadline passed; exiting'); process.exit(1); }, config.shutdownTimeoutMs);
+    const forced = setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
     forced.unref();
     timers.forEach(clearInterval);
     shutdown.abort();

@@ -7,12 +7,15 @@ import type { PgJobStore } from '@nonstop/storage';
  * not, so the queue is rebuilt from it. Jobs whose worker died are resumed by
  * BullMQ's stalled-job check; this pass covers what Redis forgot.
  */
-export async function recoverIncompleteJobs(
-  deps: {
-    jobs: PgJobStore; queue: BatchInsertQueue; queuePrefix: string; retention: RetentionConfig; abandonedSyncMs: number; logger: Logger;
-    metrics?: Pick<Metrics, 'recordRecoveryPass'>;
-  },
-): Promise<{ found: number; reenqueued: number }> {
+export async function recoverIncompleteJobs(deps: {
+  jobs: PgJobStore;
+  queue: BatchInsertQueue;
+  queuePrefix: string;
+  retention: RetentionConfig;
+  abandonedSyncMs: number;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'recordRecoveryPass'>;
+}): Promise<{ found: number; reenqueued: number }> {
   const { jobs, queue, logger } = deps;
   logger.info('checking for incomplete jobs');
   const incomplete = await jobs.findIncompleteJobs(deps.queuePrefix, deps.abandonedSyncMs);
@@ -29,7 +32,9 @@ export async function recoverIncompleteJobs(
   }
   // findIncompleteJobs answers oldest first.
   deps.metrics?.recordRecoveryPass({ reenqueued, oldestUnfinishedCreatedAt: incomplete[0]?.created_at });
-  logger.info(`found ${incomplete.length} incomplete jobs; resumed ${incomplete.length} `
-    + `(${reenqueued} re-enqueued from PostgreSQL, ${incomplete.length - reenqueued} still queued in Redis)`);
+  logger.info(
+    `found ${incomplete.length} incomplete jobs; resumed ${incomplete.length} ` +
+      `(${reenqueued} re-enqueued from PostgreSQL, ${incomplete.length - reenqueued} still queued in Redis)`,
+  );
   return { found: incomplete.length, reenqueued };
 }

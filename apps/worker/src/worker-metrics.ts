@@ -10,7 +10,10 @@ export function runnerMetricsHooks(metrics: Metrics): Pick<JobRunnerOptions, 'on
 }
 
 /** Wraps a BullMQ processor so `nonstop_active_jobs` counts the jobs this process is running. */
-export function countingActiveJobs<A extends unknown[], R>(metrics: Metrics, processor: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+export function countingActiveJobs<A extends unknown[], R>(
+  metrics: Metrics,
+  processor: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   return async (...args: A): Promise<R> => {
     metrics.activeJobs.inc();
     try {
@@ -23,8 +26,10 @@ export function countingActiveJobs<A extends unknown[], R>(metrics: Metrics, pro
 
 /** A failed webhook attempt is final when BullMQ will not try it again: an UnrecoverableError, or its last attempt. */
 export function failedWebhookAttemptOutcome(
-  delivery: { attemptsMade: number; opts: { attempts?: number } } | undefined, error: Error,
+  delivery: { attemptsMade: number; opts: { attempts?: number } } | undefined,
+  error: Error,
 ): WebhookAttemptOutcome {
-  const retried = delivery !== undefined && !isErrorNamed(error, 'UnrecoverableError') && delivery.attemptsMade < (delivery.opts.attempts ?? 1);
+  const retried =
+    delivery !== undefined && !isErrorNamed(error, 'UnrecoverableError') && delivery.attemptsMade < (delivery.opts.attempts ?? 1);
   return retried ? 'retrying' : 'failed';
 }

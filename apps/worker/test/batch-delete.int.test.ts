@@ -14,8 +14,10 @@ describe('batch delete jobs with a receipt', () => {
   const env = useJobTestEnv();
   const store = async (account: string, documents: ReturnType<typeof makeDocuments>) => {
     for (let start = 0; start < documents.length; start += 100) {
-      const answer = await request(env.api.app).post('/data/insert/batch')
-        .send({ account_name: account, documents: documents.slice(start, start + 100) }).expect(200);
+      const answer = await request(env.api.app)
+        .post('/data/insert/batch')
+        .send({ account_name: account, documents: documents.slice(start, start + 100) })
+        .expect(200);
       expect(answer.body.failure_count).toBe(0);
     }
   };
@@ -23,13 +25,21 @@ describe('batch delete jobs with a receipt', () => {
     const result = await env.stores.pool.query(
       `SELECT count(DISTINCT d.id)::int AS documents, count(c.id)::int AS chunks FROM documents d
          LEFT JOIN document_chunks c ON c.document_id = d.id WHERE d.account_name = $1 AND ($2::text IS NULL OR d.chat_bot_id = $2)`,
-      [account, bot ?? null]);
+      [account, bot ?? null],
+    );
     return result.rows[0] as { documents: number; chunks: number };
   };
-  const submitDelete = async (body: Record<string, unknown>) => (await request(env.api.app).post('/job/batch-delete').send(body).expect(202)).body;
+  const submitDelete = async (body: Record<string, unknown>) =>
+    (await request(env.api.app).post('/job/batch-delete').send(body).expect(202)).body;
 
-  const seedWithStandInVectors = (account: string, chatBotId: string, documents: number, chunksPerDocument: number) => seedChunksWithStandInVectors(
-    env.stores.pool, env.api.runtime.vectors, env.api.runtime.embedder.dimension, { accountName: account, chatBotId, documents, chunksPerDocument, label: chatBotId });
+  const seedWithStandInVectors = (account: string, chatBotId: string, documents: number, chunksPerDocument: number) =>
+    seedChunksWithStandInVectors(env.stores.pool, env.api.runtime.vectors, env.api.runtime.embedder.dimension, {
+      accountName: account,
+      chatBotId,
+      documents,
+      chunksPerDocument,
+      label: chatBotId,
+    });
 
   it('deletes a bot of 10,000 chunks: 0 rows and 0 vectors left, another bot untouched, the receipt counts right', async () => {
     const account = uniqueAccount('del');
@@ -44,9 +54,15 @@ describe('batch delete jobs with a receipt', () => {
     expect(job.status).toBe('completed');
     expect(job.receipt).toMatchObject({
       scope: { chat_bot_id: 'doomed' },
-      documents_before: 2_500, chunks_before: 10_000, vectors_before: 10_000,
-      documents_deleted: 2_500, chunks_deleted: 10_000, not_found: 0,
-      documents_after: 0, chunks_after: 0, vectors_after: 0,
+      documents_before: 2_500,
+      chunks_before: 10_000,
+      vectors_before: 10_000,
+      documents_deleted: 2_500,
+      chunks_deleted: 10_000,
+      not_found: 0,
+      documents_after: 0,
+      chunks_after: 0,
+      vectors_after: 0,
     });
     expect(typeof (job.receipt as { finished_at: string }).finished_at).toBe('string');
     expect(await rowsOf(account, 'doomed')).toEqual({ documents: 0, chunks: 0 });
@@ -64,12 +80,13 @@ describe('batch delete jobs with a receipt', () => {
     await store(account, makeDocuments(3, { chunks: 1, botId: 'other', prefix: 'other' }));
     env.harness.startWorker();
     const named = await submitDelete({
-      account_name: account, chat_bot_id: 'bot001',
+      account_name: account,
+      chat_bot_id: 'bot001',
       content_names: [documents[0]!.content_name, 'https://example.com/never-stored/한국어', documents[3]!.content_name],
     });
     const { job } = await waitForFinal(env.api.app, named.job_id);
     expect(job.status).toBe('completed');
-    const results = (job.results as Array<{ action: string; success: boolean; chunks_count: number }>);
+    const results = job.results as Array<{ action: string; success: boolean; chunks_count: number }>;
     expect(results.map((r) => r.action)).toEqual(['deleted', 'not_found', 'deleted']);
     expect(results.every((r) => r.success)).toBe(true);
     expect(job.receipt).toMatchObject({ documents_before: 2, documents_deleted: 2, chunks_deleted: 4, not_found: 1, vectors_after: 0 });
@@ -78,7 +95,13 @@ describe('batch delete jobs with a receipt', () => {
     const whole = await submitDelete({ account_name: account });
     const ended = await waitForFinal(env.api.app, whole.job_id);
     expect(ended.job.status).toBe('completed');
-    expect(ended.job.receipt).toMatchObject({ documents_before: 7, chunks_before: 11, vectors_before: 11, documents_deleted: 7, vectors_after: 0 });
+    expect(ended.job.receipt).toMatchObject({
+      documents_before: 7,
+      chunks_before: 11,
+      vectors_before: 11,
+      documents_deleted: 7,
+      vectors_after: 0,
+    });
     expect(await rowsOf(account)).toEqual({ documents: 0, chunks: 0 });
     expect(await env.stores.vectorChunkIds(account)).toEqual([]);
   }, 180_000);
@@ -108,7 +131,10 @@ describe('batch delete jobs with a receipt', () => {
     const incoming = makeDocuments(300, { chunks: 2, botId: 'race', prefix: 'new' });
     const ingest = await request(env.api.app).post('/job/batch-insert').send({ account_name: account, documents: incoming }).expect(202);
     const deletion = await submitDelete({ account_name: account, chat_bot_id: 'race' });
-    const [ingested, deleted] = await Promise.all([waitForFinal(env.api.app, ingest.body.job_id, 240_000), waitForFinal(env.api.app, deletion.job_id, 240_000)]);
+    const [ingested, deleted] = await Promise.all([
+      waitForFinal(env.api.app, ingest.body.job_id, 240_000),
+      waitForFinal(env.api.app, deletion.job_id, 240_000),
+    ]);
     expect(ingested.job.status).toBe('completed');
     expect(deleted.job.status).toBe('completed');
     const receipt = deleted.job.receipt as { documents_before: number; documents_deleted: number; vectors_after: number };
@@ -117,7 +143,9 @@ describe('batch delete jobs with a receipt', () => {
     expect(receipt.documents_deleted).toBe(receipt.documents_before);
     expect(receipt.vectors_after).toBe(0);
     const names = await env.stores.pool.query<{ content_name: string }>(
-      'SELECT content_name FROM documents WHERE account_name = $1 ORDER BY content_name', [account]);
+      'SELECT content_name FROM documents WHERE account_name = $1 ORDER BY content_name',
+      [account],
+    );
     expect(names.rows.every((row) => row.content_name.includes('/new/'))).toBe(true);
     expect(names.rows.length).toBe(300 - (receipt.documents_before - 200));
     const chunks = await env.stores.chunkIds(account);

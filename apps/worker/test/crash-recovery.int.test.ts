@@ -12,8 +12,10 @@ describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its 
   it('scenario 2: a worker killed with SIGKILL mid-job; a new worker resumes; exact counts, nothing finished is embedded again', async () => {
     const account = uniqueAccount();
     const first = harness.startWorker();
-    const created = await request(env.api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) }).expect(202);
+    const created = await request(env.api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) })
+      .expect(202);
     const jobId = created.body.job_id as string;
     await waitFor('progress before the kill', async () => (await getJob(env.api.app, jobId)).progress.processed_documents! >= 40, 90_000);
     first.child.kill('SIGKILL');
@@ -22,14 +24,19 @@ describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its 
     expect(before.status).toBe('processing');
     const succeededBefore = await env.stores.pool.query(
       `SELECT c.id FROM job_documents j JOIN document_chunks c ON c.document_id = j.doc_id
-        WHERE j.job_id = $1 AND j.status = 'succeeded'`, [jobId]);
+        WHERE j.job_id = $1 AND j.status = 'succeeded'`,
+      [jobId],
+    );
     const finishedChunks = new Set(succeededBefore.rows.map((row: { id: string }) => Number(row.id)));
     expect(finishedChunks.size).toBeGreaterThan(0);
 
     const restartedAt = Date.now();
     const second = harness.startWorker();
-    await waitFor('progress after the restart', async () =>
-      (await getJob(env.api.app, jobId)).progress.processed_documents! > before.progress.processed_documents!, 60_000);
+    await waitFor(
+      'progress after the restart',
+      async () => (await getJob(env.api.app, jobId)).progress.processed_documents! > before.progress.processed_documents!,
+      60_000,
+    );
     const resumeSeconds = (Date.now() - restartedAt) / 1000;
     const { job } = await waitForFinal(env.api.app, jobId, 180_000);
     expect(job.status).toBe('completed');
@@ -49,8 +56,10 @@ describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its 
   it('SIGTERM to a worker mid-job: it finishes the batch in hand, exits in time, and another worker completes the job', async () => {
     const account = uniqueAccount();
     const first = harness.startWorker();
-    const created = await request(env.api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) }).expect(202);
+    const created = await request(env.api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) })
+      .expect(202);
     const jobId = created.body.job_id as string;
     await waitFor('progress', async () => (await getJob(env.api.app, jobId)).progress.processed_documents! >= 20, 90_000);
     const second = harness.startWorker();
@@ -76,12 +85,31 @@ describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its 
     const env = { ...harness.env, PORT: String(port) };
     const base = `http://127.0.0.1:${port}`;
     let apiProcess = spawnApp('api', env);
-    await waitFor('API up', async () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 90_000);
-    const created = await request(base).post('/job/batch-insert').send({ account_name: account, documents: makeDocuments(150) }).expect(202);
+    await waitFor(
+      'API up',
+      async () =>
+        fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      90_000,
+    );
+    const created = await request(base)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(150) })
+      .expect(202);
     apiProcess.child.kill('SIGKILL');
     await apiProcess.exited;
     apiProcess = spawnApp('api', env);
-    await waitFor('API up again', async () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 90_000);
+    await waitFor(
+      'API up again',
+      async () =>
+        fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      90_000,
+    );
     const { job } = await waitForFinal(base, created.body.job_id);
     expect(job.progress).toMatchObject({ success_count: 150 });
     await stopApp(apiProcess);
@@ -90,7 +118,10 @@ describe('recovery: kill -9 of a worker or the API, and a Redis that forgot its 
   it('a Redis that lost the queue: the job staged in PostgreSQL is re-enqueued and completes', async () => {
     await harness.stopAll();
     const account = uniqueAccount();
-    const created = await request(env.api.app).post('/job/batch-insert').send({ account_name: account, documents: makeDocuments(20) }).expect(202);
+    const created = await request(env.api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(20) })
+      .expect(202);
     const redis = new IORedis(config.redisUrl);
     const keys = await redis.keys(`${harness.prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);

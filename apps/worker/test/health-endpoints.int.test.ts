@@ -5,7 +5,7 @@ import { testConfig, waitFor } from '../../../test/support/test-env';
 
 async function probe(url: string): Promise<{ status: number; body: { status: string; error?: string } }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  return { status: response.status, body: await response.json() as { status: string; error?: string } };
+  return { status: response.status, body: (await response.json()) as { status: string; error?: string } };
 }
 
 /**
@@ -23,7 +23,15 @@ describe('worker /healthz and /readyz', () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     harness.startWorker({ REDIS_URL: proxy.proxied(testConfig().redisUrl), WORKER_HEALTH_PORT: String(port) });
-    await waitFor('the worker\'s health listener', async () => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false), 120_000);
+    await waitFor(
+      "the worker's health listener",
+      async () =>
+        fetch(`${baseUrl}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      120_000,
+    );
   });
   afterAll(async () => {
     await harness.stopAll();
@@ -35,10 +43,15 @@ describe('worker /healthz and /readyz', () => {
     expect(await probe(`${baseUrl}/readyz`)).toEqual({ status: 200, body: { status: 'ready' } });
 
     proxy.cut();
-    const down = await waitFor('readyz to fail', async () => {
-      const result = await probe(`${baseUrl}/readyz`);
-      return result.status === 503 ? result : undefined;
-    }, 30_000, 250);
+    const down = await waitFor(
+      'readyz to fail',
+      async () => {
+        const result = await probe(`${baseUrl}/readyz`);
+        return result.status === 503 ? result : undefined;
+      },
+      30_000,
+      250,
+    );
     expect(down.body.status).toBe('not ready');
     expect(down.body.error).toEqual(expect.any(String));
     // alive all the same: the orchestrator must not restart a worker for a Redis outage

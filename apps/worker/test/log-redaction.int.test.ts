@@ -19,11 +19,19 @@ function startReceiver(): Promise<{ url: string; signatures: string[]; close(): 
       res.writeHead(calls === 1 ? 500 : 200).end();
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/hook`,
-    signatures,
-    close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
-  })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/hook`,
+        signatures,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      }),
+    ),
+  );
 }
 
 /**
@@ -36,7 +44,11 @@ describe('logs never contain keys, secrets, webhook signatures or document text'
   const webhookSecret = `whsec_${randomUUID()}`;
   const adminToken = `admin_${randomUUID()}`;
   const harness = new JobHarness({
-    LOG_LEVEL: 'debug', WEBHOOK_SECRET: webhookSecret, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_BACKOFF_MS: '200', ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: 'debug',
+    WEBHOOK_SECRET: webhookSecret,
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_BACKOFF_MS: '200',
+    ADMIN_TOKEN: adminToken,
   });
   const stores = new StoreInspector(testConfig(harness.env));
   let api: AppProcess | undefined;
@@ -55,7 +67,15 @@ describe('logs never contain keys, secrets, webhook signatures or document text'
     const base = `http://127.0.0.1:${port}`;
     api = spawnApp('api', { ...harness.env, API_AUTH: 'required', PORT: String(port) });
     const worker = harness.startWorker();
-    await waitFor('API up', async () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 90_000);
+    await waitFor(
+      'API up',
+      async () =>
+        fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      90_000,
+    );
 
     const account = uniqueAccount('redact');
     const { key, webhookSecret: accountSecret } = await new PgApiKeyStore(stores.pool).create(account);
@@ -63,20 +83,40 @@ describe('logs never contain keys, secrets, webhook signatures or document text'
     const documentText = `confidential paragraph ${randomUUID()}`;
     const metadataValue = `private author ${randomUUID()}`;
     const document = (n: number): Record<string, unknown> => ({
-      chat_bot_id: 'bot001', content_name: `https://example.com/redact/${n}`,
-      chunks: [{ chunk_index: 0, text: `${documentText} (${n})` }, { chunk_index: 1, text: documentText }],
+      chat_bot_id: 'bot001',
+      content_name: `https://example.com/redact/${n}`,
+      chunks: [
+        { chunk_index: 0, text: `${documentText} (${n})` },
+        { chunk_index: 1, text: documentText },
+      ],
       metadata: { author: metadataValue },
     });
-    const call = (path: string, init: RequestInit & { auth?: string } = {}): Promise<Response> => fetch(`${base}${path}`, {
-      ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${init.auth ?? key}`, ...init.headers },
-    });
+    const call = (path: string, init: RequestInit & { auth?: string } = {}): Promise<Response> =>
+      fetch(`${base}${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${init.auth ?? key}`, ...init.headers },
+      });
 
-    expect((await call('/job/batch-insert', { method: 'POST', auth: wrongKey, body: JSON.stringify({ account_name: account, documents: [document(0)] }) })).status).toBe(401);
+    expect(
+      (
+        await call('/job/batch-insert', {
+          method: 'POST',
+          auth: wrongKey,
+          body: JSON.stringify({ account_name: account, documents: [document(0)] }),
+        })
+      ).status,
+    ).toBe(401);
     const badChunk = { ...document(9), chunks: [{ chunk_index: -1, text: documentText }] };
-    expect((await call('/job/batch-insert', { method: 'POST', body: JSON.stringify({ account_name: account, documents: [badChunk] }) })).status).toBe(400);
+    expect(
+      (await call('/job/batch-insert', { method: 'POST', body: JSON.stringify({ account_name: account, documents: [badChunk] }) })).status,
+    ).toBe(400);
     expect((await call('/metrics', { auth: adminToken })).status).toBe(200);
     // a rotation through the admin endpoint: the job below is signed with the old and the new secret
-    const rotated = await call(`/admin/accounts/${account}/webhook-secrets`, { method: 'POST', auth: adminToken, body: JSON.stringify({ overlap_seconds: 600 }) });
+    const rotated = await call(`/admin/accounts/${account}/webhook-secrets`, {
+      method: 'POST',
+      auth: adminToken,
+      body: JSON.stringify({ overlap_seconds: 600 }),
+    });
     expect(rotated.status).toBe(201);
     const rotatedSecret = ((await rotated.json()) as { secret: string }).secret;
     const created = await call('/job/batch-insert', {
@@ -86,10 +126,14 @@ describe('logs never contain keys, secrets, webhook signatures or document text'
     });
     expect(created.status).toBe(202);
     const jobId = ((await created.json()) as { job_id: string }).job_id;
-    const job = await waitFor('the job to complete', async () => {
-      const body = (await (await call(`/job/${jobId}`)).json()) as { status: string; progress: Record<string, number> };
-      return body.status === 'completed' ? body : undefined;
-    }, 120_000);
+    const job = await waitFor(
+      'the job to complete',
+      async () => {
+        const body = (await (await call(`/job/${jobId}`)).json()) as { status: string; progress: Record<string, number> };
+        return body.status === 'completed' ? body : undefined;
+      },
+      120_000,
+    );
     expect(job.progress).toMatchObject({ success_count: 2, failure_count: 1 });
     await waitFor('the webhook to arrive signed, after one failed attempt', async () => receiver.signatures.length >= 2, 60_000);
 
@@ -101,13 +145,26 @@ describe('logs never contain keys, secrets, webhook signatures or document text'
     expect(worker.output()).toContain(jobId);
     expect(worker.output()).toMatch(/job completed/);
     expect(worker.output()).toMatch(/webhook delivery attempt failed/);
-    const requestLines = api.output().split('\n').filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === 'request');
-    expect(requestLines).toContainEqual(expect.objectContaining({ level: 'debug', method: 'POST', path: '/job/batch-insert', status: 401 }));
+    const requestLines = api
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.message === 'request');
+    expect(requestLines).toContainEqual(
+      expect.objectContaining({ level: 'debug', method: 'POST', path: '/job/batch-insert', status: 401 }),
+    );
     expect(requestLines).toContainEqual(expect.objectContaining({ level: 'debug', method: 'GET', path: `/job/${jobId}`, status: 200 }));
 
     const secrets = {
-      apiKey: key, wrongKey, webhookSecret, accountSecret: accountSecret!.secret, rotatedSecret, adminToken, documentText, metadataValue,
+      apiKey: key,
+      wrongKey,
+      webhookSecret,
+      accountSecret: accountSecret!.secret,
+      rotatedSecret,
+      adminToken,
+      documentText,
+      metadataValue,
       ...Object.fromEntries(receiver.signatures.map((signature, n) => [`signature${n}`, signature])),
     };
     for (const [name, value] of Object.entries(secrets)) {

@@ -35,7 +35,15 @@ describe('Prometheus metrics', () => {
     const port = await freePort();
     workerUrl = `http://127.0.0.1:${port}`;
     harness.startWorker({ WORKER_HEALTH_PORT: String(port) });
-    await waitFor('the worker\'s health listener', async () => (await fetch(`${workerUrl}/healthz`).then((r) => r.ok, () => false)) || undefined, 120_000);
+    await waitFor(
+      "the worker's health listener",
+      async () =>
+        (await fetch(`${workerUrl}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )) || undefined,
+      120_000,
+    );
   });
   afterAll(async () => {
     await harness.stopAll();
@@ -66,7 +74,7 @@ describe('Prometheus metrics', () => {
     }
   });
 
-  it('the worker\'s /metrics lists the series, and they move while a 40-document job runs', async () => {
+  it("the worker's /metrics lists the series, and they move while a 40-document job runs", async () => {
     const before = await scrapeWorker();
     for (const series of [
       'nonstop_jobs_total{status="completed"}',
@@ -94,16 +102,23 @@ describe('Prometheus metrics', () => {
     const value = (scrape: Map<string, number>, series: string) => scrape.get(series) ?? 0;
 
     const account = uniqueAccount('metrics');
-    const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(40, { chunks: 2 }) }).expect(202);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(40, { chunks: 2 }) })
+      .expect(202);
     const { job } = await waitForFinal(api.app, created.body.job_id);
     expect(job.status).toBe('completed');
     // The ledger says completed a moment before the worker's processor returns: wait for that.
-    const after = await waitFor('the job\'s end in the worker\'s metrics', async () => {
-      const scrape = await scrapeWorker();
-      const ended = value(scrape, 'nonstop_jobs_total{status="completed"}') > value(before, 'nonstop_jobs_total{status="completed"}');
-      return ended && value(scrape, 'nonstop_active_jobs') === 0 ? scrape : undefined;
-    }, 10_000, 50);
+    const after = await waitFor(
+      "the job's end in the worker's metrics",
+      async () => {
+        const scrape = await scrapeWorker();
+        const ended = value(scrape, 'nonstop_jobs_total{status="completed"}') > value(before, 'nonstop_jobs_total{status="completed"}');
+        return ended && value(scrape, 'nonstop_active_jobs') === 0 ? scrape : undefined;
+      },
+      10_000,
+      50,
+    );
 
     const grew = (series: string) => value(after, series) - value(before, series);
     expect(grew('nonstop_documents_total{result="succeeded",error_code=""}')).toBe(40);
@@ -116,7 +131,7 @@ describe('Prometheus metrics', () => {
     expect(value(after, 'nonstop_active_jobs')).toBe(0);
   });
 
-  it('the worker\'s health listener still answers its probes', async () => {
+  it("the worker's health listener still answers its probes", async () => {
     expect((await fetch(`${workerUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${workerUrl}/nope`)).status).toBe(404);
   });

@@ -18,8 +18,10 @@ describe('store outages within the grace: the job waits and completes', () => {
   async function cutMidJob(proxy: TcpProxy, workerEnv: Record<string, string>): Promise<void> {
     const worker = harness.startWorker(workerEnv);
     const account = uniqueAccount();
-    const created = await request(env.api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(200, { chunks: 2 }) }).expect(202);
+    const created = await request(env.api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(200, { chunks: 2 }) })
+      .expect(202);
     const jobId = created.body.job_id as string;
     await waitFor('progress', async () => (await getJob(env.api.app, jobId)).progress.processed_documents! >= 20, 120_000);
     proxy.cut();

@@ -17,8 +17,10 @@ describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
   const { harness, config } = env;
 
   async function startJobAndWaitForProgress(account: string): Promise<string> {
-    const created = await request(env.api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) }).expect(202);
+    const created = await request(env.api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(300, { chunks: 2 }) })
+      .expect(202);
     const jobId = created.body.job_id as string;
     await waitFor('progress', async () => (await getJob(env.api.app, jobId)).progress.processed_documents! >= 20, 120_000);
     expect(await env.stores.documentCount(account)).toBeGreaterThan(0);
@@ -43,7 +45,12 @@ describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
       expect(rolledBack.body.results[0]).toMatchObject({ status: 'rolled_back', success: false });
 
       proxy.restore();
-      await waitFor('the sweeper to delete the vectors', async () => (await env.stores.vectorChunkIds(account)).length === 0, 240_000, 1_000);
+      await waitFor(
+        'the sweeper to delete the vectors',
+        async () => (await env.stores.vectorChunkIds(account)).length === 0,
+        240_000,
+        1_000,
+      );
     } finally {
       await proxy.close();
     }

@@ -32,7 +32,10 @@ describe('a job end to end through a Redis Cluster', () => {
     api = await startInProcessApi(config, { withAuth: true });
     stores = new StoreInspector(config);
     const { key } = await new PgApiKeyStore(api.runtime.pool).create(account);
-    asAccount = express().use((req, _res, next) => { req.headers.authorization = `Bearer ${key}`; next(); }, api.app);
+    asAccount = express().use((req, _res, next) => {
+      req.headers.authorization = `Bearer ${key}`;
+      next();
+    }, api.app);
   });
   afterAll(async () => {
     await harness?.stopAll();
@@ -43,8 +46,10 @@ describe('a job end to end through a Redis Cluster', () => {
 
   it('accepts, runs and reports a job, with queue events and the rate limit working on the cluster', async () => {
     const worker = harness.startWorker();
-    const created = await request(asAccount).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(6, { chunks: 3 }) }).expect(202);
+    const created = await request(asAccount)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(6, { chunks: 3 }) })
+      .expect(202);
     const jobId = created.body.job_id as string;
     // the rate limiter's counter lives in the cluster too: its count moves
     expect(Number(created.headers['ratelimit-remaining'])).toBe(999);
@@ -73,7 +78,9 @@ describe('a job end to end through a Redis Cluster', () => {
       const [, second] = cluster.ports;
       await cluster.cli(second!, 'config', 'set', 'maxmemory-policy', 'allkeys-lru');
       const { problems } = await inspectRedisDurability(redis);
-      expect(problems).toEqual([`127.0.0.1:${second}: maxmemory-policy is "allkeys-lru" (must be "noeviction", or Redis may evict queued jobs)`]);
+      expect(problems).toEqual([
+        `127.0.0.1:${second}: maxmemory-policy is "allkeys-lru" (must be "noeviction", or Redis may evict queued jobs)`,
+      ]);
     } finally {
       redis.disconnect();
     }

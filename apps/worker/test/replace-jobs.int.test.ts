@@ -17,31 +17,44 @@ describe('replacing documents in jobs', () => {
   const env = useJobTestEnv();
   const store = async (account: string, documents: DocumentInput[]) => {
     for (let start = 0; start < documents.length; start += 100) {
-      const answer = await request(env.api.app).post('/data/insert/batch')
-        .send({ account_name: account, documents: documents.slice(start, start + 100) }).expect(200);
+      const answer = await request(env.api.app)
+        .post('/data/insert/batch')
+        .send({ account_name: account, documents: documents.slice(start, start + 100) })
+        .expect(200);
       expect(answer.body.failure_count).toBe(0);
     }
   };
   /** The same documents with three chunks of new text: a version a reader can tell apart. */
-  const secondVersion = (documents: DocumentInput[]): DocumentInput[] => documents.map((d, n) => ({
-    ...d, chunks: [0, 1, 2].map((i) => ({ chunk_index: i, text: `v2 문서 ${n} 문단 ${i}: 새로 크롤링한 내용 (re-crawled text)` })),
-  }));
+  const secondVersion = (documents: DocumentInput[]): DocumentInput[] =>
+    documents.map((d, n) => ({
+      ...d,
+      chunks: [0, 1, 2].map((i) => ({ chunk_index: i, text: `v2 문서 ${n} 문단 ${i}: 새로 크롤링한 내용 (re-crawled text)` })),
+    }));
   const submit = async (account: string, documents: DocumentInput[], onExisting: string) =>
-    (await request(env.api.app).post('/job/batch-insert').send({ account_name: account, documents, on_existing: onExisting }).expect(202)).body.job_id as string;
+    (await request(env.api.app).post('/job/batch-insert').send({ account_name: account, documents, on_existing: onExisting }).expect(202))
+      .body.job_id as string;
   const noLeftovers = async (account: string) => {
-    const states = await env.stores.pool.query(`SELECT state, count(*)::int AS n FROM documents WHERE account_name = $1 GROUP BY state`, [account]);
+    const states = await env.stores.pool.query(`SELECT state, count(*)::int AS n FROM documents WHERE account_name = $1 GROUP BY state`, [
+      account,
+    ]);
     expect(states.rows).toEqual([{ state: 'active', n: expect.any(Number) }]);
     const chunks = await env.stores.chunkIds(account);
-    await waitFor('the replaced versions\' vectors to be deleted', async () => {
-      const vectors = await env.stores.vectorChunkIds(account);
-      return vectors.length === chunks.length && vectors.every((id, i) => id === chunks[i]);
-    }, 60_000);
+    await waitFor(
+      "the replaced versions' vectors to be deleted",
+      async () => {
+        const vectors = await env.stores.vectorChunkIds(account);
+        return vectors.length === chunks.length && vectors.every((id, i) => id === chunks[i]);
+      },
+      60_000,
+    );
     expect((await auditConsistency(env.api.runtime, { accountName: account })).totals.drift).toBe(0);
   };
 
   const actionCounts = async (jobId: string) => {
     const result = await env.stores.pool.query<{ action: string | null; n: number }>(
-      'SELECT action, count(*)::int AS n FROM job_documents WHERE job_id = $1 GROUP BY action ORDER BY action', [jobId]);
+      'SELECT action, count(*)::int AS n FROM job_documents WHERE job_id = $1 GROUP BY action ORDER BY action',
+      [jobId],
+    );
     return Object.fromEntries(result.rows.map((row) => [row.action ?? 'failed', row.n]));
   };
   const embeddedChunks = () => [...env.harness.embeddingCounts().values()].reduce((sum, n) => sum + n, 0);
@@ -78,14 +91,17 @@ describe('replacing documents in jobs', () => {
         const read = reads;
         reads += 1;
         const n = read % 100;
-        const answer = await request(env.api.app).post('/search')
-          .send({ account_name: account, query: `문서 ${n}`, content_names: [first[n]!.content_name], top_k: 50 }).expect(200);
+        const answer = await request(env.api.app)
+          .post('/search')
+          .send({ account_name: account, query: `문서 ${n}`, content_names: [first[n]!.content_name], top_k: 50 })
+          .expect(200);
         const results = answer.body.results as Array<{ doc_id: number; text: string }>;
         const docIds = new Set(results.map((r) => r.doc_id));
         const v2 = results.filter((r) => r.text.startsWith('v2 ')).length;
         const whole = docIds.size === 1 && ((v2 === 0 && results.length === 2) || (v2 === 3 && results.length === 3));
         if (!whole) bad.push(`read ${read} of document ${n}: ${results.length} chunks of ${docIds.size} versions (${v2} new)`);
-        if (read % 25 === 0 && !finished) finished = ['completed', 'failed', 'cancelled'].includes((await getJob(env.api.app, jobId)).status);
+        if (read % 25 === 0 && !finished)
+          finished = ['completed', 'failed', 'cancelled'].includes((await getJob(env.api.app, jobId)).status);
       }
     };
     await Promise.all([reader(), reader(), reader(), reader()]);
@@ -104,7 +120,12 @@ describe('replacing documents in jobs', () => {
     await store(account, first);
     const worker = env.harness.startWorker();
     const jobId = await submit(account, secondVersion(first), 'skip_unchanged');
-    await waitFor('progress before the kill', async () => (await getJob(env.api.app, jobId)).progress.processed_documents! >= 40, 120_000, 50);
+    await waitFor(
+      'progress before the kill',
+      async () => (await getJob(env.api.app, jobId)).progress.processed_documents! >= 40,
+      120_000,
+      50,
+    );
     worker.child.kill('SIGKILL');
     await worker.exited;
     env.harness.startWorker();
@@ -112,7 +133,9 @@ describe('replacing documents in jobs', () => {
     expect(job.status).toBe('completed');
     expect(job.progress).toMatchObject({ total_documents: 150, success_count: 150, failure_count: 0 });
     const texts = await env.stores.pool.query<{ text: string }>(
-      'SELECT c.text FROM document_chunks c JOIN documents d ON d.id = c.document_id WHERE d.account_name = $1', [account]);
+      'SELECT c.text FROM document_chunks c JOIN documents d ON d.id = c.document_id WHERE d.account_name = $1',
+      [account],
+    );
     expect(texts.rows).toHaveLength(450);
     expect(texts.rows.every((row) => row.text.startsWith('v2 '))).toBe(true);
     expect(await env.stores.documentCount(account)).toBe(150);
@@ -153,18 +176,29 @@ describe('replacing documents in jobs', () => {
     expect(early.body.error.code).toBe('job_not_finished');
     env.harness.startWorker();
     const { job } = await waitForFinal(env.api.app, pendingJob);
-    expect((job.results as Array<{ action?: string; error_code?: string }>).map((r) => r.action ?? r.error_code))
-      .toEqual(['inserted', 'already_exists', 'inserted', 'already_exists', 'inserted']);
+    expect((job.results as Array<{ action?: string; error_code?: string }>).map((r) => r.action ?? r.error_code)).toEqual([
+      'inserted',
+      'already_exists',
+      'inserted',
+      'already_exists',
+      'inserted',
+    ]);
     // The two failed because they existed: delete them, and the retry can insert them.
-    const deletion = (await request(env.api.app).post('/job/batch-delete')
-      .send({ account_name: account, content_names: [documents[1]!.content_name, documents[3]!.content_name] }).expect(202)).body.job_id;
+    const deletion = (
+      await request(env.api.app)
+        .post('/job/batch-delete')
+        .send({ account_name: account, content_names: [documents[1]!.content_name, documents[3]!.content_name] })
+        .expect(202)
+    ).body.job_id;
     expect((await waitForFinal(env.api.app, deletion)).job.status).toBe('completed');
     const retry = await request(env.api.app).post(`/job/${pendingJob}/retry`).expect(202);
     expect(retry.body).toMatchObject({ retry_of: pendingJob, total_documents: 2, kind: 'insert' });
     const retried = await waitForFinal(env.api.app, retry.body.job_id);
     expect(retried.job).toMatchObject({ status: 'completed', retry_of: pendingJob });
-    expect((retried.job.results as Array<{ content_name: string; action: string }>).map((r) => [r.content_name, r.action]))
-      .toEqual([[documents[1]!.content_name, 'inserted'], [documents[3]!.content_name, 'inserted']]);
+    expect((retried.job.results as Array<{ content_name: string; action: string }>).map((r) => [r.content_name, r.action])).toEqual([
+      [documents[1]!.content_name, 'inserted'],
+      [documents[3]!.content_name, 'inserted'],
+    ]);
     expect(await env.stores.documentCount(account)).toBe(5);
     const nothing = await request(env.api.app).post(`/job/${retry.body.job_id}/retry`).expect(409);
     expect(nothing.body.error.code).toBe('nothing_to_retry');

@@ -13,7 +13,14 @@ describe('retention sweep and Redis durability checks', () => {
 
   beforeAll(async () => {
     runtime = await createRuntime(config, testLogger, { applicationName: 'test' });
-    runner = new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, testLogger, { jobTimeoutMs: 60_000, pageSize: 100 }, runtime.deletion);
+    runner = new BatchJobRunner(
+      runtime.jobs,
+      runtime.pipeline,
+      runtime.vectors,
+      testLogger,
+      { jobTimeoutMs: 60_000, pageSize: 100 },
+      runtime.deletion,
+    );
     stores = new StoreInspector(config);
   });
   afterAll(async () => {
@@ -23,14 +30,26 @@ describe('retention sweep and Redis durability checks', () => {
 
   function sweepDeps(queuePrefix: string): Parameters<typeof sweep>[0] {
     return {
-      jobs: runtime.jobs, documents: runtime.documents, runner, vectors: runtime.vectors, queuePrefix, retention: config.retention, logger: testLogger,
+      jobs: runtime.jobs,
+      documents: runtime.documents,
+      runner,
+      vectors: runtime.vectors,
+      queuePrefix,
+      retention: config.retention,
+      logger: testLogger,
     };
   }
 
   async function stageJob(account: string, expiresAt: Date): Promise<string> {
     const id = randomUUID();
     await runtime.jobs.createJob({
-      id, accountName: account, documents: makeDocuments(3), requestHash: 'h', expiresAt, duplicates: new Map(), queuePrefix: config.queuePrefix,
+      id,
+      accountName: account,
+      documents: makeDocuments(3),
+      requestHash: 'h',
+      expiresAt,
+      duplicates: new Map(),
+      queuePrefix: config.queuePrefix,
     });
     return id;
   }
@@ -67,21 +86,28 @@ describe('retention sweep and Redis durability checks', () => {
     expect(await runtime.jobs.getJob(recentFailed)).toMatchObject({ status: 'failed' });
 
     // The stalled run wakes up after the sweep failed its job: none of its writes is taken.
-    await expect(runtime.pipeline.ingestBatch({ accountName: account, fence: stalledRun }, makeDocuments(2)))
-      .rejects.toMatchObject({ name: 'FencedOutError' });
-    await expect(runtime.jobs.recordResults(stalledRun, [{ position: 0, status: 'succeeded', doc_id: 1, chunks_count: 2 }]))
-      .rejects.toMatchObject({ name: 'FencedOutError' });
+    await expect(runtime.pipeline.ingestBatch({ accountName: account, fence: stalledRun }, makeDocuments(2))).rejects.toMatchObject({
+      name: 'FencedOutError',
+    });
+    await expect(
+      runtime.jobs.recordResults(stalledRun, [{ position: 0, status: 'succeeded', doc_id: 1, chunks_count: 2 }]),
+    ).rejects.toMatchObject({ name: 'FencedOutError' });
     await expect(runtime.jobs.finishJob(stalledRun, 'completed')).rejects.toMatchObject({ name: 'FencedOutError' });
     expect(await runtime.jobs.getJob(expired)).toMatchObject({ status: 'failed', success_count: 0, error_code: 'job_expired' });
     expect(await stores.documentCount(account)).toBe(0);
   });
 
-  it('sweeps only its own deployment\'s jobs (queue prefix) when several share the database', async () => {
+  it("sweeps only its own deployment's jobs (queue prefix) when several share the database", async () => {
     const account = uniqueAccount();
     const other = randomUUID();
     await runtime.jobs.createJob({
-      id: other, accountName: account, documents: makeDocuments(1), requestHash: 'h', duplicates: new Map(),
-      expiresAt: new Date(Date.now() - 1_000), queuePrefix: 'another-deployment',
+      id: other,
+      accountName: account,
+      documents: makeDocuments(1),
+      requestHash: 'h',
+      duplicates: new Map(),
+      expiresAt: new Date(Date.now() - 1_000),
+      queuePrefix: 'another-deployment',
     });
     await sweep(sweepDeps(config.queuePrefix));
     expect(await runtime.jobs.getJob(other)).toMatchObject({ status: 'pending' });

@@ -15,8 +15,12 @@ describe('jobs at scale, the global cap and time limits (stand-in embedding endp
   let stores: StoreInspector;
   const collection = 'test_standin_chunks';
   const standInEnv = (url: string): Record<string, string> => ({
-    EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: url, EMBEDDING_MODEL: 'stand-in-fixed-vectors',
-    EMBEDDING_DIMENSION: '384', MILVUS_COLLECTION: collection, EMBEDDING_MAX_RETRIES: '0',
+    EMBEDDING_PROVIDER: 'openai',
+    EMBEDDING_BASE_URL: url,
+    EMBEDDING_MODEL: 'stand-in-fixed-vectors',
+    EMBEDDING_DIMENSION: '384',
+    MILVUS_COLLECTION: collection,
+    EMBEDDING_MAX_RETRIES: '0',
   });
 
   beforeAll(async () => {
@@ -43,13 +47,20 @@ describe('jobs at scale, the global cap and time limits (stand-in embedding endp
     await withApi(harness, async (api) => {
       harness.startWorker();
       const account = uniqueAccount();
-      const created = await request(api.app).post('/job/batch-insert')
-        .send({ account_name: account, documents: makeDocuments(10_000, { chunks: 1 }) }).expect(202);
+      const created = await request(api.app)
+        .post('/job/batch-insert')
+        .send({ account_name: account, documents: makeDocuments(10_000, { chunks: 1 }) })
+        .expect(202);
       const jobId = created.body.job_id as string;
-      const midway = await waitFor('a status read mid-job', async () => {
-        const job = await getJob(api.app, jobId);
-        return job.status === 'processing' && job.progress.processed_documents! > 0 ? job : undefined;
-      }, 120_000, 50);
+      const midway = await waitFor(
+        'a status read mid-job',
+        async () => {
+          const job = await getJob(api.app, jobId);
+          return job.status === 'processing' && job.progress.processed_documents! > 0 ? job : undefined;
+        },
+        120_000,
+        50,
+      );
       expect(midway.progress.processed_documents).toBeLessThan(10_000);
       expect((midway.timing as { estimated_completion: string | null }).estimated_completion).not.toBeNull();
       const { job } = await waitForFinal(api.app, jobId, 300_000);
@@ -58,8 +69,10 @@ describe('jobs at scale, the global cap and time limits (stand-in embedding endp
       let cursor: string | null = null;
       let seen = 0;
       do {
-        const page: request.Response = await request(api.app).get(`/job/${jobId}/results`)
-          .query({ limit: '1000', ...(cursor ? { cursor } : {}) }).expect(200);
+        const page: request.Response = await request(api.app)
+          .get(`/job/${jobId}/results`)
+          .query({ limit: '1000', ...(cursor ? { cursor } : {}) })
+          .expect(200);
         expect(page.body.results[0].position).toBe(seen);
         seen += page.body.results.length;
         cursor = page.body.next_cursor;
@@ -71,24 +84,36 @@ describe('jobs at scale, the global cap and time limits (stand-in embedding endp
   });
 
   it('two worker processes never run more jobs at once than MAX_ACTIVE_JOBS, and every job completes', async () => {
-    const harness = new JobHarness({ ...standInEnv(standIn.url), MAX_ACTIVE_JOBS: '2', WORKER_CONCURRENCY: '4', PIPELINE_BATCH_CHUNKS: '8' });
+    const harness = new JobHarness({
+      ...standInEnv(standIn.url),
+      MAX_ACTIVE_JOBS: '2',
+      WORKER_CONCURRENCY: '4',
+      PIPELINE_BATCH_CHUNKS: '8',
+    });
     await withApi(harness, async (api) => {
       harness.startWorker();
       harness.startWorker();
       const account = uniqueAccount();
       const jobIds: string[] = [];
       for (let i = 0; i < 6; i += 1) {
-        const created = await request(api.app).post('/job/batch-insert')
-          .send({ account_name: account, documents: makeDocuments(150, { prefix: `job${i}`, chunks: 1 }) }).expect(202);
+        const created = await request(api.app)
+          .post('/job/batch-insert')
+          .send({ account_name: account, documents: makeDocuments(150, { prefix: `job${i}`, chunks: 1 }) })
+          .expect(202);
         jobIds.push(created.body.job_id as string);
       }
       let maxProcessing = 0;
-      await waitFor('every job to finish', async () => {
-        const result = await stores.pool.query('SELECT status FROM ingest_jobs WHERE id = ANY($1::uuid[])', [jobIds]);
-        const statuses = result.rows.map((row: { status: string }) => row.status);
-        maxProcessing = Math.max(maxProcessing, statuses.filter((s) => s === 'processing').length);
-        return statuses.every((s) => s === 'completed');
-      }, 240_000, 25);
+      await waitFor(
+        'every job to finish',
+        async () => {
+          const result = await stores.pool.query('SELECT status FROM ingest_jobs WHERE id = ANY($1::uuid[])', [jobIds]);
+          const statuses = result.rows.map((row: { status: string }) => row.status);
+          maxProcessing = Math.max(maxProcessing, statuses.filter((s) => s === 'processing').length);
+          return statuses.every((s) => s === 'completed');
+        },
+        240_000,
+        25,
+      );
       expect(maxProcessing).toBeGreaterThanOrEqual(1);
       expect(maxProcessing).toBeLessThanOrEqual(2);
       expect(await stores.documentCount(account)).toBe(900);
@@ -110,7 +135,12 @@ describe('jobs at scale, the global cap and time limits (stand-in embedding endp
       expect(await stores.documentCount(account)).toBe(9);
     });
 
-    const slow = new JobHarness({ ...standInEnv(standIn.url), JOB_TIMEOUT_MS: '4000', DOCUMENT_TIMEOUT_MS: '3000', PIPELINE_BATCH_CHUNKS: '2' });
+    const slow = new JobHarness({
+      ...standInEnv(standIn.url),
+      JOB_TIMEOUT_MS: '4000',
+      DOCUMENT_TIMEOUT_MS: '3000',
+      PIPELINE_BATCH_CHUNKS: '2',
+    });
     await withApi(slow, async (api) => {
       slow.startWorker();
       const account = uniqueAccount();

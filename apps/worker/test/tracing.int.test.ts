@@ -11,11 +11,20 @@ import { makeDocuments, uniqueAccount, waitFor } from '../../../test/support/tes
 const STAGES = [StageSpan.postgresWrite, StageSpan.embedding, StageSpan.milvusWrite, StageSpan.activation];
 
 /** What the assertions need of a span, from the API's in-memory exporter or the worker's OTLP export. */
-interface SpanView { traceId: string; spanId: string; parentSpanId: string | undefined; name: string; attributes: Record<string, unknown> }
+interface SpanView {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  attributes: Record<string, unknown>;
+}
 
 const fromMemory = (span: ReadableSpan): SpanView => ({
-  traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, parentSpanId: span.parentSpanContext?.spanId,
-  name: span.name, attributes: span.attributes,
+  traceId: span.spanContext().traceId,
+  spanId: span.spanContext().spanId,
+  parentSpanId: span.parentSpanContext?.spanId,
+  name: span.name,
+  attributes: span.attributes,
 });
 const fromOtlp = (span: ReceivedSpan): SpanView => span;
 
@@ -26,7 +35,10 @@ function expectJobTree(spans: SpanView[], requestSpan: SpanView, jobId: string, 
   expect(job!.traceId).toBe(requestSpan.traceId);
   expect(job!.parentSpanId).toBe(requestSpan.spanId);
   expect(job!.attributes).toMatchObject({
-    'nonstop.job.kind': 'insert', 'nonstop.job.run': expected.run, 'nonstop.job.documents': expected.documents, 'nonstop.job.outcome': 'completed',
+    'nonstop.job.kind': 'insert',
+    'nonstop.job.run': expected.run,
+    'nonstop.job.documents': expected.documents,
+    'nonstop.job.outcome': 'completed',
   });
   const batches = spans.filter((span) => span.name === JobSpan.microBatch && span.parentSpanId === job!.spanId);
   expect(batches.length).toBeGreaterThanOrEqual(1);
@@ -37,7 +49,7 @@ function expectJobTree(spans: SpanView[], requestSpan: SpanView, jobId: string, 
   expect(new Set([job!, ...batches, ...stages].map((span) => span.traceId))).toEqual(new Set([requestSpan.traceId]));
 }
 
-describe('tracing: one trace from the API request through the BullMQ job to the worker\'s stages', () => {
+describe("tracing: one trace from the API request through the BullMQ job to the worker's stages", () => {
   const apiSpans = new InMemorySpanExporter();
   let tracing: Tracing;
   let collector: OtlpReceiver;
@@ -52,16 +64,23 @@ describe('tracing: one trace from the API request through the BullMQ job to the 
     await collector.close();
   });
 
-
-  it('POST /job/batch-insert -> job -> worker run, micro-batches and stages share the request\'s trace, also for a job recovery re-enqueued', async () => {
+  it("POST /job/batch-insert -> job -> worker run, micro-batches and stages share the request's trace, also for a job recovery re-enqueued", async () => {
     const account = uniqueAccount('traced');
     const accept = async (): Promise<{ jobId: string; request: SpanView }> => {
       const before = new Set(apiSpans.getFinishedSpans());
-      const created = await request(env.api.app).post('/job/batch-insert')
-        .send({ account_name: account, documents: makeDocuments(3, { chunks: 2, prefix: `traced-${before.size}` }) }).expect(202);
-      const span = apiSpans.getFinishedSpans().find((s) => !before.has(s) && s.kind === SpanKind.SERVER && s.name === 'POST /job/batch-insert');
+      const created = await request(env.api.app)
+        .post('/job/batch-insert')
+        .send({ account_name: account, documents: makeDocuments(3, { chunks: 2, prefix: `traced-${before.size}` }) })
+        .expect(202);
+      const span = apiSpans
+        .getFinishedSpans()
+        .find((s) => !before.has(s) && s.kind === SpanKind.SERVER && s.name === 'POST /job/batch-insert');
       expect(span).toBeDefined();
-      expect(span!.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/job/batch-insert', 'http.response.status_code': 202 });
+      expect(span!.attributes).toMatchObject({
+        'http.request.method': 'POST',
+        'http.route': '/job/batch-insert',
+        'http.response.status_code': 202,
+      });
       return { jobId: created.body.job_id as string, request: fromMemory(span!) };
     };
     const queued = await accept();
@@ -72,22 +91,33 @@ describe('tracing: one trace from the API request through the BullMQ job to the 
     expect(await env.api.queue.getJob(forgotten.jobId)).toBeUndefined();
 
     const worker = env.harness.startWorker({
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '100', PIPELINE_BATCH_CHUNKS: '2',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      PIPELINE_BATCH_CHUNKS: '2',
     });
     for (const { jobId } of [queued, forgotten]) expect((await waitForFinal(env.api.app, jobId, 120_000)).job.status).toBe('completed');
     expect(worker.output()).toContain('re-enqueued incomplete job');
-    const workerSpans = await waitFor('the worker\'s spans at the collector', async () => {
-      const spans = collector.spans.filter((span) => span.serviceName === 'nonstop-ingest-worker');
-      const runs = spans.filter((span) => span.name === JobSpan.run && [queued.jobId, forgotten.jobId].includes(String(span.attributes['nonstop.job.id'])));
-      const activations = spans.filter((span) => span.name === StageSpan.activation);
-      return runs.length === 2 && activations.length >= 6 ? spans : undefined;
-    }, 30_000);
+    const workerSpans = await waitFor(
+      "the worker's spans at the collector",
+      async () => {
+        const spans = collector.spans.filter((span) => span.serviceName === 'nonstop-ingest-worker');
+        const runs = spans.filter(
+          (span) => span.name === JobSpan.run && [queued.jobId, forgotten.jobId].includes(String(span.attributes['nonstop.job.id'])),
+        );
+        const activations = spans.filter((span) => span.name === StageSpan.activation);
+        return runs.length === 2 && activations.length >= 6 ? spans : undefined;
+      },
+      30_000,
+    );
     expect(workerSpans.find((span) => span.name === JobSpan.run)!.attributes['nonstop.account']).toBe(account);
     expectJobTree(workerSpans.map(fromOtlp), queued.request, queued.jobId, { documents: 3, run: 1 });
     expectJobTree(workerSpans.map(fromOtlp), forgotten.request, forgotten.jobId, { documents: 3, run: 1 });
     expect(queued.request.traceId).not.toBe(forgotten.request.traceId);
     // The run's log lines name the trace, so a log search finds it and a trace names its logs.
-    const startLine = worker.output().split('\n').find((line) => line.includes('"starting job"') && line.includes(queued.jobId));
+    const startLine = worker
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"starting job"') && line.includes(queued.jobId));
     expect(JSON.parse(startLine!)).toMatchObject({ job_id: queued.jobId, trace_id: queued.request.traceId });
     expect(workerSpans.filter((span) => span.status.code === 2)).toEqual([]); // STATUS_CODE_ERROR: none
   });
@@ -95,8 +125,10 @@ describe('tracing: one trace from the API request through the BullMQ job to the 
   it('POST /data/insert/batch runs in the API process: its job run and stages are descendants of the request span', async () => {
     const account = uniqueAccount('traced_sync');
     apiSpans.reset();
-    const answered = await request(env.api.app).post('/data/insert/batch')
-      .send({ account_name: account, documents: makeDocuments(2, { chunks: 2 }) }).expect(200);
+    const answered = await request(env.api.app)
+      .post('/data/insert/batch')
+      .send({ account_name: account, documents: makeDocuments(2, { chunks: 2 }) })
+      .expect(200);
     const spans = apiSpans.getFinishedSpans().map(fromMemory);
     const requestSpan = spans.find((span) => span.name === 'POST /data/insert/batch')!;
     expect(requestSpan).toBeDefined();
@@ -106,11 +138,14 @@ describe('tracing: one trace from the API request through the BullMQ job to the 
     expect(answered.body.results).toHaveLength(2);
   });
 
-  it('a caller\'s traceparent is continued by the request span, and so by the job', async () => {
+  it("a caller's traceparent is continued by the request span, and so by the job", async () => {
     apiSpans.reset();
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    await request(env.api.app).post('/data/insert/batch').set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`)
-      .send({ account_name: uniqueAccount('traced_caller'), documents: makeDocuments(1) }).expect(200);
+    await request(env.api.app)
+      .post('/data/insert/batch')
+      .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`)
+      .send({ account_name: uniqueAccount('traced_caller'), documents: makeDocuments(1) })
+      .expect(200);
     const spans = apiSpans.getFinishedSpans().map(fromMemory);
     const requestSpan = spans.find((span) => span.name === 'POST /data/insert/batch')!;
     expect(requestSpan).toMatchObject({ traceId, parentSpanId: '00f067aa0ba902b7' });

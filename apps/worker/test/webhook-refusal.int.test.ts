@@ -12,7 +12,10 @@ import { startReceiver, type WebhookReceiver } from '../../../test/support/webho
  */
 describe('a webhook refused at delivery time fails for good (real worker process)', () => {
   const harness = new JobHarness({
-    WEBHOOK_SECRET: 'whsec_refusal_0123456789', WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_BACKOFF_MS: '100', WEBHOOK_MAX_ATTEMPTS: '5',
+    WEBHOOK_SECRET: 'whsec_refusal_0123456789',
+    WEBHOOK_ALLOW_PRIVATE: 'false',
+    WEBHOOK_BACKOFF_MS: '100',
+    WEBHOOK_MAX_ATTEMPTS: '5',
   });
   let api: InProcessApi;
   let receiver: WebhookReceiver;
@@ -32,17 +35,24 @@ describe('a webhook refused at delivery time fails for good (real worker process
     const account = uniqueAccount('refused');
     const port = new URL(receiver.url).port;
     const webhookUrl = `http://localhost:${port}/ok/${account}`;
-    const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(1), webhook_url: webhookUrl }).expect(202);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(1), webhook_url: webhookUrl })
+      .expect(202);
     const jobId = created.body.job_id as string;
     await waitForFinal(api.app, jobId);
 
     const queue = createWebhookQueue(api.redis, harness.prefix);
     try {
-      const state = await waitFor('the delivery to fail', async () => {
-        const delivery = await queue.getJob(webhookDeliveryJobId(jobId));
-        return delivery?.finishedOn ? { state: await delivery.getState(), attemptsMade: delivery.attemptsMade } : undefined;
-      }, 60_000, 100);
+      const state = await waitFor(
+        'the delivery to fail',
+        async () => {
+          const delivery = await queue.getJob(webhookDeliveryJobId(jobId));
+          return delivery?.finishedOn ? { state: await delivery.getState(), attemptsMade: delivery.attemptsMade } : undefined;
+        },
+        60_000,
+        100,
+      );
       expect(state).toEqual({ state: 'failed', attemptsMade: 1 });
     } finally {
       await queue.close();
@@ -50,15 +60,24 @@ describe('a webhook refused at delivery time fails for good (real worker process
     // five attempts 100 ms apart would be over by now
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const attempts = (await request(api.app).get(`/job/${jobId}/webhook-deliveries`).expect(200)).body.deliveries;
-    expect(attempts).toEqual([expect.objectContaining({
-      attempt: 1, outcome: 'failed', status_code: null,
-      error: 'refused: webhook_url resolves to an internal or reserved address, where webhooks are not sent',
-    })]);
+    expect(attempts).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        outcome: 'failed',
+        status_code: null,
+        error: 'refused: webhook_url resolves to an internal or reserved address, where webhooks are not sent',
+      }),
+    ]);
     expect(receiver.received.filter((r) => r.path.endsWith(account))).toHaveLength(0);
     const logged = harness.workerOutput();
     for (const internal of ['127.0.0.1', '::1', `:${port}`]) {
       expect(JSON.stringify(attempts)).not.toContain(internal);
-      expect(logged.split('\n').filter((line) => line.includes(jobId)).join('\n')).not.toContain(internal);
+      expect(
+        logged
+          .split('\n')
+          .filter((line) => line.includes(jobId))
+          .join('\n'),
+      ).not.toContain(internal);
     }
   });
 });

@@ -9,7 +9,11 @@ import { startReceiver, type Received, type WebhookReceiver } from '../../../tes
 /** The fallback for accounts without a secret of their own; accounts with one never use it. */
 const FALLBACK_SECRET = 'whsec_fallback_0123456789';
 
-interface Tenant { account: string; key: string; secret: string }
+interface Tenant {
+  account: string;
+  key: string;
+  secret: string;
+}
 
 /**
  * Several tenants of one deployment, each with its own key and webhook secret,
@@ -17,7 +21,12 @@ interface Tenant { account: string; key: string; secret: string }
  * the SDK, as a tenant would.
  */
 describe('webhooks across tenants: per-account secrets, account names, replays, rotation', () => {
-  const harness = new JobHarness({ WEBHOOK_SECRET: FALLBACK_SECRET, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_BACKOFF_MS: '200', API_AUTH: 'required' });
+  const harness = new JobHarness({
+    WEBHOOK_SECRET: FALLBACK_SECRET,
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_BACKOFF_MS: '200',
+    API_AUTH: 'required',
+  });
   let api: InProcessApi;
   let receiver: WebhookReceiver;
   let secrets: PgWebhookSecretStore;
@@ -32,13 +41,23 @@ describe('webhooks across tenants: per-account secrets, account names, replays, 
 
   /** Runs a one-document job of `tenant` announced at `path`, and returns what the receiver got (it comes once the job ended). */
   const deliveredJob = async (tenant: Pick<Tenant, 'account' | 'key'>, path: string): Promise<Received> => {
-    const created = await request(api.app).post('/job/batch-insert').set('Authorization', `Bearer ${tenant.key}`)
-      .send({ account_name: tenant.account, documents: makeDocuments(1), webhook_url: `${receiver.url}${path}` }).expect(202);
-    return waitFor(`the webhook at ${path}`, async () => receiver.received.find((r) => r.path === path && r.rawBody.includes(created.body.job_id)), 60_000, 100);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .set('Authorization', `Bearer ${tenant.key}`)
+      .send({ account_name: tenant.account, documents: makeDocuments(1), webhook_url: `${receiver.url}${path}` })
+      .expect(202);
+    return waitFor(
+      `the webhook at ${path}`,
+      async () => receiver.received.find((r) => r.path === path && r.rawBody.includes(created.body.job_id)),
+      60_000,
+      100,
+    );
   };
 
   const headersOf = (delivery: Received) => ({
-    rawBody: delivery.rawBody, timestampHeader: delivery.headers['nonstop-timestamp'], signatureHeader: delivery.headers['nonstop-signature'],
+    rawBody: delivery.rawBody,
+    timestampHeader: delivery.headers['nonstop-timestamp'],
+    signatureHeader: delivery.headers['nonstop-signature'],
   });
 
   beforeAll(async () => {
@@ -55,7 +74,7 @@ describe('webhooks across tenants: per-account secrets, account names, replays, 
     await receiver.close();
   });
 
-  it("gives each account its own secret with its first key, and no new one with later keys", async () => {
+  it('gives each account its own secret with its first key, and no new one with later keys', async () => {
     expect(tenantA.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     expect(tenantA.secret).not.toBe(tenantB.secret);
     const second = await new PgApiKeyStore(api.runtime.pool).create(tenantA.account);
@@ -71,30 +90,51 @@ describe('webhooks across tenants: per-account secrets, account names, replays, 
     expect(delivery.headers['nonstop-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
 
     const seenByA = new InMemorySeenDeliveryIds();
-    expect(await verifyWebhookDelivery({ ...headersOf(delivery), secret: tenantA.secret, accountName: tenantA.account, seen: seenByA }))
-      .toMatchObject({ ok: true, body: { account_name: tenantA.account } });
+    expect(
+      await verifyWebhookDelivery({ ...headersOf(delivery), secret: tenantA.secret, accountName: tenantA.account, seen: seenByA }),
+    ).toMatchObject({ ok: true, body: { account_name: tenantA.account } });
     // the same request sent again, say by someone who captured it
-    expect(await verifyWebhookDelivery({ ...headersOf(delivery), secret: tenantA.secret, accountName: tenantA.account, seen: seenByA }))
-      .toEqual({ ok: false, reason: 'replayed' });
+    expect(
+      await verifyWebhookDelivery({ ...headersOf(delivery), secret: tenantA.secret, accountName: tenantA.account, seen: seenByA }),
+    ).toEqual({ ok: false, reason: 'replayed' });
     // not signed with the fallback secret either: holding WEBHOOK_SECRET forges nothing for A
-    expect(verifyWebhookSignature({ ...headersOf(delivery), secret: FALLBACK_SECRET })).toEqual({ ok: false, reason: 'signature_mismatch' });
+    expect(verifyWebhookSignature({ ...headersOf(delivery), secret: FALLBACK_SECRET })).toEqual({
+      ok: false,
+      reason: 'signature_mismatch',
+    });
     // the attempt records the delivery id it sent
-    const attempts = await request(api.app).get(`/job/${body.job_id}/webhook-deliveries`).set('Authorization', `Bearer ${tenantA.key}`).expect(200);
-    expect(attempts.body.deliveries).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered', delivery_id: body.delivery_id })]);
+    const attempts = await request(api.app)
+      .get(`/job/${body.job_id}/webhook-deliveries`)
+      .set('Authorization', `Bearer ${tenantA.key}`)
+      .expect(200);
+    expect(attempts.body.deliveries).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'delivered', delivery_id: body.delivery_id }),
+    ]);
   });
 
   it("tenant A's secret cannot produce a delivery B's verifier accepts", async () => {
     const forgedBody = JSON.stringify({ delivery_id: 'forged-1', account_name: tenantB.account, job_id: 'x', status: 'completed' });
     const timestamp = Math.floor(Date.now() / 1000);
-    const forged = { rawBody: forgedBody, timestampHeader: String(timestamp), signatureHeader: signWebhook(tenantA.secret, timestamp, forgedBody) };
-    expect(await verifyWebhookDelivery({ ...forged, secret: tenantB.secret, accountName: tenantB.account, seen: new InMemorySeenDeliveryIds() }))
-      .toEqual({ ok: false, reason: 'signature_mismatch' });
+    const forged = {
+      rawBody: forgedBody,
+      timestampHeader: String(timestamp),
+      signatureHeader: signWebhook(tenantA.secret, timestamp, forgedBody),
+    };
+    expect(
+      await verifyWebhookDelivery({ ...forged, secret: tenantB.secret, accountName: tenantB.account, seen: new InMemorySeenDeliveryIds() }),
+    ).toEqual({ ok: false, reason: 'signature_mismatch' });
   });
 
   it("a job of A pointed at B's receiver is refused there: wrong secret, and wrong account even under a shared fallback secret", async () => {
     const delivery = await deliveredJob(tenantA, `/ok/${tenantB.account}/from-a`);
-    expect(await verifyWebhookDelivery({ ...headersOf(delivery), secret: tenantB.secret, accountName: tenantB.account, seen: new InMemorySeenDeliveryIds() }))
-      .toEqual({ ok: false, reason: 'signature_mismatch' });
+    expect(
+      await verifyWebhookDelivery({
+        ...headersOf(delivery),
+        secret: tenantB.secret,
+        accountName: tenantB.account,
+        seen: new InMemorySeenDeliveryIds(),
+      }),
+    ).toEqual({ ok: false, reason: 'signature_mismatch' });
 
     // Two accounts from before per-account secrets: both are signed with the fallback, so only the account name tells them apart.
     const [legacyC, legacyD] = [uniqueAccount('legacy_c'), uniqueAccount('legacy_d')];
@@ -102,8 +142,14 @@ describe('webhooks across tenants: per-account secrets, account names, replays, 
     await api.runtime.pool.query('DELETE FROM account_webhook_secrets WHERE account_name = $1', [legacyC]);
     const fromC = await deliveredJob({ account: legacyC, key: keyC }, `/ok/${legacyD}/from-c`);
     expect(verifyWebhookSignature({ ...headersOf(fromC), secret: FALLBACK_SECRET })).toMatchObject({ ok: true });
-    expect(await verifyWebhookDelivery({ ...headersOf(fromC), secret: FALLBACK_SECRET, accountName: legacyD, seen: new InMemorySeenDeliveryIds() }))
-      .toEqual({ ok: false, reason: 'account_mismatch' });
+    expect(
+      await verifyWebhookDelivery({
+        ...headersOf(fromC),
+        secret: FALLBACK_SECRET,
+        accountName: legacyD,
+        seen: new InMemorySeenDeliveryIds(),
+      }),
+    ).toEqual({ ok: false, reason: 'account_mismatch' });
   });
 
   it('during a rotation signs with both secrets, and only with the new one after the overlap window', async () => {
@@ -112,20 +158,36 @@ describe('webhooks across tenants: per-account secrets, account names, replays, 
     const during = await deliveredJob(tenant, `/ok/${tenant.account}/during`);
     expect(String(during.headers['nonstop-signature']).split(',')).toHaveLength(2);
     for (const secret of [tenant.secret, rotated.secret]) {
-      expect(await verifyWebhookDelivery({ ...headersOf(during), secret, accountName: tenant.account, seen: new InMemorySeenDeliveryIds() }))
-        .toMatchObject({ ok: true });
+      expect(
+        await verifyWebhookDelivery({ ...headersOf(during), secret, accountName: tenant.account, seen: new InMemorySeenDeliveryIds() }),
+      ).toMatchObject({ ok: true });
     }
     expect((await secrets.list(tenant.account)).map((row) => row.state)).toEqual(['overlap', 'current']);
 
     // as if the hour had passed
-    await api.runtime.pool.query('UPDATE account_webhook_secrets SET expires_at = now() WHERE account_name = $1 AND superseded_at IS NOT NULL', [tenant.account]);
+    await api.runtime.pool.query(
+      'UPDATE account_webhook_secrets SET expires_at = now() WHERE account_name = $1 AND superseded_at IS NOT NULL',
+      [tenant.account],
+    );
     expect((await secrets.list(tenant.account)).map((row) => row.state)).toEqual(['expired', 'current']);
     const after = await deliveredJob(tenant, `/ok/${tenant.account}/after`);
     expect(String(after.headers['nonstop-signature']).split(',')).toHaveLength(1);
-    expect(await verifyWebhookDelivery({ ...headersOf(after), secret: rotated.secret, accountName: tenant.account, seen: new InMemorySeenDeliveryIds() }))
-      .toMatchObject({ ok: true });
-    expect(await verifyWebhookDelivery({ ...headersOf(after), secret: tenant.secret, accountName: tenant.account, seen: new InMemorySeenDeliveryIds() }))
-      .toEqual({ ok: false, reason: 'signature_mismatch' });
+    expect(
+      await verifyWebhookDelivery({
+        ...headersOf(after),
+        secret: rotated.secret,
+        accountName: tenant.account,
+        seen: new InMemorySeenDeliveryIds(),
+      }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await verifyWebhookDelivery({
+        ...headersOf(after),
+        secret: tenant.secret,
+        accountName: tenant.account,
+        seen: new InMemorySeenDeliveryIds(),
+      }),
+    ).toEqual({ ok: false, reason: 'signature_mismatch' });
   });
 
   it('two rotations at once leave one current secret', async () => {

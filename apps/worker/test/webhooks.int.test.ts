@@ -10,7 +10,10 @@ const SECRET = 'whsec_test_0123456789abcdef';
 
 describe('webhooks with a real worker process', () => {
   const harness = new JobHarness({
-    WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_BACKOFF_MS: '200', WEBHOOK_TIMEOUT_MS: '3000',
+    WEBHOOK_SECRET: SECRET,
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_BACKOFF_MS: '200',
+    WEBHOOK_TIMEOUT_MS: '3000',
   });
   const config = testConfig(harness.env);
   let api: InProcessApi;
@@ -32,11 +35,18 @@ describe('webhooks with a real worker process', () => {
   it('a finished job is POSTed exactly once, signed as the SDK verifies', async () => {
     const account = uniqueAccount('wh');
     const path = `/ok/${account}`;
-    const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(3), webhook_url: `${receiver.url}${path}` }).expect(202);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(3), webhook_url: `${receiver.url}${path}` })
+      .expect(202);
     const jobId = created.body.job_id as string;
     await waitForFinal(api.app, jobId);
-    const [delivery] = await waitFor('the webhook', async () => (deliveriesTo(path).length > 0 ? deliveriesTo(path) : undefined), 30_000, 100);
+    const [delivery] = await waitFor(
+      'the webhook',
+      async () => (deliveriesTo(path).length > 0 ? deliveriesTo(path) : undefined),
+      30_000,
+      100,
+    );
     // no second delivery arrives
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(deliveriesTo(path)).toHaveLength(1);
@@ -51,7 +61,9 @@ describe('webhooks with a real worker process', () => {
 
     const body = JSON.parse(delivery!.rawBody);
     expect(body).toMatchObject({
-      job_id: jobId, status: 'completed', results_next_cursor: null,
+      job_id: jobId,
+      status: 'completed',
+      results_next_cursor: null,
       progress: { total_documents: 3, processed_documents: 3, success_count: 3, failure_count: 0 },
     });
     expect(body.results).toHaveLength(3);
@@ -68,23 +80,33 @@ describe('webhooks with a real worker process', () => {
   it('a receiver that answers 500 twice gets it on the third attempt, and every attempt is listed', async () => {
     const account = uniqueAccount('wh');
     const path = `/flaky/${account}`;
-    const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(2), webhook_url: `${receiver.url}${path}` }).expect(202);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(2), webhook_url: `${receiver.url}${path}` })
+      .expect(202);
     const jobId = created.body.job_id as string;
     await waitForFinal(api.app, jobId);
     await waitFor('the third attempt', async () => deliveriesTo(path).some((r) => r.answered === 200), 30_000, 100);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(deliveriesTo(path).map((r) => r.answered)).toEqual([500, 500, 200]);
     for (const delivery of deliveriesTo(path)) {
-      expect(verifyWebhookSignature({
-        secret: SECRET, rawBody: delivery.rawBody,
-        timestampHeader: delivery.headers['nonstop-timestamp'], signatureHeader: delivery.headers['nonstop-signature'],
-      })).toMatchObject({ ok: true });
+      expect(
+        verifyWebhookSignature({
+          secret: SECRET,
+          rawBody: delivery.rawBody,
+          timestampHeader: delivery.headers['nonstop-timestamp'],
+          signatureHeader: delivery.headers['nonstop-signature'],
+        }),
+      ).toMatchObject({ ok: true });
     }
-    const attempts = await waitFor('three recorded attempts', async () => {
-      const res = await request(api.app).get(`/job/${jobId}/webhook-deliveries`).expect(200);
-      return res.body.deliveries.length === 3 ? res.body.deliveries : undefined;
-    }, 10_000);
+    const attempts = await waitFor(
+      'three recorded attempts',
+      async () => {
+        const res = await request(api.app).get(`/job/${jobId}/webhook-deliveries`).expect(200);
+        return res.body.deliveries.length === 3 ? res.body.deliveries : undefined;
+      },
+      10_000,
+    );
     expect(attempts).toEqual([
       expect.objectContaining({ attempt: 1, outcome: 'failed', status_code: 500, error: 'answered 500' }),
       expect.objectContaining({ attempt: 2, outcome: 'failed', status_code: 500, error: 'answered 500' }),
@@ -99,8 +121,10 @@ describe('webhooks with a real worker process', () => {
   it('a cancelled job is announced once, with status cancelled', async () => {
     const account = uniqueAccount('wh');
     const path = `/ok/${account}`;
-    const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(300), webhook_url: `${receiver.url}${path}` }).expect(202);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(300), webhook_url: `${receiver.url}${path}` })
+      .expect(202);
     const cancelled = await request(api.app).delete(`/job/${created.body.job_id}`).expect(200);
     expect(cancelled.body.status).toBe('cancelled');
     await waitFor('the webhook', async () => deliveriesTo(path).length > 0, 30_000, 100);
@@ -112,8 +136,10 @@ describe('webhooks with a real worker process', () => {
   it('recovery enqueues a finished job whose delivery was never enqueued', async () => {
     const account = uniqueAccount('wh');
     const path = `/ok/${account}`;
-    const created = await request(api.app).post('/job/batch-insert')
-      .send({ account_name: account, documents: makeDocuments(1), webhook_url: `${receiver.url}${path}` }).expect(202);
+    const created = await request(api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(1), webhook_url: `${receiver.url}${path}` })
+      .expect(202);
     const jobId = created.body.job_id as string;
     await waitForFinal(api.app, jobId);
     await waitFor('the webhook', async () => deliveriesTo(path).length > 0, 30_000, 100);
@@ -138,7 +164,9 @@ describe('webhooks with a real worker process', () => {
     beforeAll(async () => {
       strictApi = await startInProcessApi(testConfig({ ...harness.env, WEBHOOK_ALLOW_PRIVATE: 'false' }));
     });
-    afterAll(async () => { await strictApi.close(); });
+    afterAll(async () => {
+      await strictApi.close();
+    });
 
     it.each<[string, RegExp]>([
       ['http://127.0.0.1:8080/hook', /address 127\.0\.0\.1 is a loopback address/],
@@ -151,8 +179,10 @@ describe('webhooks with a real worker process', () => {
       ['https://no-such-host.invalid/hook', /does not resolve/],
     ])('refuses %s with a clear 400', async (url, reason) => {
       const account = uniqueAccount('wh');
-      const res = await request(strictApi.app).post('/job/batch-insert')
-        .send({ account_name: account, documents: makeDocuments(1), webhook_url: url }).expect(400);
+      const res = await request(strictApi.app)
+        .post('/job/batch-insert')
+        .send({ account_name: account, documents: makeDocuments(1), webhook_url: url })
+        .expect(400);
       expect(res.body.error.code).toBe('invalid_webhook_url');
       expect(res.body.error.message).toMatch(reason);
       expect(res.body.error.details).toEqual([{ field: 'webhook_url', problem: expect.stringMatching(reason) }]);

@@ -25,7 +25,10 @@ export class ValidationFailedError extends ApiError {
   override name = 'ValidationFailedError';
 
   constructor(details: FieldProblem[]) {
-    const summary = details.slice(0, 5).map((d) => `${d.field}: ${d.problem}`).join('; ');
+    const summary = details
+      .slice(0, 5)
+      .map((d) => `${d.field}: ${d.problem}`)
+      .join('; ');
     super(400, 'validation_failed', `Invalid request: ${summary}${details.length > 5 ? '; ...' : ''}`, details);
   }
 }
@@ -59,7 +62,11 @@ export class DependencyError extends Error {
   override name = 'DependencyError';
 
   /** The message reaches tenants (503 bodies, job errors): addresses are cut from it; `cause` keeps them for logs. */
-  constructor(readonly dependency: 'postgresql' | 'milvus' | 'embedding' | 'redis', message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly dependency: 'postgresql' | 'milvus' | 'embedding' | 'redis',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(withoutAddresses(message), options);
   }
 }
@@ -75,7 +82,10 @@ export function withoutAddresses(message: string): string {
 export class EmbeddingRejectedError extends Error {
   override name = 'EmbeddingRejectedError';
 
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }

@@ -5,8 +5,21 @@ import winston from 'winston';
  * documents' own text (customers' content is not ours to copy into logs).
  */
 const REDACTED_KEYS = new Set([
-  'authorization', 'api_key', 'apikey', 'x-api-key', 'password', 'secret', 'token',
-  'signature', 'x-signature', 'text', 'texts', 'chunks', 'input', 'metadata', 'embedding',
+  'authorization',
+  'api_key',
+  'apikey',
+  'x-api-key',
+  'password',
+  'secret',
+  'token',
+  'signature',
+  'x-signature',
+  'text',
+  'texts',
+  'chunks',
+  'input',
+  'metadata',
+  'embedding',
 ]);
 
 export function redact(value: unknown, depth = 0): unknown {
@@ -33,15 +46,16 @@ const redactFormat = winston.format((info) => {
 export type Logger = winston.Logger;
 
 export function createLogger(options: { level: string; format: 'json' | 'text'; service: string }): Logger {
-  const output = options.format === 'json'
-    ? winston.format.json()
-    : winston.format.combine(
-      winston.format.colorize(),
-      winston.format.printf(({ level, message, timestamp, service, ...meta }) => {
-        const rest = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
-        return `${String(timestamp)} ${String(service)} ${level}: ${String(message)}${rest}`;
-      }),
-    );
+  const output =
+    options.format === 'json'
+      ? winston.format.json()
+      : winston.format.combine(
+          winston.format.colorize(),
+          winston.format.printf(({ level, message, timestamp, service, ...meta }) => {
+            const rest = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
+            return `${String(timestamp)} ${String(service)} ${level}: ${String(message)}${rest}`;
+          }),
+        );
   return winston.createLogger({
     level: options.level,
     defaultMeta: { service: options.service },

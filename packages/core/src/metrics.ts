@@ -81,9 +81,17 @@ const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', '
 
 async function answersWithin(probe: DependencyProbe, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
   try {
-    return await Promise.race([probe().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      probe().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -95,15 +103,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registers = [registry];
 
   const jobsTotal = new Counter({
-    name: 'nonstop_jobs_total', help: 'Batch-insert jobs ended, by final status.', labelNames: ['status'] as const, registers,
+    name: 'nonstop_jobs_total',
+    help: 'Batch-insert jobs ended, by final status.',
+    labelNames: ['status'] as const,
+    registers,
   });
   const documentsTotal = new Counter({
     name: 'nonstop_documents_total',
     help: 'Documents of jobs processed and recorded in the ledger, by result (succeeded, failed) and error code ("" on success).',
-    labelNames: ['result', 'error_code'] as const, registers,
+    labelNames: ['result', 'error_code'] as const,
+    registers,
   });
   const chunksTotal = new Counter({
-    name: 'nonstop_chunks_total', help: 'Chunks of the recorded documents, by the result of their document.', labelNames: ['result'] as const, registers,
+    name: 'nonstop_chunks_total',
+    help: 'Chunks of the recorded documents, by the result of their document.',
+    labelNames: ['result'] as const,
+    registers,
   });
   const stageDuration = new Histogram({
     name: 'nonstop_stage_duration_seconds',
@@ -113,10 +128,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
   const embeddingRetries = new Counter({
-    name: 'nonstop_embedding_retries_total', help: 'Embedding requests tried again, by reason.', labelNames: ['reason'] as const, registers,
+    name: 'nonstop_embedding_retries_total',
+    help: 'Embedding requests tried again, by reason.',
+    labelNames: ['reason'] as const,
+    registers,
   });
   const embeddingRateLimited = new Counter({
-    name: 'nonstop_embedding_rate_limited_total', help: 'Embedding requests answered 429 (rate limited) and retried.', registers,
+    name: 'nonstop_embedding_rate_limited_total',
+    help: 'Embedding requests answered 429 (rate limited) and retried.',
+    registers,
   });
   let queue = options.queue;
   const queueJobs = new Gauge({
@@ -178,8 +198,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   let oldestUnfinishedCreatedAt: Date | undefined;
   const oldestUnfinishedJob = new Gauge({
     name: 'nonstop_oldest_unfinished_job_age_seconds',
-    help: 'Age of the oldest unfinished job the last recovery pass found (0 when none), aged to the scrape; '
-      + 'a job that finished since then leaves the value until the next pass.',
+    help:
+      'Age of the oldest unfinished job the last recovery pass found (0 when none), aged to the scrape; ' +
+      'a job that finished since then leaves the value until the next pass.',
     registers,
     collect() {
       this.set(oldestUnfinishedCreatedAt ? Math.max(0, (Date.now() - oldestUnfinishedCreatedAt.getTime()) / 1000) : 0);
@@ -207,8 +228,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   }
 
   return {
-    registry, jobsTotal, documentsTotal, chunksTotal, stageDuration, embeddingRetries, embeddingRateLimited, queueJobs, activeJobs,
-    queueOldestWaiting, httpRequestDuration, dependencyUp, recoveryReenqueued, oldestUnfinishedJob, housekeepingPasses, webhookDeliveries,
+    registry,
+    jobsTotal,
+    documentsTotal,
+    chunksTotal,
+    stageDuration,
+    embeddingRetries,
+    embeddingRateLimited,
+    queueJobs,
+    activeJobs,
+    queueOldestWaiting,
+    httpRequestDuration,
+    dependencyUp,
+    recoveryReenqueued,
+    oldestUnfinishedJob,
+    housekeepingPasses,
+    webhookDeliveries,
     observeStage(stage, seconds) {
       stageDuration.observe({ stage }, seconds);
     },
@@ -218,7 +253,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     recordDocumentResults(results) {
       for (const result of results) {
         const outcome = result.success ? 'succeeded' : 'failed';
-        documentsTotal.inc({ result: outcome, error_code: result.success ? '' : result.error_code ?? 'internal' });
+        documentsTotal.inc({ result: outcome, error_code: result.success ? '' : (result.error_code ?? 'internal') });
         if (result.chunks_count > 0) chunksTotal.inc({ result: outcome }, result.chunks_count);
       }
     },

@@ -3,7 +3,10 @@ import IORedis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredi
 /** A connection to a single Redis (direct or through Sentinel) or to a Redis Cluster: BullMQ takes either. */
 export type RedisClient = IORedis | Cluster;
 
-export interface HostPort { host: string; port: number }
+export interface HostPort {
+  host: string;
+  port: number;
+}
 
 /**
  * Where Redis is: a URL; or Sentinels that name the current master; or the
@@ -20,9 +23,13 @@ export interface RedisTarget {
 
 /** The Redis target the configuration names. */
 export function redisTargetOf(config: {
-  redisUrl: string; redisSentinels: HostPort[]; redisSentinelMaster: string; redisClusterNodes?: HostPort[];
+  redisUrl: string;
+  redisSentinels: HostPort[];
+  redisSentinelMaster: string;
+  redisClusterNodes?: HostPort[];
 }): RedisTarget {
-  if (config.redisClusterNodes && config.redisClusterNodes.length > 0) return { url: config.redisUrl, clusterNodes: config.redisClusterNodes };
+  if (config.redisClusterNodes && config.redisClusterNodes.length > 0)
+    return { url: config.redisUrl, clusterNodes: config.redisClusterNodes };
   return config.redisSentinels.length > 0
     ? { url: config.redisUrl, sentinels: config.redisSentinels, sentinelMaster: config.redisSentinelMaster }
     : { url: config.redisUrl };
@@ -32,7 +39,8 @@ export function redisTargetOf(config: {
 export function describeRedisTarget(target: RedisTarget): string {
   const list = (nodes: HostPort[]): string => nodes.map(({ host, port }) => `${host}:${port}`).join(',');
   if (target.clusterNodes && target.clusterNodes.length > 0) return `Redis Cluster ${list(target.clusterNodes)}`;
-  if (target.sentinels && target.sentinels.length > 0) return `Redis master "${target.sentinelMaster ?? 'mymaster'}" of Sentinels ${list(target.sentinels)}`;
+  if (target.sentinels && target.sentinels.length > 0)
+    return `Redis master "${target.sentinelMaster ?? 'mymaster'}" of Sentinels ${list(target.sentinels)}`;
   const parsed = new URL(target.url);
   return `Redis at ${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }
@@ -51,7 +59,7 @@ function urlSettings(url: string): RedisOptions {
 
 /** Connection options of a single Redis or a Sentinel-managed master (a Cluster is made by createRedis). */
 export function redisConnectionOptions(target: string | RedisTarget): RedisOptions {
-  const { url, sentinels, sentinelMaster } = typeof target === 'string' ? { url: target } as RedisTarget : target;
+  const { url, sentinels, sentinelMaster } = typeof target === 'string' ? ({ url: target } as RedisTarget) : target;
   const auth = urlSettings(url);
   if (sentinels && sentinels.length > 0) {
     return { sentinels, name: sentinelMaster ?? 'mymaster', ...auth, ...(auth.password ? { sentinelPassword: auth.password } : {}) };
@@ -134,6 +142,8 @@ async function inspectClusterDurability(cluster: Cluster): Promise<RedisDurabili
     evictionPolicy: [...new Set(each.map(({ durability }) => durability.evictionPolicy))].join(','),
     aof: each.every(({ durability }) => durability.aof),
     rdb: each.every(({ durability }) => durability.rdb),
-    problems: each.flatMap(({ node, durability }) => durability.problems.map((problem) => `${node.options.host}:${node.options.port}: ${problem}`)),
+    problems: each.flatMap(({ node, durability }) =>
+      durability.problems.map((problem) => `${node.options.host}:${node.options.port}: ${problem}`),
+    ),
   };
 }

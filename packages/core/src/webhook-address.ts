@@ -10,7 +10,11 @@ import { timedDnsResolver } from './webhook-dns';
  * internal address).
  */
 
-interface V4Range { base: number; bits: number; reason: string }
+interface V4Range {
+  base: number;
+  bits: number;
+  reason: string;
+}
 
 const V4_BLOCKED: V4Range[] = [
   ['0.0.0.0', 8, 'unspecified'],
@@ -31,7 +35,7 @@ const V4_BLOCKED: V4Range[] = [
 ].map(([base, bits, reason]) => ({ base: v4ToInt(base as string), bits: bits as number, reason: reason as string }));
 
 function v4ToInt(address: string): number {
-  return address.split('.').reduce((acc, part) => (acc * 256) + Number(part), 0);
+  return address.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
 }
 
 function v4Reason(address: string): string | undefined {
@@ -49,7 +53,7 @@ function v6Groups(address: string): number[] | undefined {
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {
     const v = v4ToInt(dotted[1]!);
-    text = `${text.slice(0, dotted.index)}${(Math.floor(v / 65536)).toString(16)}:${(v % 65536).toString(16)}`;
+    text = `${text.slice(0, dotted.index)}${Math.floor(v / 65536).toString(16)}:${(v % 65536).toString(16)}`;
   }
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
@@ -127,7 +131,11 @@ export type WebhookUrlProblem = 'invalid' | 'forbidden' | 'unresolved';
 export class WebhookUrlError extends Error {
   override name = 'WebhookUrlError';
 
-  constructor(readonly problem: WebhookUrlProblem, message: string, options?: { cause: unknown }) {
+  constructor(
+    readonly problem: WebhookUrlProblem,
+    message: string,
+    options?: { cause: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -166,7 +174,8 @@ export async function resolveWebhookTarget(rawUrl: string, options: WebhookTarge
   } catch {
     throw new WebhookUrlError('invalid', 'is not a valid URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebhookUrlError('invalid', `must use http or https, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new WebhookUrlError('invalid', `must use http or https, got ${url.protocol}`);
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const literal = net.isIP(hostname) !== 0;
   const addresses = literal ? [{ address: hostname, family: net.isIP(hostname) }] : await resolveHost(hostname, options);
@@ -174,8 +183,11 @@ export async function resolveWebhookTarget(rawUrl: string, options: WebhookTarge
     for (const { address } of addresses) {
       const reason = blockedAddressReason(address);
       if (reason) {
-        throw new WebhookUrlError('forbidden', `${literal ? `address ${address} is` : `host ${hostname} resolves to`} a ${reason} address; `
-          + 'webhooks may only be sent to public addresses (WEBHOOK_ALLOW_PRIVATE=true allows internal ones)');
+        throw new WebhookUrlError(
+          'forbidden',
+          `${literal ? `address ${address} is` : `host ${hostname} resolves to`} a ${reason} address; ` +
+            'webhooks may only be sent to public addresses (WEBHOOK_ALLOW_PRIVATE=true allows internal ones)',
+        );
       }
     }
   }
@@ -184,7 +196,11 @@ export async function resolveWebhookTarget(rawUrl: string, options: WebhookTarge
 }
 
 async function resolveHost(hostname: string, options: WebhookTargetOptions): Promise<Array<{ address: string; family: number }>> {
-  if (isLocalhostName(hostname)) return [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+  if (isLocalhostName(hostname))
+    return [
+      { address: '127.0.0.1', family: 4 },
+      { address: '::1', family: 6 },
+    ];
   let addresses: Array<{ address: string; family: number }>;
   try {
     addresses = await (options.resolve ?? timedDnsResolver({ timeoutMs: options.dnsTimeoutMs }))(hostname);

@@ -51,7 +51,9 @@ async function bothFamilies(resolver: dns.promises.Resolver, hostname: string): 
     ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
   ];
   if (addresses.length > 0) return addresses;
-  const failures = [v4, v6].filter((result): result is PromiseRejectedResult => result.status === 'rejected').map((result) => result.reason);
+  const failures = [v4, v6]
+    .filter((result): result is PromiseRejectedResult => result.status === 'rejected')
+    .map((result) => result.reason);
   // "No such name" says more than "no AAAA record" when both families failed
   throw failures.find((error) => (error as { code?: string }).code !== 'ENODATA') ?? failures[0] ?? new Error('no addresses');
 }

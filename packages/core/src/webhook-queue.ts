@@ -28,7 +28,9 @@ export function webhookDeliveryJobOptions(jobId: string, webhook: Pick<WebhookCo
 }
 
 export async function enqueueWebhookDelivery(
-  queue: WebhookQueue, jobId: string, webhook: Pick<WebhookConfig, 'maxAttempts' | 'backoffMs'>,
+  queue: WebhookQueue,
+  jobId: string,
+  webhook: Pick<WebhookConfig, 'maxAttempts' | 'backoffMs'>,
 ): Promise<void> {
   await queue.add(QueueName.webhookDelivery, { job_id: jobId }, webhookDeliveryJobOptions(jobId, webhook));
 }

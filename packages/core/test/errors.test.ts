@@ -3,7 +3,10 @@ import { DependencyError, withoutAddresses } from '../src/errors';
 describe('DependencyError: messages reach tenants without internal addresses', () => {
   it.each([
     ['connect ECONNREFUSED 10.0.3.7:5432', 'connect ECONNREFUSED <address>'],
-    ['14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:19530', '14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED <address>'],
+    [
+      '14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:19530',
+      '14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED <address>',
+    ],
     ['getaddrinfo ENOTFOUND milvus.internal:19530', 'getaddrinfo ENOTFOUND <address>'],
     ['connect ECONNREFUSED [::1]:6379', 'connect ECONNREFUSED <address>'],
     ['no route to 192.168.1.20', 'no route to <address>'],

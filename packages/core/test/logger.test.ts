@@ -7,16 +7,41 @@ describe('redact', () => {
     ['primitives pass through', 'text', 'text'],
     ['null passes through', null, null],
     ['numbers pass through', 42, 42],
-    ['top-level secret keys', { authorization: 'Bearer abc', api_key: 'k', signature: 's', job_id: 'j' },
-      { authorization: '[redacted]', api_key: '[redacted]', signature: '[redacted]', job_id: 'j' }],
-    ['document content keys', { text: 'chunk', chunks: [{ text: 'c' }], metadata: { title: 't' }, content_name: 'n' },
-      { text: '[redacted]', chunks: '[redacted]', metadata: '[redacted]', content_name: 'n' }],
-    ['keys in any case', { Authorization: 'a', API_KEY: 'b', 'X-Api-Key': 'c', Text: 'd' },
-      { Authorization: '[redacted]', API_KEY: '[redacted]', 'X-Api-Key': '[redacted]', Text: '[redacted]' }],
-    ['nested keys', { request: { headers: { authorization: 'Bearer abc', accept: 'json' } } },
-      { request: { headers: { authorization: '[redacted]', accept: 'json' } } }],
-    ['objects inside arrays', { documents: [{ content_name: 'a', chunks: [] }, { content_name: 'b', metadata: {} }] },
-      { documents: [{ content_name: 'a', chunks: '[redacted]' }, { content_name: 'b', metadata: '[redacted]' }] }],
+    [
+      'top-level secret keys',
+      { authorization: 'Bearer abc', api_key: 'k', signature: 's', job_id: 'j' },
+      { authorization: '[redacted]', api_key: '[redacted]', signature: '[redacted]', job_id: 'j' },
+    ],
+    [
+      'document content keys',
+      { text: 'chunk', chunks: [{ text: 'c' }], metadata: { title: 't' }, content_name: 'n' },
+      { text: '[redacted]', chunks: '[redacted]', metadata: '[redacted]', content_name: 'n' },
+    ],
+    [
+      'keys in any case',
+      { Authorization: 'a', API_KEY: 'b', 'X-Api-Key': 'c', Text: 'd' },
+      { Authorization: '[redacted]', API_KEY: '[redacted]', 'X-Api-Key': '[redacted]', Text: '[redacted]' },
+    ],
+    [
+      'nested keys',
+      { request: { headers: { authorization: 'Bearer abc', accept: 'json' } } },
+      { request: { headers: { authorization: '[redacted]', accept: 'json' } } },
+    ],
+    [
+      'objects inside arrays',
+      {
+        documents: [
+          { content_name: 'a', chunks: [] },
+          { content_name: 'b', metadata: {} },
+        ],
+      },
+      {
+        documents: [
+          { content_name: 'a', chunks: '[redacted]' },
+          { content_name: 'b', metadata: '[redacted]' },
+        ],
+      },
+    ],
     ['a top-level array', [{ text: 'x' }, 'y', [{ signature: 'z' }]], [{ text: '[redacted]' }, 'y', [{ signature: '[redacted]' }]]],
     ['a key holding null is still redacted', { text: null }, { text: '[redacted]' }],
   ])('%s', (_name, input, expected) => {
@@ -62,7 +87,10 @@ function capturedLogger(format: 'json' | 'text' = 'json'): { logger: Logger; lin
     logger,
     lines: async () => {
       await new Promise((resolve) => setImmediate(resolve));
-      return written.join('').split('\n').filter((line) => line.length > 0);
+      return written
+        .join('')
+        .split('\n')
+        .filter((line) => line.length > 0);
     },
   };
 }
@@ -76,7 +104,9 @@ describe('createLogger', () => {
       job_id: 'job-1',
       headers: { Authorization: 'Bearer sk-live-123', 'x-api-key': 'api-key-456' },
       signature: 'sig-789',
-      documents: [{ content_name: 'doc-a', chunks: [{ chunk_index: 0, text: '첫 번째 문단 비밀' }], metadata: { title: 'meta-title-secret' } }],
+      documents: [
+        { content_name: 'doc-a', chunks: [{ chunk_index: 0, text: '첫 번째 문단 비밀' }], metadata: { title: 'meta-title-secret' } },
+      ],
     });
     logger.warn({ message: 'object form', text: 'chunk body text' });
     const output = await lines();

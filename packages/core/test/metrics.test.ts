@@ -31,7 +31,9 @@ describe('createMetrics', () => {
   });
 
   it('keeps the scrape working when the queue cannot be read', async () => {
-    const down = async (): Promise<never> => { throw new Error('redis down'); };
+    const down = async (): Promise<never> => {
+      throw new Error('redis down');
+    };
     const metrics = createMetrics({ defaultMetrics: false, queue: { getJobCounts: down, getJobs: down } });
     const text = await metrics.registry.metrics();
     expect(text).not.toContain('nonstop_queue_jobs{');
@@ -42,7 +44,9 @@ describe('createMetrics', () => {
   it('reports how long the oldest waiting job has waited, 0 when none waits', async () => {
     const getJobs = jest.fn(async () => [{ timestamp: Date.now() - 90_000 }]);
     const metrics = createMetrics({ defaultMetrics: false, queue: { getJobCounts: async () => ({}), getJobs } });
-    const waited = Number(/^nonstop_queue_oldest_waiting_age_seconds\{queue="batch-insert"\} (\S+)$/m.exec(await metrics.registry.metrics())?.[1]);
+    const waited = Number(
+      /^nonstop_queue_oldest_waiting_age_seconds\{queue="batch-insert"\} (\S+)$/m.exec(await metrics.registry.metrics())?.[1],
+    );
     expect(waited).toBeGreaterThanOrEqual(90);
     expect(waited).toBeLessThan(100);
     expect(getJobs).toHaveBeenCalledWith(['waiting'], 0, 0, true);
@@ -56,7 +60,9 @@ describe('createMetrics', () => {
       const metrics = createMetrics({ defaultMetrics: false });
       metrics.watchDependencies({
         redis: async () => 'PONG',
-        postgres: async () => { throw new Error('connection refused'); },
+        postgres: async () => {
+          throw new Error('connection refused');
+        },
         milvus: () => new Promise(() => undefined),
       });
       const scrape = metrics.registry.metrics();

@@ -18,8 +18,10 @@ describe('parseBatchInsertPayload', () => {
   });
 
   it('keeps an optional system_failure string and ignores a non-string one', () => {
-    expect(parseBatchInsertPayload({ job_id: JOB_ID, system_failure: 'PostgreSQL unavailable' }))
-      .toEqual({ job_id: JOB_ID, system_failure: 'PostgreSQL unavailable' });
+    expect(parseBatchInsertPayload({ job_id: JOB_ID, system_failure: 'PostgreSQL unavailable' })).toEqual({
+      job_id: JOB_ID,
+      system_failure: 'PostgreSQL unavailable',
+    });
     expect(parseBatchInsertPayload({ job_id: JOB_ID, system_failure: 1 })).toEqual({ job_id: JOB_ID });
   });
 

@@ -19,10 +19,15 @@ describe('Redis through Sentinel', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sentinel-'));
     const conf = path.join(dir, 'sentinel.conf');
-    writeFileSync(conf, [
-      `port ${sentinelPort}`, 'bind 127.0.0.1', `dir ${dir}`,
-      `sentinel monitor nonstop-test ${master.hostname} ${master.port || 6379} 1`,
-    ].join('\n'));
+    writeFileSync(
+      conf,
+      [
+        `port ${sentinelPort}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor nonstop-test ${master.hostname} ${master.port || 6379} 1`,
+      ].join('\n'),
+    );
     sentinel = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
     const probe = new IORedis({ port: sentinelPort, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 1 });
     for (let attempt = 0; ; attempt += 1) {
@@ -44,12 +49,18 @@ describe('Redis through Sentinel', () => {
 
   it('connects to the master the Sentinel names and runs the queue through it', async () => {
     const config = loadConfig({
-      ...process.env, REDIS_URL: 'redis://127.0.0.1', REDIS_SENTINELS: `127.0.0.1:${sentinelPort}`, REDIS_SENTINEL_MASTER: 'nonstop-test',
+      ...process.env,
+      REDIS_URL: 'redis://127.0.0.1',
+      REDIS_SENTINELS: `127.0.0.1:${sentinelPort}`,
+      REDIS_SENTINEL_MASTER: 'nonstop-test',
     });
     expect(config.redisSentinels).toEqual([{ host: '127.0.0.1', port: sentinelPort }]);
     const redis = createRedis(redisTargetOf(config), 'producer');
     try {
-      await new Promise((resolve, reject) => { redis.once('ready', resolve); redis.once('error', reject); });
+      await new Promise((resolve, reject) => {
+        redis.once('ready', resolve);
+        redis.once('error', reject);
+      });
       const port = (await redis.config('GET', 'port')) as string[];
       expect(port[1]).toBe(master.port || '6379');
       const queue = new Queue('sentinel-check', { connection: redis, prefix: `test-sentinel-${sentinelPort}` });

@@ -21,8 +21,10 @@ describe('body limits bounded against the process memory', () => {
 
   it('refuses an explicit body limit the body memory cannot hold, naming both variables', () => {
     expect(() => loadConfig({ MAX_JOB_BODY_BYTES: String(200 * MB) }, 1 * GB)).toThrow(/MAX_JOB_BODY_BYTES .* must fit BODY_MEMORY_BYTES/);
-    expect(loadConfig({ MAX_JOB_BODY_BYTES: String(200 * MB), BODY_MEMORY_BYTES: String(200 * MB * BODY_MEMORY_COPIES) }, 1 * GB)
-      .limits.maxJobBodyBytes).toBe(200 * MB);
+    expect(
+      loadConfig({ MAX_JOB_BODY_BYTES: String(200 * MB), BODY_MEMORY_BYTES: String(200 * MB * BODY_MEMORY_COPIES) }, 1 * GB).limits
+        .maxJobBodyBytes,
+    ).toBe(200 * MB);
   });
 
   it('refuses a per-key share smaller than one body or larger than the whole', () => {

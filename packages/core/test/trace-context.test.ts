@@ -47,7 +47,11 @@ describe('trace context carried by a job (W3C traceparent round trip)', () => {
 
     it('inSpan records a throw on the span (status and exception event) and rethrows it unchanged', async () => {
       const boom = new Error('Milvus unavailable');
-      await expect(inSpan('ingest.milvus_write', {}, async () => { throw boom; })).rejects.toBe(boom);
+      await expect(
+        inSpan('ingest.milvus_write', {}, async () => {
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
       const [span] = exporter.getFinishedSpans();
       expect(span!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Milvus unavailable' });
       expect(span!.events.map((event) => event.name)).toEqual(['exception']);
@@ -57,7 +61,10 @@ describe('trace context carried by a job (W3C traceparent round trip)', () => {
 
   describe('with tracing off', () => {
     it('starts nothing and stores nothing: no carrier, even inside a span', async () => {
-      const tracing = await startTracing({ exporters: [], otlpTracesUrl: undefined, serviceName: undefined }, { defaultServiceName: 'off' });
+      const tracing = await startTracing(
+        { exporters: [], otlpTracesUrl: undefined, serviceName: undefined },
+        { defaultServiceName: 'off' },
+      );
       expect(tracing.enabled).toBe(false);
       await inSpan('accept', {}, async (span) => {
         expect(span.isRecording()).toBe(false);

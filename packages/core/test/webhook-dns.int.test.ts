@@ -22,7 +22,9 @@ describe('webhook host lookups have a time limit (stand-in nameservers on loopba
 
   it('gives up on a nameserver that never answers after the time limit', async () => {
     const started = Date.now();
-    await expect(timedDnsResolver({ timeoutMs: 300, servers: [silent.server] })('hooks.example.com')).rejects.toMatchObject({ code: 'ETIMEOUT' });
+    await expect(timedDnsResolver({ timeoutMs: 300, servers: [silent.server] })('hooks.example.com')).rejects.toMatchObject({
+      code: 'ETIMEOUT',
+    });
     const elapsed = Date.now() - started;
     expect(silent.queries).toBeGreaterThan(0);
     expect(elapsed).toBeGreaterThanOrEqual(280);
@@ -32,7 +34,9 @@ describe('webhook host lookups have a time limit (stand-in nameservers on loopba
   it('sixteen stalled lookups at once neither queue behind each other nor hold the thread pool', async () => {
     const resolve = timedDnsResolver({ timeoutMs: 500, servers: [silent.server] });
     const started = Date.now();
-    const lookups = Array.from({ length: 16 }, (_, i) => resolve(`stalled-${i}.example.com`).catch((error: { code?: string }) => error.code));
+    const lookups = Array.from({ length: 16 }, (_, i) =>
+      resolve(`stalled-${i}.example.com`).catch((error: { code?: string }) => error.code),
+    );
     const poolStarted = Date.now();
     await Promise.all(Array.from({ length: 8 }, threadPoolWork));
     const poolMs = Date.now() - poolStarted;
@@ -44,23 +48,36 @@ describe('webhook host lookups have a time limit (stand-in nameservers on loopba
   });
 
   it('makes a webhook URL whose host cannot be resolved in time an unresolved (retryable) refusal', async () => {
-    const refusal = resolveWebhookTarget('https://hooks.example.com/x',
-      { allowPrivate: false, dnsTimeoutMs: 300, resolve: timedDnsResolver({ timeoutMs: 300, servers: [silent.server] }) });
+    const refusal = resolveWebhookTarget('https://hooks.example.com/x', {
+      allowPrivate: false,
+      dnsTimeoutMs: 300,
+      resolve: timedDnsResolver({ timeoutMs: 300, servers: [silent.server] }),
+    });
     await expect(refusal).rejects.toMatchObject({ problem: 'unresolved', message: 'host hooks.example.com does not resolve (ETIMEOUT)' });
   });
 
   it('resolves through an answering nameserver, A records only when there is no AAAA', async () => {
-    await expect(timedDnsResolver({ timeoutMs: 1_000, servers: [answering.server] })('hooks.example.com'))
-      .resolves.toEqual([{ address: '93.184.216.34', family: 4 }]);
-    const target = await resolveWebhookTarget('https://hooks.example.com/x',
-      { allowPrivate: false, dnsTimeoutMs: 1_000, resolve: timedDnsResolver({ timeoutMs: 1_000, servers: [answering.server] }) });
+    await expect(timedDnsResolver({ timeoutMs: 1_000, servers: [answering.server] })('hooks.example.com')).resolves.toEqual([
+      { address: '93.184.216.34', family: 4 },
+    ]);
+    const target = await resolveWebhookTarget('https://hooks.example.com/x', {
+      allowPrivate: false,
+      dnsTimeoutMs: 1_000,
+      resolve: timedDnsResolver({ timeoutMs: 1_000, servers: [answering.server] }),
+    });
     expect(target).toMatchObject({ address: '93.184.216.34', family: 4 });
   });
 
   it('refuses a host its nameserver points at an internal address, naming neither the address nor the nameserver', async () => {
-    const refusal = resolveWebhookTarget('https://hooks.example.com/x',
-      { allowPrivate: false, dnsTimeoutMs: 1_000, resolve: timedDnsResolver({ timeoutMs: 1_000, servers: [internal.server] }) });
-    await expect(refusal).rejects.toMatchObject({ problem: 'forbidden', message: expect.stringMatching(/^host hooks\.example\.com resolves to a private address/) });
+    const refusal = resolveWebhookTarget('https://hooks.example.com/x', {
+      allowPrivate: false,
+      dnsTimeoutMs: 1_000,
+      resolve: timedDnsResolver({ timeoutMs: 1_000, servers: [internal.server] }),
+    });
+    await expect(refusal).rejects.toMatchObject({
+      problem: 'forbidden',
+      message: expect.stringMatching(/^host hooks\.example\.com resolves to a private address/),
+    });
     const message = await refusal.catch((error: Error) => error.message);
     expect(message).not.toContain('10.0.0.7');
     expect(message).not.toContain(internal.server);

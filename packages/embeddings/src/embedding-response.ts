@@ -68,9 +68,7 @@ export function serverErrorMessage(bodyText: string): string {
     return truncate(bodyText.trim()) || 'no error message';
   }
   const body = (parsed ?? {}) as { error?: unknown; message?: unknown; detail?: unknown };
-  const candidates = [
-    (body.error as { message?: unknown } | undefined)?.message, body.error, body.message, body.detail,
-  ];
+  const candidates = [(body.error as { message?: unknown } | undefined)?.message, body.error, body.message, body.detail];
   const found = candidates.find((candidate) => typeof candidate === 'string' && candidate !== '');
   return truncate(typeof found === 'string' ? found : JSON.stringify(parsed));
 }

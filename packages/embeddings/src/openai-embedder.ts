@@ -7,9 +7,12 @@ import { InvalidEmbeddingResponseError, parseEmbeddingResponse, serverErrorMessa
 import { isConfigurationStatus, isRetryableStatus, parseRetryAfterMs, retryDelayMs } from './retry-policy';
 import { splitIntoBatches } from './split-into-batches';
 
-export type OpenAiEmbedderConfig = Pick<EmbeddingConfig, 'baseUrl' | 'model' | 'apiKey' | 'batchSize' | 'concurrency' | 'dimension' | 'timeoutMs' | 'maxRetries'>
+export type OpenAiEmbedderConfig = Pick<
+  EmbeddingConfig,
+  'baseUrl' | 'model' | 'apiKey' | 'batchSize' | 'concurrency' | 'dimension' | 'timeoutMs' | 'maxRetries'
+> &
   /** How passages and queries are told apart; default `none` (both sent alike). */
-  & { inputRoles?: EmbeddingInputRoles };
+  { inputRoles?: EmbeddingInputRoles };
 
 /** What a text is to the model: a passage stored at ingest, or a search query. */
 type InputRole = 'passage' | 'query';
@@ -102,14 +105,16 @@ export class OpenAiEmbedder implements Embedder {
     if (signal?.aborted) onAbort();
     try {
       const batches = splitIntoBatches(texts, this.config.batchSize);
-      const results = await Promise.all(batches.map(async (batch) => {
-        try {
-          return await this.limiter.run(() => this.requestWithRetries(role, batch, call.signal), call.signal);
-        } catch (error) {
-          call.abort(error);
-          throw error;
-        }
-      }));
+      const results = await Promise.all(
+        batches.map(async (batch) => {
+          try {
+            return await this.limiter.run(() => this.requestWithRetries(role, batch, call.signal), call.signal);
+          } catch (error) {
+            call.abort(error);
+            throw error;
+          }
+        }),
+      );
       return results.flat();
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -124,7 +129,12 @@ export class OpenAiEmbedder implements Embedder {
         const delayMs = retryDelayMs(attempt - 2, failure.retryAfterMs, this.options.random);
         this.options.hooks?.onRetry?.(failure.reason, { attempt: attempt - 1, delayMs, status: failure.status });
         this.options.logger?.warn('Embedding request failed; retrying', {
-          url: this.displayUrl, attempt: attempt - 1, reason: failure.reason, status: failure.status, delay_ms: delayMs, error: failure.message,
+          url: this.displayUrl,
+          attempt: attempt - 1,
+          reason: failure.reason,
+          status: failure.status,
+          delay_ms: delayMs,
+          error: failure.message,
         });
         await abortableSleep(delayMs, signal);
       }
@@ -132,8 +142,10 @@ export class OpenAiEmbedder implements Embedder {
       if (Array.isArray(outcome)) return outcome;
       failure = outcome;
     }
-    throw new DependencyError('embedding',
-      `Embedding service at ${this.displayUrl} unavailable after ${attempts} attempts: ${failure?.message ?? 'unknown error'}`);
+    throw new DependencyError(
+      'embedding',
+      `Embedding service at ${this.displayUrl} unavailable after ${attempts} attempts: ${failure?.message ?? 'unknown error'}`,
+    );
   }
 
   /** One HTTP request: vectors, a retryable failure, or a thrown permanent error. */
@@ -185,8 +197,10 @@ export class OpenAiEmbedder implements Embedder {
       };
     }
     if (isConfigurationStatus(status)) {
-      throw new DependencyError('embedding',
-        `Embedding service at ${this.displayUrl} refused the request (HTTP ${status}): ${serverMessage}. Check EMBEDDING_BASE_URL, EMBEDDING_MODEL and EMBEDDING_API_KEY.`);
+      throw new DependencyError(
+        'embedding',
+        `Embedding service at ${this.displayUrl} refused the request (HTTP ${status}): ${serverMessage}. Check EMBEDDING_BASE_URL, EMBEDDING_MODEL and EMBEDDING_API_KEY.`,
+      );
     }
     if (status >= 400 && status < 500) throw new EmbeddingRejectedError(`${serverMessage} (HTTP ${status})`, status);
     throw new DependencyError('embedding', `Embedding service at ${this.displayUrl} answered HTTP ${status}`);

@@ -2,7 +2,9 @@ import { ConcurrencyLimiter } from '../src/concurrency-limiter';
 
 function deferred(): { promise: Promise<void>; resolve(): void } {
   let resolve!: () => void;
-  const promise = new Promise<void>((r) => { resolve = r; });
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
@@ -11,7 +13,13 @@ describe('ConcurrencyLimiter', () => {
     const limiter = new ConcurrencyLimiter(2);
     const gates = [deferred(), deferred(), deferred()];
     const started: number[] = [];
-    const runs = gates.map((gate, i) => limiter.run(async () => { started.push(i); await gate.promise; return i; }));
+    const runs = gates.map((gate, i) =>
+      limiter.run(async () => {
+        started.push(i);
+        await gate.promise;
+        return i;
+      }),
+    );
     await Promise.resolve();
     expect(started).toEqual([0, 1]);
     gates[1]!.resolve();
@@ -29,7 +37,9 @@ describe('ConcurrencyLimiter', () => {
     const first = limiter.run(() => gate.promise);
     const controller = new AbortController();
     let ran = false;
-    const second = limiter.run(async () => { ran = true; }, controller.signal);
+    const second = limiter.run(async () => {
+      ran = true;
+    }, controller.signal);
     controller.abort(new Error('gave up'));
     await expect(second).rejects.toThrow('gave up');
     gate.resolve();
@@ -40,7 +50,11 @@ describe('ConcurrencyLimiter', () => {
 
   it('frees the slot when a task throws', async () => {
     const limiter = new ConcurrencyLimiter(1);
-    await expect(limiter.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      limiter.run(async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(limiter.run(async () => 'ok')).resolves.toBe('ok');
   });
 });

@@ -1,6 +1,4 @@
-import {
-  InvalidEmbeddingResponseError, decodeFloat32Base64, parseEmbeddingResponse, serverErrorMessage,
-} from '../src/embedding-response';
+import { InvalidEmbeddingResponseError, decodeFloat32Base64, parseEmbeddingResponse, serverErrorMessage } from '../src/embedding-response';
 
 function base64Of(values: number[]): string {
   const bytes = Buffer.alloc(values.length * 4);
@@ -23,8 +21,16 @@ describe('decodeFloat32Base64', () => {
 
 describe('parseEmbeddingResponse', () => {
   it('orders by index and accepts base64 and number arrays alike', () => {
-    const body = { data: [{ index: 1, embedding: [0, 1] }, { index: 0, embedding: base64Of([1, 0]) }] };
-    expect(parseEmbeddingResponse(body, 2, 2)).toEqual([[1, 0], [0, 1]]);
+    const body = {
+      data: [
+        { index: 1, embedding: [0, 1] },
+        { index: 0, embedding: base64Of([1, 0]) },
+      ],
+    };
+    expect(parseEmbeddingResponse(body, 2, 2)).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
   });
 
   it('uses position when a server sends no index', () => {
@@ -34,10 +40,30 @@ describe('parseEmbeddingResponse', () => {
   it.each([
     ['no data', {}, 1, 2],
     ['too few embeddings', { data: [{ index: 0, embedding: [1, 2] }] }, 2, 2],
-    ['duplicate index', { data: [{ index: 0, embedding: [1, 2] }, { index: 0, embedding: [1, 2] }] }, 2, 2],
+    [
+      'duplicate index',
+      {
+        data: [
+          { index: 0, embedding: [1, 2] },
+          { index: 0, embedding: [1, 2] },
+        ],
+      },
+      2,
+      2,
+    ],
     ['index out of range', { data: [{ index: 3, embedding: [1, 2] }] }, 1, 2],
     ['wrong dimension', { data: [{ index: 0, embedding: [1, 2, 3] }] }, 1, 2],
-    ['dimensions differ within a response', { data: [{ index: 0, embedding: [1] }, { index: 1, embedding: [1, 2] }] }, 2, undefined],
+    [
+      'dimensions differ within a response',
+      {
+        data: [
+          { index: 0, embedding: [1] },
+          { index: 1, embedding: [1, 2] },
+        ],
+      },
+      2,
+      undefined,
+    ],
     ['empty vector', { data: [{ index: 0, embedding: [] }] }, 1, undefined],
     ['not a number', { data: [{ index: 0, embedding: [1, 'x'] }] }, 1, 2],
     ['NaN', { data: [{ index: 0, embedding: base64Of([1, Number.NaN]) }] }, 1, 2],

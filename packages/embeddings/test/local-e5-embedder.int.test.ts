@@ -46,8 +46,14 @@ describe('EMBEDDING_PROVIDER=local-e5 against the real multilingual-e5-small ser
   let corpus: Array<[PassageName, number[]]>;
 
   beforeAll(async () => {
-    const health = await fetch(new URL('../health', `${config.baseUrl}/`)).then((r) => r.ok, () => false);
-    if (!health) throw new Error(`The local-e5 embedding server is not answering at ${config.baseUrl}; npm run services:up starts it (npm test does it for you).`);
+    const health = await fetch(new URL('../health', `${config.baseUrl}/`)).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (!health)
+      throw new Error(
+        `The local-e5 embedding server is not answering at ${config.baseUrl}; npm run services:up starts it (npm test does it for you).`,
+      );
     embedder = await createEmbedder(config, testLogger);
     const names = Object.keys(passages) as PassageName[];
     const vectors = await embedder.embed(names.map((name) => passages[name]));
@@ -70,12 +76,19 @@ describe('EMBEDDING_PROVIDER=local-e5 against the real multilingual-e5-small ser
 
   it('puts the right passage first for every Korean paraphrase (queries embedded as e5 queries)', async () => {
     const queries = await embedder.embedQueries!(koreanQueries.map(([text]) => text));
-    expect(koreanQueries.map(([, expected], i) => [expected, best(queries[i]!, corpus)])).toEqual(koreanQueries.map(([, expected]) => [expected, expected]));
+    expect(koreanQueries.map(([, expected], i) => [expected, best(queries[i]!, corpus)])).toEqual(
+      koreanQueries.map(([, expected]) => [expected, expected]),
+    );
   });
 
   it('finds a Korean passage for an English question', async () => {
     const [query] = await embedder.embedQueries!(['Which king created the Korean alphabet, and in what year?']);
-    expect(best(query!, corpus.filter(([name]) => !['router', 'honey'].includes(name)))).toBe('hangul');
+    expect(
+      best(
+        query!,
+        corpus.filter(([name]) => !['router', 'honey'].includes(name)),
+      ),
+    ).toBe('hangul');
   });
 
   it('embeds a query and a passage of the same words differently (the "query: " / "passage: " prefixes reach the model)', async () => {
@@ -86,7 +99,7 @@ describe('EMBEDDING_PROVIDER=local-e5 against the real multilingual-e5-small ser
     expect(cosine(asQuery!, asPassage!)).toBeGreaterThan(0.8);
   });
 
-  it('reads at most the model\'s 512 tokens of a text: a 20,000-character chunk costs one window, and what follows is ignored', async () => {
+  it("reads at most the model's 512 tokens of a text: a 20,000-character chunk costs one window, and what follows is ignored", async () => {
     const head = variedText(HANGUL, 3_000, 7); // random syllables: well past 512 tokens
     const started = Date.now();
     const [a, b] = await embedder.embed([`${head}${variedText(HANGUL, 17_000, 8)}`, `${head} different ending`]);

@@ -23,8 +23,14 @@ afterAll(async () => {
 
 it('the OpenAI-compatible client and the local model agree', async () => {
   const client = await OpenAiEmbedder.create({
-    baseUrl: server.url, model: 'all-MiniLM-L6-v2', apiKey: undefined, batchSize: 8, concurrency: 2,
-    dimension: undefined, timeoutMs: 30_000, maxRetries: 1,
+    baseUrl: server.url,
+    model: 'all-MiniLM-L6-v2',
+    apiKey: undefined,
+    batchSize: 8,
+    concurrency: 2,
+    dimension: undefined,
+    timeoutMs: 30_000,
+    maxRetries: 1,
   });
   expect(client.dimension).toBe(384);
 

@@ -10,9 +10,9 @@ import { LocalOnnxEmbedder } from '../src/local/local-onnx-embedder';
  * so these tests check the int8 ONNX file, tokenizer and pooling together.
  */
 
-const reference = JSON.parse(
-  readFileSync(path.join(__dirname, 'fixtures', 'reference-embeddings.fixture.json'), 'utf8'),
-) as { cases: { text: string; embedding: number[] }[] };
+const reference = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'reference-embeddings.fixture.json'), 'utf8')) as {
+  cases: { text: string; embedding: number[] }[];
+};
 
 function cosine(a: number[], b: number[]): number {
   let dot = 0;
@@ -59,7 +59,9 @@ describe('LocalOnnxEmbedder (all-MiniLM-L6-v2, int8 ONNX)', () => {
 
   it('scores an English paraphrase above an unrelated sentence', async () => {
     const [food, bread, market] = await embedder.embed([
-      'A man is eating food.', 'A man is eating a piece of bread.', 'The stock market fell sharply today.',
+      'A man is eating food.',
+      'A man is eating a piece of bread.',
+      'The stock market fell sharply today.',
     ]);
     expect(cosine(food!, bread!)).toBeGreaterThan(0.6);
     expect(cosine(food!, bread!)).toBeGreaterThan(cosine(food!, market!) + 0.4);
@@ -74,7 +76,9 @@ describe('LocalOnnxEmbedder (all-MiniLM-L6-v2, int8 ONNX)', () => {
    */
   it('scores a Korean paraphrase above an unrelated sentence (weakly: the model is English-only)', async () => {
     const [sleeping, asleep, stocks] = await embedder.embed([
-      '고양이가 소파 위에서 자고 있다', '소파에서 고양이가 잠들어 있다', '주식 시장이 오늘 하락했다',
+      '고양이가 소파 위에서 자고 있다',
+      '소파에서 고양이가 잠들어 있다',
+      '주식 시장이 오늘 하락했다',
     ]);
     const paraphrase = cosine(sleeping!, asleep!);
     const unrelated = cosine(sleeping!, stocks!);

@@ -5,7 +5,10 @@ describe('meanPool', () => {
     // batch 2, sequence 3, hidden 2; the second row's last token is padding.
     const hidden = Float32Array.from([1, 2, 3, 4, 5, 6, /* row 2 */ 2, 2, 4, 4, 100, 100]);
     const mask = BigInt64Array.from([1n, 1n, 1n, 1n, 1n, 0n]);
-    expect(meanPool(hidden, mask, 2, 3, 2)).toEqual([[3, 4], [3, 3]]);
+    expect(meanPool(hidden, mask, 2, 3, 2)).toEqual([
+      [3, 4],
+      [3, 3],
+    ]);
   });
 
   it('rejects an output of the wrong size', () => {

@@ -20,8 +20,15 @@ async function standIn(options: Parameters<typeof startStandInEmbeddingServer>[0
 
 function configFor(url: string, overrides: Partial<OpenAiEmbedderConfig> = {}): OpenAiEmbedderConfig {
   return {
-    baseUrl: url, model: 'stand-in-model', apiKey: undefined, batchSize: 4, concurrency: 2,
-    dimension: DIMENSION, timeoutMs: 2_000, maxRetries: 3, ...overrides,
+    baseUrl: url,
+    model: 'stand-in-model',
+    apiKey: undefined,
+    batchSize: 4,
+    concurrency: 2,
+    dimension: DIMENSION,
+    timeoutMs: 2_000,
+    maxRetries: 3,
+    ...overrides,
   };
 }
 
@@ -143,7 +150,7 @@ describe('OpenAiEmbedder against the stand-in server', () => {
     expect(server.requests.count).toBe(1);
   });
 
-  it('stops waiting when the caller aborts, with the caller\'s reason', async () => {
+  it("stops waiting when the caller aborts, with the caller's reason", async () => {
     const server = await standIn({ failFirst: { count: 100, status: 503, retryAfterSeconds: 30 } });
     const embedder = await OpenAiEmbedder.create(configFor(server.url), noJitter);
     const controller = new AbortController();

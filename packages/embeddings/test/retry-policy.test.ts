@@ -1,5 +1,11 @@
 import {
-  BACKOFF_MAX_MS, RETRY_AFTER_CAP_MS, backoffDelayMs, isConfigurationStatus, isRetryableStatus, parseRetryAfterMs, retryDelayMs,
+  BACKOFF_MAX_MS,
+  RETRY_AFTER_CAP_MS,
+  backoffDelayMs,
+  isConfigurationStatus,
+  isRetryableStatus,
+  parseRetryAfterMs,
+  retryDelayMs,
 } from '../src/retry-policy';
 
 describe('backoffDelayMs (full jitter)', () => {

@@ -9,13 +9,16 @@ interface FixtureCase {
 }
 
 /** Expected ids come from Hugging Face `tokenizers` (see fixtures/generate_tokenizer_fixture.py). */
-const fixture = JSON.parse(
-  readFileSync(path.join(__dirname, 'fixtures', 'wordpiece-tokenizer.fixture.json'), 'utf8'),
-) as { maxTokens: number; cases: FixtureCase[] };
+const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'wordpiece-tokenizer.fixture.json'), 'utf8')) as {
+  maxTokens: number;
+  cases: FixtureCase[];
+};
 
 const tokenizer = WordPieceTokenizer.fromVocabFile(LOCAL_MODEL_VOCAB_PATH, { maxTokens: fixture.maxTokens });
 const tokenOf = new Map<number, string>(
-  readFileSync(LOCAL_MODEL_VOCAB_PATH, 'utf8').split('\n').map((token, id) => [id, token] as const),
+  readFileSync(LOCAL_MODEL_VOCAB_PATH, 'utf8')
+    .split('\n')
+    .map((token, id) => [id, token] as const),
 );
 
 describe('WordPieceTokenizer against Hugging Face tokenizers', () => {

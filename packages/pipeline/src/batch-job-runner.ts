@@ -1,5 +1,12 @@
 import {
-  activeTraceId, DocumentErrorCode, errorMessage, isErrorNamed, type DocumentInput, type DocumentResult, type Logger, type RunFence,
+  activeTraceId,
+  DocumentErrorCode,
+  errorMessage,
+  isErrorNamed,
+  type DocumentInput,
+  type DocumentResult,
+  type Logger,
+  type RunFence,
 } from '@nonstop/core';
 import type { JobRow, LedgerUpdate, PendingDocument, PgJobStore } from '@nonstop/storage';
 import type { DocumentDeletion } from './delete/document-deletion';
@@ -59,12 +66,20 @@ export class BatchJobRunner {
     private readonly deletion?: DocumentDeletion,
   ) {}
 
-  async run(jobId: string, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal } = {}): Promise<RunOutcome> {
+  async run(
+    jobId: string,
+    hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal } = {},
+  ): Promise<RunOutcome> {
     const outages = new StoreOutageGuard({
       graceMs: this.options.outageGraceMs ?? 0,
-      onWait: (error, outageMs, delayMs) => this.logger.warn('store unavailable: the job waits, then resumes from its ledger', {
-        job_id: jobId, dependency: error.dependency, error: error.message, outage_ms: outageMs, retry_in_ms: delayMs,
-      }),
+      onWait: (error, outageMs, delayMs) =>
+        this.logger.warn('store unavailable: the job waits, then resumes from its ledger', {
+          job_id: jobId,
+          dependency: error.dependency,
+          error: error.message,
+          outage_ms: outageMs,
+          retry_in_ms: delayMs,
+        }),
     });
     const job = await outages.run(() => this.jobs.startJob(jobId), hooks.shutdown);
     if (!job) return { status: 'skipped' };
@@ -72,16 +87,25 @@ export class BatchJobRunner {
   }
 
   private async runStarted(
-    job: JobRow, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal }, outages: StoreOutageGuard,
+    job: JobRow,
+    hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal },
+    outages: StoreOutageGuard,
   ): Promise<RunOutcome> {
     const jobId = job.id;
     const fence: RunFence = { jobId, run: job.run_count };
     const traceId = activeTraceId();
-    const log = this.logger.child({ job_id: jobId, account_name: job.account_name, run: job.run_count, ...(traceId ? { trace_id: traceId } : {}) });
+    const log = this.logger.child({
+      job_id: jobId,
+      account_name: job.account_name,
+      run: job.run_count,
+      ...(traceId ? { trace_id: traceId } : {}),
+    });
     const deadline = (job.started_at ?? job.created_at).getTime() + this.options.jobTimeoutMs;
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new JobTimeoutError(`job exceeded its time limit of ${this.options.jobTimeoutMs} ms`)),
-      Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => abort.abort(new JobTimeoutError(`job exceeded its time limit of ${this.options.jobTimeoutMs} ms`)),
+      Math.max(0, deadline - Date.now()),
+    );
     log.info(job.run_count > 1 ? 'resuming job' : 'starting job', { total_documents: job.total_documents });
     const waitSignal = hooks.shutdown ? AbortSignal.any([abort.signal, hooks.shutdown]) : abort.signal;
     try {
@@ -112,14 +136,18 @@ export class BatchJobRunner {
       return await work();
     } catch (error) {
       if (!isErrorNamed(error, 'FencedOutError')) throw error;
-      log.warn('run stopped: the job is no longer this run\'s', { error: errorMessage(error) });
+      log.warn("run stopped: the job is no longer this run's", { error: errorMessage(error) });
       return { status: 'skipped' };
     }
   }
 
   private async processPages(
-    job: JobRow, fence: RunFence, signal: AbortSignal, hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal },
-    log: Logger, outages: StoreOutageGuard,
+    job: JobRow,
+    fence: RunFence,
+    signal: AbortSignal,
+    hooks: { onProgress?: (progress: JobProgress) => Promise<void>; shutdown?: AbortSignal },
+    log: Logger,
+    outages: StoreOutageGuard,
   ): Promise<RunOutcome> {
     const context = { accountName: job.account_name, fence, signal, onExisting: job.on_existing };
     const deletion = job.kind === 'delete' ? this.deletionFor(job) : undefined;
@@ -142,18 +170,33 @@ export class BatchJobRunner {
         cancel = await this.jobs.cancelState(job.id);
         continue;
       }
-      const batches = planMicroBatches(page.map((doc) => ({ position: doc.position, item: toInput(doc) })), this.pipeline.options.batchChunks);
+      const batches = planMicroBatches(
+        page.map((doc) => ({ position: doc.position, item: toInput(doc) })),
+        this.pipeline.options.batchChunks,
+      );
       await mapWithConcurrency(batches, this.pipeline.options.batchesInFlight, async (batch) => {
         if (cancel.cancelRequested || signal.aborted || hooks.shutdown?.aborted) return;
-        await traceMicroBatch(batch.map((entry) => entry.item), async () => {
-          const results = await this.pipeline.ingestBatch(context, batch.map((entry) => entry.item));
-          const updated = await this.jobs.recordResults(fence, toLedgerUpdates(batch.map((entry) => entry.position), results));
-          outages.madeProgress();
-          this.options.onResultsRecorded?.(results);
-          if (hooks.onProgress) await hooks.onProgress(progressOf(updated));
-          cancel = await this.jobs.cancelState(job.id);
-          return results;
-        });
+        await traceMicroBatch(
+          batch.map((entry) => entry.item),
+          async () => {
+            const results = await this.pipeline.ingestBatch(
+              context,
+              batch.map((entry) => entry.item),
+            );
+            const updated = await this.jobs.recordResults(
+              fence,
+              toLedgerUpdates(
+                batch.map((entry) => entry.position),
+                results,
+              ),
+            );
+            outages.madeProgress();
+            this.options.onResultsRecorded?.(results);
+            if (hooks.onProgress) await hooks.onProgress(progressOf(updated));
+            cancel = await this.jobs.cancelState(job.id);
+            return results;
+          },
+        );
       });
     }
     await deletion?.finish(job);
@@ -168,7 +211,7 @@ export class BatchJobRunner {
     try {
       await this.pipeline.deleteRetiredVectors(jobId);
     } catch (error) {
-      log.warn('could not delete the replaced versions\' vectors now; the sweeper will', { error: errorMessage(error) });
+      log.warn("could not delete the replaced versions' vectors now; the sweeper will", { error: errorMessage(error) });
     }
   }
 
@@ -207,13 +250,18 @@ export class BatchJobRunner {
   }
 
   private ended(outcome: RunOutcome): RunOutcome {
-    if (outcome.status === 'completed' || outcome.status === 'failed' || outcome.status === 'cancelled') this.options.onJobEnded?.(outcome.status);
+    if (outcome.status === 'completed' || outcome.status === 'failed' || outcome.status === 'cancelled')
+      this.options.onJobEnded?.(outcome.status);
     return outcome;
   }
 
   private async failAndRollBack(fence: RunFence, job: JobRow, error: Error, log: Logger): Promise<JobRow> {
-    const code = error.name === 'JobTimeoutError' ? 'job_timeout' : `${(error as { dependency?: string }).dependency ?? 'system'}_unavailable`;
-    log.error(job.kind === 'insert' ? 'job failed; rolling back its documents' : 'delete job failed; what it deleted stays deleted', { error: error.message, code });
+    const code =
+      error.name === 'JobTimeoutError' ? 'job_timeout' : `${(error as { dependency?: string }).dependency ?? 'system'}_unavailable`;
+    log.error(job.kind === 'insert' ? 'job failed; rolling back its documents' : 'delete job failed; what it deleted stays deleted', {
+      error: error.message,
+      code,
+    });
     if (job.kind === 'insert') await this.rollBack(fence, `rolled back: the job failed (${error.message})`, log);
     return this.jobs.finishJob(fence, 'failed', { code, message: error.message });
   }
@@ -229,7 +277,7 @@ export class BatchJobRunner {
       await this.vectors.deleteByJobId(fence.jobId);
       await this.jobs.setVectorsCleanupPending(fence.jobId, false);
     } catch (error) {
-      log.error('could not delete the job\'s vectors now; the sweeper will retry', { error: errorMessage(error) });
+      log.error("could not delete the job's vectors now; the sweeper will retry", { error: errorMessage(error) });
     }
     log.info('rolled back', { documents_removed: removed.length });
   }

@@ -7,9 +7,7 @@ export class DeadlineExceededError extends Error {
  * aborts), and rejects with DeadlineExceededError when the time is up even if
  * the work ignores its signal.
  */
-export async function withDeadline<T>(
-  ms: number, parent: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
+export async function withDeadline<T>(ms: number, parent: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   parent?.throwIfAborted();
   const controller = new AbortController();
   const onParentAbort = (): void => controller.abort(parent?.reason);

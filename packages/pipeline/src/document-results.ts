@@ -1,5 +1,10 @@
 import {
-  DocumentErrorCode, type DocumentAction, type DocumentInput, type DocumentResult, type ExistingDocument, type StoredDocument,
+  DocumentErrorCode,
+  type DocumentAction,
+  type DocumentInput,
+  type DocumentResult,
+  type ExistingDocument,
+  type StoredDocument,
 } from '@nonstop/core';
 
 export const ALREADY_EXISTS_MESSAGE = 'document already exists';
@@ -16,7 +21,11 @@ export function succeeded(document: StoredDocument, action: 'inserted' | 'replac
 }
 
 /** skip_unchanged found the document as it is (or with other metadata only): no new version. */
-export function skipped(document: DocumentInput, existing: ExistingDocument, action: Extract<DocumentAction, 'unchanged' | 'metadata_updated'>): DocumentResult {
+export function skipped(
+  document: DocumentInput,
+  existing: ExistingDocument,
+  action: Extract<DocumentAction, 'unchanged' | 'metadata_updated'>,
+): DocumentResult {
   return {
     content_name: document.content_name,
     chat_bot_id: document.chat_bot_id,
@@ -28,8 +37,11 @@ export function skipped(document: DocumentInput, existing: ExistingDocument, act
 }
 
 export function concurrentWrite(document: DocumentInput): DocumentResult {
-  return failed(document, DocumentErrorCode.concurrentWrite,
-    'another job is writing a version of this document right now; retry this document once that job ends');
+  return failed(
+    document,
+    DocumentErrorCode.concurrentWrite,
+    'another job is writing a version of this document right now; retry this document once that job ends',
+  );
 }
 
 export function failed(document: DocumentInput, code: DocumentErrorCode, error: string): DocumentResult {
@@ -48,6 +60,9 @@ export function alreadyExists(document: DocumentInput): DocumentResult {
 }
 
 export function duplicateInRequest(document: DocumentInput, firstPosition: number): DocumentResult {
-  return failed(document, DocumentErrorCode.duplicateInRequest,
-    `${ALREADY_EXISTS_MESSAGE} (same chat_bot_id and content_name as documents[${firstPosition}] of this request)`);
+  return failed(
+    document,
+    DocumentErrorCode.duplicateInRequest,
+    `${ALREADY_EXISTS_MESSAGE} (same chat_bot_id and content_name as documents[${firstPosition}] of this request)`,
+  );
 }

@@ -1,7 +1,17 @@
 import {
-  DocumentErrorCode, errorMessage, isErrorNamed,
-  type DocumentInput, type DocumentResult, type DocumentStore, type Embedder, type InsertOutcome, type Logger,
-  type OnExisting, type RunFence, type StoredDocument, type VectorStore,
+  DocumentErrorCode,
+  errorMessage,
+  isErrorNamed,
+  type DocumentInput,
+  type DocumentResult,
+  type DocumentStore,
+  type Embedder,
+  type InsertOutcome,
+  type Logger,
+  type OnExisting,
+  type RunFence,
+  type StoredDocument,
+  type VectorStore,
 } from '@nonstop/core';
 import { withDeadline } from './deadline';
 import { alreadyExists, concurrentWrite, failed, skipped, succeeded } from './document-results';
@@ -54,7 +64,10 @@ interface StoredEntry {
  * the run's job, which resumes them or rolls them back (BatchJobRunner).
  */
 export class IngestionPipeline {
-  constructor(private readonly deps: PipelineDependencies, readonly options: PipelineOptions) {}
+  constructor(
+    private readonly deps: PipelineDependencies,
+    readonly options: PipelineOptions,
+  ) {}
 
   /** One micro-batch; results in the order of `documents`. */
   async ingestBatch(context: BatchContext, documents: DocumentInput[]): Promise<DocumentResult[]> {
@@ -67,8 +80,8 @@ export class IngestionPipeline {
       if (documents.length === 1) return [this.documentFailed(context, documents[0]!, error)];
       const middle = Math.ceil(documents.length / 2);
       return [
-        ...await this.ingestBatch(context, documents.slice(0, middle)),
-        ...await this.ingestBatch(context, documents.slice(middle)),
+        ...(await this.ingestBatch(context, documents.slice(0, middle))),
+        ...(await this.ingestBatch(context, documents.slice(middle))),
       ];
     }
     const results = new Array<DocumentResult>(documents.length);
@@ -76,21 +89,37 @@ export class IngestionPipeline {
     outcomes.forEach((outcome, position) => {
       const input = documents[position]!;
       switch (outcome.kind) {
-        case 'already_exists': results[position] = alreadyExists(input); break;
-        case 'concurrent_write': results[position] = concurrentWrite(input); break;
-        case 'unchanged': case 'metadata_updated': results[position] = skipped(input, outcome.existing, outcome.kind); break;
-        default: stored.push({ position, input, document: outcome.document, replaces: outcome.replaces });
+        case 'already_exists':
+          results[position] = alreadyExists(input);
+          break;
+        case 'concurrent_write':
+          results[position] = concurrentWrite(input);
+          break;
+        case 'unchanged':
+        case 'metadata_updated':
+          results[position] = skipped(input, outcome.existing, outcome.kind);
+          break;
+        default:
+          stored.push({ position, input, document: outcome.document, replaces: outcome.replaces });
       }
     });
 
     const failures = await this.embedAndStore(context, stored);
     const written = stored.filter((entry) => !failures.has(entry.position));
-    const blocked = new Set(await this.deps.documents.activateDocuments(
-      written.map((entry) => ({ docId: entry.document.doc_id, mayReplace: (context.onExisting ?? 'fail') !== 'fail' })), context.fence));
+    const blocked = new Set(
+      await this.deps.documents.activateDocuments(
+        written.map((entry) => ({ docId: entry.document.doc_id, mayReplace: (context.onExisting ?? 'fail') !== 'fail' })),
+        context.fence,
+      ),
+    );
     for (const entry of written) if (blocked.has(entry.document.doc_id)) failures.set(entry.position, alreadyExists(entry.input));
-    await this.removeDocuments(context.fence, stored.filter((entry) => failures.has(entry.position)).map((entry) => entry.document.doc_id));
+    await this.removeDocuments(
+      context.fence,
+      stored.filter((entry) => failures.has(entry.position)).map((entry) => entry.document.doc_id),
+    );
     for (const entry of stored) {
-      results[entry.position] = failures.get(entry.position) ?? succeeded(entry.document, entry.replaces === null ? 'inserted' : 'replaced');
+      results[entry.position] =
+        failures.get(entry.position) ?? succeeded(entry.document, entry.replaces === null ? 'inserted' : 'replaced');
     }
     return results;
   }
@@ -152,23 +181,34 @@ export class IngestionPipeline {
    */
   private async embedAndWrite(context: BatchContext, group: StoredEntry[]): Promise<void> {
     const chunks = group.flatMap((entry) => entry.document.chunks.map((chunk) => ({ entry, chunk })));
-    const vectors = await withDeadline(this.options.documentTimeoutMs, context.signal,
-      (signal) => this.deps.embedder.embed(chunks.map(({ chunk }) => chunk.text), signal));
+    const vectors = await withDeadline(this.options.documentTimeoutMs, context.signal, (signal) =>
+      this.deps.embedder.embed(
+        chunks.map(({ chunk }) => chunk.text),
+        signal,
+      ),
+    );
     this.deps.onEmbedded?.(chunks.map(({ chunk }) => chunk.chunk_id));
     context.signal?.throwIfAborted();
-    await this.deps.vectors.upsert(chunks.map(({ entry, chunk }, i) => ({
-      chunk_id: chunk.chunk_id,
-      account_name: context.accountName,
-      chat_bot_id: entry.document.chat_bot_id,
-      document_id: entry.document.doc_id,
-      job_id: context.fence.jobId,
-      chunk_index: chunk.chunk_index,
-      embedding: vectors[i]!,
-    })), context.signal);
+    await this.deps.vectors.upsert(
+      chunks.map(({ entry, chunk }, i) => ({
+        chunk_id: chunk.chunk_id,
+        account_name: context.accountName,
+        chat_bot_id: entry.document.chat_bot_id,
+        document_id: entry.document.doc_id,
+        job_id: context.fence.jobId,
+        chunk_index: chunk.chunk_index,
+        embedding: vectors[i]!,
+      })),
+      context.signal,
+    );
   }
 
   private documentFailed(context: BatchContext, input: DocumentInput, error: unknown): DocumentResult {
-    this.deps.logger?.warn('document failed', { job_id: context.fence.jobId, content_name: input.content_name, error: errorMessage(error) });
+    this.deps.logger?.warn('document failed', {
+      job_id: context.fence.jobId,
+      content_name: input.content_name,
+      error: errorMessage(error),
+    });
     return documentFailure(input, error, this.options.documentTimeoutMs);
   }
 }

@@ -31,33 +31,47 @@ export const JobSpan = {
  */
 export async function traceJobRun<T extends TracedOutcome>(job: RunningJob, run: () => Promise<T>): Promise<T> {
   const parent = trace.getSpan(context.active()) ? context.active() : contextFromTraceCarrier(job.trace_context);
-  return inSpan(JobSpan.run, {
-    parent,
-    attributes: {
-      'nonstop.job.id': job.id,
-      'nonstop.account': job.account_name,
-      'nonstop.job.kind': job.kind,
-      'nonstop.job.run': job.run_count,
-      'nonstop.job.documents': job.total_documents,
+  return inSpan(
+    JobSpan.run,
+    {
+      parent,
+      attributes: {
+        'nonstop.job.id': job.id,
+        'nonstop.account': job.account_name,
+        'nonstop.job.kind': job.kind,
+        'nonstop.job.run': job.run_count,
+        'nonstop.job.documents': job.total_documents,
+      },
     },
-  }, async (span) => {
-    const outcome = await run();
-    span.setAttribute('nonstop.job.outcome', outcome.status);
-    if (outcome.job) {
-      span.setAttributes({ 'nonstop.job.success_count': outcome.job.success_count, 'nonstop.job.failure_count': outcome.job.failure_count });
-    }
-    if (outcome.status === 'failed') {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: `${outcome.job?.error_code ?? 'failed'}: ${outcome.job?.error_message ?? ''}` });
-    }
-    return outcome;
-  });
+    async (span) => {
+      const outcome = await run();
+      span.setAttribute('nonstop.job.outcome', outcome.status);
+      if (outcome.job) {
+        span.setAttributes({
+          'nonstop.job.success_count': outcome.job.success_count,
+          'nonstop.job.failure_count': outcome.job.failure_count,
+        });
+      }
+      if (outcome.status === 'failed') {
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: `${outcome.job?.error_code ?? 'failed'}: ${outcome.job?.error_message ?? ''}`,
+        });
+      }
+      return outcome;
+    },
+  );
 }
 
 export function traceMicroBatch<T>(documents: DocumentInput[], work: () => Promise<T>): Promise<T> {
-  return inSpan(JobSpan.microBatch, {
-    attributes: {
-      'nonstop.documents': documents.length,
-      'nonstop.chunks': documents.reduce((sum, document) => sum + document.chunks.length, 0),
+  return inSpan(
+    JobSpan.microBatch,
+    {
+      attributes: {
+        'nonstop.documents': documents.length,
+        'nonstop.chunks': documents.reduce((sum, document) => sum + document.chunks.length, 0),
+      },
     },
-  }, work);
+    work,
+  );
 }

@@ -3,7 +3,8 @@
  * larger than that is a batch of its own), keeping their original positions.
  */
 export function planMicroBatches<T extends { chunks: unknown[] }>(
-  items: Array<{ position: number; item: T }>, maxChunks: number,
+  items: Array<{ position: number; item: T }>,
+  maxChunks: number,
 ): Array<Array<{ position: number; item: T }>> {
   const batches: Array<Array<{ position: number; item: T }>> = [];
   let current: Array<{ position: number; item: T }> = [];

@@ -1,7 +1,15 @@
 import type { Attributes } from '@opentelemetry/api';
 import {
   inSpan,
-  type DocumentInput, type DocumentStore, type Embedder, type InsertOutcome, type MetricsStage, type OnExisting, type RunFence, type VectorRow, type VectorStore,
+  type DocumentInput,
+  type DocumentStore,
+  type Embedder,
+  type InsertOutcome,
+  type MetricsStage,
+  type OnExisting,
+  type RunFence,
+  type VectorRow,
+  type VectorStore,
 } from '@nonstop/core';
 
 /** Receives the duration of one stage call, in seconds, whether it succeeded or threw. Must not throw. */
@@ -46,15 +54,26 @@ const MILVUS = { 'db.system.name': 'milvus' } as const;
  * rollback) are neither timed nor traced.
  */
 export class TimedDocumentStore implements DocumentStore {
-  constructor(private readonly inner: DocumentStore, private readonly observe: StageObserver) {}
+  constructor(
+    private readonly inner: DocumentStore,
+    private readonly observe: StageObserver,
+  ) {}
 
   insertDocuments(accountName: string, documents: DocumentInput[], fence: RunFence, onExisting?: OnExisting): Promise<InsertOutcome[]> {
-    const stage = { metric: 'postgres_write' as const, span: StageSpan.postgresWrite, attributes: { ...POSTGRES, 'nonstop.documents': documents.length } };
+    const stage = {
+      metric: 'postgres_write' as const,
+      span: StageSpan.postgresWrite,
+      attributes: { ...POSTGRES, 'nonstop.documents': documents.length },
+    };
     return timed(this.observe, stage, () => this.inner.insertDocuments(accountName, documents, fence, onExisting));
   }
 
   activateDocuments(versions: Array<{ docId: number; mayReplace: boolean }>, fence: RunFence): Promise<number[]> {
-    const stage = { metric: 'postgres_write' as const, span: StageSpan.activation, attributes: { ...POSTGRES, 'nonstop.documents': versions.length } };
+    const stage = {
+      metric: 'postgres_write' as const,
+      span: StageSpan.activation,
+      attributes: { ...POSTGRES, 'nonstop.documents': versions.length },
+    };
     return timed(this.observe, stage, () => this.inner.activateDocuments(versions, fence));
   }
 
@@ -72,10 +91,17 @@ export class TimedDocumentStore implements DocumentStore {
 }
 
 export class TimedVectorStore implements VectorStore {
-  constructor(private readonly inner: VectorStore, private readonly observe: StageObserver) {}
+  constructor(
+    private readonly inner: VectorStore,
+    private readonly observe: StageObserver,
+  ) {}
 
   upsert(rows: VectorRow[], signal?: AbortSignal): Promise<void> {
-    const stage = { metric: 'milvus_write' as const, span: StageSpan.milvusWrite, attributes: { ...MILVUS, 'nonstop.chunks': rows.length } };
+    const stage = {
+      metric: 'milvus_write' as const,
+      span: StageSpan.milvusWrite,
+      attributes: { ...MILVUS, 'nonstop.chunks': rows.length },
+    };
     return timed(this.observe, stage, () => this.inner.upsert(rows, signal));
   }
 
@@ -88,9 +114,13 @@ export class TimedEmbedder implements Embedder {
   /** Present exactly when the inner embedder has it, so a search through this decorator keeps e5's `query: `. */
   readonly embedQueries?: (texts: string[], signal?: AbortSignal) => Promise<number[][]>;
 
-  constructor(private readonly inner: Embedder, private readonly observe: StageObserver) {
+  constructor(
+    private readonly inner: Embedder,
+    private readonly observe: StageObserver,
+  ) {
     const embedQueries = inner.embedQueries?.bind(inner);
-    if (embedQueries) this.embedQueries = (texts, signal) => timed(this.observe, this.stage(texts, 'query'), () => embedQueries(texts, signal));
+    if (embedQueries)
+      this.embedQueries = (texts, signal) => timed(this.observe, this.stage(texts, 'query'), () => embedQueries(texts, signal));
   }
 
   get model(): string {
@@ -111,7 +141,8 @@ export class TimedEmbedder implements Embedder {
 
   private stage(texts: string[], role: 'passage' | 'query'): Stage {
     return {
-      metric: 'embedding', span: StageSpan.embedding,
+      metric: 'embedding',
+      span: StageSpan.embedding,
       attributes: { 'nonstop.chunks': texts.length, 'nonstop.embedding.model': this.inner.model, 'nonstop.embedding.role': role },
     };
   }

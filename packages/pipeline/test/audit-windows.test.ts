@@ -1,7 +1,14 @@
 import { ConsistencyTally, formatConsistencyTable } from '../src/audit/audit-report';
 import { findDuplicatedKeys } from '../src/audit/duplicate-search';
 import {
-  describeWindow, ID_SPACE, isSingleId, splitPoint, splitWindow, windowContains, windowFilter, type IdWindow,
+  describeWindow,
+  ID_SPACE,
+  isSingleId,
+  splitPoint,
+  splitWindow,
+  windowContains,
+  windowFilter,
+  type IdWindow,
 } from '../src/audit/id-window';
 import type { ChunkStateRow } from '../src/audit/pg-chunk-states';
 import { compareWindow } from '../src/audit/window-comparison';
@@ -10,7 +17,12 @@ describe('id windows', () => {
   it.each<[string, IdWindow, string | undefined, string]>([
     ['a window of one account', { after: 10, upTo: 20 }, 'acct_a', 'account_name == "acct_a" and chunk_id > 10 and chunk_id <= 20'],
     ['the whole id space, all accounts', ID_SPACE, undefined, 'chunk_id > -9007199254740991 and chunk_id <= 9007199254740991'],
-    ['an account name is an escaped literal', { after: 0, upTo: 1 }, 'a" or chunk_id > 0 or "', 'account_name == "a\\" or chunk_id > 0 or \\"" and chunk_id > 0 and chunk_id <= 1'],
+    [
+      'an account name is an escaped literal',
+      { after: 0, upTo: 1 },
+      'a" or chunk_id > 0 or "',
+      'account_name == "a\\" or chunk_id > 0 or \\"" and chunk_id > 0 and chunk_id <= 1',
+    ],
   ])('%s', (_name, window, account, expected) => {
     expect(windowFilter(window, account)).toBe(expected);
   });
@@ -28,7 +40,10 @@ describe('id windows', () => {
   });
 
   it('splits into two windows that cover it without overlap', () => {
-    expect(splitWindow({ after: 0, upTo: 100 }, 40)).toEqual([{ after: 0, upTo: 40 }, { after: 40, upTo: 100 }]);
+    expect(splitWindow({ after: 0, upTo: 100 }, 40)).toEqual([
+      { after: 0, upTo: 40 },
+      { after: 40, upTo: 100 },
+    ]);
     expect(() => splitWindow({ after: 5, upTo: 9 }, 9)).toThrow('does not split');
     expect(() => splitWindow({ after: 5, upTo: 9 }, 5)).toThrow('does not split');
   });
@@ -84,7 +99,11 @@ describe('findDuplicatedKeys', () => {
     const stored = [...ids, 17, 17, 500, 999];
     const { calls, countRows } = counter(stored);
     const found = await findDuplicatedKeys({ after: 0, upTo: 1_000 }, ids, stored.length, countRows);
-    expect(found).toEqual([{ chunk_id: 17, rows: 3 }, { chunk_id: 500, rows: 2 }, { chunk_id: 999, rows: 2 }]);
+    expect(found).toEqual([
+      { chunk_id: 17, rows: 3 },
+      { chunk_id: 500, rows: 2 },
+      { chunk_id: 999, rows: 2 },
+    ]);
     // Halving: about 2 counts per level of each duplicate's path, far fewer than one per id.
     expect(calls.length).toBeLessThan(3 * 2 * 11);
   });
@@ -93,7 +112,10 @@ describe('findDuplicatedKeys', () => {
     const ids = [-4, 2, 8, 64];
     const stored = [...ids, -4, 64];
     const { countRows } = counter(stored);
-    await expect(findDuplicatedKeys(ID_SPACE, ids, stored.length, countRows)).resolves.toEqual([{ chunk_id: -4, rows: 2 }, { chunk_id: 64, rows: 2 }]);
+    await expect(findDuplicatedKeys(ID_SPACE, ids, stored.length, countRows)).resolves.toEqual([
+      { chunk_id: -4, rows: 2 },
+      { chunk_id: 64, rows: 2 },
+    ]);
   });
 
   it('reports nothing when a count and the ids disagree only because a write landed between the reads', async () => {
@@ -112,10 +134,21 @@ describe('findDuplicatedKeys', () => {
 });
 
 describe('compareWindow', () => {
-  const row = (chunk_id: number, account_name = 'a', state: ChunkStateRow['state'] = 'settled'): ChunkStateRow => ({ chunk_id, account_name, state });
+  const row = (chunk_id: number, account_name = 'a', state: ChunkStateRow['state'] = 'settled'): ChunkStateRow => ({
+    chunk_id,
+    account_name,
+    state,
+  });
 
   it('finds settled rows without a vector and vectors without a row', () => {
-    const result = compareWindow([row(1), row(2), row(3)], new Map([[1, 'a'], [3, 'a'], [9, 'a']]));
+    const result = compareWindow(
+      [row(1), row(2), row(3)],
+      new Map([
+        [1, 'a'],
+        [3, 'a'],
+        [9, 'a'],
+      ]),
+    );
     expect(result.missing.map((r) => r.chunk_id)).toEqual([2]);
     expect(result.orphans).toEqual([{ chunk_id: 9, account_name: 'a' }]);
   });
@@ -125,7 +158,7 @@ describe('compareWindow', () => {
     expect(result).toEqual({ missing: [], orphans: [] });
   });
 
-  it('treats a vector filed under another account as that account\'s orphan and this row\'s missing vector', () => {
+  it("treats a vector filed under another account as that account's orphan and this row's missing vector", () => {
     const result = compareWindow([row(5, 'a')], new Map([[5, 'b']]));
     expect(result.missing.map((r) => r.chunk_id)).toEqual([5]);
     expect(result.orphans).toEqual([{ chunk_id: 5, account_name: 'b' }]);
@@ -146,7 +179,9 @@ describe('ConsistencyTally', () => {
     expect(summary.totals).toMatchObject({ pg_chunks: 5, missing: 12, orphans: 1, drift: 13 });
     expect(summary.totals.repair).toBeUndefined();
     expect(summary.clean).toBe(false);
-    expect(new ConsistencyTally(false).summarize({ collection: 'c', account_name: null, started_at: 't', duration_ms: 1, windows: 1 }).clean).toBe(true);
+    expect(
+      new ConsistencyTally(false).summarize({ collection: 'c', account_name: null, started_at: 't', duration_ms: 1, windows: 1 }).clean,
+    ).toBe(true);
   });
 
   it('after a repair is clean when nothing was left, drift found or not', () => {
@@ -167,10 +202,16 @@ describe('ConsistencyTally', () => {
     tally.account('acct_a').milvus_vectors = 1201;
     tally.drift('acct_a', 'orphans', 7);
     tally.repaired('acct_a', 'deleted');
-    const lines = formatConsistencyTable(tally.summarize({ collection: 'c', account_name: 'acct_a', started_at: 't', duration_ms: 1, windows: 1 })).split('\n');
-    expect(lines[0]).toMatch(/^account\s+pg_chunks\s+milvus_vectors\s+missing\s+orphans\s+duplicates\s+in_flight\s+rolled_back_rows\s+drift$/);
+    const lines = formatConsistencyTable(
+      tally.summarize({ collection: 'c', account_name: 'acct_a', started_at: 't', duration_ms: 1, windows: 1 }),
+    ).split('\n');
+    expect(lines[0]).toMatch(
+      /^account\s+pg_chunks\s+milvus_vectors\s+missing\s+orphans\s+duplicates\s+in_flight\s+rolled_back_rows\s+drift$/,
+    );
     expect(lines[1]).toMatch(/^acct_a\s+1200\s+1201\s+0\s+1\s+0\s+0\s+0\s+1$/);
     expect(lines[2]).toMatch(/^TOTAL\s+1200\s+1201/);
-    expect(lines[4]).toBe('repair: 0 vectors re-embedded and written, 1 orphans deleted, 0 candidates no longer drift when re-checked, 0 left');
+    expect(lines[4]).toBe(
+      'repair: 0 vectors re-embedded and written, 1 orphans deleted, 0 candidates no longer drift when re-checked, 0 left',
+    );
   });
 });

@@ -7,7 +7,12 @@ import type { Embedder } from '@nonstop/core';
 import { createEmbedder } from '@nonstop/embeddings';
 import { abandonReembed, countVectors, reembed, rollbackReembed, type ReembedReport } from '@nonstop/pipeline';
 import {
-  migrate, MilvusChunkSearch, MilvusVectorStore, PgReembedStore, resolveCollectionName, type EmbeddingSignature,
+  migrate,
+  MilvusChunkSearch,
+  MilvusVectorStore,
+  PgReembedStore,
+  resolveCollectionName,
+  type EmbeddingSignature,
 } from '@nonstop/storage';
 import { seedChunks, type SeededChunk } from '../../../test/support/seed-chunks';
 import { testConfig, testLogger, uniqueAccount, waitFor } from '../../../test/support/test-env';
@@ -30,14 +35,22 @@ let minilm: Embedder;
 let e5: Embedder;
 
 const TOPICS = [
-  '서울의 지하철은 새벽 다섯 시 반부터 운행을 시작합니다', '김치는 배추를 소금에 절인 뒤 양념으로 버무려 만듭니다',
-  '한라산은 제주도 한가운데에 있는 휴화산입니다', '훈민정음은 세종대왕이 백성을 위해 만든 글자입니다',
-  '벡터 데이터베이스는 임베딩의 최근접 이웃을 빠르게 찾습니다', '장마철에는 습도가 높아 빨래가 잘 마르지 않습니다',
-  '판소리는 소리꾼과 고수가 함께 이야기를 노래하는 공연입니다', '온돌은 바닥을 데워 방 전체를 따뜻하게 하는 난방 방식입니다',
-  'The lighthouse keeper logged every passing ship by lantern light', 'Sourdough needs a starter fed with flour and water each day',
-  'A reverse proxy terminates TLS before requests reach the service', 'Glaciers carve U-shaped valleys as they slowly advance',
-  'The orchestra tuned to the oboe before the symphony began', 'Photosynthesis turns sunlight, water and carbon dioxide into sugar',
-  'Mixed 문장: PostgreSQL 트랜잭션은 commit 이후에만 다른 세션에 보입니다', '고양이는 하루에 열두 시간 넘게 잠을 잡니다',
+  '서울의 지하철은 새벽 다섯 시 반부터 운행을 시작합니다',
+  '김치는 배추를 소금에 절인 뒤 양념으로 버무려 만듭니다',
+  '한라산은 제주도 한가운데에 있는 휴화산입니다',
+  '훈민정음은 세종대왕이 백성을 위해 만든 글자입니다',
+  '벡터 데이터베이스는 임베딩의 최근접 이웃을 빠르게 찾습니다',
+  '장마철에는 습도가 높아 빨래가 잘 마르지 않습니다',
+  '판소리는 소리꾼과 고수가 함께 이야기를 노래하는 공연입니다',
+  '온돌은 바닥을 데워 방 전체를 따뜻하게 하는 난방 방식입니다',
+  'The lighthouse keeper logged every passing ship by lantern light',
+  'Sourdough needs a starter fed with flour and water each day',
+  'A reverse proxy terminates TLS before requests reach the service',
+  'Glaciers carve U-shaped valleys as they slowly advance',
+  'The orchestra tuned to the oboe before the symphony began',
+  'Photosynthesis turns sunlight, water and carbon dioxide into sugar',
+  'Mixed 문장: PostgreSQL 트랜잭션은 commit 이후에만 다른 세션에 보입니다',
+  '고양이는 하루에 열두 시간 넘게 잠을 잡니다',
   '부산 자갈치 시장에서는 새벽마다 생선 경매가 열립니다',
 ];
 
@@ -57,7 +70,10 @@ async function pgChunkCount(): Promise<number> {
 }
 
 /** A deployment of the old model on `alias`, with `documents` × 5 chunks in PostgreSQL and their MiniLM vectors. */
-async function oldDeployment(alias: string, documents: number): Promise<{ store: MilvusVectorStore; account: string; chunks: SeededChunk[] }> {
+async function oldDeployment(
+  alias: string,
+  documents: number,
+): Promise<{ store: MilvusVectorStore; account: string; chunks: SeededChunk[] }> {
   const store = new MilvusVectorStore({ address: config.milvusAddress, collection: alias, targetRecheckMs: 200 });
   await store.ensureCollection(MINILM);
   const account = uniqueAccount('reembed');
@@ -94,12 +110,19 @@ test('a new deployment gets <name>_<model>_v1 behind the alias <name>; a process
   const other = new MilvusVectorStore({ address: config.milvusAddress, collection: alias });
   try {
     await store.ensureCollection(MINILM);
-    expect(await resolveCollectionName(milvus, alias)).toEqual({ kind: 'alias', physical: `${alias}_all_minilm_l6_v2_v1`, signature: MINILM });
-    await expect(other.ensureCollection({ embedding_model: 'multilingual-e5-small-q4', dimension: 384 }))
-      .rejects.toMatchObject({ name: 'CollectionMismatchError', message: expect.stringContaining('holds vectors of all-MiniLM-L6-v2') });
+    expect(await resolveCollectionName(milvus, alias)).toEqual({
+      kind: 'alias',
+      physical: `${alias}_all_minilm_l6_v2_v1`,
+      signature: MINILM,
+    });
+    await expect(other.ensureCollection({ embedding_model: 'multilingual-e5-small-q4', dimension: 384 })).rejects.toMatchObject({
+      name: 'CollectionMismatchError',
+      message: expect.stringContaining('holds vectors of all-MiniLM-L6-v2'),
+    });
     // A deployment made before local-e5 became the default is told how to keep its model or move to the new one.
-    await expect(other.ensureCollection({ embedding_model: 'multilingual-e5-small-q4', dimension: 384 }))
-      .rejects.toThrow('(EMBEDDING_PROVIDER=local for all-MiniLM-L6-v2, or npm run reembed -- --provider local-e5 to move to the default)');
+    await expect(other.ensureCollection({ embedding_model: 'multilingual-e5-small-q4', dimension: 384 })).rejects.toThrow(
+      '(EMBEDDING_PROVIDER=local for all-MiniLM-L6-v2, or npm run reembed -- --provider local-e5 to move to the default)',
+    );
   } finally {
     await Promise.all([store.close(), other.close()]);
   }
@@ -135,20 +158,37 @@ test('MiniLM → e5 while the service writes and searches: counts equal, canarie
   const writeDuring = async (): Promise<SeededChunk[]> => {
     await pool.query('DELETE FROM documents WHERE id = $1', [removed[0]!.document_id]);
     await oldStore.deleteByDocumentIds([removed[0]!.document_id]);
-    const added = (await seedChunks(pool, { accountName: account, documents: 1, chunksPerDocument: 5, label: 'during', text: (d, c) => `${text(d + 7, c)} 추가` })).chunks;
+    const added = (
+      await seedChunks(pool, {
+        accountName: account,
+        documents: 1,
+        chunksPerDocument: 5,
+        label: 'during',
+        text: (d, c) => `${text(d + 7, c)} 추가`,
+      })
+    ).chunks;
     await embedAndWrite(oldStore, minilm, added);
     return added;
   };
   let switchedAt = 0;
   let reported: ReembedReport | undefined;
   try {
-    reported = await reembed({ pool, vectors: searcher, milvusAddress: config.milvusAddress }, {
-      embedder: e5, embedding: { provider: 'local-e5', model: e5.model, dimension: 384, base_url: null },
-      sourceEmbedding: { provider: 'local', model: 'all-MiniLM-L6-v2', dimension: null, base_url: null },
-      batchSize: 8, switchSettleMs: 1_000,
-      onProgress: (progress) => { if (progress.phase === 'bulk' && !during) during = writeDuring(); },
-      log: (line) => { if (line.startsWith('switched')) switchedAt = Date.now(); },
-    });
+    reported = await reembed(
+      { pool, vectors: searcher, milvusAddress: config.milvusAddress },
+      {
+        embedder: e5,
+        embedding: { provider: 'local-e5', model: e5.model, dimension: 384, base_url: null },
+        sourceEmbedding: { provider: 'local', model: 'all-MiniLM-L6-v2', dimension: null, base_url: null },
+        batchSize: 8,
+        switchSettleMs: 1_000,
+        onProgress: (progress) => {
+          if (progress.phase === 'bulk' && !during) during = writeDuring();
+        },
+        log: (line) => {
+          if (line.startsWith('switched')) switchedAt = Date.now();
+        },
+      },
+    );
   } finally {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     searching = false;
@@ -165,24 +205,46 @@ test('MiniLM → e5 while the service writes and searches: counts equal, canarie
   expect(report.catch_up_passes.reduce((sum, pass) => sum + pass.deleted, 0) + report.bulk.chunks).toBeGreaterThanOrEqual(total);
   expect(report.canaries.length).toBeGreaterThan(0);
   for (const canary of report.canaries) expect(canary.rank).toBe(1);
-  expect((await resolveCollectionName(milvus, alias))).toMatchObject({ kind: 'alias', physical: target });
+  expect(await resolveCollectionName(milvus, alias)).toMatchObject({ kind: 'alias', physical: target });
   // The new collection holds the document added during the re-embed and none of the deleted one.
-  const inTarget = new Set((await milvus.query({ collection_name: target, filter: `account_name == "${account}"`, output_fields: ['chunk_id'], limit: 1000, consistency_level: ConsistencyLevelEnum.Strong })).data.map((row) => Number(row.chunk_id)));
+  const inTarget = new Set(
+    (
+      await milvus.query({
+        collection_name: target,
+        filter: `account_name == "${account}"`,
+        output_fields: ['chunk_id'],
+        limit: 1000,
+        consistency_level: ConsistencyLevelEnum.Strong,
+      })
+    ).data.map((row) => Number(row.chunk_id)),
+  );
   for (const chunk of added) expect(inTarget.has(chunk.chunk_id)).toBe(true);
   for (const chunk of removed) expect(inTarget.has(chunk.chunk_id)).toBe(false);
 
   const failed = searches.filter((s) => s.failed !== undefined);
   const acrossSwitch = searches.filter((s) => s.started <= switchedAt + 50 && s.ended >= switchedAt - report.switch_ms - 50);
-  testLogger.warn(`re-embed: bulk ${report.bulk.chunks} chunks at ${report.bulk.chunks_per_second.toFixed(1)} chunks/s; switch ${report.switch_ms.toFixed(1)} ms; `
-    + `${searches.length} searches, ${acrossSwitch.length} in flight across the switch, ${failed.length} failed`);
+  testLogger.warn(
+    `re-embed: bulk ${report.bulk.chunks} chunks at ${report.bulk.chunks_per_second.toFixed(1)} chunks/s; switch ${report.switch_ms.toFixed(1)} ms; ` +
+      `${searches.length} searches, ${acrossSwitch.length} in flight across the switch, ${failed.length} failed`,
+  );
   expect(failed).toEqual([]);
   expect(acrossSwitch.length).toBeGreaterThan(0);
 
   // A process still on MiniLM refuses to write once its store rechecks the alias; one on e5 writes.
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const late = (await seedChunks(pool, { accountName: account, documents: 1, chunksPerDocument: 3, label: 'late', text: (d, c) => `${text(d + 3, c)} 늦게` })).chunks;
-  await expect(embedAndWrite(oldStore, minilm, late))
-    .rejects.toMatchObject({ name: 'DependencyError', message: expect.stringContaining(`holds vectors of ${e5.model}`) });
+  const late = (
+    await seedChunks(pool, {
+      accountName: account,
+      documents: 1,
+      chunksPerDocument: 3,
+      label: 'late',
+      text: (d, c) => `${text(d + 3, c)} 늦게`,
+    })
+  ).chunks;
+  await expect(embedAndWrite(oldStore, minilm, late)).rejects.toMatchObject({
+    name: 'DependencyError',
+    message: expect.stringContaining(`holds vectors of ${e5.model}`),
+  });
   const newStore = new MilvusVectorStore({ address: config.milvusAddress, collection: alias });
   await newStore.ensureCollection({ embedding_model: e5.model, dimension: 384 });
   await embedAndWrite(newStore, e5, late);
@@ -203,13 +265,22 @@ test('MiniLM → e5 while the service writes and searches: counts equal, canarie
 
 function spawnReembed(alias: string, args: string[]): { exited: Promise<number | null>; kill: () => void; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/reembed.ts'), ...args], {
-    cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, MILVUS_COLLECTION: alias, EMBEDDING_PROVIDER: 'local', LOG_LEVEL: 'warn' },
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, MILVUS_COLLECTION: alias, EMBEDDING_PROVIDER: 'local', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (data: Buffer) => { output += data.toString('utf8'); });
-  child.stderr.on('data', (data: Buffer) => { output += data.toString('utf8'); });
-  return { exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))), kill: () => child.kill('SIGKILL'), output: () => output };
+  child.stdout.on('data', (data: Buffer) => {
+    output += data.toString('utf8');
+  });
+  child.stderr.on('data', (data: Buffer) => {
+    output += data.toString('utf8');
+  });
+  return {
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    kill: () => child.kill('SIGKILL'),
+    output: () => output,
+  };
 }
 
 test('an old deployment (MILVUS_COLLECTION a physical collection) is adopted behind the alias; kill -9 of npm run reembed, and the re-run resumes', async () => {
@@ -219,10 +290,19 @@ test('an old deployment (MILVUS_COLLECTION a physical collection) is adopted beh
   await legacy.createChunkCollection(name, MINILM);
   await legacy.ensureCollection(MINILM);
   expect(await resolveCollectionName(milvus, name)).toMatchObject({ kind: 'collection', physical: name });
-  const all = await seedChunks(pool, { accountName: uniqueAccount('legacy'), documents: 6, chunksPerDocument: 5, text: (d, c) => text(d + 11, c) });
+  const all = await seedChunks(pool, {
+    accountName: uniqueAccount('legacy'),
+    documents: 6,
+    chunksPerDocument: 5,
+    text: (d, c) => text(d + 11, c),
+  });
   // Every chunk of the database has its MiniLM vector in the legacy collection.
   const everyChunk = await new PgReembedStore(pool).chunksAfter(0, 10_000);
-  await embedAndWrite(legacy, minilm, everyChunk.map((chunk) => ({ ...chunk })));
+  await embedAndWrite(
+    legacy,
+    minilm,
+    everyChunk.map((chunk) => ({ ...chunk })),
+  );
   await legacy.close();
   const total = await pgChunkCount();
   expect(all.chunks.length).toBe(30);
@@ -237,14 +317,26 @@ test('an old deployment (MILVUS_COLLECTION a physical collection) is adopted beh
   let searched = 0;
   const loop = (async () => {
     while (searching) {
-      await search.search(query!, { accountName: all.chunks[0]!.account_name }, 3).then(() => { searched += 1; }, (error: unknown) => { failures.push(String(error)); });
+      await search.search(query!, { accountName: all.chunks[0]!.account_name }, 3).then(
+        () => {
+          searched += 1;
+        },
+        (error: unknown) => {
+          failures.push(String(error));
+        },
+      );
     }
   })();
   const first = spawnReembed(name, ['--provider', 'local-e5', '--batch-size', '4']);
-  const checkpoint = await waitFor('a checkpoint', async () => {
-    const building = await runs.building(name).catch(() => undefined);
-    return building && building.chunks_written >= 8 ? building : undefined;
-  }, 120_000, 20);
+  const checkpoint = await waitFor(
+    'a checkpoint',
+    async () => {
+      const building = await runs.building(name).catch(() => undefined);
+      return building && building.chunks_written >= 8 ? building : undefined;
+    },
+    120_000,
+    20,
+  );
   first.kill();
   expect(await first.exited).toBeNull();
   searching = false;
@@ -267,7 +359,12 @@ test('an old deployment (MILVUS_COLLECTION a physical collection) is adopted beh
   const code = await second.exited;
   expect({ code, output: second.output() }).toMatchObject({ code: 0 });
   expect(second.output()).toContain(`resuming ${name}_multilingual_e5_small_q4_v1 after chunk id ${killedAt.last_chunk_id}`);
-  const report = JSON.parse(second.output().split('\n').find((line) => line.startsWith('{"alias"'))!) as ReembedReport;
+  const report = JSON.parse(
+    second
+      .output()
+      .split('\n')
+      .find((line) => line.startsWith('{"alias"'))!,
+  ) as ReembedReport;
   // The second run embedded only what the first had not checkpointed (the bulk pass did not start over).
   expect(report.bulk.chunks).toBe(total - killedAt.chunks_written);
   expect(report.counts.milvus).toBe(total);
@@ -290,10 +387,20 @@ test('a re-embed killed between the rename and the alias of an adoption finishes
   const vectors = new MilvusVectorStore({ address: config.milvusAddress, collection: name });
   const stop = new Error('stopped by the test after the first batch');
   const lines: string[] = [];
-  await expect(reembed({ pool, vectors, milvusAddress: config.milvusAddress }, {
-    embedder: e5, embedding: { provider: 'local-e5', model: e5.model, dimension: 384, base_url: null }, batchSize: 4,
-    onProgress: () => { throw stop; }, log: (line) => lines.push(line),
-  })).rejects.toBe(stop);
+  await expect(
+    reembed(
+      { pool, vectors, milvusAddress: config.milvusAddress },
+      {
+        embedder: e5,
+        embedding: { provider: 'local-e5', model: e5.model, dimension: 384, base_url: null },
+        batchSize: 4,
+        onProgress: () => {
+          throw stop;
+        },
+        log: (line) => lines.push(line),
+      },
+    ),
+  ).rejects.toBe(stop);
   expect(lines[0]).toBe(`finished an interrupted adoption: "${name}" is now an alias of ${renamed}`);
   expect(await resolveCollectionName(milvus, name)).toMatchObject({ kind: 'alias', physical: renamed });
   const target = `${name}_multilingual_e5_small_q4_v1`;

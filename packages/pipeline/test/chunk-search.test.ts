@@ -8,16 +8,36 @@ function ports(options: { embedQueries?: boolean; documentIds?: number[]; supers
   const calls: string[] = [];
   const filters: ChunkVectorFilter[] = [];
   const embedder: Embedder = {
-    model: 'fake', dimension: 2,
-    embed: async (texts) => { calls.push(`embed ${texts.join('|')}`); return texts.map(() => [1, 0]); },
-    ...(options.embedQueries ? { embedQueries: async (texts: string[]) => { calls.push(`embedQueries ${texts.join('|')}`); return texts.map(() => [0, 1]); } } : {}),
+    model: 'fake',
+    dimension: 2,
+    embed: async (texts) => {
+      calls.push(`embed ${texts.join('|')}`);
+      return texts.map(() => [1, 0]);
+    },
+    ...(options.embedQueries
+      ? {
+          embedQueries: async (texts: string[]) => {
+            calls.push(`embedQueries ${texts.join('|')}`);
+            return texts.map(() => [0, 1]);
+          },
+        }
+      : {}),
   };
   const row: ChunkWithDocument = { chunk_id: 7, doc_id: 3, chunk_index: 0, text: 't', content_name: 'c', chat_bot_id: 'b', metadata: {} };
   const deps: ChunkSearchPorts = {
     embedder,
-    vectors: { search: async (vector, filter, limit) => { calls.push(`search ${vector.join(',')} limit ${limit}`); filters.push(filter); return [{ chunk_id: 7, document_id: 3, score: 0.4 }]; } },
+    vectors: {
+      search: async (vector, filter, limit) => {
+        calls.push(`search ${vector.join(',')} limit ${limit}`);
+        filters.push(filter);
+        return [{ chunk_id: 7, document_id: 3, score: 0.4 }];
+      },
+    },
     chunks: {
-      documentIdsByContentName: async (account, names, bot) => { calls.push(`names ${account} ${names.join('|')} ${bot ?? '-'}`); return options.documentIds ?? []; },
+      documentIdsByContentName: async (account, names, bot) => {
+        calls.push(`names ${account} ${names.join('|')} ${bot ?? '-'}`);
+        return options.documentIds ?? [];
+      },
       chunksWithDocuments: async (account, ids) => {
         calls.push(`rows ${account} ${ids.join(',')}`);
         if (supersededReads === 0) return [row];
@@ -41,7 +61,13 @@ describe('ChunkSearch', () => {
 
   it('resolves content_names to document ids first, and asks nothing more when none exists', async () => {
     const found = ports({ documentIds: [3, 4] });
-    const results = await new ChunkSearch(found.deps).search({ account_name: 'a', query: 'q', top_k: 1, chat_bot_id: 'b', content_names: ['x', 'y'] });
+    const results = await new ChunkSearch(found.deps).search({
+      account_name: 'a',
+      query: 'q',
+      top_k: 1,
+      chat_bot_id: 'b',
+      content_names: ['x', 'y'],
+    });
     expect(found.calls[0]).toBe('names a x|y b');
     expect(found.filters).toEqual([{ accountName: 'a', chatBotId: 'b', documentIds: [3, 4] }]);
     expect(results).toHaveLength(1);
@@ -50,10 +76,18 @@ describe('ChunkSearch', () => {
     expect(none.calls).toEqual(['names a nope -']);
   });
 
-  it('searches again when a hit\'s version was superseded meanwhile, and never answers a superseded chunk', async () => {
+  it("searches again when a hit's version was superseded meanwhile, and never answers a superseded chunk", async () => {
     const once = ports({ documentIds: [3], supersededReads: 1 });
     const results = await new ChunkSearch(once.deps).search({ account_name: 'a', query: 'q', top_k: 1, content_names: ['x'] });
-    expect(once.calls).toEqual(['names a x -', 'embed q', 'search 1,0 limit 2', 'rows a 7', 'names a x -', 'search 1,0 limit 2', 'rows a 7']);
+    expect(once.calls).toEqual([
+      'names a x -',
+      'embed q',
+      'search 1,0 limit 2',
+      'rows a 7',
+      'names a x -',
+      'search 1,0 limit 2',
+      'rows a 7',
+    ]);
     expect(results).toHaveLength(1);
     const always = ports({ supersededReads: 99 });
     expect(await new ChunkSearch(always.deps).search({ account_name: 'a', query: 'q', top_k: 1 })).toEqual([]);

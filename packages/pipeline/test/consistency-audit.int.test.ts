@@ -42,9 +42,18 @@ async function audit(accountName: string, options: Omit<ConsistencyAuditOptions,
 async function storedVectors(ids: number[]): Promise<{ rows: number; embeddings: Map<number, number[]> }> {
   const filter = `chunk_id in ${milvusIntList(ids)}`;
   const { client, collection } = runtime.vectors;
-  const counted = await client.query({ collection_name: collection, filter, output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Strong });
+  const counted = await client.query({
+    collection_name: collection,
+    filter,
+    output_fields: ['count(*)'],
+    consistency_level: ConsistencyLevelEnum.Strong,
+  });
   const found = await client.query({
-    collection_name: collection, filter, output_fields: ['chunk_id', 'embedding'], limit: ids.length, consistency_level: ConsistencyLevelEnum.Strong,
+    collection_name: collection,
+    filter,
+    output_fields: ['chunk_id', 'embedding'],
+    limit: ids.length,
+    consistency_level: ConsistencyLevelEnum.Strong,
   });
   return {
     rows: Number(counted.data[0]?.['count(*)']),
@@ -99,7 +108,14 @@ test('reports a missing vector, two orphans and a duplicated key exactly, repair
   await insertRaw(doubled, doubledVector!);
 
   const expected = {
-    pg_chunks: 11, milvus_vectors: 13, missing: 1, orphans: 2, duplicates: 1, in_flight: 0, rolled_back_rows: 0, drift: 4,
+    pg_chunks: 11,
+    milvus_vectors: 13,
+    missing: 1,
+    orphans: 2,
+    duplicates: 1,
+    in_flight: 0,
+    rolled_back_rows: 0,
+    drift: 4,
     examples: { missing: [lost.chunk_id], orphans: [rowDeleted.chunk_id, farId], duplicates: [doubled.chunk_id], rolled_back_rows: [] },
   };
   expect(await audit(account)).toMatchObject(expected);
@@ -129,22 +145,42 @@ test('reports a missing vector, two orphans and a duplicated key exactly, repair
 test('chunks of unfinished jobs are in flight, rows of rolled-back jobs are reported, and the repair touches neither', async () => {
   const account = uniqueAccount('audit_jobs');
   await seed({ accountName: account, documents: 1, chunksPerDocument: 3 });
-  const running = await seed({ accountName: account, documents: 1, chunksPerDocument: 2, job: { status: 'processing' }, withVectors: false });
+  const running = await seed({
+    accountName: account,
+    documents: 1,
+    chunksPerDocument: 2,
+    job: { status: 'processing' },
+    withVectors: false,
+  });
   await seed({ accountName: account, documents: 1, chunksPerDocument: 1, job: { status: 'pending' }, withVectors: false });
   // A failed job rolls back before it is marked failed: rows of one are leaked. Likewise a job cancelled with rollback.
   const leaked = await seed({ accountName: account, documents: 1, chunksPerDocument: 2, job: { status: 'failed' }, withVectors: false });
-  const cancelled = await seed({ accountName: account, documents: 1, chunksPerDocument: 1, job: { status: 'cancelled', rolledBack: true } });
+  const cancelled = await seed({
+    accountName: account,
+    documents: 1,
+    chunksPerDocument: 1,
+    job: { status: 'cancelled', rolledBack: true },
+  });
   // Written without a job (as the synchronous API did) a moment ago: its vector may still be on its way.
   const jobless = await seed({ accountName: account, documents: 1, chunksPerDocument: 2, job: null, withVectors: false });
 
   const report = await audit(account);
   expect(report).toMatchObject({
-    pg_chunks: 11, milvus_vectors: 4, missing: 0, orphans: 0, duplicates: 0, in_flight: 5, rolled_back_rows: 3, drift: 3,
+    pg_chunks: 11,
+    milvus_vectors: 4,
+    missing: 0,
+    orphans: 0,
+    duplicates: 0,
+    in_flight: 5,
+    rolled_back_rows: 3,
+    drift: 3,
     examples: { rolled_back_rows: [...leaked, ...cancelled].map((chunk) => chunk.chunk_id) },
   });
   // Without the grace the job-less chunks are settled, and missing.
   expect(await audit(account, { joblessGraceSeconds: 0 })).toMatchObject({
-    in_flight: 3, missing: 2, examples: { missing: jobless.map((chunk) => chunk.chunk_id) },
+    in_flight: 3,
+    missing: 2,
+    examples: { missing: jobless.map((chunk) => chunk.chunk_id) },
   });
 
   const repaired = await audit(account, { repairWith: runtime.embedder });
@@ -163,7 +199,8 @@ test('the repair re-checks right before it writes: a chunk deleted or gone in fl
   await deleteVectors([gone!.chunk_id]);
   // A writer acts while the repair embeds (after the audit confirmed both chunks missing, before the repair's locked re-check).
   const embedder: Embedder = {
-    model: runtime.embedder.model, dimension: runtime.embedder.dimension,
+    model: runtime.embedder.model,
+    dimension: runtime.embedder.dimension,
     embed: async (texts) => {
       await runtime.pool.query('DELETE FROM documents WHERE id = $1', [gone!.document_id]);
       await runtime.pool.query("UPDATE ingest_jobs SET status = 'processing', finished_at = NULL WHERE id = $1", [reopenedJob.jobId]);

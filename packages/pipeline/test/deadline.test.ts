@@ -33,7 +33,11 @@ describe('withDeadline', () => {
 
   it('passes through the rejection of work that fails in time and clears its timer', async () => {
     const failure = new Error('work failed');
-    await expect(withDeadline(1_000, undefined, async () => { throw failure; })).rejects.toBe(failure);
+    await expect(
+      withDeadline(1_000, undefined, async () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
     expect(jest.getTimerCount()).toBe(0);
   });
 
@@ -53,7 +57,9 @@ describe('withDeadline', () => {
 
   it('does not fire the deadline while work is still inside it', async () => {
     let settled = false;
-    const run = withDeadline(100, undefined, hangingWork([])).finally(() => { settled = true; });
+    const run = withDeadline(100, undefined, hangingWork([])).finally(() => {
+      settled = true;
+    });
     run.catch(() => undefined);
     jest.advanceTimersByTime(99);
     await Promise.resolve();

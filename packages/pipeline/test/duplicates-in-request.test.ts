@@ -10,8 +10,22 @@ describe('findDuplicatesInRequest', () => {
     ['no documents', [], []],
     ['all distinct', [doc('b1', 'a'), doc('b1', 'b'), doc('b2', 'a')], []],
     ['a later copy maps to the first', [doc('b1', 'a'), doc('b1', 'b'), doc('b1', 'a')], [[2, 0]]],
-    ['every later copy maps to the first, not the previous copy', [doc('b', 'x'), doc('b', 'x'), doc('b', 'x')], [[1, 0], [2, 0]]],
-    ['two independent duplicate pairs', [doc('b', 'x'), doc('b', 'y'), doc('b', 'y'), doc('b', 'x')], [[2, 1], [3, 0]]],
+    [
+      'every later copy maps to the first, not the previous copy',
+      [doc('b', 'x'), doc('b', 'x'), doc('b', 'x')],
+      [
+        [1, 0],
+        [2, 0],
+      ],
+    ],
+    [
+      'two independent duplicate pairs',
+      [doc('b', 'x'), doc('b', 'y'), doc('b', 'y'), doc('b', 'x')],
+      [
+        [2, 1],
+        [3, 0],
+      ],
+    ],
     ['same content name under another bot is not a duplicate', [doc('b1', 'same'), doc('b2', 'same')], []],
     ['case matters', [doc('b', 'Doc'), doc('b', 'doc')], []],
     ['Korean names compare exactly', [doc('봇', '문서 1'), doc('봇', '문서 1'), doc('봇', '문서 2')], [[1, 0]]],

@@ -17,8 +17,13 @@ describe('pipeline failure isolation (real PostgreSQL and Milvus, stand-in embed
   beforeAll(async () => {
     standIn = await startStandInEmbeddingServer({ rejectTextsContaining: 'REJECT-ME' });
     const config = testConfig({
-      EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: standIn.url, EMBEDDING_MODEL: 'stand-in-fixed-vectors',
-      EMBEDDING_DIMENSION: '384', EMBEDDING_BATCH_SIZE: '64', EMBEDDING_MAX_RETRIES: '1', MILVUS_COLLECTION: collection,
+      EMBEDDING_PROVIDER: 'openai',
+      EMBEDDING_BASE_URL: standIn.url,
+      EMBEDDING_MODEL: 'stand-in-fixed-vectors',
+      EMBEDDING_DIMENSION: '384',
+      EMBEDDING_BATCH_SIZE: '64',
+      EMBEDDING_MAX_RETRIES: '1',
+      MILVUS_COLLECTION: collection,
     });
     runtime = await createRuntime(config, createLogger({ level: 'error', format: 'text', service: 'test' }), { applicationName: 'test' });
     stores = new StoreInspector(config);
@@ -48,10 +53,14 @@ describe('pipeline failure isolation (real PostgreSQL and Milvus, stand-in embed
 
   it('refuses to start against a collection made for another model', async () => {
     const config = testConfig({
-      EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: standIn.url, EMBEDDING_MODEL: 'another-model',
-      EMBEDDING_DIMENSION: '384', MILVUS_COLLECTION: collection,
+      EMBEDDING_PROVIDER: 'openai',
+      EMBEDDING_BASE_URL: standIn.url,
+      EMBEDDING_MODEL: 'another-model',
+      EMBEDDING_DIMENSION: '384',
+      MILVUS_COLLECTION: collection,
     });
-    await expect(createRuntime(config, createLogger({ level: 'error', format: 'text', service: 'test' }), { applicationName: 'test' }))
-      .rejects.toThrow(/holds vectors of stand-in-fixed-vectors \(384 dims\).*another-model/);
+    await expect(
+      createRuntime(config, createLogger({ level: 'error', format: 'text', service: 'test' }), { applicationName: 'test' }),
+    ).rejects.toThrow(/holds vectors of stand-in-fixed-vectors \(384 dims\).*another-model/);
   });
 });

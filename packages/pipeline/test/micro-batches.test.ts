@@ -16,7 +16,15 @@ describe('planMicroBatches', () => {
     ['empty input gives no batches', [], 10, []],
     ['everything fits in one batch', [2, 3, 5], 10, [[0, 1, 2]]],
     ['a batch is closed before it would exceed the budget', [4, 4, 4], 10, [[0, 1], [2]]],
-    ['exactly the budget stays together', [5, 5, 5, 5], 10, [[0, 1], [2, 3]]],
+    [
+      'exactly the budget stays together',
+      [5, 5, 5, 5],
+      10,
+      [
+        [0, 1],
+        [2, 3],
+      ],
+    ],
     ['an oversize item is a batch of its own', [2, 25, 3], 10, [[0], [1], [2]]],
     ['an oversize first item is alone', [25, 1, 1], 10, [[0], [1, 2]]],
     ['two oversize items are never merged', [11, 12], 10, [[0], [1]]],
@@ -58,7 +66,10 @@ interface Deferred<T> {
 function deferred<T>(): Deferred<T> {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 }
 
@@ -128,7 +139,9 @@ describe('mapWithConcurrency', () => {
   });
 
   it('rejects when work throws synchronously', async () => {
-    const run = mapWithConcurrency([1], 1, (() => { throw new Error('sync'); }) as (n: number) => Promise<number>);
+    const run = mapWithConcurrency([1], 1, (() => {
+      throw new Error('sync');
+    }) as (n: number) => Promise<number>);
     await expect(run).rejects.toThrow('sync');
   });
 });
@@ -140,12 +153,18 @@ describe('mapWithConcurrency after a failure', () => {
     const run = mapWithConcurrency([0, 1, 2, 3], 2, async (item) => {
       events.push(`start ${item}`);
       if (item === 0) throw new Error('boom');
-      if (item === 1) await new Promise<void>((resolve) => { releaseSlow = resolve; });
+      if (item === 1)
+        await new Promise<void>((resolve) => {
+          releaseSlow = resolve;
+        });
       events.push(`end ${item}`);
       return item;
     });
     let settled = false;
-    const outcome = run.catch((error: Error) => { settled = true; return error.message; });
+    const outcome = run.catch((error: Error) => {
+      settled = true;
+      return error.message;
+    });
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);
     releaseSlow();

@@ -2,13 +2,23 @@ import type { ChunkWithDocument } from '@nonstop/storage';
 import { candidateCount, joinHits } from '../src/search/search-results';
 
 const row = (chunkId: number, docId: number, extra: Partial<ChunkWithDocument> = {}): ChunkWithDocument => ({
-  chunk_id: chunkId, doc_id: docId, chunk_index: chunkId % 10, text: `text ${chunkId}`, content_name: `doc ${docId}`, chat_bot_id: 'bot', metadata: { n: docId }, ...extra,
+  chunk_id: chunkId,
+  doc_id: docId,
+  chunk_index: chunkId % 10,
+  text: `text ${chunkId}`,
+  content_name: `doc ${docId}`,
+  chat_bot_id: 'bot',
+  metadata: { n: docId },
+  ...extra,
 });
 
 describe('joinHits', () => {
   it("keeps Milvus' order and takes text and metadata from PostgreSQL", () => {
     const results = joinHits(
-      [{ chunk_id: 12, document_id: 1, score: 0.9 }, { chunk_id: 20, document_id: 2, score: 0.5 }],
+      [
+        { chunk_id: 12, document_id: 1, score: 0.9 },
+        { chunk_id: 20, document_id: 2, score: 0.5 },
+      ],
       [row(20, 2), row(12, 1, { text: '원문 그대로', metadata: { 제목: '봄' } })],
       { topK: 10 },
     );
@@ -32,11 +42,17 @@ describe('joinHits', () => {
   });
 
   it('drops hits below score_threshold (inclusive bound) and clamps float noise into [-1, 1]', () => {
-    const hits = [{ chunk_id: 1, document_id: 1, score: 1.0000001 }, { chunk_id: 2, document_id: 2, score: 0.5 }, { chunk_id: 3, document_id: 3, score: 0.49 }];
+    const hits = [
+      { chunk_id: 1, document_id: 1, score: 1.0000001 },
+      { chunk_id: 2, document_id: 2, score: 0.5 },
+      { chunk_id: 3, document_id: 3, score: 0.49 },
+    ];
     const rows = [row(1, 1), row(2, 2), row(3, 3)];
     expect(joinHits(hits, rows, { topK: 10, scoreThreshold: 0.5 }).map((r) => r.score)).toEqual([1, 0.5]);
     expect(joinHits(hits, rows, { topK: 10, scoreThreshold: 1 }).map((r) => r.score)).toEqual([1]);
-    expect(joinHits([{ chunk_id: 1, document_id: 1, score: -1.0000002 }], rows, { topK: 10, scoreThreshold: -1 }).map((r) => r.score)).toEqual([-1]);
+    expect(
+      joinHits([{ chunk_id: 1, document_id: 1, score: -1.0000002 }], rows, { topK: 10, scoreThreshold: -1 }).map((r) => r.score),
+    ).toEqual([-1]);
   });
 });
 

@@ -23,8 +23,14 @@ describe('stage spans (the timed ports trace each stage)', () => {
 
   it('each stage is a child of the active span (a micro-batch), named for the stage, with what it wrote', async () => {
     const store = new TimedDocumentStore(documents, () => undefined);
-    const vectors = new TimedVectorStore({ upsert: async () => undefined, deleteByDocumentIds: async () => undefined } satisfies VectorStore, () => undefined);
-    const embedder = new TimedEmbedder({ model: 'm', dimension: 2, embed: async (texts) => texts.map(() => [0, 1]) } satisfies Embedder, () => undefined);
+    const vectors = new TimedVectorStore(
+      { upsert: async () => undefined, deleteByDocumentIds: async () => undefined } satisfies VectorStore,
+      () => undefined,
+    );
+    const embedder = new TimedEmbedder(
+      { model: 'm', dimension: 2, embed: async (texts) => texts.map(() => [0, 1]) } satisfies Embedder,
+      () => undefined,
+    );
     await inSpan('ingest.micro_batch', {}, async () => {
       await store.insertDocuments('acct', [{ chat_bot_id: 'b', content_name: 'c', chunks: [] }], fence);
       await embedder.embed(['a', 'b', 'c']);
@@ -35,7 +41,12 @@ describe('stage spans (the timed ports trace each stage)', () => {
     const spans = exporter.getFinishedSpans();
     const batch = spans.find((span) => span.name === 'ingest.micro_batch')!;
     const stages = spans.filter((span) => span !== batch);
-    expect(stages.map((span) => span.name)).toEqual([StageSpan.postgresWrite, StageSpan.embedding, StageSpan.milvusWrite, StageSpan.activation]);
+    expect(stages.map((span) => span.name)).toEqual([
+      StageSpan.postgresWrite,
+      StageSpan.embedding,
+      StageSpan.milvusWrite,
+      StageSpan.activation,
+    ]);
     for (const stage of stages) {
       expect(stage.spanContext().traceId).toBe(batch.spanContext().traceId);
       expect(stage.parentSpanContext?.spanId).toBe(batch.spanContext().spanId);
@@ -47,7 +58,16 @@ describe('stage spans (the timed ports trace each stage)', () => {
 
   it('a stage that throws ends its span in error, with the exception, and the error passes through unchanged', async () => {
     const refused = Object.assign(new Error('embedding service rejected the input'), { name: 'EmbeddingRejectedError' });
-    const embedder = new TimedEmbedder({ model: 'm', dimension: 2, embed: async () => { throw refused; } }, () => undefined);
+    const embedder = new TimedEmbedder(
+      {
+        model: 'm',
+        dimension: 2,
+        embed: async () => {
+          throw refused;
+        },
+      },
+      () => undefined,
+    );
     await expect(embedder.embed(['x'])).rejects.toBe(refused);
     const [span] = exporter.getFinishedSpans();
     expect(span!.name).toBe(StageSpan.embedding);

@@ -71,7 +71,7 @@ describe('StoreOutageGuard', () => {
     expect(second.calls()).toBe(1);
   });
 
-  it('stops waiting when its signal aborts, with the signal\'s reason', async () => {
+  it("stops waiting when its signal aborts, with the signal's reason", async () => {
     const guard = new StoreOutageGuard({ graceMs: 60_000, firstDelayMs: 10_000 });
     const controller = new AbortController();
     const reason = new Error('job time limit');

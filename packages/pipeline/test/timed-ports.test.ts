@@ -3,7 +3,12 @@ import { TimedDocumentStore, TimedEmbedder, TimedVectorStore } from '../src/time
 
 function recorder(): { observe: (stage: MetricsStage, seconds: number) => void; seen: Array<[MetricsStage, number]> } {
   const seen: Array<[MetricsStage, number]> = [];
-  return { seen, observe: (stage, seconds) => { seen.push([stage, seconds]); } };
+  return {
+    seen,
+    observe: (stage, seconds) => {
+      seen.push([stage, seconds]);
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -11,7 +16,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('timed ports (metrics decorators)', () => {
   it('times insertDocuments as postgres_write and passes arguments and the result through', async () => {
     const inner: DocumentStore = {
-      insertDocuments: jest.fn(async () => { await sleep(20); return [{ kind: 'already_exists' as const }]; }),
+      insertDocuments: jest.fn(async () => {
+        await sleep(20);
+        return [{ kind: 'already_exists' as const }];
+      }),
       deleteDocuments: jest.fn(async () => undefined),
       activateDocuments: jest.fn(async () => []),
       pendingVectorDeletesOfJob: jest.fn(async () => []),
@@ -34,7 +42,10 @@ describe('timed ports (metrics decorators)', () => {
   it('times upsert as milvus_write and re-throws its error unchanged, still recording the time', async () => {
     const failure = Object.assign(new Error('milvus down'), { name: 'DependencyError', dependency: 'milvus' });
     const inner: VectorStore = {
-      upsert: jest.fn(async () => { await sleep(5); throw failure; }),
+      upsert: jest.fn(async () => {
+        await sleep(5);
+        throw failure;
+      }),
       deleteByDocumentIds: jest.fn(async () => undefined),
     };
     const { observe, seen } = recorder();
@@ -51,7 +62,8 @@ describe('timed ports (metrics decorators)', () => {
     const signal = new AbortController().signal;
     let fail = false;
     const inner: Embedder = {
-      model: 'm', dimension: 3,
+      model: 'm',
+      dimension: 3,
       embed: jest.fn(async (texts: string[]) => {
         if (fail) throw new Error('rejected');
         return texts.map(() => [1, 2, 3]);
@@ -62,7 +74,10 @@ describe('timed ports (metrics decorators)', () => {
     const embedder = new TimedEmbedder(inner, observe);
     expect(embedder.model).toBe('m');
     expect(embedder.dimension).toBe(3);
-    await expect(embedder.embed(['a', 'b'], signal)).resolves.toEqual([[1, 2, 3], [1, 2, 3]]);
+    await expect(embedder.embed(['a', 'b'], signal)).resolves.toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
     expect(inner.embed).toHaveBeenCalledWith(['a', 'b'], signal);
     fail = true;
     await expect(embedder.embed(['a'])).rejects.toThrow('rejected');

@@ -26,8 +26,10 @@ describe('write path edges (real PostgreSQL, Milvus and model)', () => {
   });
 
   function pipelineWith(vectors: VectorStore, documentTimeoutMs = 30_000, embedder: Embedder = runtime.embedder): IngestionPipeline {
-    return new IngestionPipeline({ documents: runtime.documents, vectors, embedder, logger: testLogger },
-      { documentTimeoutMs, batchChunks: 64, batchesInFlight: 1 });
+    return new IngestionPipeline(
+      { documents: runtime.documents, vectors, embedder, logger: testLogger },
+      { documentTimeoutMs, batchChunks: 64, batchesInFlight: 1 },
+    );
   }
 
   async function expectStoredExactly(account: string, names: string[]): Promise<void> {
@@ -43,7 +45,10 @@ describe('write path edges (real PostgreSQL, Milvus and model)', () => {
     const results = await runtime.pipeline.ingestBatch({ accountName: account, fence: await startedRun(runtime.jobs, account) }, docs);
     expect(results.map((r) => r.error_code ?? 'ok')).toEqual(['ok', 'ok', 'ok', 'storage_rejected', 'ok']);
     expect(results[3]!.error).toMatch(/PostgreSQL refused the document/);
-    await expectStoredExactly(account, [0, 1, 2, 4].map((i) => docs[i]!.content_name));
+    await expectStoredExactly(
+      account,
+      [0, 1, 2, 4].map((i) => docs[i]!.content_name),
+    );
   });
 
   it('a value Milvus refuses (chat_bot_id past its 512-byte field) fails that document alone, nothing of it left', async () => {
@@ -53,7 +58,10 @@ describe('write path edges (real PostgreSQL, Milvus and model)', () => {
     const results = await runtime.pipeline.ingestBatch({ accountName: account, fence: await startedRun(runtime.jobs, account) }, docs);
     expect(results.map((r) => r.error_code ?? 'ok')).toEqual(['ok', 'vector_store_failed', 'ok', 'ok', 'ok']);
     expect(results[1]!.error).toMatch(/Milvus refused the write: IllegalArgument/);
-    await expectStoredExactly(account, [0, 2, 3, 4].map((i) => docs[i]!.content_name));
+    await expectStoredExactly(
+      account,
+      [0, 2, 3, 4].map((i) => docs[i]!.content_name),
+    );
     const pending = await stores.pool.query('SELECT count(*)::int AS n FROM pending_vector_deletes');
     expect(pending.rows[0].n).toBe(0);
   });
@@ -62,10 +70,19 @@ describe('write path edges (real PostgreSQL, Milvus and model)', () => {
     const [host, port] = config.milvusAddress.split(':');
     const proxy = new TcpProxy(host!, Number(port));
     await proxy.start();
-    const hung = new MilvusVectorStore({ address: proxy.address, collection: config.milvusCollection, callTimeoutMs: 2_000, maxAttempts: 2, retryDelayMs: 100 });
+    const hung = new MilvusVectorStore({
+      address: proxy.address,
+      collection: config.milvusCollection,
+      callTimeoutMs: 2_000,
+      maxAttempts: 2,
+      retryDelayMs: 100,
+    });
     let writes = 0;
     const counted: VectorStore = {
-      upsert: (rows, signal) => { writes += 1; return hung.upsert(rows, signal); },
+      upsert: (rows, signal) => {
+        writes += 1;
+        return hung.upsert(rows, signal);
+      },
       deleteByDocumentIds: (ids) => hung.deleteByDocumentIds(ids),
     };
     try {
@@ -76,14 +93,19 @@ describe('write path edges (real PostgreSQL, Milvus and model)', () => {
       const texts = documents.flatMap((document) => document.chunks.map((chunk) => chunk.text));
       const computed = new Map((await runtime.embedder.embed(texts)).map((vector, i) => [texts[i]!, vector]));
       const precomputed: Embedder = {
-        model: runtime.embedder.model, dimension: runtime.embedder.dimension,
+        model: runtime.embedder.model,
+        dimension: runtime.embedder.dimension,
         embed: async (batch) => batch.map((text) => computed.get(text)!),
       };
       proxy.stall();
       const started = Date.now();
       // A document limit shorter than Milvus's call deadline: an abandoned write would show as per-document timeouts.
-      await expect(pipelineWith(counted, 1_000, precomputed).ingestBatch({ accountName: account, fence: await startedRun(runtime.jobs, account) }, documents))
-        .rejects.toMatchObject({ name: 'DependencyError', dependency: 'milvus' });
+      await expect(
+        pipelineWith(counted, 1_000, precomputed).ingestBatch(
+          { accountName: account, fence: await startedRun(runtime.jobs, account) },
+          documents,
+        ),
+      ).rejects.toMatchObject({ name: 'DependencyError', dependency: 'milvus' });
       expect(writes).toBe(1);
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(await stores.vectorChunkIds(account)).toEqual([]);
@@ -111,14 +133,20 @@ describe('write path edges (real PostgreSQL, Milvus and model)', () => {
     try {
       const account = uniqueAccount();
       const docs: DocumentInput[] = makeDocuments(3, { chunks: 4 });
-      const results = await pipelineWith(vectors).ingestBatch({ accountName: account, fence: await startedRun(runtime.jobs, account) }, docs);
+      const results = await pipelineWith(vectors).ingestBatch(
+        { accountName: account, fence: await startedRun(runtime.jobs, account) },
+        docs,
+      );
       expect(results.every((r) => r.success)).toBe(true);
       expect(lost).toBe(1);
       const chunkIds = await stores.chunkIds(account);
       expect(chunkIds).toHaveLength(12);
       // count(*) counts every row, a second copy of a key included (a query by id would show it once).
       const counted = await stores.milvus.query({
-        collection_name: config.milvusCollection, filter: `account_name == "${account}"`, output_fields: ['count(*)'], consistency_level: 'Strong' as never,
+        collection_name: config.milvusCollection,
+        filter: `account_name == "${account}"`,
+        output_fields: ['count(*)'],
+        consistency_level: 'Strong' as never,
       });
       expect(Number(counted.data[0]?.['count(*)'])).toBe(12);
     } finally {

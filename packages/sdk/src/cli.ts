@@ -12,7 +12,18 @@ import { DocumentFileError, parseDocumentsText, splitIntoJobs } from './document
 import { NonstopApiError } from './errors';
 import { etaMs, formatDuration, formatProgressLine, sumProgress } from './progress';
 import type { PollSchedule } from './backoff';
-import { ON_EXISTING_MODES, type CreateJobResponse, type DeleteReceipt, type DocumentInput, type DryRunResponse, type JobView, type OnExisting, type ResultStatus, type SearchRequest, type SearchResult } from './types';
+import {
+  ON_EXISTING_MODES,
+  type CreateJobResponse,
+  type DeleteReceipt,
+  type DocumentInput,
+  type DryRunResponse,
+  type JobView,
+  type OnExisting,
+  type ResultStatus,
+  type SearchRequest,
+  type SearchResult,
+} from './types';
 
 export const EXIT_OK = 0;
 export const EXIT_JOB_NOT_COMPLETED = 1;
@@ -120,12 +131,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const client = new NonstopIngestClient({
       baseUrl: values.url ?? io.env.NONSTOP_URL ?? 'http://127.0.0.1:8000',
-      ...(values['api-key'] ?? io.env.NONSTOP_API_KEY ? { apiKey: (values['api-key'] ?? io.env.NONSTOP_API_KEY)! } : {}),
+      ...((values['api-key'] ?? io.env.NONSTOP_API_KEY) ? { apiKey: (values['api-key'] ?? io.env.NONSTOP_API_KEY)! } : {}),
       ...(io.fetch ? { fetch: io.fetch } : {}),
     });
     switch (command) {
-      case 'submit': return await submit(client, args, values, io);
-      case 'delete': return await deleteDocuments(client, args, values, io);
+      case 'submit':
+        return await submit(client, args, values, io);
+      case 'delete':
+        return await deleteDocuments(client, args, values, io);
       case 'retry': {
         const jobId = oneJobId(args);
         const schedule = pollSchedule(values.poll);
@@ -156,14 +169,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (status !== undefined && !(RESULT_STATUSES as readonly string[]).includes(status)) {
           throw new UsageError(`--status must be one of ${RESULT_STATUSES.join(', ')}`);
         }
-        for await (const result of client.iterateResults(jobId, { pageSize: 1000, ...(status ? { status: status as ResultStatus } : {}) })) {
+        for await (const result of client.iterateResults(jobId, {
+          pageSize: 1000,
+          ...(status ? { status: status as ResultStatus } : {}),
+        })) {
           io.stdout.write(`${JSON.stringify(result)}\n`);
         }
         return EXIT_OK;
       }
-      case 'search': return await search(client, args, values, io);
-      case undefined: throw new UsageError('no command given');
-      default: throw new UsageError(`unknown command "${command}"`);
+      case 'search':
+        return await search(client, args, values, io);
+      case undefined:
+        throw new UsageError('no command given');
+      default:
+        throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -206,20 +225,27 @@ async function submit(client: NonstopIngestClient, args: string[], values: Value
   const parts = splitIntoJobs(documents, maxPerJob);
   if (dryRun) return dryRunParts(client, account, parts, onExisting, io);
   if (parts.length > 1) {
-    io.stderr.write(`note: ${documents.length} documents exceed ${maxPerJob} per job; submitting them as ${parts.length} jobs `
-      + `(documents are not deduplicated across jobs; each job is tracked on its own)\n`);
+    io.stderr.write(
+      `note: ${documents.length} documents exceed ${maxPerJob} per job; submitting them as ${parts.length} jobs ` +
+        `(documents are not deduplicated across jobs; each job is tracked on its own)\n`,
+    );
   }
 
   const jobs: Array<{ id: string; first: number; count: number }> = [];
   let offset = 0;
   for (const [index, part] of parts.entries()) {
-    const key = typeof values['idempotency-key'] === 'string'
-      ? (parts.length > 1 ? `${values['idempotency-key']}-${index + 1}` : values['idempotency-key']) : undefined;
+    const key =
+      typeof values['idempotency-key'] === 'string'
+        ? parts.length > 1
+          ? `${values['idempotency-key']}-${index + 1}`
+          : values['idempotency-key']
+        : undefined;
     let created;
     try {
       created = await client.createBatchInsertJob(
         {
-          account_name: account, documents: part,
+          account_name: account,
+          documents: part,
           ...(onExisting !== undefined ? { on_existing: onExisting } : {}),
           ...(typeof values['webhook-url'] === 'string' ? { webhook_url: values['webhook-url'] } : {}),
         },
@@ -237,7 +263,12 @@ async function submit(client: NonstopIngestClient, args: string[], values: Value
     offset += part.length;
   }
   if (!values.wait) return EXIT_OK;
-  return waitAndSummarize(client, jobs.map((j) => j.id), schedule, io);
+  return waitAndSummarize(
+    client,
+    jobs.map((j) => j.id),
+    schedule,
+    io,
+  );
 }
 
 function onExistingOf(value: unknown): OnExisting | undefined {
@@ -250,7 +281,11 @@ function onExistingOf(value: unknown): OnExisting | undefined {
 
 /** `submit --dry-run`: each part asked with dry_run, each document's planned action printed as a JSON line (positions in the file). */
 async function dryRunParts(
-  client: NonstopIngestClient, account: string, parts: DocumentInput[][], onExisting: OnExisting | undefined, io: CliIo,
+  client: NonstopIngestClient,
+  account: string,
+  parts: DocumentInput[][],
+  onExisting: OnExisting | undefined,
+  io: CliIo,
 ): Promise<number> {
   const summary: Record<string, number> = {};
   let offset = 0;
@@ -258,7 +293,12 @@ async function dryRunParts(
   for (const part of parts) {
     let answer: DryRunResponse;
     try {
-      const body = { account_name: account, documents: part, dry_run: true as const, ...(onExisting !== undefined ? { on_existing: onExisting } : {}) };
+      const body = {
+        account_name: account,
+        documents: part,
+        dry_run: true as const,
+        ...(onExisting !== undefined ? { on_existing: onExisting } : {}),
+      };
       const received = await client.createBatchInsertJob(body);
       if (!isDryRun(received)) throw new Error('the API made a job instead of a dry run: it does not know dry_run');
       answer = received;
@@ -273,7 +313,9 @@ async function dryRunParts(
     }
     offset += part.length;
   }
-  const counts = Object.entries(summary).map(([action, n]) => `${action} ${n}`).join(', ');
+  const counts = Object.entries(summary)
+    .map(([action, n]) => `${action} ${n}`)
+    .join(', ');
   io.stderr.write(`dry run (on_existing ${mode}): ${offset} documents: ${counts}; nothing was written\n`);
   if (parts.length > 1) io.stderr.write('note: duplicate_in_request is checked within each part of --max-per-job only\n');
   return EXIT_OK;
@@ -283,7 +325,8 @@ async function dryRunParts(
 const MAX_DELETE_NAMES_PER_JOB = 10_000;
 
 async function deleteDocuments(client: NonstopIngestClient, args: string[], values: Values, io: CliIo): Promise<number> {
-  if (args.length !== 0) throw new UsageError(`delete takes no positional arguments (got "${args[0]}"); name documents with --name or --names-file`);
+  if (args.length !== 0)
+    throw new UsageError(`delete takes no positional arguments (got "${args[0]}"); name documents with --name or --names-file`);
   const account = values.account;
   if (typeof account !== 'string' || account === '') throw new UsageError('--account is required');
   const schedule = pollSchedule(values.poll);
@@ -293,28 +336,38 @@ async function deleteDocuments(client: NonstopIngestClient, args: string[], valu
   const bot = typeof values.bot === 'string' ? values.bot : undefined;
   const named = values.name !== undefined || namesFile !== undefined;
   if (named && names.length === 0) throw new UsageError(`${String(namesFile)} holds no content names`);
-  if (values.all && (named || bot !== undefined)) throw new UsageError('--all deletes the whole account: give it without --bot, --name or --names-file');
+  if (values.all && (named || bot !== undefined))
+    throw new UsageError('--all deletes the whole account: give it without --bot, --name or --names-file');
   // A forgotten --bot must not erase an account: the whole account takes an explicit --all.
   if (!named && bot === undefined && !values.all) {
     throw new UsageError('give --name/--names-file (documents), --bot (a whole bot), or --all (the whole account)');
   }
   const parts: Array<string[] | undefined> = [];
-  for (let start = 0; start < names.length; start += MAX_DELETE_NAMES_PER_JOB) parts.push(names.slice(start, start + MAX_DELETE_NAMES_PER_JOB));
+  for (let start = 0; start < names.length; start += MAX_DELETE_NAMES_PER_JOB)
+    parts.push(names.slice(start, start + MAX_DELETE_NAMES_PER_JOB));
   if (parts.length === 0) parts.push(undefined);
-  if (parts.length > 1) io.stderr.write(`note: ${names.length} names exceed ${MAX_DELETE_NAMES_PER_JOB} per job; deleting them in ${parts.length} jobs\n`);
+  if (parts.length > 1)
+    io.stderr.write(`note: ${names.length} names exceed ${MAX_DELETE_NAMES_PER_JOB} per job; deleting them in ${parts.length} jobs\n`);
 
   const created: CreateJobResponse[] = [];
   for (const [index, part] of parts.entries()) {
-    const key = typeof values['idempotency-key'] === 'string'
-      ? (parts.length > 1 ? `${values['idempotency-key']}-${index + 1}` : values['idempotency-key']) : undefined;
+    const key =
+      typeof values['idempotency-key'] === 'string'
+        ? parts.length > 1
+          ? `${values['idempotency-key']}-${index + 1}`
+          : values['idempotency-key']
+        : undefined;
     let job: CreateJobResponse;
     try {
-      job = await client.deleteDocuments({
-        account_name: account,
-        ...(bot !== undefined ? { chat_bot_id: bot } : {}),
-        ...(part !== undefined ? { content_names: part } : {}),
-        ...(typeof values['webhook-url'] === 'string' ? { webhook_url: values['webhook-url'] } : {}),
-      }, key !== undefined ? { idempotencyKey: key } : {});
+      job = await client.deleteDocuments(
+        {
+          account_name: account,
+          ...(bot !== undefined ? { chat_bot_id: bot } : {}),
+          ...(part !== undefined ? { content_names: part } : {}),
+          ...(typeof values['webhook-url'] === 'string' ? { webhook_url: values['webhook-url'] } : {}),
+        },
+        key !== undefined ? { idempotencyKey: key } : {},
+      );
     } catch (error) {
       if (error instanceof NonstopApiError && index > 0) shiftNamePaths(error, index * MAX_DELETE_NAMES_PER_JOB);
       if (created.length > 0) io.stderr.write(`already created: ${created.map((j) => j.job_id).join(', ')}\n`);
@@ -326,7 +379,12 @@ async function deleteDocuments(client: NonstopIngestClient, args: string[], valu
     if (!values.wait) io.stdout.write(`${JSON.stringify(job)}\n`);
   }
   if (!values.wait) return EXIT_OK;
-  return waitAndSummarize(client, created.map((j) => j.job_id), schedule, io);
+  return waitAndSummarize(
+    client,
+    created.map((j) => j.job_id),
+    schedule,
+    io,
+  );
 }
 
 /** One content name per line (a trailing CR dropped, blank lines skipped); names are taken as written, spaces included. */
@@ -337,18 +395,29 @@ function readNamesFile(file: string, io: CliIo): string[] {
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  return text.replace(/^\uFEFF/, '').split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line.trim() !== '');
+  return text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line.trim() !== '');
 }
 
 /** `documents 2 -> 0 (2 deleted, 1 not found), chunks 4 -> 0, vectors 4 -> 0`. */
 export function formatReceipt(receipt: DeleteReceipt): string {
   const span = (before: number | undefined, after: number | undefined) => `${before ?? '?'} -> ${after ?? '?'}`;
-  return `documents ${span(receipt.documents_before, receipt.documents_after)} (${receipt.documents_deleted ?? 0} deleted, `
-    + `${receipt.not_found ?? 0} not found), chunks ${span(receipt.chunks_before, receipt.chunks_after)}, `
-    + `vectors ${span(receipt.vectors_before, receipt.vectors_after)}`;
+  return (
+    `documents ${span(receipt.documents_before, receipt.documents_after)} (${receipt.documents_deleted ?? 0} deleted, ` +
+    `${receipt.not_found ?? 0} not found), chunks ${span(receipt.chunks_before, receipt.chunks_after)}, ` +
+    `vectors ${span(receipt.vectors_before, receipt.vectors_after)}`
+  );
 }
 
-async function waitAndSummarize(client: NonstopIngestClient, jobIds: string[], schedule: PollSchedule | undefined, io: CliIo): Promise<number> {
+async function waitAndSummarize(
+  client: NonstopIngestClient,
+  jobIds: string[],
+  schedule: PollSchedule | undefined,
+  io: CliIo,
+): Promise<number> {
   const started = Date.now();
   const latest = new Map<string, JobView>();
   const tty = io.stderr.isTTY === true;
@@ -370,18 +439,26 @@ async function waitAndSummarize(client: NonstopIngestClient, jobIds: string[], s
       io.stderr.write(`${line}\n`);
     }
   };
-  const finals = await Promise.all(jobIds.map((id) => client.waitForJob(id, {
-    ...(schedule ? { schedule } : {}),
-    onProgress: (job) => { retrying.delete(id); latest.set(id, job); render(); },
-    onRetry: (error) => {
-      const message = error instanceof Error ? error.message : String(error);
-      if (retrying.get(id) === message) return; // said once until it changes
-      retrying.set(id, message);
-      if (tty) io.stderr.write('\n');
-      lastLine = '';
-      io.stderr.write(`job ${id}: ${message}; still waiting, retrying\n`);
-    },
-  })));
+  const finals = await Promise.all(
+    jobIds.map((id) =>
+      client.waitForJob(id, {
+        ...(schedule ? { schedule } : {}),
+        onProgress: (job) => {
+          retrying.delete(id);
+          latest.set(id, job);
+          render();
+        },
+        onRetry: (error) => {
+          const message = error instanceof Error ? error.message : String(error);
+          if (retrying.get(id) === message) return; // said once until it changes
+          retrying.set(id, message);
+          if (tty) io.stderr.write('\n');
+          lastLine = '';
+          io.stderr.write(`job ${id}: ${message}; still waiting, retrying\n`);
+        },
+      }),
+    ),
+  );
   if (tty) io.stderr.write('\n');
 
   const elapsed = formatDuration(Date.now() - started);
@@ -396,8 +473,10 @@ async function waitAndSummarize(client: NonstopIngestClient, jobIds: string[], s
   }
   const total = sumProgress(finals.map((j) => j.progress));
   const completed = finals.filter((j) => j.status === 'completed').length;
-  io.stdout.write(`summary: ${completed}/${finals.length} job(s) completed; ${total.success_count} succeeded, `
-    + `${total.failure_count} failed, ${total.cancelled_count} cancelled of ${total.total_documents} documents in ${elapsed}\n`);
+  io.stdout.write(
+    `summary: ${completed}/${finals.length} job(s) completed; ${total.success_count} succeeded, ` +
+      `${total.failure_count} failed, ${total.cancelled_count} cancelled of ${total.total_documents} documents in ${elapsed}\n`,
+  );
   if (total.failure_count > 0) {
     io.stderr.write(`failed documents: nonstop-ingest results <job_id> --failed; run them again: nonstop-ingest retry <job_id>\n`);
   }
@@ -447,7 +526,8 @@ function positiveInt(value: unknown, name: string, fallback: number): number {
 function pollSchedule(value: unknown): PollSchedule | undefined {
   if (value === undefined) return undefined;
   const parts = typeof value === 'string' ? value.split(',').map((p) => p.trim()) : [];
-  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) throw new UsageError('--poll takes milliseconds, e.g. 500 or 1000,2000,4000');
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p)))
+    throw new UsageError('--poll takes milliseconds, e.g. 500 or 1000,2000,4000');
   return parts.map(Number);
 }
 
@@ -475,11 +555,15 @@ function describeError(error: unknown): string {
 
 if (require.main === module) {
   process.once('SIGINT', () => {
-    process.stderr.write('\ninterrupted: stopped waiting; created jobs go on on the server (ids above; see `nonstop-ingest status <job_id>`)\n');
+    process.stderr.write(
+      '\ninterrupted: stopped waiting; created jobs go on on the server (ids above; see `nonstop-ingest status <job_id>`)\n',
+    );
     process.exit(130);
   });
   runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+    },
     (error: unknown) => {
       process.stderr.write(`nonstop-ingest: ${error instanceof Error ? error.stack : String(error)}\n`);
       process.exitCode = 1;

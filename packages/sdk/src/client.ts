@@ -3,8 +3,20 @@ import { errorFromResponse, NonstopApiError, NonstopNetworkError, WaitTimeoutErr
 import { SseParser } from './sse';
 import {
   FINAL_JOB_STATUSES,
-  type BatchDeleteRequest, type BatchInsertRequest, type CancelJobResponse, type CreateJobResponse, type DryRunResponse, type JobResult, type JobStreamData,
-  type JobStreamEvent, type JobView, type ResultsPage, type ResultStatus, type SearchRequest, type SearchResponse, type SyncInsertResponse,
+  type BatchDeleteRequest,
+  type BatchInsertRequest,
+  type CancelJobResponse,
+  type CreateJobResponse,
+  type DryRunResponse,
+  type JobResult,
+  type JobStreamData,
+  type JobStreamEvent,
+  type JobView,
+  type ResultsPage,
+  type ResultStatus,
+  type SearchRequest,
+  type SearchResponse,
+  type SyncInsertResponse,
 } from './types';
 
 export interface ClientOptions {
@@ -112,14 +124,19 @@ export class NonstopIngestClient {
   }
 
   /** `GET /job/{id}/results`: one page; pass its `next_cursor` to read the next. */
-  async getResultsPage(jobId: string, options: RequestOptions & { cursor?: string | null; limit?: number; status?: ResultStatus } = {}): Promise<ResultsPage> {
+  async getResultsPage(
+    jobId: string,
+    options: RequestOptions & { cursor?: string | null; limit?: number; status?: ResultStatus } = {},
+  ): Promise<ResultsPage> {
     const query = new URLSearchParams();
     if (options.cursor) query.set('cursor', options.cursor);
     if (options.limit !== undefined) query.set('limit', String(options.limit));
     if (options.status !== undefined) query.set('status', options.status);
     const encoded = query.toString();
     const suffix = encoded ? `?${encoded}` : '';
-    const { body } = await this.request<ResultsPage>('GET', `/job/${encodeURIComponent(jobId)}/results${suffix}`, { signal: options.signal });
+    const { body } = await this.request<ResultsPage>('GET', `/job/${encodeURIComponent(jobId)}/results${suffix}`, {
+      signal: options.signal,
+    });
     return body;
   }
 
@@ -128,7 +145,8 @@ export class NonstopIngestClient {
     let cursor: string | null = null;
     do {
       const page: ResultsPage = await this.getResultsPage(jobId, {
-        cursor, signal: options.signal,
+        cursor,
+        signal: options.signal,
         ...(options.pageSize !== undefined ? { limit: options.pageSize } : {}),
         ...(options.status !== undefined ? { status: options.status } : {}),
       });
@@ -188,7 +206,11 @@ export class NonstopIngestClient {
       }
       if (response) {
         if (!response.ok) {
-          const error = errorFromResponse(response.status, await response.text().catch(() => ''), response.headers.get('x-request-id') ?? undefined);
+          const error = errorFromResponse(
+            response.status,
+            await response.text().catch(() => ''),
+            response.headers.get('x-request-id') ?? undefined,
+          );
           if (!isTransient(error)) throw error;
           dropped = error;
         } else if (response.body) {
@@ -234,7 +256,9 @@ export class NonstopIngestClient {
    */
   async cancelJob(jobId: string, options: RequestOptions & { rollback?: boolean } = {}): Promise<CancelJobResponse> {
     const suffix = options.rollback ? '?rollback=true' : '';
-    const { status, body } = await this.request<JobView>('DELETE', `/job/${encodeURIComponent(jobId)}${suffix}`, { signal: options.signal });
+    const { status, body } = await this.request<JobView>('DELETE', `/job/${encodeURIComponent(jobId)}${suffix}`, {
+      signal: options.signal,
+    });
     return { ...body, settled: status === 200 };
   }
 
@@ -265,7 +289,11 @@ export class NonstopIngestClient {
     return answer;
   }
 
-  private async request<T>(method: string, path: string, init: { json?: unknown; headers?: Record<string, string>; signal?: AbortSignal | undefined }): Promise<{ status: number; body: T }> {
+  private async request<T>(
+    method: string,
+    path: string,
+    init: { json?: unknown; headers?: Record<string, string>; signal?: AbortSignal | undefined },
+  ): Promise<{ status: number; body: T }> {
     const response = await this.send(method, path, init);
     const text = await response.text();
     if (!response.ok) throw errorFromResponse(response.status, text, response.headers.get('x-request-id') ?? undefined);
@@ -276,7 +304,11 @@ export class NonstopIngestClient {
     }
   }
 
-  private async send(method: string, path: string, init: { json?: unknown; headers?: Record<string, string>; signal?: AbortSignal | undefined }): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    init: { json?: unknown; headers?: Record<string, string>; signal?: AbortSignal | undefined },
+  ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json', ...this.headers, ...init.headers };
     if (this.apiKey !== undefined) headers.Authorization = `Bearer ${this.apiKey}`;
     let body: string | undefined;
@@ -286,7 +318,10 @@ export class NonstopIngestClient {
     }
     try {
       return await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method, headers, ...(body !== undefined ? { body } : {}), ...(init.signal ? { signal: init.signal } : {}),
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(init.signal ? { signal: init.signal } : {}),
       });
     } catch (error) {
       if (init.signal?.aborted) throw abortReason(init.signal);

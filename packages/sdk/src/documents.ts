@@ -81,7 +81,7 @@ function toDocument(value: unknown, where: string, options: ParseOptions): Docum
     if (typeof text !== 'string') throw new DocumentFileError(`${where}: text must be a string`);
     chunkList = [{ chunk_index: 0, text }];
   } else if (Array.isArray(chunks)) {
-    chunkList = chunks.map((chunk, i) => (typeof chunk === 'string' ? { chunk_index: i, text: chunk } : chunk as ChunkInput));
+    chunkList = chunks.map((chunk, i) => (typeof chunk === 'string' ? { chunk_index: i, text: chunk } : (chunk as ChunkInput)));
   } else {
     throw new DocumentFileError(`${where}: needs chunks (an array) or text (a string)`);
   }

@@ -33,7 +33,11 @@ export class NonstopNetworkError extends Error {
 export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
 
-  constructor(readonly jobId: string, readonly lastStatus: string | undefined, deadlineMs: number) {
+  constructor(
+    readonly jobId: string,
+    readonly lastStatus: string | undefined,
+    deadlineMs: number,
+  ) {
     super(`job ${jobId} not finished after ${deadlineMs} ms (last status: ${lastStatus ?? 'unknown'})`);
   }
 }

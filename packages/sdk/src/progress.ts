@@ -30,7 +30,12 @@ export function formatDuration(ms: number): string {
 }
 
 /** `processing 450/1000 (45.0%) ok 440 failed 10 ETA 12s`, with a bar in front when `bar` is set. */
-export function formatProgressLine(status: string, progress: JobProgress, eta: number | undefined, options: { bar?: boolean; width?: number } = {}): string {
+export function formatProgressLine(
+  status: string,
+  progress: JobProgress,
+  eta: number | undefined,
+  options: { bar?: boolean; width?: number } = {},
+): string {
   const parts = [
     status,
     `${progress.processed_documents}/${progress.total_documents}`,

@@ -76,11 +76,21 @@ export class SseParser {
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
     switch (field) {
-      case 'event': this.eventName = value; break;
-      case 'data': this.data.push(value); this.hasData = true; break;
-      case 'id': if (!value.includes('\0')) this.idBuffer = value; break;
-      case 'retry': if (/^\d+$/.test(value)) this.retryMs = Number(value); break;
-      default: break; // unknown fields are ignored
+      case 'event':
+        this.eventName = value;
+        break;
+      case 'data':
+        this.data.push(value);
+        this.hasData = true;
+        break;
+      case 'id':
+        if (!value.includes('\0')) this.idBuffer = value;
+        break;
+      case 'retry':
+        if (/^\d+$/.test(value)) this.retryMs = Number(value);
+        break;
+      default:
+        break; // unknown fields are ignored
     }
     return undefined;
   }

@@ -12,8 +12,16 @@ export type ResultStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'r
 
 /** Stable per-document error codes. `concurrent_write`: another job is writing a version of the same document; retry it when that job ends. */
 export type DocumentErrorCode =
-  | 'already_exists' | 'duplicate_in_request' | 'concurrent_write' | 'embedding_rejected' | 'vector_store_failed'
-  | 'storage_rejected' | 'timeout' | 'cancelled' | 'rolled_back' | 'internal_error';
+  | 'already_exists'
+  | 'duplicate_in_request'
+  | 'concurrent_write'
+  | 'embedding_rejected'
+  | 'vector_store_failed'
+  | 'storage_rejected'
+  | 'timeout'
+  | 'cancelled'
+  | 'rolled_back'
+  | 'internal_error';
 
 /**
  * What an insert does with a document that is stored already (same account,

@@ -19,8 +19,19 @@ export interface WebhookDeliveryBody {
 
 export type WebhookDeliveryVerification =
   | { ok: true; timestamp: number; body: WebhookDeliveryBody }
-  | { ok: false; reason: 'missing_headers' | 'bad_timestamp' | 'stale_timestamp' | 'bad_signature_header' | 'signature_mismatch'
-    | 'bad_body' | 'account_mismatch' | 'replayed' | 'replay_store_full' };
+  | {
+      ok: false;
+      reason:
+        | 'missing_headers'
+        | 'bad_timestamp'
+        | 'stale_timestamp'
+        | 'bad_signature_header'
+        | 'signature_mismatch'
+        | 'bad_body'
+        | 'account_mismatch'
+        | 'replayed'
+        | 'replay_store_full';
+    };
 
 /**
  * The whole check of a webhook delivery, in this order: signature and
@@ -53,5 +64,5 @@ function parseBody(rawBody: VerifyWebhookOptions['rawBody']): WebhookDeliveryBod
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
   const { delivery_id: deliveryId, account_name: accountName } = parsed as Record<string, unknown>;
   const valid = typeof deliveryId === 'string' && deliveryId.length > 0 && deliveryId.length <= 200 && typeof accountName === 'string';
-  return valid ? parsed as WebhookDeliveryBody : undefined;
+  return valid ? (parsed as WebhookDeliveryBody) : undefined;
 }

@@ -52,7 +52,9 @@ export function verifyWebhookSignature(options: VerifyWebhookOptions): WebhookVe
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
   if (Math.abs(nowSeconds - timestamp) > tolerance) return { ok: false, reason: 'stale_timestamp' };
 
-  const candidates = signatureText.split(',').map((part) => part.trim())
+  const candidates = signatureText
+    .split(',')
+    .map((part) => part.trim())
     .filter((part) => part.startsWith(`${SIGNATURE_VERSION}=`))
     .map((part) => part.slice(SIGNATURE_VERSION.length + 1));
   if (candidates.length === 0) return { ok: false, reason: 'bad_signature_header' };

@@ -3,8 +3,9 @@ import { backoffDelay, DEFAULT_POLL_SCHEDULE_MS, sleep } from '../src/backoff';
 describe('poll backoff schedule', () => {
   it('is 1, 2, 4, 8, 16 s, then every 16 s', () => {
     expect(DEFAULT_POLL_SCHEDULE_MS).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
-    expect(Array.from({ length: 9 }, (_, attempt) => backoffDelay(attempt))).toEqual(
-      [1_000, 2_000, 4_000, 8_000, 16_000, 16_000, 16_000, 16_000, 16_000]);
+    expect(Array.from({ length: 9 }, (_, attempt) => backoffDelay(attempt))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 16_000, 16_000, 16_000, 16_000,
+    ]);
     expect(backoffDelay(10_000)).toBe(16_000);
   });
 

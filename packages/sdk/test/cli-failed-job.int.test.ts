@@ -21,9 +21,15 @@ describe('CLI: submit --wait for a job that fails', () => {
   beforeAll(async () => {
     standIn = await startStandInEmbeddingServer({ hangTextsContaining: 'HANG-HERE' });
     const env = {
-      EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: standIn.url, EMBEDDING_MODEL: 'stand-in-fixed-vectors',
-      EMBEDDING_DIMENSION: '384', EMBEDDING_MAX_RETRIES: '0', MILVUS_COLLECTION: 'test_standin_chunks',
-      JOB_TIMEOUT_MS: '4000', DOCUMENT_TIMEOUT_MS: '3000', PIPELINE_BATCH_CHUNKS: '2',
+      EMBEDDING_PROVIDER: 'openai',
+      EMBEDDING_BASE_URL: standIn.url,
+      EMBEDDING_MODEL: 'stand-in-fixed-vectors',
+      EMBEDDING_DIMENSION: '384',
+      EMBEDDING_MAX_RETRIES: '0',
+      MILVUS_COLLECTION: 'test_standin_chunks',
+      JOB_TIMEOUT_MS: '4000',
+      DOCUMENT_TIMEOUT_MS: '3000',
+      PIPELINE_BATCH_CHUNKS: '2',
     };
     harness = new JobHarness(env);
     api = await startInProcessApi(testConfig(harness.env));
@@ -40,10 +46,18 @@ describe('CLI: submit --wait for a job that fails', () => {
 
   it('exits 1 and reports the failure', async () => {
     const file = path.join(tmp, 'failing.json');
-    writeFileSync(file, JSON.stringify(Array.from({ length: 40 }, (_, n) => ({
-      content_name: `https://example.com/failing/${n}`, text: n === 30 ? 'HANG-HERE: this one never embeds' : `document ${n}`,
-    }))));
-    const run = runCli(['submit', file, '--account', uniqueAccount('clifail'), '--bot', 'bot001', '--wait', '--poll', '500'], { NONSTOP_URL: listener.baseUrl });
+    writeFileSync(
+      file,
+      JSON.stringify(
+        Array.from({ length: 40 }, (_, n) => ({
+          content_name: `https://example.com/failing/${n}`,
+          text: n === 30 ? 'HANG-HERE: this one never embeds' : `document ${n}`,
+        })),
+      ),
+    );
+    const run = runCli(['submit', file, '--account', uniqueAccount('clifail'), '--bot', 'bot001', '--wait', '--poll', '500'], {
+      NONSTOP_URL: listener.baseUrl,
+    });
     expect(await run.code).toBe(1);
     expect(run.stdout()).toMatch(/: failed/);
   });

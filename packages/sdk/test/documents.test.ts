@@ -5,13 +5,36 @@ describe('reading a documents file', () => {
     const text = [
       JSON.stringify({ content_name: 'a', text: '첫 번째 문서' }),
       '',
-      JSON.stringify({ chat_bot_id: 'other', content_name: 'b', chunks: [{ chunk_index: 0, text: 'x' }, { chunk_index: 1, text: 'y' }], metadata: { t: 1 } }),
+      JSON.stringify({
+        chat_bot_id: 'other',
+        content_name: 'b',
+        chunks: [
+          { chunk_index: 0, text: 'x' },
+          { chunk_index: 1, text: 'y' },
+        ],
+        metadata: { t: 1 },
+      }),
       JSON.stringify({ content_name: 'c', chunks: ['p', 'q'] }),
     ].join('\r\n');
     expect(parseDocumentsText(text, { defaultBotId: 'bot1' })).toEqual([
       { chat_bot_id: 'bot1', content_name: 'a', chunks: [{ chunk_index: 0, text: '첫 번째 문서' }] },
-      { chat_bot_id: 'other', content_name: 'b', chunks: [{ chunk_index: 0, text: 'x' }, { chunk_index: 1, text: 'y' }], metadata: { t: 1 } },
-      { chat_bot_id: 'bot1', content_name: 'c', chunks: [{ chunk_index: 0, text: 'p' }, { chunk_index: 1, text: 'q' }] },
+      {
+        chat_bot_id: 'other',
+        content_name: 'b',
+        chunks: [
+          { chunk_index: 0, text: 'x' },
+          { chunk_index: 1, text: 'y' },
+        ],
+        metadata: { t: 1 },
+      },
+      {
+        chat_bot_id: 'bot1',
+        content_name: 'c',
+        chunks: [
+          { chunk_index: 0, text: 'p' },
+          { chunk_index: 1, text: 'q' },
+        ],
+      },
     ]);
   });
 
@@ -25,8 +48,12 @@ describe('reading a documents file', () => {
 
   it('names the line or document at fault', () => {
     expect(() => parseDocumentsText('{"content_name":"a","text":"t","chat_bot_id":"b"}\n{oops')).toThrow(/^line 2: not valid JSON/);
-    expect(() => parseDocumentsText('{"content_name":"a","text":"t"}')).toThrow('document 1: no chat_bot_id (give it in the document or with --bot)');
-    expect(() => parseDocumentsText('[{"chat_bot_id":"b","content_name":"a"}]')).toThrow('document 1: needs chunks (an array) or text (a string)');
+    expect(() => parseDocumentsText('{"content_name":"a","text":"t"}')).toThrow(
+      'document 1: no chat_bot_id (give it in the document or with --bot)',
+    );
+    expect(() => parseDocumentsText('[{"chat_bot_id":"b","content_name":"a"}]')).toThrow(
+      'document 1: needs chunks (an array) or text (a string)',
+    );
     expect(() => parseDocumentsText('[{"chat_bot_id":"b","content_name":"a","text":"t","chunks":[]}]')).toThrow('both');
     expect(() => parseDocumentsText('[{"chat_bot_id":"b","content_name":"a","text":"t","extra":1}]')).toThrow('unknown field "extra"');
     expect(() => parseDocumentsText('[{"chat_bot_id":"b","content_name":"","text":"t"}]')).toThrow('content_name');

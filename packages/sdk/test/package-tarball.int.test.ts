@@ -41,7 +41,10 @@ describe('@nonstop/sdk as an installed npm tarball', () => {
 
     mkdirSync(project);
     writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'sdk-consumer', private: true }));
-    const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(work, manifest.filename)], { cwd: project, env: outsiderEnv() });
+    const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(work, manifest.filename)], {
+      cwd: project,
+      env: outsiderEnv(),
+    });
     expect(installed.code).toBe(0);
   });
   afterAll(async () => {
@@ -58,16 +61,28 @@ describe('@nonstop/sdk as an installed npm tarball', () => {
   });
 
   it('exports the same names to require() and to import as the source does', async () => {
-    const required = await run(process.execPath, ['-e', "console.log(JSON.stringify(Object.keys(require('@nonstop/sdk')).sort()))"], { cwd: project, env: outsiderEnv() });
+    const required = await run(process.execPath, ['-e', "console.log(JSON.stringify(Object.keys(require('@nonstop/sdk')).sort()))"], {
+      cwd: project,
+      env: outsiderEnv(),
+    });
     expect(required.stderr).toBe('');
     expect(JSON.parse(required.stdout)).toEqual(EXPORTED_NAMES);
 
-    const imported = await run(process.execPath, ['--input-type=module', '-e',
-      // Node adds `default` (module.exports) and tsc's `__esModule` marker to a CommonJS module's namespace
-      "import * as sdk from '@nonstop/sdk'; console.log(JSON.stringify(Object.keys(sdk).filter((name) => name !== 'default' && name !== '__esModule').sort()))"], { cwd: project, env: outsiderEnv() });
+    const imported = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        // Node adds `default` (module.exports) and tsc's `__esModule` marker to a CommonJS module's namespace
+        "import * as sdk from '@nonstop/sdk'; console.log(JSON.stringify(Object.keys(sdk).filter((name) => name !== 'default' && name !== '__esModule').sort()))",
+      ],
+      { cwd: project, env: outsiderEnv() },
+    );
     expect(imported.stderr).toBe('');
     expect(JSON.parse(imported.stdout)).toEqual(EXPORTED_NAMES);
-    expect(EXPORTED_NAMES).toEqual(expect.arrayContaining(['NonstopIngestClient', 'NonstopApiError', 'verifyWebhookSignature', 'signWebhook']));
+    expect(EXPORTED_NAMES).toEqual(
+      expect.arrayContaining(['NonstopIngestClient', 'NonstopApiError', 'verifyWebhookSignature', 'signWebhook']),
+    );
   });
 
   it('runs its bin: --help, then a Korean document submitted and waited for, read back through an ESM import', async () => {
@@ -77,22 +92,36 @@ describe('@nonstop/sdk as an installed npm tarball', () => {
 
     const account = uniqueAccount('sdkpack');
     const documents = path.join(project, 'docs.jsonl');
-    writeFileSync(documents, `${JSON.stringify({ chat_bot_id: 'bot001', content_name: 'https://예시.kr/봄', text: '서울의 봄은 따뜻하고 벚꽃이 핍니다.' })}\n`);
+    writeFileSync(
+      documents,
+      `${JSON.stringify({ chat_bot_id: 'bot001', content_name: 'https://예시.kr/봄', text: '서울의 봄은 따뜻하고 벚꽃이 핍니다.' })}\n`,
+    );
     const submit = await run(bin, ['submit', documents, '--account', account, '--wait', '--poll', '100,200'], {
-      cwd: project, env: { ...outsiderEnv(), NONSTOP_URL: listener.baseUrl },
+      cwd: project,
+      env: { ...outsiderEnv(), NONSTOP_URL: listener.baseUrl },
     });
     expect(submit.code).toBe(0);
     expect(submit.stdout).toMatch(/1 succeeded, 0 failed/);
     const jobId = /created job ([0-9a-f-]{36})/.exec(submit.stderr)?.[1];
     expect(jobId).toBeDefined();
 
-    const read = await run(process.execPath, ['--input-type=module', '-e', `
+    const read = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { NonstopIngestClient } from '@nonstop/sdk';
       const client = new NonstopIngestClient({ baseUrl: process.env.NONSTOP_URL });
       const job = await client.getJob(process.argv[1]);
       const { results } = await client.search({ account_name: process.argv[2], query: '서울 봄 날씨', top_k: 1 });
       console.log(JSON.stringify({ status: job.status, found: results[0]?.content_name }));
-    `, jobId!, account], { cwd: project, env: { ...outsiderEnv(), NONSTOP_URL: listener.baseUrl } });
+    `,
+        jobId!,
+        account,
+      ],
+      { cwd: project, env: { ...outsiderEnv(), NONSTOP_URL: listener.baseUrl } },
+    );
     expect(read.stderr).toBe('');
     expect(JSON.parse(read.stdout)).toEqual({ status: 'completed', found: 'https://예시.kr/봄' });
   });
@@ -113,14 +142,23 @@ describe('@nonstop/sdk as an installed npm tarball', () => {
     `;
     writeFileSync(path.join(project, 'consumer.cts'), consumer);
     writeFileSync(path.join(project, 'consumer.mts'), consumer);
-    writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022'], strict: true, noEmit: true,
-        // a Node 20 project has @types/node (the client's types name fetch and AbortSignal); borrow the repo's
-        typeRoots: [path.join(ROOT, 'node_modules/@types')], types: ['node'],
-      },
-      files: ['consumer.cts', 'consumer.mts'],
-    }));
+    writeFileSync(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          lib: ['es2022'],
+          strict: true,
+          noEmit: true,
+          // a Node 20 project has @types/node (the client's types name fetch and AbortSignal); borrow the repo's
+          typeRoots: [path.join(ROOT, 'node_modules/@types')],
+          types: ['node'],
+        },
+        files: ['consumer.cts', 'consumer.mts'],
+      }),
+    );
     const checkedTypes = await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project, env: outsiderEnv() });
     expect(checkedTypes.stdout + checkedTypes.stderr).toBe('');
     expect(checkedTypes.code).toBe(0);

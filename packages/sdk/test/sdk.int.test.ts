@@ -55,12 +55,21 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
 
     const seen: string[] = [];
     const job = await client.waitForJob(created.job_id, {
-      schedule: [50, 100, 200], deadlineMs: 120_000,
-      onProgress: (view) => { if (seen[seen.length - 1] !== view.status) seen.push(view.status); },
+      schedule: [50, 100, 200],
+      deadlineMs: 120_000,
+      onProgress: (view) => {
+        if (seen[seen.length - 1] !== view.status) seen.push(view.status);
+      },
     });
     expect(job.status).toBe('completed');
     expect(seen[seen.length - 1]).toBe('completed');
-    expect(job.progress).toMatchObject({ total_documents: 25, processed_documents: 25, success_count: 25, failure_count: 0, percentage: 100 });
+    expect(job.progress).toMatchObject({
+      total_documents: 25,
+      processed_documents: 25,
+      success_count: 25,
+      failure_count: 0,
+      percentage: 100,
+    });
 
     const results = [];
     for await (const result of client.iterateResults(created.job_id, { pageSize: 7 })) results.push(result);
@@ -74,10 +83,12 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
   });
 
   it('throws NonstopApiError with the server status, code, message and field paths', async () => {
-    const bad = await client.createBatchInsertJob({
-      account_name: '',
-      documents: [{ chat_bot_id: 'bot001', content_name: 'x', chunks: [] }],
-    }).catch((error: unknown) => error);
+    const bad = await client
+      .createBatchInsertJob({
+        account_name: '',
+        documents: [{ chat_bot_id: 'bot001', content_name: 'x', chunks: [] }],
+      })
+      .catch((error: unknown) => error);
     expect(bad).toBeInstanceOf(NonstopApiError);
     const error = bad as NonstopApiError;
     expect(error).toMatchObject({ status: 400, code: 'validation_failed' });
@@ -85,7 +96,11 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     expect(error.fields).toEqual(expect.arrayContaining(['account_name', 'documents[0].chunks']));
 
     await expect(client.getJob(randomUUID())).rejects.toMatchObject({ status: 404, code: 'not_found' });
-    const iterate = async () => { for await (const _ of client.iterateResults(randomUUID(), { pageSize: 5_000 })) { /* none */ } };
+    const iterate = async () => {
+      for await (const _ of client.iterateResults(randomUUID(), { pageSize: 5_000 })) {
+        /* none */
+      }
+    };
     await expect(iterate()).rejects.toMatchObject({ status: 400, details: [{ field: 'limit', problem: expect.any(String) }] });
   });
 
@@ -117,7 +132,11 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     for await (const event of client.streamJob(created.job_id, { signal: AbortSignal.timeout(120_000) })) events.push(event);
     const last = events[events.length - 1]!;
     expect(last.event).toBe('end');
-    expect(last.data).toMatchObject({ job_id: created.job_id, status: 'completed', progress: { processed_documents: 30, success_count: 30 } });
+    expect(last.data).toMatchObject({
+      job_id: created.job_id,
+      status: 'completed',
+      progress: { processed_documents: 30, success_count: 30 },
+    });
     expect(events.slice(0, -1).every((e) => e.event === 'message' && e.data.job_id === created.job_id)).toBe(true);
     expect(events.every((e) => typeof e.id === 'string' && e.id !== '')).toBe(true);
     // a reconnect after the end, with the last id, gets the end event at once
@@ -138,7 +157,10 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
         return fetch(input, init);
       }) as typeof fetch;
       const viaProxy = new NonstopIngestClient({ baseUrl: `http://${proxy.address}`, fetch: recording });
-      const created = await client.createBatchInsertJob({ account_name: uniqueAccount('sdkdrop'), documents: makeDocuments(300, { chunks: 1 }) });
+      const created = await client.createBatchInsertJob({
+        account_name: uniqueAccount('sdkdrop'),
+        documents: makeDocuments(300, { chunks: 1 }),
+      });
       const probe = await fetch(`${baseUrl}/job/${created.job_id}/stream`);
       if (probe.status === 404) {
         console.warn('GET /job/{id}/stream is not served yet: reconnect checked by unit tests only');
@@ -154,7 +176,10 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
           proxy.restore();
         }
       }
-      expect(events[events.length - 1]).toMatchObject({ event: 'end', data: { status: 'completed', progress: { processed_documents: 300 } } });
+      expect(events[events.length - 1]).toMatchObject({
+        event: 'end',
+        data: { status: 'completed', progress: { processed_documents: 300 } },
+      });
       expect(sent.length).toBeGreaterThanOrEqual(2);
       expect(sent[0]).toBeUndefined();
       expect(sent[1]).toBe(events[0]!.id);
@@ -188,15 +213,23 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     const ended = await client.waitForJob(created.job_id, { schedule: [100, 200] });
     expect(ended).toMatchObject({ kind: 'insert', on_existing: 'fail', progress: { success_count: 4, failure_count: 2 } });
 
-    const deleting = await client.deleteDocuments({ account_name: account, chat_bot_id: 'bot001', content_names: [documents[0]!.content_name, documents[1]!.content_name, 'never-stored'] });
+    const deleting = await client.deleteDocuments({
+      account_name: account,
+      chat_bot_id: 'bot001',
+      content_names: [documents[0]!.content_name, documents[1]!.content_name, 'never-stored'],
+    });
     expect(deleting).toMatchObject({ kind: 'delete', total_documents: 3 });
     const deleted = await client.waitForJob(deleting.job_id, { schedule: [100, 200] });
     expect(deleted).toMatchObject({
-      kind: 'delete', status: 'completed',
+      kind: 'delete',
+      status: 'completed',
       receipt: { documents_before: 2, documents_deleted: 2, not_found: 1, documents_after: 0, chunks_after: 0, vectors_after: 0 },
     });
     expect(deleted.results.map((r) => r.action)).toEqual(['deleted', 'deleted', 'not_found']);
-    await expect(client.cancelJob(deleting.job_id, { rollback: true })).rejects.toMatchObject({ status: 409, code: 'rollback_not_possible' });
+    await expect(client.cancelJob(deleting.job_id, { rollback: true })).rejects.toMatchObject({
+      status: 409,
+      code: 'rollback_not_possible',
+    });
     await expect(client.retryJob(deleting.job_id)).rejects.toMatchObject({ status: 409, code: 'not_retryable' });
 
     const retried = await client.retryJob(created.job_id, { idempotencyKey: `retry-${account}` });
@@ -204,7 +237,10 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     expect((await client.retryJob(created.job_id, { idempotencyKey: `retry-${account}` })).job_id).toBe(retried.job_id);
     const rerun = await client.waitForJob(retried.job_id, { schedule: [100, 200] });
     expect(rerun).toMatchObject({ status: 'completed', retry_of: created.job_id, progress: { success_count: 2, failure_count: 0 } });
-    expect(rerun.results.map((r) => [r.content_name, r.action])).toEqual([[documents[0]!.content_name, 'inserted'], [documents[1]!.content_name, 'inserted']]);
+    expect(rerun.results.map((r) => [r.content_name, r.action])).toEqual([
+      [documents[0]!.content_name, 'inserted'],
+      [documents[1]!.content_name, 'inserted'],
+    ]);
     await expect(client.retryJob(retried.job_id)).rejects.toMatchObject({ status: 409, code: 'nothing_to_retry' });
     expect(await stores.documentCount(account)).toBe(6);
 
@@ -227,7 +263,13 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     const dry = runCli(['submit', file, '--account', account, '--bot', 'bot001', '--on-existing', 'skip_unchanged', '--dry-run'], env);
     const dryCode = await dry.code;
     if (dryCode !== 0) throw new Error(`exit ${dryCode}\nstdout: ${dry.stdout()}\nstderr: ${dry.stderr()}`);
-    expect(dry.stdout().trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action)).toEqual(['skip', 'replace', 'skip', 'insert']);
+    expect(
+      dry
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { action: string }).action),
+    ).toEqual(['skip', 'replace', 'skip', 'insert']);
     expect(dry.stderr()).toContain('dry run (on_existing skip_unchanged): 4 documents: skip 2, replace 1, insert 1; nothing was written');
     expect(await stores.documentCount(account)).toBe(3);
 
@@ -237,7 +279,10 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     expect(failing.stdout()).toContain(`job ${failedJob}: completed - 1 succeeded, 3 failed (of 4)`);
     expect(failing.stderr()).toContain(`run them again: nonstop-ingest retry <job_id>`);
 
-    const skipping = runCli(['submit', file, '--account', account, '--bot', 'bot001', '--on-existing', 'skip_unchanged', '--wait', '--poll', '200'], env);
+    const skipping = runCli(
+      ['submit', file, '--account', account, '--bot', 'bot001', '--on-existing', 'skip_unchanged', '--wait', '--poll', '200'],
+      env,
+    );
     expect(await skipping.code).toBe(0);
     const skipJob = /created job ([0-9a-f-]{36})/.exec(skipping.stderr())![1]!;
     expect((await client.getJob(skipJob)).results.map((r) => r.action)).toEqual(['unchanged', 'replaced', 'unchanged', 'unchanged']);
@@ -269,9 +314,15 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
   it('CLI: submit a 1,000-document JSONL file with --wait; exits 0 with a summary; status and results', async () => {
     const account = uniqueAccount('cli');
     const file = path.join(tmp, 'thousand.jsonl');
-    writeFileSync(file, Array.from({ length: 1_000 }, (_, n) => JSON.stringify({
-      content_name: `https://example.com/cli/${n}`, text: n % 2 ? `짧은 문서 ${n}` : `A short document ${n}`,
-    })).join('\n'));
+    writeFileSync(
+      file,
+      Array.from({ length: 1_000 }, (_, n) =>
+        JSON.stringify({
+          content_name: `https://example.com/cli/${n}`,
+          text: n % 2 ? `짧은 문서 ${n}` : `A short document ${n}`,
+        }),
+      ).join('\n'),
+    );
     const run = runCli(['submit', file, '--account', account, '--bot', 'bot001', '--wait', '--poll', '500'], { NONSTOP_URL: baseUrl });
     const code = await run.code;
     if (code !== 0) throw new Error(`exit ${code}\nstdout: ${run.stdout()}\nstderr: ${run.stderr()}`);
@@ -290,7 +341,11 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
     expect(failed.stdout()).toBe('');
     const all = runCli(['results', jobId!], { NONSTOP_URL: baseUrl });
     expect(await all.code).toBe(0);
-    const lines = all.stdout().trim().split('\n').map((line) => JSON.parse(line) as { position: number; success: boolean });
+    const lines = all
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { position: number; success: boolean });
     expect(lines.map((l) => l.position)).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
     expect(lines.every((l) => l.success)).toBe(true);
   });
@@ -298,7 +353,10 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
   it('CLI: a file over --max-per-job is split into several jobs, with a note', async () => {
     const account = uniqueAccount('clisplit');
     const file = path.join(tmp, 'split.json');
-    writeFileSync(file, JSON.stringify(Array.from({ length: 25 }, (_, n) => ({ chat_bot_id: 'bot001', content_name: `split/${n}`, chunks: [`chunk ${n}`] }))));
+    writeFileSync(
+      file,
+      JSON.stringify(Array.from({ length: 25 }, (_, n) => ({ chat_bot_id: 'bot001', content_name: `split/${n}`, chunks: [`chunk ${n}`] }))),
+    );
     const run = runCli(['submit', file, '--account', account, '--max-per-job', '10', '--wait', '--poll', '300'], { NONSTOP_URL: baseUrl });
     const code = await run.code;
     if (code !== 0) throw new Error(`exit ${code}\nstdout: ${run.stdout()}\nstderr: ${run.stderr()}`);
@@ -311,7 +369,12 @@ describe('@nonstop/sdk against the real API and a real worker', () => {
   it('CLI: `cancel` from another call makes the waiting `submit --wait` exit non-zero', async () => {
     const account = uniqueAccount('clicancel');
     const file = path.join(tmp, 'cancel.jsonl');
-    writeFileSync(file, Array.from({ length: 1_000 }, (_, n) => JSON.stringify({ chat_bot_id: 'bot001', content_name: `cancel/${n}`, text: `doc ${n}` })).join('\n'));
+    writeFileSync(
+      file,
+      Array.from({ length: 1_000 }, (_, n) =>
+        JSON.stringify({ chat_bot_id: 'bot001', content_name: `cancel/${n}`, text: `doc ${n}` }),
+      ).join('\n'),
+    );
     const submit = runCli(['submit', file, '--account', account, '--wait', '--poll', '300'], { NONSTOP_URL: baseUrl });
     const jobId = await until('the job id on stderr', () => /created job ([0-9a-f-]{36})/.exec(submit.stderr())?.[1]);
     const cancel = runCli(['cancel', jobId, '--rollback'], { NONSTOP_URL: baseUrl });

@@ -16,7 +16,10 @@ describe('SseParser', () => {
     for (let cut = 0; cut <= text.length; cut++) {
       const parser = new SseParser();
       const events = [...parser.push(text.slice(0, cut)), ...parser.push(text.slice(cut))];
-      expect(events).toEqual([{ event: 'message', id: '7', data: '한국어 text' }, { event: 'message', id: '8', data: 'b' }]);
+      expect(events).toEqual([
+        { event: 'message', id: '7', data: '한국어 text' },
+        { event: 'message', id: '8', data: 'b' },
+      ]);
     }
     // one character at a time
     const parser = new SseParser();
@@ -27,7 +30,10 @@ describe('SseParser', () => {
   it('joins data lines, ignores comments and unknown fields, keeps the id across events', () => {
     const parser = new SseParser('5');
     const events = parser.push(': keep-alive\ndata: a\ndata:b\nfoo: bar\n\ndata\n\n');
-    expect(events).toEqual([{ event: 'message', id: '5', data: 'a\nb' }, { event: 'message', id: '5', data: '' }]);
+    expect(events).toEqual([
+      { event: 'message', id: '5', data: 'a\nb' },
+      { event: 'message', id: '5', data: '' },
+    ]);
   });
 
   it('does not dispatch an event without data, but its id and retry still count', () => {

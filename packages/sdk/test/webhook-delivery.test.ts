@@ -19,7 +19,10 @@ describe('verifyWebhookDelivery', () => {
     const first = await verifyWebhookDelivery({ ...sent, secret: secretA, accountName: 'acct_a', seen, now });
     expect(first).toMatchObject({ ok: true, timestamp: ts, body: { delivery_id: 'd-1', account_name: 'acct_a', job_id: 'j-1' } });
     // the same bytes again, even a second later and with the signature intact: a replay
-    expect(await verifyWebhookDelivery({ ...sent, secret: secretA, accountName: 'acct_a', seen, now: now + 1_000 })).toEqual({ ok: false, reason: 'replayed' });
+    expect(await verifyWebhookDelivery({ ...sent, secret: secretA, accountName: 'acct_a', seen, now: now + 1_000 })).toEqual({
+      ok: false,
+      reason: 'replayed',
+    });
     // a retry of the same job is a new delivery (new id), and passes
     const retry = delivery({ delivery_id: 'd-2' }, secretA);
     expect(await verifyWebhookDelivery({ ...retry, secret: secretA, accountName: 'acct_a', seen, now })).toMatchObject({ ok: true });
@@ -29,44 +32,77 @@ describe('verifyWebhookDelivery', () => {
     const seen = new InMemorySeenDeliveryIds();
     // tenant A signs a body that claims to be about B: B's verifier holds B's secret
     const forged = delivery({ account_name: 'acct_b' }, secretA);
-    expect(await verifyWebhookDelivery({ ...forged, secret: secretB, accountName: 'acct_b', seen, now })).toEqual({ ok: false, reason: 'signature_mismatch' });
+    expect(await verifyWebhookDelivery({ ...forged, secret: secretB, accountName: 'acct_b', seen, now })).toEqual({
+      ok: false,
+      reason: 'signature_mismatch',
+    });
     // genuinely signed (a shared fallback secret) but about A's job, sent to B
     const aboutA = delivery({}, secretB);
-    expect(await verifyWebhookDelivery({ ...aboutA, secret: secretB, accountName: 'acct_b', seen, now })).toEqual({ ok: false, reason: 'account_mismatch' });
+    expect(await verifyWebhookDelivery({ ...aboutA, secret: secretB, accountName: 'acct_b', seen, now })).toEqual({
+      ok: false,
+      reason: 'account_mismatch',
+    });
     expect(seen.size).toBe(0);
   });
 
   it('refuses a signed body without a delivery id or an account, or that is not a JSON object', async () => {
     const seen = new InMemorySeenDeliveryIds();
-    for (const rawBody of ['{"account_name":"acct_a"}', '{"delivery_id":"d","account_name":7}', '[1]', 'not json', `{"delivery_id":"${'x'.repeat(201)}","account_name":"acct_a"}`]) {
+    for (const rawBody of [
+      '{"account_name":"acct_a"}',
+      '{"delivery_id":"d","account_name":7}',
+      '[1]',
+      'not json',
+      `{"delivery_id":"${'x'.repeat(201)}","account_name":"acct_a"}`,
+    ]) {
       const signed = { rawBody, timestampHeader: String(ts), signatureHeader: signWebhook(secretA, ts, rawBody) };
-      expect(await verifyWebhookDelivery({ ...signed, secret: secretA, accountName: 'acct_a', seen, now })).toEqual({ ok: false, reason: 'bad_body' });
+      expect(await verifyWebhookDelivery({ ...signed, secret: secretA, accountName: 'acct_a', seen, now })).toEqual({
+        ok: false,
+        reason: 'bad_body',
+      });
     }
   });
 
   it('checks the signature before anything is remembered, and refuses stale timestamps as before', async () => {
     const seen = new InMemorySeenDeliveryIds();
     const sent = delivery({}, secretA);
-    expect(await verifyWebhookDelivery({ ...sent, rawBody: sent.rawBody.replace('completed', 'failed'), secret: secretA, accountName: 'acct_a', seen, now }))
-      .toEqual({ ok: false, reason: 'signature_mismatch' });
+    expect(
+      await verifyWebhookDelivery({
+        ...sent,
+        rawBody: sent.rawBody.replace('completed', 'failed'),
+        secret: secretA,
+        accountName: 'acct_a',
+        seen,
+        now,
+      }),
+    ).toEqual({ ok: false, reason: 'signature_mismatch' });
     expect(seen.size).toBe(0);
     const old = delivery({ delivery_id: 'd-old' }, secretA, ts - 301);
-    expect(await verifyWebhookDelivery({ ...old, secret: secretA, accountName: 'acct_a', seen, now })).toEqual({ ok: false, reason: 'stale_timestamp' });
+    expect(await verifyWebhookDelivery({ ...old, secret: secretA, accountName: 'acct_a', seen, now })).toEqual({
+      ok: false,
+      reason: 'stale_timestamp',
+    });
   });
 
   it('accepts any one of several signatures (a secret rotation in its overlap window)', async () => {
     const sent = delivery({}, secretA);
     const both = { ...sent, signatureHeader: `${sent.signatureHeader},${signWebhook('whsec_new', ts, sent.rawBody)}` };
-    expect(await verifyWebhookDelivery({ ...both, secret: secretA, accountName: 'acct_a', seen: new InMemorySeenDeliveryIds(), now })).toMatchObject({ ok: true });
-    expect(await verifyWebhookDelivery({ ...both, secret: 'whsec_new', accountName: 'acct_a', seen: new InMemorySeenDeliveryIds(), now })).toMatchObject({ ok: true });
+    expect(
+      await verifyWebhookDelivery({ ...both, secret: secretA, accountName: 'acct_a', seen: new InMemorySeenDeliveryIds(), now }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await verifyWebhookDelivery({ ...both, secret: 'whsec_new', accountName: 'acct_a', seen: new InMemorySeenDeliveryIds(), now }),
+    ).toMatchObject({ ok: true });
   });
 
   it('works with an asynchronous shared store', async () => {
     const shared = new Set<string>();
-    const seen = { remember: async (id: string) => (shared.has(id) ? 'seen' as const : (shared.add(id), 'first' as const)) };
+    const seen = { remember: async (id: string) => (shared.has(id) ? ('seen' as const) : (shared.add(id), 'first' as const)) };
     const sent = delivery({}, secretA);
     expect(await verifyWebhookDelivery({ ...sent, secret: secretA, accountName: 'acct_a', seen, now })).toMatchObject({ ok: true });
-    expect(await verifyWebhookDelivery({ ...sent, secret: secretA, accountName: 'acct_a', seen, now })).toEqual({ ok: false, reason: 'replayed' });
+    expect(await verifyWebhookDelivery({ ...sent, secret: secretA, accountName: 'acct_a', seen, now })).toEqual({
+      ok: false,
+      reason: 'replayed',
+    });
   });
 });
 

@@ -31,7 +31,9 @@ describe('the webhook of issue 11 jobs carries what GET /job/{id} says (real wor
     receiver = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8');
-      req.on('data', (chunk: string) => { body += chunk; });
+      req.on('data', (chunk: string) => {
+        body += chunk;
+      });
       req.on('end', () => {
         received.push({ timestamp: String(req.headers['nonstop-timestamp']), signature: String(req.headers['nonstop-signature']), body });
         res.writeHead(204).end();
@@ -52,7 +54,14 @@ describe('the webhook of issue 11 jobs carries what GET /job/{id} says (real wor
     for (;;) {
       const found = received.find((delivery) => delivery.body.includes(jobId));
       if (found) {
-        expect(verifyWebhookSignature({ secret: SECRET, rawBody: found.body, timestampHeader: found.timestamp, signatureHeader: found.signature }).ok).toBe(true);
+        expect(
+          verifyWebhookSignature({
+            secret: SECRET,
+            rawBody: found.body,
+            timestampHeader: found.timestamp,
+            signatureHeader: found.signature,
+          }).ok,
+        ).toBe(true);
         return JSON.parse(found.body) as Record<string, unknown>;
       }
       if (Date.now() > deadline) throw new Error(`no webhook delivery for job ${jobId}`);
@@ -65,7 +74,9 @@ describe('the webhook of issue 11 jobs carries what GET /job/{id} says (real wor
     const documents = makeDocuments(2, { chunks: 1 });
     await client.insertBatchSync({ account_name: account, documents });
     const created = await client.createBatchInsertJob({
-      account_name: account, on_existing: 'skip_unchanged', webhook_url: hookUrl,
+      account_name: account,
+      on_existing: 'skip_unchanged',
+      webhook_url: hookUrl,
       documents: [documents[0]!, { ...documents[1]!, chunks: [{ chunk_index: 0, text: '바뀐 본문' }] }],
     });
     const job = await client.waitForJob(created.job_id, { schedule: [100, 200] });
@@ -78,7 +89,11 @@ describe('the webhook of issue 11 jobs carries what GET /job/{id} says (real wor
     const account = uniqueAccount('hookdel');
     const documents = makeDocuments(1, { chunks: 2 });
     await client.insertBatchSync({ account_name: account, documents });
-    const created = await client.deleteDocuments({ account_name: account, content_names: [documents[0]!.content_name, 'never-stored'], webhook_url: hookUrl });
+    const created = await client.deleteDocuments({
+      account_name: account,
+      content_names: [documents[0]!.content_name, 'never-stored'],
+      webhook_url: hookUrl,
+    });
     const job = await client.waitForJob(created.job_id, { schedule: [100, 200] });
     expect(job.results.map((r) => r.action)).toEqual(['deleted', 'not_found']);
     const hook = await deliveryOf(created.job_id);

@@ -38,7 +38,10 @@ describe('contentHash', () => {
   });
 
   it('is stable for Korean text in any chunk order', () => {
-    const korean: ChunkInput[] = [{ chunk_index: 1, text: '두 번째 문단' }, { chunk_index: 0, text: '첫 번째 문단입니다.' }];
+    const korean: ChunkInput[] = [
+      { chunk_index: 1, text: '두 번째 문단' },
+      { chunk_index: 0, text: '첫 번째 문단입니다.' },
+    ];
     expect(contentHash(korean)).toBe(KOREAN_HASH);
     expect(contentHash([...korean].reverse())).toBe(KOREAN_HASH);
     expect(contentHash(korean.map((chunk) => ({ ...chunk })))).toBe(KOREAN_HASH);

@@ -20,7 +20,11 @@ describe('asDependencyError', () => {
     const converted = asDependencyError(error);
     expect(converted).toBeInstanceOf(DependencyError);
     // The address is cut from the message (it reaches tenants); the cause keeps it for the logs.
-    expect(converted).toMatchObject({ name: 'DependencyError', dependency: 'postgresql', message: `PostgreSQL unavailable: ${error.message.replace('127.0.0.1:5432', '<address>')}` });
+    expect(converted).toMatchObject({
+      name: 'DependencyError',
+      dependency: 'postgresql',
+      message: `PostgreSQL unavailable: ${error.message.replace('127.0.0.1:5432', '<address>')}`,
+    });
     expect((converted as Error).cause).toBe(error);
   });
 

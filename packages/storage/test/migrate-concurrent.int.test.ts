@@ -29,7 +29,9 @@ describe('migrate, several at once on a new database', () => {
     const client = new Client({ connectionString: url.toString() });
     await client.connect();
     try {
-      const applied = await client.query<{ name: string; n: number }>('SELECT name, count(*)::int AS n FROM schema_migrations GROUP BY name');
+      const applied = await client.query<{ name: string; n: number }>(
+        'SELECT name, count(*)::int AS n FROM schema_migrations GROUP BY name',
+      );
       expect(applied.rows.length).toBeGreaterThan(0);
       expect(applied.rows.every((row) => row.n === 1)).toBe(true);
     } finally {

@@ -46,7 +46,7 @@ describe('milvusString', () => {
     ['line\nbreak', '"line\\nbreak"'],
     ['cr\r\nlf', '"cr\\r\\nlf"'],
     ['trailing backslash\\', '"trailing backslash\\\\"'],
-    ["single 'quotes' stay", "\"single 'quotes' stay\""],
+    ["single 'quotes' stay", '"single \'quotes\' stay"'],
     ['한국어 문서', '"한국어 문서"'],
   ])('%j becomes %s', (value, literal) => {
     expect(milvusString(value)).toBe(literal);
@@ -85,7 +85,10 @@ describe('milvusIntList', () => {
     expect(() => milvusIntList([1, bad, 3])).toThrow(/not an integer id/);
   });
 
-  it.each([['"1) or (1==1"'], [{ toString: (): string => '1] or 1==1 or chunk_id in [1' }]])('rejects a non-number smuggled in: %p', (bad) => {
-    expect(() => milvusIntList([bad as unknown as number])).toThrow(/not an integer id/);
-  });
+  it.each([['"1) or (1==1"'], [{ toString: (): string => '1] or 1==1 or chunk_id in [1' }]])(
+    'rejects a non-number smuggled in: %p',
+    (bad) => {
+      expect(() => milvusIntList([bad as unknown as number])).toThrow(/not an integer id/);
+    },
+  );
 });

@@ -10,7 +10,9 @@ import { MilvusVectorStore } from '../src/milvus/milvus-vector-store';
 describe('MilvusVectorStore while Milvus is unreachable', () => {
   it('leaves no unhandled rejection behind, and reports Milvus unavailable', async () => {
     const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
     process.on('unhandledRejection', onUnhandled);
     // Port 1 on loopback: nothing listens there, so every connect is refused at once.
     const store = new MilvusVectorStore({ address: '127.0.0.1:1', collection: 'unreachable', maxAttempts: 1 });

@@ -23,8 +23,13 @@ function rowsFor(account: string, count: number, jobId = 'job-1'): VectorRow[] {
   return Array.from({ length: count }, (_, i) => {
     nextId += 1;
     return {
-      chunk_id: nextId, account_name: account, chat_bot_id: `봇-${i % 3}`, document_id: 5_000_000_000 + Math.floor(i / 4),
-      job_id: jobId, chunk_index: i % 4, embedding: vectorOf(nextId),
+      chunk_id: nextId,
+      account_name: account,
+      chat_bot_id: `봇-${i % 3}`,
+      document_id: 5_000_000_000 + Math.floor(i / 4),
+      job_id: jobId,
+      chunk_index: i % 4,
+      embedding: vectorOf(nextId),
     };
   });
 }

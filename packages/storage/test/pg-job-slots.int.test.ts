@@ -21,8 +21,13 @@ describe('job slots (real PostgreSQL)', () => {
   async function stage(account: string, prefix: string): Promise<string> {
     const id = randomUUID();
     await jobs.createJob({
-      id, accountName: account, documents: makeDocuments(1, { prefix: id }), duplicates: new Map(),
-      requestHash: id, expiresAt: new Date(Date.now() + 3_600_000), queuePrefix: prefix,
+      id,
+      accountName: account,
+      documents: makeDocuments(1, { prefix: id }),
+      duplicates: new Map(),
+      requestHash: id,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      queuePrefix: prefix,
     });
     return id;
   }

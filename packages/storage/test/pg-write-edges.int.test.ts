@@ -39,12 +39,18 @@ describe('PostgreSQL write edges (real PostgreSQL; a TCP proxy that loses one re
     }
   });
 
-  it('recovery leaves a synchronous request to its API until it is abandoned, and only its own deployment\'s', async () => {
+  it("recovery leaves a synchronous request to its API until it is abandoned, and only its own deployment's", async () => {
     const account = uniqueAccount('sync');
     const stage = async (origin: 'job' | 'sync', queuePrefix: string) => {
       const id = randomUUID();
       await jobs.createJob({
-        id, accountName: account, documents: makeDocuments(1), requestHash: 'h', duplicates: new Map(), origin, queuePrefix,
+        id,
+        accountName: account,
+        documents: makeDocuments(1),
+        requestHash: 'h',
+        duplicates: new Map(),
+        origin,
+        queuePrefix,
         expiresAt: new Date(Date.now() + 3600_000),
       });
       await jobs.startJob(id);
@@ -52,7 +58,10 @@ describe('PostgreSQL write edges (real PostgreSQL; a TCP proxy that loses one re
     };
     const prefix = `sync-${randomUUID().slice(0, 8)}`;
     const [job, running, abandoned, elsewhere] = [
-      await stage('job', prefix), await stage('sync', prefix), await stage('sync', prefix), await stage('job', `${prefix}-other`),
+      await stage('job', prefix),
+      await stage('sync', prefix),
+      await stage('sync', prefix),
+      await stage('job', `${prefix}-other`),
     ];
     await pool.query(`UPDATE ingest_jobs SET updated_at = now() - interval '10 minutes' WHERE id = $1`, [abandoned]);
     const found = (await jobs.findIncompleteJobs(prefix, 120_000)).map((row) => row.id);
@@ -79,8 +88,13 @@ describe('PostgreSQL write edges (real PostgreSQL; a TCP proxy that loses one re
 
     function newJob(account: string, docs: DocumentInput[]) {
       return {
-        id: randomUUID(), accountName: account, documents: docs, requestHash: 'h', duplicates: new Map<number, number>(),
-        expiresAt: new Date(Date.now() + 3600_000), queuePrefix: config.queuePrefix,
+        id: randomUUID(),
+        accountName: account,
+        documents: docs,
+        requestHash: 'h',
+        duplicates: new Map<number, number>(),
+        expiresAt: new Date(Date.now() + 3600_000),
+        queuePrefix: config.queuePrefix,
       };
     }
 
@@ -109,7 +123,11 @@ describe('PostgreSQL write edges (real PostgreSQL; a TCP proxy that loses one re
       const job = newJob(account, makeDocuments(2));
       await proxiedJobs.createJob(job);
       proxy.loseReplyTo('COMMIT');
-      await expect(proxiedJobs.requestCancel(job.id, false)).resolves.toMatchObject({ id: job.id, status: 'cancelled', cancelled_count: 2 });
+      await expect(proxiedJobs.requestCancel(job.id, false)).resolves.toMatchObject({
+        id: job.id,
+        status: 'cancelled',
+        cancelled_count: 2,
+      });
       // A second, separate cancel of the cancelled job is still refused.
       await expect(proxiedJobs.requestCancel(job.id, false)).rejects.toMatchObject({ code: 'job_finished' });
     });

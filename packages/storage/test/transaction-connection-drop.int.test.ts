@@ -16,7 +16,9 @@ describe('withTransaction when the connection drops mid-transaction', () => {
     await proxy.start();
     const pool = createPool(proxy.proxied(target));
     const uncaught: unknown[] = [];
-    const onUncaught = (error: unknown): void => { uncaught.push(error); };
+    const onUncaught = (error: unknown): void => {
+      uncaught.push(error);
+    };
     process.on('uncaughtException', onUncaught);
     try {
       let inside = false;

@@ -25,7 +25,13 @@ export function adminAuth(token: string | undefined): RequestHandler {
       return;
     }
     res.set('WWW-Authenticate', `Basic realm="${ADMIN_REALM}", charset="UTF-8"`);
-    next(new ApiError(401, 'unauthorized', 'admin credential required: Authorization: Bearer <ADMIN_TOKEN>, or Basic with the token as password'));
+    next(
+      new ApiError(
+        401,
+        'unauthorized',
+        'admin credential required: Authorization: Bearer <ADMIN_TOKEN>, or Basic with the token as password',
+      ),
+    );
   };
 }
 

@@ -18,7 +18,10 @@ export const BULL_BOARD_PATH = '/admin/queues';
  * given.
  */
 export function adminRoutes(deps: {
-  queue: BatchInsertQueue; webhookQueue?: WebhookQueue; adminToken: string | undefined; consistency?: ConsistencyAuditStores;
+  queue: BatchInsertQueue;
+  webhookQueue?: WebhookQueue;
+  adminToken: string | undefined;
+  consistency?: ConsistencyAuditStores;
   webhookSecrets?: PgWebhookSecretStore;
 }): Router {
   const router = Router();

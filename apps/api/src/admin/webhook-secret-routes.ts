@@ -1,6 +1,11 @@
 import { Router } from 'express';
 import { ValidationFailedError, type FieldProblem } from '@nonstop/core';
-import { DEFAULT_WEBHOOK_SECRET_OVERLAP_SECONDS, MAX_WEBHOOK_SECRET_OVERLAP_SECONDS, type PgWebhookSecretStore, type WebhookSecretRow } from '@nonstop/storage';
+import {
+  DEFAULT_WEBHOOK_SECRET_OVERLAP_SECONDS,
+  MAX_WEBHOOK_SECRET_OVERLAP_SECONDS,
+  type PgWebhookSecretStore,
+  type WebhookSecretRow,
+} from '@nonstop/storage';
 import { jsonBody } from '../http/json-body';
 import { MAX_IDENTIFIER_LENGTH } from '../validation/batch-insert.dto';
 import { UNKNOWN_FIELD } from '../validation/dto-check';
@@ -30,7 +35,11 @@ export function webhookSecretRoutes(secrets: PgWebhookSecretStore): Router {
     const overlapSeconds = parseOverlap(req.body);
     const created = await secrets.rotate(accountName, overlapSeconds);
     res.status(201).set('Cache-Control', 'no-store').json({
-      id: created.id, account_name: accountName, secret: created.secret, created_at: created.created_at.toISOString(), overlap_seconds: overlapSeconds,
+      id: created.id,
+      account_name: accountName,
+      secret: created.secret,
+      created_at: created.created_at.toISOString(),
+      overlap_seconds: overlapSeconds,
     });
   });
   return router;
@@ -38,8 +47,12 @@ export function webhookSecretRoutes(secrets: PgWebhookSecretStore): Router {
 
 function secretView(row: WebhookSecretRow): Record<string, unknown> {
   return {
-    id: row.id, secret_prefix: row.secret_prefix, state: row.state, created_at: row.created_at.toISOString(),
-    superseded_at: row.superseded_at?.toISOString() ?? null, expires_at: row.expires_at?.toISOString() ?? null,
+    id: row.id,
+    secret_prefix: row.secret_prefix,
+    state: row.state,
+    created_at: row.created_at.toISOString(),
+    superseded_at: row.superseded_at?.toISOString() ?? null,
+    expires_at: row.expires_at?.toISOString() ?? null,
   };
 }
 
@@ -54,11 +67,18 @@ function parseOverlap(body: unknown): number {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationFailedError([{ field: 'body', problem: `must be a JSON object, got ${describeType(body)}` }]);
   }
-  const problems: FieldProblem[] = Object.keys(body).filter((field) => field !== 'overlap_seconds')
+  const problems: FieldProblem[] = Object.keys(body)
+    .filter((field) => field !== 'overlap_seconds')
     .map((field) => ({ field, problem: UNKNOWN_FIELD }));
   const { overlap_seconds: overlap } = body as Record<string, unknown>;
-  if (overlap !== undefined && !(Number.isInteger(overlap) && (overlap as number) >= 0 && (overlap as number) <= MAX_WEBHOOK_SECRET_OVERLAP_SECONDS)) {
-    problems.push({ field: 'overlap_seconds', problem: `must be a whole number of seconds from 0 to ${MAX_WEBHOOK_SECRET_OVERLAP_SECONDS}, got ${typeof overlap === 'number' ? overlap : describeType(overlap)}` });
+  if (
+    overlap !== undefined &&
+    !(Number.isInteger(overlap) && (overlap as number) >= 0 && (overlap as number) <= MAX_WEBHOOK_SECRET_OVERLAP_SECONDS)
+  ) {
+    problems.push({
+      field: 'overlap_seconds',
+      problem: `must be a whole number of seconds from 0 to ${MAX_WEBHOOK_SECRET_OVERLAP_SECONDS}, got ${typeof overlap === 'number' ? overlap : describeType(overlap)}`,
+    });
   }
   if (problems.length > 0) throw new ValidationFailedError(problems);
   return (overlap as number | undefined) ?? DEFAULT_WEBHOOK_SECRET_OVERLAP_SECONDS;

@@ -30,7 +30,11 @@ export function apiKeyAuth(options: { mode: 'required' | 'disabled'; keys: PgApi
     const key = bearer ?? req.get('x-api-key');
     if (!key) {
       res.set('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, 'unauthenticated', 'An API key is required: send Authorization: Bearer <key> (create one with `npm run keys -- create --account NAME`)');
+      throw new ApiError(
+        401,
+        'unauthenticated',
+        'An API key is required: send Authorization: Bearer <key> (create one with `npm run keys -- create --account NAME`)',
+      );
     }
     const { failures } = options;
     const address = clientAddressKey(req.ip);
@@ -50,6 +54,9 @@ export function apiKeyAuth(options: { mode: 'required' | 'disabled'; keys: PgApi
 
 function tooManyFailures(res: Response, failures: FailedAuthLimit, retryAfter: number): ApiError {
   res.set('Retry-After', String(retryAfter));
-  return new ApiError(429, 'too_many_failed_authentications',
-    `Too many requests with an unknown or revoked API key from this address (limit: ${failures.description}); retry after ${retryAfter} s`);
+  return new ApiError(
+    429,
+    'too_many_failed_authentications',
+    `Too many requests with an unknown or revoked API key from this address (limit: ${failures.description}); retry after ${retryAfter} s`,
+  );
 }

@@ -49,7 +49,11 @@ export class FailedAuthLimit {
     const counter = `${this.options.prefix}:authfail:${address}:${window}`;
     let count: number;
     try {
-      const replies = await this.options.redis.multi().incr(counter).expire(counter, this.options.windowSeconds + 1).exec();
+      const replies = await this.options.redis
+        .multi()
+        .incr(counter)
+        .expire(counter, this.options.windowSeconds + 1)
+        .exec();
       count = Number(replies?.[0]?.[1] ?? 0);
     } catch (error) {
       this.options.logger.warn('failed-authentication limit not applied: Redis unavailable', { error: errorMessage(error) });

@@ -31,7 +31,11 @@ export function rateLimit(options: { redis: RedisClient; prefix: string; perMinu
     if (count > options.perMinute) {
       const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
       res.set('Retry-After', String(retryAfter));
-      throw new ApiError(429, 'rate_limited', `Rate limit of ${options.perMinute} requests a minute reached for this key; retry after ${retryAfter} s`);
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `Rate limit of ${options.perMinute} requests a minute reached for this key; retry after ${retryAfter} s`,
+      );
     }
     next();
   };

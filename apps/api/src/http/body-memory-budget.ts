@@ -15,10 +15,13 @@ export class BodyMemoryBudget {
   private inUse = 0;
   private readonly byKey = new Map<string, number>();
 
-  constructor(readonly capacityBytes: number, readonly perKeyBytes: number) {}
+  constructor(
+    readonly capacityBytes: number,
+    readonly perKeyBytes: number,
+  ) {}
 
   reserve(bytes: number, keyId: string | undefined): BodyReservation {
-    const ofKey = keyId === undefined ? 0 : this.byKey.get(keyId) ?? 0;
+    const ofKey = keyId === undefined ? 0 : (this.byKey.get(keyId) ?? 0);
     if (keyId !== undefined && ofKey + bytes > this.perKeyBytes) return { refusal: 'key' };
     if (this.inUse + bytes > this.capacityBytes) return { refusal: 'process' };
     this.inUse += bytes;

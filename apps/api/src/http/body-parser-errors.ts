@@ -27,10 +27,18 @@ export function bodyParserErrorToApiError(error: unknown, limitBytes?: number): 
     case 'entity.too.large': {
       const limit = (error as { limit?: unknown }).limit;
       const bytes = typeof limit === 'number' ? limit : limitBytes;
-      return new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${bytes ?? 'the configured'} bytes${bytes === undefined ? '' : ` (${mebibytes(bytes)})`}`);
+      return new ApiError(
+        413,
+        'payload_too_large',
+        `Request body exceeds the limit of ${bytes ?? 'the configured'} bytes${bytes === undefined ? '' : ` (${mebibytes(bytes)})`}`,
+      );
     }
     case 'charset.unsupported':
-      return new ApiError(415, 'unsupported_charset', 'Request body must be encoded as UTF-8 (Content-Type: application/json; charset=utf-8)');
+      return new ApiError(
+        415,
+        'unsupported_charset',
+        'Request body must be encoded as UTF-8 (Content-Type: application/json; charset=utf-8)',
+      );
     case 'encoding.unsupported':
       return new ApiError(415, 'unsupported_content_encoding', 'Content-Encoding must be one of identity, gzip, deflate or br');
     case 'request.aborted':

@@ -47,12 +47,18 @@ function admitBody(req: Request, res: Response, limitBytes: number, budget: Body
   res.set('Retry-After', String(BODY_RETRY_AFTER_SECONDS));
   const mib = (bytes: number): string => `${Math.round(bytes / (1024 * 1024))} MiB`;
   return reservation.refusal === 'key'
-    ? new ApiError(429, 'too_many_large_bodies',
-      `The request bodies this API key has in flight already hold its share of the server's body memory (${mib(budget.perKeyBytes)}); `
-      + `retry after ${BODY_RETRY_AFTER_SECONDS} s, or send fewer large bodies at once`)
-    : new ApiError(503, 'server_busy',
-      `The server is reading as many large request bodies as its body memory (${mib(budget.capacityBytes)}) allows; `
-      + `retry after ${BODY_RETRY_AFTER_SECONDS} s`);
+    ? new ApiError(
+        429,
+        'too_many_large_bodies',
+        `The request bodies this API key has in flight already hold its share of the server's body memory (${mib(budget.perKeyBytes)}); ` +
+          `retry after ${BODY_RETRY_AFTER_SECONDS} s, or send fewer large bodies at once`,
+      )
+    : new ApiError(
+        503,
+        'server_busy',
+        `The server is reading as many large request bodies as its body memory (${mib(budget.capacityBytes)}) allows; ` +
+          `retry after ${BODY_RETRY_AFTER_SECONDS} s`,
+      );
 }
 
 /** Decided from the header alone, before a byte of the body is read. */
@@ -63,7 +69,10 @@ function checkContentType(req: Request): ApiError | undefined {
     const got = header === '' ? 'no Content-Type' : `"${header.slice(0, 100)}"`;
     return new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${got}`);
   }
-  const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  const charset = parameters
+    .find((parameter) => parameter.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"|"$/g, '');
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     return new ApiError(415, 'unsupported_charset', `Request body must be encoded as UTF-8, got charset ${charset.slice(0, 40)}`);
   }

@@ -12,7 +12,7 @@ export function requestHash(body: object): string {
   hash.update('{');
   let separator = '';
   for (const [key, value] of Object.entries(body)) {
-    const text = Array.isArray(value) ? '' : JSON.stringify(value) as string | undefined;
+    const text = Array.isArray(value) ? '' : (JSON.stringify(value) as string | undefined);
     if (text === undefined) continue; // JSON.stringify leaves out undefined (and function) values
     hash.update(`${separator}${JSON.stringify(key)}:`);
     separator = ',';

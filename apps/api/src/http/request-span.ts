@@ -1,7 +1,12 @@
 import type { RequestHandler } from 'express';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
-  ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH, ATTR_URL_SCHEME, ATTR_USER_AGENT_ORIGINAL,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
 import { tracer } from '@nonstop/core';
 
@@ -26,15 +31,19 @@ export function requestSpan(): RequestHandler {
       return;
     }
     const parent = propagation.extract(context.active(), req.headers);
-    const span = tracer().startSpan(req.method, {
-      kind: SpanKind.SERVER,
-      attributes: {
-        [ATTR_HTTP_REQUEST_METHOD]: req.method,
-        [ATTR_URL_PATH]: req.path,
-        [ATTR_URL_SCHEME]: req.protocol,
-        ...(req.get('user-agent') ? { [ATTR_USER_AGENT_ORIGINAL]: req.get('user-agent') } : {}),
+    const span = tracer().startSpan(
+      req.method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          [ATTR_HTTP_REQUEST_METHOD]: req.method,
+          [ATTR_URL_PATH]: req.path,
+          [ATTR_URL_SCHEME]: req.protocol,
+          ...(req.get('user-agent') ? { [ATTR_USER_AGENT_ORIGINAL]: req.get('user-agent') } : {}),
+        },
       },
-    }, parent);
+      parent,
+    );
     if (!span.isRecording()) {
       next();
       return;

@@ -12,7 +12,8 @@ import { queuedBy } from './queued-by';
  */
 export async function retryJob(
   deps: { jobs: PgJobStore; config: { queuePrefix: string; retention: { unfinishedJobTtlHours: number } } },
-  original: JobRow, idempotencyKey: string | undefined,
+  original: JobRow,
+  idempotencyKey: string | undefined,
   /** The account's queued quotas, as for any new job: an early check, then the one atomic with the insert. */
   assertWithinQuota: (adding: { documents: number; chunks: number }) => Promise<void>,
   quota?: QueuedQuota,
@@ -20,7 +21,8 @@ export async function retryJob(
   if (!FINAL_JOB_STATUSES.includes(original.status)) {
     throw new ApiError(409, 'job_not_finished', `job ${original.id} is still ${original.status}; retry it once it has finished`);
   }
-  if (original.kind !== 'insert') throw new ApiError(409, 'not_retryable', 'only insert jobs can be retried; submit a new delete job instead');
+  if (original.kind !== 'insert')
+    throw new ApiError(409, 'not_retryable', 'only insert jobs can be retried; submit a new delete job instead');
   const documents = await deps.jobs.failedDocuments(original.id);
   if (documents.length === 0) throw new ApiError(409, 'nothing_to_retry', `job ${original.id} has no failed documents`);
   const duplicates = findDuplicatesInRequest(documents);

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import {
-  ApiError, enqueueBatchInsert, errorMessage, isErrorNamed, isUuid,
-  type AppConfig, type BatchInsertQueue, type Logger,
+  ApiError,
+  enqueueBatchInsert,
+  errorMessage,
+  isErrorNamed,
+  isUuid,
+  type AppConfig,
+  type BatchInsertQueue,
+  type Logger,
 } from '@nonstop/core';
 import type { PgDocumentStore, PgWebhookStore } from '@nonstop/storage';
 import { checkWebhookUrl, enqueueWebhookAfterCancel, webhookDeliveriesView, type WebhookQueue } from './job-webhooks';
 import { findDuplicatesInRequest, ledgerResultView } from '@nonstop/pipeline';
-import {
-  FINAL_JOB_STATUSES, QueuedQuotaExceededError, type JobRow, type PgJobStore, type QueuedQuota,
-} from '@nonstop/storage';
+import { FINAL_JOB_STATUSES, QueuedQuotaExceededError, type JobRow, type PgJobStore, type QueuedQuota } from '@nonstop/storage';
 import { callerOf } from '../auth/api-key-auth';
 import { assertOwnAccount, visible, visibleJob } from '../auth/tenancy';
 import { idempotencyKeyOf } from '../http/idempotency-key';
@@ -34,7 +38,8 @@ export interface JobRouteDeps {
   config: Pick<AppConfig, 'limits' | 'retention' | 'queuePrefix'> & Partial<Pick<AppConfig, 'webhook' | 'jobStatusCacheMs'>>;
   /** The queued quotas per account (documents and chunks accepted and not yet processed); none when absent. */
   quota?: {
-    maxQueuedDocuments: number; maxQueuedChunks: number;
+    maxQueuedDocuments: number;
+    maxQueuedChunks: number;
     queuedTotals: (accountName: string) => Promise<{ documents: number; chunks: number }>;
   };
   logger: Logger;
@@ -68,19 +73,21 @@ export function jobRoutes(deps: JobRouteDeps): Router {
     }
     const duplicates = findDuplicatesInRequest(request.documents);
     await assertWithinQuota(deps, res, request.account_name, queuedBy(request.documents, duplicates));
-    const { job, created } = await withinQuota(deps, res, request.account_name, () => deps.jobs.createJob({
-      id: randomUUID(),
-      accountName: request.account_name,
-      documents: request.documents,
-      onExisting: onExistingOf(request),
-      ...(request.webhook_url !== undefined ? { webhookUrl: request.webhook_url } : {}),
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-      requestHash: requestHash(request),
-      expiresAt: new Date(Date.now() + retention.unfinishedJobTtlHours * 3600_000),
-      duplicates,
-      queuePrefix: deps.config.queuePrefix,
-      ...quotaOf(deps),
-    }));
+    const { job, created } = await withinQuota(deps, res, request.account_name, () =>
+      deps.jobs.createJob({
+        id: randomUUID(),
+        accountName: request.account_name,
+        documents: request.documents,
+        onExisting: onExistingOf(request),
+        ...(request.webhook_url !== undefined ? { webhookUrl: request.webhook_url } : {}),
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+        requestHash: requestHash(request),
+        expiresAt: new Date(Date.now() + retention.unfinishedJobTtlHours * 3600_000),
+        duplicates,
+        queuePrefix: deps.config.queuePrefix,
+        ...quotaOf(deps),
+      }),
+    );
     await answerAccepted(deps, res, job, created);
   });
 
@@ -105,8 +112,15 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   router.post('/job/:jobId/retry', async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
     const original = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
-    const { job, created } = await withinQuota(deps, res, original.account_name, () => retryJob(deps, original, idempotencyKey,
-      (adding) => assertWithinQuota(deps, res, original.account_name, adding), deps.quota ? quotaOf(deps).quota : undefined));
+    const { job, created } = await withinQuota(deps, res, original.account_name, () =>
+      retryJob(
+        deps,
+        original,
+        idempotencyKey,
+        (adding) => assertWithinQuota(deps, res, original.account_name, adding),
+        deps.quota ? quotaOf(deps).quota : undefined,
+      ),
+    );
     await answerAccepted(deps, res, job, created, { retry_of: original.id });
   });
 
@@ -128,7 +142,11 @@ export function jobRoutes(deps: JobRouteDeps): Router {
     const rollback = parseRollback(req.query);
     const job = await visibleJob(deps.jobs, req.params.jobId, callerOf(res));
     if (rollback && job.kind === 'delete') {
-      throw new ApiError(409, 'rollback_not_possible', 'a delete job cannot be rolled back (what it deleted is gone); cancel it without rollback');
+      throw new ApiError(
+        409,
+        'rollback_not_possible',
+        'a delete job cannot be rolled back (what it deleted is gone); cancel it without rollback',
+      );
     }
     const flagged = await deps.jobs.requestCancel(job.id, rollback);
     statuses.forget(job.id);
@@ -157,7 +175,11 @@ export function jobRoutes(deps: JobRouteDeps): Router {
 
 /** 202 for a new job (enqueued now, or by recovery once Redis answers); 200 for the job an Idempotency-Key already made. */
 async function answerAccepted(
-  deps: JobRouteDeps, res: Response, job: JobRow, created: boolean, extra: Record<string, unknown> = {},
+  deps: JobRouteDeps,
+  res: Response,
+  job: JobRow,
+  created: boolean,
+  extra: Record<string, unknown> = {},
 ): Promise<void> {
   if (created) {
     try {
@@ -190,12 +212,19 @@ function quotaOf(deps: JobRouteDeps): { quota?: QueuedQuota } {
  * parallel requests is the one createJob makes in its own transaction (see withinQuota).
  */
 async function assertWithinQuota(
-  deps: JobRouteDeps, res: Response, accountName: string, adding: { documents: number; chunks: number },
+  deps: JobRouteDeps,
+  res: Response,
+  accountName: string,
+  adding: { documents: number; chunks: number },
 ): Promise<void> {
   if (!deps.quota) return;
   const queued = await deps.quota.queuedTotals(accountName);
   if (queued.documents + adding.documents > deps.quota.maxQueuedDocuments) {
-    throw quotaExceeded(res, accountName, new QueuedQuotaExceededError('documents', queued.documents, adding.documents, deps.quota.maxQueuedDocuments));
+    throw quotaExceeded(
+      res,
+      accountName,
+      new QueuedQuotaExceededError('documents', queued.documents, adding.documents, deps.quota.maxQueuedDocuments),
+    );
   }
   if (queued.chunks + adding.chunks > deps.quota.maxQueuedChunks) {
     throw quotaExceeded(res, accountName, new QueuedQuotaExceededError('chunks', queued.chunks, adding.chunks, deps.quota.maxQueuedChunks));
@@ -214,9 +243,12 @@ async function withinQuota<T>(deps: JobRouteDeps, res: Response, accountName: st
 
 function quotaExceeded(res: Response, accountName: string, exceeded: QueuedQuotaExceededError): ApiError {
   res.set('Retry-After', '30');
-  return new ApiError(429, exceeded.limit === 'documents' ? 'queued_documents_quota' : 'queued_chunks_quota',
-    `Account ${accountName} has ${exceeded.queued} ${exceeded.limit} queued; ${exceeded.adding} more would pass its quota of ${exceeded.max}. `
-    + 'Retry when jobs finish.');
+  return new ApiError(
+    429,
+    exceeded.limit === 'documents' ? 'queued_documents_quota' : 'queued_chunks_quota',
+    `Account ${accountName} has ${exceeded.queued} ${exceeded.limit} queued; ${exceeded.adding} more would pass its quota of ${exceeded.max}. ` +
+      'Retry when jobs finish.',
+  );
 }
 
 async function waitUntilFinal(jobs: PgJobStore, jobId: string, waitMs: number): Promise<JobRow> {

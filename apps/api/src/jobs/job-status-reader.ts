@@ -34,7 +34,10 @@ interface Entry {
 export class JobStatusReader {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly jobs: PgJobStore, private readonly maxStalenessMs: number) {}
+  constructor(
+    private readonly jobs: PgJobStore,
+    private readonly maxStalenessMs: number,
+  ) {}
 
   read(jobId: string): Promise<JobStatus | undefined> {
     const now = Date.now();
@@ -42,7 +45,9 @@ export class JobStatusReader {
     if (entry && (!entry.settled || now - entry.startedAt <= this.maxStalenessMs)) return entry.status;
     const fresh: Entry = { status: this.load(jobId), startedAt: now, settled: false };
     this.entries.set(jobId, fresh);
-    const drop = () => { if (this.entries.get(jobId) === fresh) this.entries.delete(jobId); };
+    const drop = () => {
+      if (this.entries.get(jobId) === fresh) this.entries.delete(jobId);
+    };
     fresh.status.then(() => {
       fresh.settled = true;
       const left = now + this.maxStalenessMs - Date.now();
@@ -58,13 +63,14 @@ export class JobStatusReader {
   }
 
   private async load(jobId: string): Promise<JobStatus | undefined> {
-    const [job, firstRows] = await Promise.all([
-      this.jobs.getJob(jobId),
-      this.jobs.listResults(jobId, { limit: DEFAULT_PAGE_LIMIT + 1 }),
-    ]);
+    const [job, firstRows] = await Promise.all([this.jobs.getJob(jobId), this.jobs.listResults(jobId, { limit: DEFAULT_PAGE_LIMIT + 1 })]);
     if (!job) return undefined;
     const body = Buffer.from(JSON.stringify(jobView(job, firstRows, DEFAULT_PAGE_LIMIT)));
     // Express would hash the body again on every response that shares it; this is its weak ETag, made once.
-    return { account_name: job.account_name, body, etag: `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64').slice(0, 27)}"` };
+    return {
+      account_name: job.account_name,
+      body,
+      etag: `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64').slice(0, 27)}"`,
+    };
   }
 }

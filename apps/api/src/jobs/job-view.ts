@@ -13,11 +13,16 @@ export function pageOf(rows: LedgerRow[], limit: number): { page: LedgerRow[]; c
 
 function messageFor(job: JobRow): string {
   switch (job.status) {
-    case 'pending': return `Job is queued. Use GET /job/${job.id} to check status.`;
-    case 'processing': return job.cancel_requested_at ? 'Job is being cancelled...' : 'Job is processing...';
-    case 'completed': return `Job completed: ${job.success_count} succeeded, ${job.failure_count} failed.`;
-    case 'failed': return `Job failed: ${job.error_message ?? 'unknown error'}. Every document it wrote was rolled back.`;
-    case 'cancelled': return `Job cancelled: ${job.success_count} succeeded before the cancel, ${job.cancelled_count} not processed.`;
+    case 'pending':
+      return `Job is queued. Use GET /job/${job.id} to check status.`;
+    case 'processing':
+      return job.cancel_requested_at ? 'Job is being cancelled...' : 'Job is processing...';
+    case 'completed':
+      return `Job completed: ${job.success_count} succeeded, ${job.failure_count} failed.`;
+    case 'failed':
+      return `Job failed: ${job.error_message ?? 'unknown error'}. Every document it wrote was rolled back.`;
+    case 'cancelled':
+      return `Job cancelled: ${job.success_count} succeeded before the cancel, ${job.cancelled_count} not processed.`;
   }
 }
 

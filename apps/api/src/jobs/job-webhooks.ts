@@ -1,6 +1,13 @@
 import {
-  ApiError, DEFAULT_WEBHOOK_DNS_TIMEOUT_MS, enqueueWebhookDelivery, errorMessage, resolveWebhookTarget, WebhookUrlError,
-  type Logger, type WebhookConfig, type WebhookQueue,
+  ApiError,
+  DEFAULT_WEBHOOK_DNS_TIMEOUT_MS,
+  enqueueWebhookDelivery,
+  errorMessage,
+  resolveWebhookTarget,
+  WebhookUrlError,
+  type Logger,
+  type WebhookConfig,
+  type WebhookQueue,
 } from '@nonstop/core';
 import type { JobRow, PgWebhookStore, WebhookDeliveryRow } from '@nonstop/storage';
 
@@ -11,9 +18,15 @@ export type { WebhookQueue };
  * an internal address (unless WEBHOOK_ALLOW_PRIVATE=true): 400 invalid_webhook_url.
  * The worker checks again at delivery time.
  */
-export async function checkWebhookUrl(url: string, config: Pick<WebhookConfig, 'allowPrivate' | 'dnsTimeoutMs'> | undefined): Promise<void> {
+export async function checkWebhookUrl(
+  url: string,
+  config: Pick<WebhookConfig, 'allowPrivate' | 'dnsTimeoutMs'> | undefined,
+): Promise<void> {
   try {
-    await resolveWebhookTarget(url, { allowPrivate: config?.allowPrivate ?? false, dnsTimeoutMs: config?.dnsTimeoutMs ?? DEFAULT_WEBHOOK_DNS_TIMEOUT_MS });
+    await resolveWebhookTarget(url, {
+      allowPrivate: config?.allowPrivate ?? false,
+      dnsTimeoutMs: config?.dnsTimeoutMs ?? DEFAULT_WEBHOOK_DNS_TIMEOUT_MS,
+    });
   } catch (error) {
     if (!(error instanceof WebhookUrlError)) throw error;
     throw new ApiError(400, 'invalid_webhook_url', `webhook_url ${error.message}`, [{ field: 'webhook_url', problem: error.message }]);
@@ -22,7 +35,8 @@ export async function checkWebhookUrl(url: string, config: Pick<WebhookConfig, '
 
 /** A pending job cancelled by the API ends here, so the API enqueues its webhook; recovery covers a failure. */
 export async function enqueueWebhookAfterCancel(
-  deps: { webhookQueue?: WebhookQueue; webhooks?: PgWebhookStore; config: { webhook?: WebhookConfig }; logger: Logger }, jobId: string,
+  deps: { webhookQueue?: WebhookQueue; webhooks?: PgWebhookStore; config: { webhook?: WebhookConfig }; logger: Logger },
+  jobId: string,
 ): Promise<void> {
   if (!deps.webhookQueue || !deps.webhooks || !deps.config.webhook) return; // the worker's recovery pass enqueues it
   try {

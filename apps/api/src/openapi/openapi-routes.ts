@@ -8,6 +8,10 @@ export function openApiRoutes(): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  router.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Nonstop Ingest API' }));
+  router.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Nonstop Ingest API' }),
+  );
   return router;
 }

@@ -63,8 +63,7 @@ export interface OperationObject {
 export type SecurityRequirement = Record<string, string[]>;
 
 export type SecuritySchemeObject =
-  | { type: 'http'; scheme: 'bearer'; description: string }
-  | { type: 'apiKey'; in: 'header'; name: string; description: string };
+  { type: 'http'; scheme: 'bearer'; description: string } | { type: 'apiKey'; in: 'header'; name: string; description: string };
 
 export type HttpMethod = 'get' | 'post' | 'delete';
 

@@ -12,7 +12,12 @@ import { dryRunAnswer } from './dry-run';
 import { runSyncInsert, type SyncInsertDeps } from './sync-insert';
 
 /** The synchronous API the mission keeps: the same pipeline, answered in the request, for small batches. */
-export function dataRoutes(deps: { sync: SyncInsertDeps; documents: PgDocumentStore; limits: LimitsConfig; bodyMemory?: BodyMemoryBudget }): Router {
+export function dataRoutes(deps: {
+  sync: SyncInsertDeps;
+  documents: PgDocumentStore;
+  limits: LimitsConfig;
+  bodyMemory?: BodyMemoryBudget;
+}): Router {
   const router = Router();
   router.post('/data/insert/batch', jsonBody(deps.limits.maxSyncBodyBytes, deps.bodyMemory), async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
@@ -24,7 +29,9 @@ export function dataRoutes(deps: { sync: SyncInsertDeps; documents: PgDocumentSt
     });
     if (request.webhook_url !== undefined) {
       // Accepting and ignoring it would leave a caller waiting for a notification that never comes.
-      throw new ValidationFailedError([{ field: 'webhook_url', problem: 'is only for POST /job/batch-insert; this synchronous answer carries the results' }]);
+      throw new ValidationFailedError([
+        { field: 'webhook_url', problem: 'is only for POST /job/batch-insert; this synchronous answer carries the results' },
+      ]);
     }
     assertOwnAccount(request.account_name, callerOf(res));
     if (request.dry_run) {
@@ -34,7 +41,11 @@ export function dataRoutes(deps: { sync: SyncInsertDeps; documents: PgDocumentSt
     // 'sync' in the hash: the same key and body sent to POST /job/batch-insert is another request.
     const requestHash = hashOf({ origin: 'sync', ...request });
     const { job, results } = await runSyncInsert(deps.sync, {
-      accountName: request.account_name, documents: request.documents, onExisting: onExistingOf(request), requestHash, idempotencyKey,
+      accountName: request.account_name,
+      documents: request.documents,
+      onExisting: onExistingOf(request),
+      requestHash,
+      idempotencyKey,
     });
     res.json({
       job_id: job.id,

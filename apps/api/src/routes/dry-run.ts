@@ -25,7 +25,11 @@ export async function dryRunAnswer(documents: PgDocumentStore, request: BatchIns
   const summary: Record<string, number> = {};
   for (const result of results) summary[result.action] = (summary[result.action] ?? 0) + 1;
   return {
-    dry_run: true, account_name: request.account_name, on_existing: onExistingOf(request),
-    total_documents: results.length, summary, results,
+    dry_run: true,
+    account_name: request.account_name,
+    on_existing: onExistingOf(request),
+    total_documents: results.length,
+    summary,
+    results,
   };
 }

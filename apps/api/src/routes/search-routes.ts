@@ -27,7 +27,10 @@ export function searchRoutes(stores: SearchStores): Router {
       res.json({ results: await search.search(request) });
     } catch (error) {
       if (isErrorNamed(error, 'EmbeddingRejectedError')) {
-        throw new UnprocessableError('embedding_rejected', `The embedding service refused the query: ${withoutAddresses(errorMessage(error))}`);
+        throw new UnprocessableError(
+          'embedding_rejected',
+          `The embedding service refused the query: ${withoutAddresses(errorMessage(error))}`,
+        );
       }
       throw error;
     }

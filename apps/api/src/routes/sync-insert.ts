@@ -12,9 +12,15 @@ export interface SyncInsertDeps {
 }
 
 /** The runner of synchronous requests: the caller is waiting, so an outage fails the request at once, rolled back. */
-export function createSyncRunner(runtime: Pick<Runtime, 'jobs' | 'pipeline' | 'vectors'>, config: Pick<AppConfig, 'limits'>, logger: Logger): BatchJobRunner {
+export function createSyncRunner(
+  runtime: Pick<Runtime, 'jobs' | 'pipeline' | 'vectors'>,
+  config: Pick<AppConfig, 'limits'>,
+  logger: Logger,
+): BatchJobRunner {
   return new BatchJobRunner(runtime.jobs, runtime.pipeline, runtime.vectors, logger, {
-    jobTimeoutMs: config.limits.syncRequestTimeoutMs, outageGraceMs: 0, pageSize: 500,
+    jobTimeoutMs: config.limits.syncRequestTimeoutMs,
+    outageGraceMs: 0,
+    pageSize: 500,
   });
 }
 
@@ -27,15 +33,28 @@ export function createSyncRunner(runtime: Pick<Runtime, 'jobs' | 'pipeline' | 'v
  */
 export async function runSyncInsert(
   deps: SyncInsertDeps,
-  request: { accountName: string; documents: DocumentInput[]; onExisting: OnExisting; requestHash: string; idempotencyKey?: string | undefined },
+  request: {
+    accountName: string;
+    documents: DocumentInput[];
+    onExisting: OnExisting;
+    requestHash: string;
+    idempotencyKey?: string | undefined;
+  },
 ): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
   const { accountName, documents } = request;
-  const staging = () => deps.jobs.createJob({
-    id: randomUUID(), accountName, documents, onExisting: request.onExisting, requestHash: request.requestHash, origin: 'sync', queuePrefix: deps.queuePrefix,
-    expiresAt: new Date(Date.now() + deps.retentionHours * 3600_000),
-    duplicates: findDuplicatesInRequest(documents),
-    ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),
-  });
+  const staging = () =>
+    deps.jobs.createJob({
+      id: randomUUID(),
+      accountName,
+      documents,
+      onExisting: request.onExisting,
+      requestHash: request.requestHash,
+      origin: 'sync',
+      queuePrefix: deps.queuePrefix,
+      expiresAt: new Date(Date.now() + deps.retentionHours * 3600_000),
+      duplicates: findDuplicatesInRequest(documents),
+      ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),
+    });
   let { job: staged, created } = await staging();
   if (!created && staged.status === 'failed') {
     // A failed request kept nothing: its key is free for the retry.
@@ -61,8 +80,11 @@ export async function runSyncInsert(
 /** The same Idempotency-Key and body again: the first request's answer, once it has one. */
 async function replay(deps: SyncInsertDeps, job: JobRow): Promise<{ job: JobRow; results: Record<string, unknown>[] }> {
   if (job.status === 'completed') return { job, results: await resultsOf(deps, job) };
-  throw new ApiError(409, 'request_in_progress',
-    `A request with this Idempotency-Key is still running as job ${job.id}; retry shortly for its answer (GET /job/${job.id} shows it).`);
+  throw new ApiError(
+    409,
+    'request_in_progress',
+    `A request with this Idempotency-Key is still running as job ${job.id}; retry shortly for its answer (GET /job/${job.id} shows it).`,
+  );
 }
 
 async function resultsOf(deps: SyncInsertDeps, job: JobRow): Promise<Record<string, unknown>[]> {
@@ -72,12 +94,15 @@ async function resultsOf(deps: SyncInsertDeps, job: JobRow): Promise<Record<stri
 
 function notStored(jobId: string, job: JobRow | undefined): ApiError {
   if (job?.status === 'failed') {
-    const code = job.error_code === 'job_timeout' ? 'sync_timeout' : job.error_code ?? 'internal_error';
+    const code = job.error_code === 'job_timeout' ? 'sync_timeout' : (job.error_code ?? 'internal_error');
     return new ApiError(503, code, `${job.error_message ?? 'the request failed'}. Nothing from this request was kept; retry later.`);
   }
   // The failure could not be recorded (PostgreSQL is away): the request stays staged and a worker
   // resumes it once PostgreSQL answers; GET /job/{id} tells how it ends.
-  return new ApiError(503, 'postgresql_unavailable',
-    `PostgreSQL is unavailable. The request is staged as job ${jobId} and completes when PostgreSQL is back; `
-    + `see GET /job/${jobId} before retrying (documents it stored answer "already exists").`);
+  return new ApiError(
+    503,
+    'postgresql_unavailable',
+    `PostgreSQL is unavailable. The request is staged as job ${jobId} and completes when PostgreSQL is back; ` +
+      `see GET /job/${jobId} before retrying (documents it stored answer "already exists").`,
+  );
 }

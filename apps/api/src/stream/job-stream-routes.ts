@@ -134,12 +134,22 @@ export function jobStreamRoutes(deps: JobStreamDeps): Router {
     // Listen before the first read, so a change between the two is not missed.
     if (deps.hub) {
       cleanups.push(deps.hub.subscribe(jobId, () => void refresh()));
-      cleanups.push(deps.hub.onShutdown(() => { finish(); res.end(); }));
+      cleanups.push(
+        deps.hub.onShutdown(() => {
+          finish();
+          res.end();
+        }),
+      );
     }
     startSse(res, pollMs);
     const poll = setInterval(() => void refresh(), pollMs);
-    const heartbeat = setInterval(() => { if (!closed) res.write(': ping\n\n'); }, heartbeatMs);
-    cleanups.push(() => clearInterval(poll), () => clearInterval(heartbeat));
+    const heartbeat = setInterval(() => {
+      if (!closed) res.write(': ping\n\n');
+    }, heartbeatMs);
+    cleanups.push(
+      () => clearInterval(poll),
+      () => clearInterval(heartbeat),
+    );
     if (lastEventId !== undefined) log.debug('stream resumed', { last_event_id: lastEventId });
     await refresh();
   });

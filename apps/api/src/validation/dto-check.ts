@@ -38,7 +38,7 @@ export function checkWithClassValidator(dto: DtoClass, plain: Record<string, unk
     const property = error.property ?? '';
     invalid.add(property);
     const isUnknownField = error.constraints?.whitelistValidation !== undefined;
-    const problem = isUnknownField ? UNKNOWN_FIELD : Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+    const problem = isUnknownField ? UNKNOWN_FIELD : (Object.values(error.constraints ?? {})[0] ?? 'is invalid');
     problems.add(property === '' ? path || 'body' : keyPath(path, property), problem);
   }
   return invalid;

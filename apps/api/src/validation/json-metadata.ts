@@ -11,8 +11,7 @@ import type { ProblemList } from './problem-list';
 export const MAX_METADATA_DEPTH = 8;
 
 /** The type check the DTO declares; the deep walk below runs only when it passes. */
-export const metadataTypeRule: Rule = (value) =>
-  isPlainObject(value) ? undefined : `must be a JSON object, got ${describeType(value)}`;
+export const metadataTypeRule: Rule = (value) => (isPlainObject(value) ? undefined : `must be a JSON object, got ${describeType(value)}`);
 
 export function checkMetadata(metadata: Record<string, unknown>, path: string, maxBytes: number, problems: ProblemList): void {
   let tooDeepAt: string | undefined;

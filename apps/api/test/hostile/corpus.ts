@@ -14,7 +14,11 @@ export const hostileCorpus: HostileCase[] = [
 ];
 
 /** Counts of the corpus by endpoint and by expected status, for docs/fuzz/README.md. */
-export function corpusSummary(cases: HostileCase[] = hostileCorpus): { byEndpoint: Record<string, number>; byStatus: Record<string, number>; total: number } {
+export function corpusSummary(cases: HostileCase[] = hostileCorpus): {
+  byEndpoint: Record<string, number>;
+  byStatus: Record<string, number>;
+  total: number;
+} {
   const byEndpoint: Record<string, number> = {};
   const byStatus: Record<string, number> = {};
   for (const c of cases) {

@@ -46,11 +46,19 @@ export interface HostileCase {
   expect: Expected;
 }
 
-export const invalidField = (field: string, problem?: RegExp): Expected =>
-  ({ status: 400, code: 'validation_failed', names: field, ...(problem ? { problem } : {}) });
+export const invalidField = (field: string, problem?: RegExp): Expected => ({
+  status: 400,
+  code: 'validation_failed',
+  names: field,
+  ...(problem ? { problem } : {}),
+});
 
-export const apiError = (status: number, code: string, names: string, problem?: RegExp): Expected =>
-  ({ status, code, names, ...(problem ? { problem } : {}) });
+export const apiError = (status: number, code: string, names: string, problem?: RegExp): Expected => ({
+  status,
+  code,
+  names,
+  ...(problem ? { problem } : {}),
+});
 
 /** A body the API accepts for `account`: the cases start from it and break one thing. */
 export function goodBody(account: string): Record<string, any> {
@@ -60,7 +68,10 @@ export function goodBody(account: string): Record<string, any> {
       {
         chat_bot_id: 'bot001',
         content_name: `https://example.com/hostile/${account}`, // unique: the runner looks for it in every table afterwards
-        chunks: [{ chunk_index: 0, text: 'first paragraph' }, { chunk_index: 1, text: '두 번째 문단' }],
+        chunks: [
+          { chunk_index: 0, text: 'first paragraph' },
+          { chunk_index: 1, text: '두 번째 문단' },
+        ],
         metadata: { title: 'hostile corpus', author: 'Kim Dev' },
       },
     ],

@@ -6,7 +6,11 @@ import { listenOnLoopback, startInProcessApi, type InProcessApi } from '../../..
 import { testConfig, uniqueAccount } from '../../../../test/support/test-env';
 import { FLOOD_LIMITS, hostileFloods, type FloodContext, type FloodRequest, type HostileFlood } from './flood-cases';
 
-interface Answer { status: number; retryAfter: string | null; error?: { code?: string; message?: string } }
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  error?: { code?: string; message?: string };
+}
 
 describe('hostile floods: past each limit, a clear 429 or 503 with Retry-After, and the process keeps serving', () => {
   const config = testConfig({ ...FLOOD_LIMITS, API_AUTH: 'required', QUEUE_PREFIX: `test-floods-${randomUUID().slice(0, 8)}` });
@@ -21,17 +25,26 @@ describe('hostile floods: past each limit, a clear 429 or 503 with Retry-After, 
     const keys = new PgApiKeyStore(api.runtime.pool);
     const created = await Promise.all(accounts.map(async (account) => (await keys.create(account)).key));
     const job = await fetch(`${server.baseUrl}/job/batch-insert`, {
-      method: 'POST', headers: { Authorization: `Bearer ${created[0]}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ account_name: accounts[0], documents: [{ chat_bot_id: 'bot001', content_name: 'flood', chunks: [{ chunk_index: 0, text: 'flood' }] }] }),
-    }).then(async (response) => (await response.json() as { job_id: string }).job_id);
+      method: 'POST',
+      headers: { Authorization: `Bearer ${created[0]}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        account_name: accounts[0],
+        documents: [{ chat_bot_id: 'bot001', content_name: 'flood', chunks: [{ chunk_index: 0, text: 'flood' }] }],
+      }),
+    }).then(async (response) => ((await response.json()) as { job_id: string }).job_id);
     context = {
-      account: accounts[0]!, otherAccount: accounts[1]!, jobId: job, finishedJobId: job, otherJobId: job, idempotencyKey: '',
+      account: accounts[0]!,
+      otherAccount: accounts[1]!,
+      jobId: job,
+      finishedJobId: job,
+      otherJobId: job,
+      idempotencyKey: '',
       keys: created as [string, string, string],
     };
   });
   afterAll(async () => {
     await server.close();
-    await api.redis.del(...await api.redis.keys(`${config.queuePrefix}:authfail:*`));
+    await api.redis.del(...(await api.redis.keys(`${config.queuePrefix}:authfail:*`)));
     await api.queue.obliterate({ force: true });
     await api.close();
   });
@@ -42,7 +55,8 @@ describe('hostile floods: past each limit, a clear 429 or 503 with Retry-After, 
     const isBody = flood.hold === 'stalled-body';
     const json = request.json === undefined ? undefined : JSON.stringify(request.json);
     const response = await fetch(url(flood), {
-      method: flood.method, headers: { ...request.headers, ...(isBody ? { 'Content-Encoding': 'gzip' } : {}) },
+      method: flood.method,
+      headers: { ...request.headers, ...(isBody ? { 'Content-Encoding': 'gzip' } : {}) },
       ...(json === undefined ? {} : { body: isBody ? gzipSync(json) : json }),
     });
     const text = await response.text();
@@ -51,7 +65,10 @@ describe('hostile floods: past each limit, a clear 429 or 503 with Retry-After, 
 
   /** A request kept open: an event stream being read, or a gzip body of which only the first bytes were sent. */
   function held(flood: HostileFlood, request: FloodRequest): { opened: Promise<number>; close(): void } {
-    const headers = { ...request.headers, ...(flood.hold === 'stalled-body' ? { 'Content-Encoding': 'gzip', 'Transfer-Encoding': 'chunked' } : {}) };
+    const headers = {
+      ...request.headers,
+      ...(flood.hold === 'stalled-body' ? { 'Content-Encoding': 'gzip', 'Transfer-Encoding': 'chunked' } : {}),
+    };
     const req = http.request(url(flood), { method: flood.method, headers });
     // A stalled body gets no answer; its socket's error on close is expected.
     const opened = new Promise<number>((resolve) => {

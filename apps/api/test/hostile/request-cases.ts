@@ -13,23 +13,48 @@ import { apiError, goodBody, invalidField, type CaseContext, type Expected, type
 const NO_JOB = '00000000-0000-4000-8000-000000000000';
 const goodJson = (c: CaseContext): string => JSON.stringify(goodBody(c.account));
 const jsonWith = (contentType: string) => (): Record<string, string> => ({ 'Content-Type': contentType });
-const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+const bytes = (...parts: Array<string | number[]>): Buffer =>
+  Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
 
 /** Transport-level failures, the same for both POST endpoints. */
 function transportCases(endpoint: 'POST /data/insert/batch' | 'POST /job/batch-insert'): HostileCase[] {
   const path = endpoint.slice('POST '.length);
   const bodyLimit = Number(endpoint === 'POST /job/batch-insert' ? HOSTILE_LIMITS.MAX_JOB_BODY_BYTES : HOSTILE_LIMITS.MAX_SYNC_BODY_BYTES);
-  const post = (name: string, rest: Pick<HostileCase, 'body' | 'headers' | 'expect'>): HostileCase => ({ name, endpoint, method: 'POST', path: () => path, ...rest });
-  const unsupported = (contentType: string): Expected => apiError(415, 'unsupported_media_type', 'Content-Type', new RegExp(`got "${contentType.replace(/[+]/g, '\\+')}`));
+  const post = (name: string, rest: Pick<HostileCase, 'body' | 'headers' | 'expect'>): HostileCase => ({
+    name,
+    endpoint,
+    method: 'POST',
+    path: () => path,
+    ...rest,
+  });
+  const unsupported = (contentType: string): Expected =>
+    apiError(415, 'unsupported_media_type', 'Content-Type', new RegExp(`got "${contentType.replace(/[+]/g, '\\+')}`));
   const malformed = apiError(400, 'malformed_json', 'JSON');
-  const notUtf8 = (offset: number): Expected => apiError(400, 'invalid_utf8', 'UTF-8', new RegExp(`first invalid byte at offset ${offset}`));
+  const notUtf8 = (offset: number): Expected =>
+    apiError(400, 'invalid_utf8', 'UTF-8', new RegExp(`first invalid byte at offset ${offset}`));
   return [
-    post('no Content-Type', { headers: () => ({}), body: (c) => ({ raw: Buffer.from(goodJson(c)) }), expect: apiError(415, 'unsupported_media_type', 'Content-Type', /got no Content-Type/) }),
-    ...['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json-patch+json', 'application/jsonx']
-      .map((type) => post(`Content-Type ${type}`, { headers: jsonWith(type), body: (c) => ({ raw: goodJson(c) }), expect: unsupported(type) })),
-    ...['latin1', 'utf-16le', 'euc-kr']
-      .map((charset) => post(`charset ${charset}`, { headers: jsonWith(`application/json; charset=${charset}`), body: (c) => ({ raw: goodJson(c) }),
-        expect: apiError(415, 'unsupported_charset', 'UTF-8', new RegExp(charset)) })),
+    post('no Content-Type', {
+      headers: () => ({}),
+      body: (c) => ({ raw: Buffer.from(goodJson(c)) }),
+      expect: apiError(415, 'unsupported_media_type', 'Content-Type', /got no Content-Type/),
+    }),
+    ...[
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'application/json-patch+json',
+      'application/jsonx',
+    ].map((type) =>
+      post(`Content-Type ${type}`, { headers: jsonWith(type), body: (c) => ({ raw: goodJson(c) }), expect: unsupported(type) }),
+    ),
+    ...['latin1', 'utf-16le', 'euc-kr'].map((charset) =>
+      post(`charset ${charset}`, {
+        headers: jsonWith(`application/json; charset=${charset}`),
+        body: (c) => ({ raw: goodJson(c) }),
+        expect: apiError(415, 'unsupported_charset', 'UTF-8', new RegExp(charset)),
+      }),
+    ),
     post('truncated JSON', { body: (c) => ({ raw: goodJson(c).slice(0, 40) }), expect: malformed }),
     post('trailing comma', { body: (c) => ({ raw: goodJson(c).replace(/}$/, ',}') }), expect: malformed }),
     post('single-quoted JSON', { body: () => ({ raw: "{'account_name':'a'}" }), expect: malformed }),
@@ -41,27 +66,52 @@ function transportCases(endpoint: 'POST /data/insert/batch' | 'POST /job/batch-i
     post('empty body (parsed as {})', { body: () => ({ raw: '' }), expect: invalidField('account_name', /got nothing/) }),
     post('a stray 0xFF byte', { body: () => ({ raw: bytes('{"account_name":"', [0xff], '"}') }), expect: notUtf8(17) }),
     post('an overlong "/"', { body: () => ({ raw: bytes('{"account_name":"', [0xc0, 0xaf], '"}') }), expect: notUtf8(17) }),
-    post('an encoded surrogate (CESU-8)', { body: () => ({ raw: bytes('{"account_name":"', [0xed, 0xa0, 0x80], '"}') }), expect: notUtf8(17) }),
-    post('Korean cut in the middle of a character', { body: () => ({ raw: bytes('{"account_name":"', [...Buffer.from('한').subarray(0, 2)], '"}') }), expect: notUtf8(17) }),
-    post('a code point above U+10FFFF', { body: () => ({ raw: bytes('{"account_name":"', [0xf4, 0x90, 0x80, 0x80], '"}') }), expect: notUtf8(17) }),
+    post('an encoded surrogate (CESU-8)', {
+      body: () => ({ raw: bytes('{"account_name":"', [0xed, 0xa0, 0x80], '"}') }),
+      expect: notUtf8(17),
+    }),
+    post('Korean cut in the middle of a character', {
+      body: () => ({ raw: bytes('{"account_name":"', [...Buffer.from('한').subarray(0, 2)], '"}') }),
+      expect: notUtf8(17),
+    }),
+    post('a code point above U+10FFFF', {
+      body: () => ({ raw: bytes('{"account_name":"', [0xf4, 0x90, 0x80, 0x80], '"}') }),
+      expect: notUtf8(17),
+    }),
     // Issue 10: the limit counts bytes, not characters (the same body in characters is a third or a quarter of it).
-    ...MULTIBYTE_SCRIPTS.map((script) => post(`body one byte over the limit, in ${script.name}`, {
-      body: (c) => ({ raw: fillToBytes((filler) => goodJson(c).replace('first paragraph', () => filler), bodyLimit + 1, script) }),
-      expect: apiError(413, 'payload_too_large', `limit of ${bodyLimit} bytes`),
-    })),
-    post('body over the byte limit', { body: (c) => ({ raw: goodJson(c).replace('first paragraph', 'x'.repeat(5_000_000)) }),
-      expect: apiError(413, 'payload_too_large', 'limit of 4194304 bytes') }),
-    post('gzip bomb (small, inflates past the limit)', { headers: () => ({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }),
-      body: () => ({ raw: gzipSync(`{"account_name":"${' '.repeat(10_000_000)}"}`) }), expect: apiError(413, 'payload_too_large', 'limit of 4194304 bytes') }),
-    post('gzip header on a body that is not gzip', { headers: () => ({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }),
-      body: (c) => ({ raw: goodJson(c) }), expect: apiError(400, 'invalid_content_encoding', 'Content-Encoding') }),
-    post('unknown Content-Encoding', { headers: () => ({ 'Content-Type': 'application/json', 'Content-Encoding': 'x-compress-9000' }),
-      body: (c) => ({ raw: goodJson(c) }), expect: apiError(415, 'unsupported_content_encoding', 'Content-Encoding') }),
+    ...MULTIBYTE_SCRIPTS.map((script) =>
+      post(`body one byte over the limit, in ${script.name}`, {
+        body: (c) => ({ raw: fillToBytes((filler) => goodJson(c).replace('first paragraph', () => filler), bodyLimit + 1, script) }),
+        expect: apiError(413, 'payload_too_large', `limit of ${bodyLimit} bytes`),
+      }),
+    ),
+    post('body over the byte limit', {
+      body: (c) => ({ raw: goodJson(c).replace('first paragraph', 'x'.repeat(5_000_000)) }),
+      expect: apiError(413, 'payload_too_large', 'limit of 4194304 bytes'),
+    }),
+    post('gzip bomb (small, inflates past the limit)', {
+      headers: () => ({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }),
+      body: () => ({ raw: gzipSync(`{"account_name":"${' '.repeat(10_000_000)}"}`) }),
+      expect: apiError(413, 'payload_too_large', 'limit of 4194304 bytes'),
+    }),
+    post('gzip header on a body that is not gzip', {
+      headers: () => ({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }),
+      body: (c) => ({ raw: goodJson(c) }),
+      expect: apiError(400, 'invalid_content_encoding', 'Content-Encoding'),
+    }),
+    post('unknown Content-Encoding', {
+      headers: () => ({ 'Content-Type': 'application/json', 'Content-Encoding': 'x-compress-9000' }),
+      body: (c) => ({ raw: goodJson(c) }),
+      expect: apiError(415, 'unsupported_content_encoding', 'Content-Encoding'),
+    }),
   ];
 }
 
 const idempotency = (name: string, key: (c: CaseContext) => string, expect?: Expected): HostileCase => ({
-  name: `Idempotency-Key ${name}`, endpoint: 'POST /job/batch-insert', method: 'POST', path: () => '/job/batch-insert',
+  name: `Idempotency-Key ${name}`,
+  endpoint: 'POST /job/batch-insert',
+  method: 'POST',
+  path: () => '/job/batch-insert',
   headers: (c) => ({ 'Content-Type': 'application/json', 'Idempotency-Key': key(c) }),
   body: (c) => ({ json: goodBody(c.account) }),
   expect: expect ?? apiError(400, 'invalid_idempotency_key', 'Idempotency-Key', /1 to 255 visible ASCII characters/),
@@ -74,8 +124,14 @@ const idempotencyCases: HostileCase[] = [
   idempotency('with a tab', () => 'key\tone'),
   idempotency('with Latin-1 bytes', () => 'clé'),
   // 255 bytes of UTF-8 on the wire (a header string is sent as Latin-1, one byte a character): within 255 bytes, not ASCII.
-  ...MULTIBYTE_SCRIPTS.map((script) => idempotency(`of 255 bytes of ${script.name} in UTF-8`,
-    () => Buffer.from(fillToBytes((filler) => filler, 255, script), 'utf8').toString('latin1'))),
+  ...MULTIBYTE_SCRIPTS.map((script) =>
+    idempotency(`of 255 bytes of ${script.name} in UTF-8`, () =>
+      Buffer.from(
+        fillToBytes((filler) => filler, 255, script),
+        'utf8',
+      ).toString('latin1'),
+    ),
+  ),
   idempotency('reused with another body', (c) => c.idempotencyKey, apiError(422, 'idempotency_key_reused', 'Idempotency-Key')),
 ];
 
@@ -98,12 +154,18 @@ export const BAD_CREDENTIALS: Array<[name: string, headers: Record<string, strin
   ['Basic instead of Bearer', { Authorization: `Basic ${Buffer.from('user:pass').toString('base64')}` }, 'unauthenticated'],
 ];
 
-const authCases: HostileCase[] = AUTHENTICATED.flatMap(([endpoint, method, path]) => BAD_CREDENTIALS.map(([name, headers, code]): HostileCase => ({
-  name, endpoint, method, path, auth: 'none',
-  headers: () => ({ ...headers, ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) }),
-  ...(method === 'POST' ? { body: (c: CaseContext) => ({ json: goodBody(c.account) }) } : {}),
-  expect: apiError(401, code, 'API key'),
-})));
+const authCases: HostileCase[] = AUTHENTICATED.flatMap(([endpoint, method, path]) =>
+  BAD_CREDENTIALS.map(([name, headers, code]): HostileCase => ({
+    name,
+    endpoint,
+    method,
+    path,
+    auth: 'none',
+    headers: () => ({ ...headers, ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) }),
+    ...(method === 'POST' ? { body: (c: CaseContext) => ({ json: goodBody(c.account) }) } : {}),
+    expect: apiError(401, code, 'API key'),
+  })),
+);
 
 const JOB_ROUTES: Array<[endpoint: string, method: HostileCase['method'], suffix: string]> = [
   ['GET /job/{job_id}', 'GET', ''],
@@ -117,7 +179,7 @@ const BAD_IDS: Array<[name: string, id: (c: CaseContext) => string, expect: Expe
   ['id that is not a uuid', () => 'not-a-uuid', apiError(404, 'not_found', 'job "not-a-uuid" not found')],
   ['uuid of no job', () => NO_JOB, apiError(404, 'not_found', `job "${NO_JOB}" not found`)],
   ["another account's job", (c) => c.otherJobId, apiError(404, 'not_found', 'not found')],
-  ['SQL injection as the id', () => encodeURIComponent("1' OR '1'='1"), apiError(404, 'not_found', 'job "1\' OR \'1\'=\'1" not found')],
+  ['SQL injection as the id', () => encodeURIComponent("1' OR '1'='1"), apiError(404, 'not_found', "job \"1' OR '1'='1\" not found")],
   ['path traversal as the id', () => '..%2F..%2Fetc%2Fpasswd', apiError(404, 'not_found', 'job "../../etc/passwd" not found')],
   ['broken percent-encoding', () => '%E0%A4%A', apiError(400, 'bad_request', "Failed to decode param '%E0%A4%A'")],
   ['NUL in the id', () => '%00', apiError(404, 'not_found', 'not found')],
@@ -125,12 +187,22 @@ const BAD_IDS: Array<[name: string, id: (c: CaseContext) => string, expect: Expe
   ['a 5,000-character id', () => 'f'.repeat(5000), apiError(404, 'not_found', 'job "fff', /\.\.\. \(5000 characters\)/)],
 ];
 
-const pathIdCases: HostileCase[] = JOB_ROUTES.flatMap(([endpoint, method, suffix]) => BAD_IDS.map(([name, id, expect]): HostileCase => ({
-  name, endpoint, method, path: (c) => `/job/${id(c)}${suffix}`, expect,
-})));
+const pathIdCases: HostileCase[] = JOB_ROUTES.flatMap(([endpoint, method, suffix]) =>
+  BAD_IDS.map(([name, id, expect]): HostileCase => ({
+    name,
+    endpoint,
+    method,
+    path: (c) => `/job/${id(c)}${suffix}`,
+    expect,
+  })),
+);
 
 const results = (name: string, query: string, expect: Expected): HostileCase => ({
-  name, endpoint: 'GET /job/{job_id}/results', method: 'GET', path: (c) => `/job/${c.jobId}/results?${query}`, expect,
+  name,
+  endpoint: 'GET /job/{job_id}/results',
+  method: 'GET',
+  path: (c) => `/job/${c.jobId}/results?${query}`,
+  expect,
 });
 const badLimit = invalidField('limit', /integer from 1 to 1000/);
 const badCursor = invalidField('cursor', /cursor returned by a previous page/);
@@ -150,7 +222,7 @@ const queryCases: HostileCase[] = [
   results('cursor negative', 'cursor=-1', badCursor),
   results('cursor not a number', 'cursor=abc', badCursor),
   results('cursor of 10 digits', 'cursor=9999999999', badCursor),
-  results('cursor SQL injection', `cursor=${encodeURIComponent("0 OR 1=1")}`, badCursor),
+  results('cursor SQL injection', `cursor=${encodeURIComponent('0 OR 1=1')}`, badCursor),
   results('cursor given twice', 'cursor=1&cursor=2', badCursor),
   results('status unknown', 'status=done', badStatus),
   results('status in capitals', 'status=SUCCEEDED', badStatus),
@@ -158,22 +230,35 @@ const queryCases: HostileCase[] = [
   results('status with NUL', 'status=succeeded%00', badStatus),
   results('status given twice', 'status=failed&status=succeeded', badStatus),
   {
-    name: 'rollback neither true nor false', endpoint: 'DELETE /job/{job_id}', method: 'DELETE', path: (c) => `/job/${c.jobId}?rollback=maybe`,
+    name: 'rollback neither true nor false',
+    endpoint: 'DELETE /job/{job_id}',
+    method: 'DELETE',
+    path: (c) => `/job/${c.jobId}?rollback=maybe`,
     expect: invalidField('rollback', /one of true, 1, false, 0/),
   },
   {
-    name: 'rollback given twice', endpoint: 'DELETE /job/{job_id}', method: 'DELETE', path: (c) => `/job/${c.jobId}?rollback=true&rollback=false`,
+    name: 'rollback given twice',
+    endpoint: 'DELETE /job/{job_id}',
+    method: 'DELETE',
+    path: (c) => `/job/${c.jobId}?rollback=true&rollback=false`,
     expect: invalidField('rollback'),
   },
   {
-    name: 'cancel a job that already ended', endpoint: 'DELETE /job/{job_id}', method: 'DELETE', path: (c) => `/job/${c.finishedJobId}`,
+    name: 'cancel a job that already ended',
+    endpoint: 'DELETE /job/{job_id}',
+    method: 'DELETE',
+    path: (c) => `/job/${c.finishedJobId}`,
     expect: apiError(409, 'job_finished', 'cancelled'),
   },
 ];
 
 const lastEventId = (name: string, value: string): HostileCase => ({
-  name: `Last-Event-ID ${name}`, endpoint: 'GET /job/{job_id}/stream', method: 'GET', path: (c) => `/job/${c.jobId}/stream`,
-  headers: () => ({ 'Last-Event-ID': value }), expect: apiError(400, 'invalid_last_event_id', 'Last-Event-ID'),
+  name: `Last-Event-ID ${name}`,
+  endpoint: 'GET /job/{job_id}/stream',
+  method: 'GET',
+  path: (c) => `/job/${c.jobId}/stream`,
+  headers: () => ({ 'Last-Event-ID': value }),
+  expect: apiError(400, 'invalid_last_event_id', 'Last-Event-ID'),
 });
 
 const streamCases: HostileCase[] = [
@@ -202,10 +287,17 @@ const BAD_ADMIN_CREDENTIALS: Array<[name: string, headers: Record<string, string
   ['an empty Bearer', { Authorization: 'Bearer ' }],
 ];
 
-const adminCases: HostileCase[] = ADMIN_ROUTES.flatMap(([endpoint, path]) => BAD_ADMIN_CREDENTIALS.map(([name, headers]): HostileCase => ({
-  name: `${name} (${path})`, endpoint, method: 'GET', path: () => path, auth: 'none', headers: () => headers,
-  expect: apiError(401, 'unauthorized', 'admin credential required'),
-})));
+const adminCases: HostileCase[] = ADMIN_ROUTES.flatMap(([endpoint, path]) =>
+  BAD_ADMIN_CREDENTIALS.map(([name, headers]): HostileCase => ({
+    name: `${name} (${path})`,
+    endpoint,
+    method: 'GET',
+    path: () => path,
+    auth: 'none',
+    headers: () => headers,
+    expect: apiError(401, 'unauthorized', 'admin credential required'),
+  })),
+);
 
 /**
  * The accounts' webhook secrets (admin): a tenant's key is not the admin
@@ -214,25 +306,53 @@ const adminCases: HostileCase[] = ADMIN_ROUTES.flatMap(([endpoint, path]) => BAD
  */
 const SECRETS_ENDPOINT = '/admin/accounts/{account_name}/webhook-secrets';
 const secretsPath = (account: string): string => `/admin/accounts/${encodeURIComponent(account)}/webhook-secrets`;
-const asAdmin = (headers: Record<string, string> = {}) => (): Record<string, string> => ({ Authorization: `Bearer ${HOSTILE_ADMIN_TOKEN}`, ...headers });
+const asAdmin =
+  (headers: Record<string, string> = {}) =>
+  (): Record<string, string> => ({ Authorization: `Bearer ${HOSTILE_ADMIN_TOKEN}`, ...headers });
 const rotation = (name: string, raw: string, expected: Expected, contentType: string | null = 'application/json'): HostileCase => ({
-  name, endpoint: `POST ${SECRETS_ENDPOINT}`, method: 'POST', path: (c) => secretsPath(c.account),
-  headers: asAdmin(contentType === null ? {} : { 'Content-Type': contentType }), body: () => ({ raw: Buffer.from(raw) }), expect: expected,
+  name,
+  endpoint: `POST ${SECRETS_ENDPOINT}`,
+  method: 'POST',
+  path: (c) => secretsPath(c.account),
+  headers: asAdmin(contentType === null ? {} : { 'Content-Type': contentType }),
+  body: () => ({ raw: Buffer.from(raw) }),
+  expect: expected,
 });
 const webhookSecretCases: HostileCase[] = [
   ...(['GET', 'POST'] as const).flatMap((method) => [
     ...BAD_ADMIN_CREDENTIALS.map(([name, headers]): HostileCase => ({
-      name, endpoint: `${method} ${SECRETS_ENDPOINT}`, method, path: (c) => secretsPath(c.account), auth: 'none', headers: () => headers,
-      ...(method === 'POST' ? { body: () => ({ raw: '{}' }) } : {}), expect: apiError(401, 'unauthorized', 'admin credential required'),
+      name,
+      endpoint: `${method} ${SECRETS_ENDPOINT}`,
+      method,
+      path: (c) => secretsPath(c.account),
+      auth: 'none',
+      headers: () => headers,
+      ...(method === 'POST' ? { body: () => ({ raw: '{}' }) } : {}),
+      expect: apiError(401, 'unauthorized', 'admin credential required'),
     })),
-    { name: "the tenant's own API key", endpoint: `${method} ${SECRETS_ENDPOINT}`, method, path: (c: CaseContext) => secretsPath(c.account),
-      expect: apiError(401, 'unauthorized', 'admin credential required') },
-    ...([
-      ['SQL quote break', "x' OR '1'='1"], ['a leading dash', '-rf'], ['a NUL byte', 'acct\u0000x'], ['a space', 'two words'],
-      ['129 characters', 'a'.repeat(129)], ['a colon first', ':acct'],
-    ] as const).map(([label, account]): HostileCase => ({
-      name: `account_name with ${label}`, endpoint: `${method} ${SECRETS_ENDPOINT}`, method, path: () => secretsPath(account),
-      headers: asAdmin(method === 'POST' ? { 'Content-Type': 'application/json' } : {}), ...(method === 'POST' ? { body: () => ({ raw: '{}' }) } : {}),
+    {
+      name: "the tenant's own API key",
+      endpoint: `${method} ${SECRETS_ENDPOINT}`,
+      method,
+      path: (c: CaseContext) => secretsPath(c.account),
+      expect: apiError(401, 'unauthorized', 'admin credential required'),
+    },
+    ...(
+      [
+        ['SQL quote break', "x' OR '1'='1"],
+        ['a leading dash', '-rf'],
+        ['a NUL byte', 'acct\u0000x'],
+        ['a space', 'two words'],
+        ['129 characters', 'a'.repeat(129)],
+        ['a colon first', ':acct'],
+      ] as const
+    ).map(([label, account]): HostileCase => ({
+      name: `account_name with ${label}`,
+      endpoint: `${method} ${SECRETS_ENDPOINT}`,
+      method,
+      path: () => secretsPath(account),
+      headers: asAdmin(method === 'POST' ? { 'Content-Type': 'application/json' } : {}),
+      ...(method === 'POST' ? { body: () => ({ raw: '{}' }) } : {}),
       expect: invalidField('account_name'),
     })),
   ]),
@@ -240,16 +360,38 @@ const webhookSecretCases: HostileCase[] = [
   rotation('Content-Type text/plain', '{}', apiError(415, 'unsupported_media_type', 'Content-Type'), 'text/plain'),
   rotation('malformed JSON', '{"overlap_seconds":', apiError(400, 'malformed_json', 'JSON')),
   rotation('an array', '[]', invalidField('body', /must be a JSON object, got array/)),
-  rotation('a body over 1 KiB', JSON.stringify({ overlap_seconds: 60, pad: 'x'.repeat(2_000) }), apiError(413, 'payload_too_large', 'limit of 1024 bytes')),
+  rotation(
+    'a body over 1 KiB',
+    JSON.stringify({ overlap_seconds: 60, pad: 'x'.repeat(2_000) }),
+    apiError(413, 'payload_too_large', 'limit of 1024 bytes'),
+  ),
   rotation('the caller choosing the secret', '{"secret":"whsec_chosen_by_the_caller"}', invalidField('secret', /not an allowed field/)),
   rotation('__proto__ as a field', '{"__proto__":{"overlap_seconds":0}}', invalidField('__proto__', /not an allowed field/)),
-  ...([['negative', '-1'], ['fractional', '1.5'], ['a string', '"60"'], ['over 30 days', '2592001'], ['1e400', '1e400'], ['null', 'null']] as const)
-    .map(([label, value]) => rotation(`overlap_seconds ${label}`, `{"overlap_seconds":${value}}`, invalidField('overlap_seconds', /whole number of seconds from 0 to 2592000/))),
+  ...(
+    [
+      ['negative', '-1'],
+      ['fractional', '1.5'],
+      ['a string', '"60"'],
+      ['over 30 days', '2592001'],
+      ['1e400', '1e400'],
+      ['null', 'null'],
+    ] as const
+  ).map(([label, value]) =>
+    rotation(
+      `overlap_seconds ${label}`,
+      `{"overlap_seconds":${value}}`,
+      invalidField('overlap_seconds', /whole number of seconds from 0 to 2592000/),
+    ),
+  ),
 ];
 
 /** Routes that exist for another method, and routes that do not exist: 404 naming method and path (with a key; 401 without). */
 const notFound = (endpoint: string, method: HostileCase['method'], path: string): HostileCase => ({
-  name: `${method} ${path}`, endpoint, method, path: () => path, expect: apiError(404, 'not_found', `No route for ${method} ${path}`),
+  name: `${method} ${path}`,
+  endpoint,
+  method,
+  path: () => path,
+  expect: apiError(404, 'not_found', `No route for ${method} ${path}`),
 });
 
 const routeCases: HostileCase[] = [

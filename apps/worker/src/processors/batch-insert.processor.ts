@@ -9,7 +9,8 @@ import type { FairShare } from '../scheduling/fair-share';
  * shows what happened.
  */
 export function batchInsertProcessor(
-  runner: BatchJobRunner, shutdown: AbortSignal,
+  runner: BatchJobRunner,
+  shutdown: AbortSignal,
   /** Called once the job's final state is recorded (completed, failed, cancelled): enqueues its webhook. Must not throw. */
   onFinished?: (jobId: string, webhookUrl: string | null) => Promise<unknown>,
   /** Fair scheduling across accounts; without it every delivered job runs (FIFO under the global cap). */
@@ -32,13 +33,14 @@ export function batchInsertProcessor(
     const lease = admission?.lease;
     let outcome: RunOutcome;
     try {
-      outcome = payload.system_failure !== undefined
-        ? await failFromEarlierAttempt(runner, payload.job_id, payload.system_failure)
-        : await runner.run(payload.job_id, {
-          // A slot fairness takes back ends the run the way a shutdown does: between micro-batches, resumable.
-          shutdown: lease ? AbortSignal.any([shutdown, lease.handBack]) : shutdown,
-          onProgress: (progress) => job.updateProgress({ ...progress }),
-        });
+      outcome =
+        payload.system_failure !== undefined
+          ? await failFromEarlierAttempt(runner, payload.job_id, payload.system_failure)
+          : await runner.run(payload.job_id, {
+              // A slot fairness takes back ends the run the way a shutdown does: between micro-batches, resumable.
+              shutdown: lease ? AbortSignal.any([shutdown, lease.handBack]) : shutdown,
+              onProgress: (progress) => job.updateProgress({ ...progress }),
+            });
     } catch (error) {
       if (isErrorNamed(error, 'DependencyError') && (error as DependencyError).dependency === 'postgresql') {
         // The failure could not be recorded in PostgreSQL; remember it in the queue so the

@@ -37,25 +37,46 @@ export function webhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
     if (!FINAL_JOB_STATUSES.includes(job.status)) throw new UnrecoverableError(`job ${job.id} is ${job.status}, not finished`);
     const secrets = await signingSecretsOf(deps, job.account_name);
     if (secrets.length === 0) {
-      logger.warn('webhook not delivered: the account has no webhook secret and WEBHOOK_SECRET is not set', { job_id: job.id, account_name: job.account_name });
-      await webhooks.recordAttempt({ jobId: job.id, attempt, outcome: 'skipped', error: 'no webhook secret for the account', durationMs: 0 });
+      logger.warn('webhook not delivered: the account has no webhook secret and WEBHOOK_SECRET is not set', {
+        job_id: job.id,
+        account_name: job.account_name,
+      });
+      await webhooks.recordAttempt({
+        jobId: job.id,
+        attempt,
+        outcome: 'skipped',
+        error: 'no webhook secret for the account',
+        durationMs: 0,
+      });
       return { status: 'skipped', reason: 'no secret' };
     }
     const rows = await jobs.listResults(job.id, { limit: WEBHOOK_RESULTS_PAGE + 1 });
     const deliveryId = randomUUID();
     const body = JSON.stringify(buildWebhookBody(job, rows, deliveryId));
     const timestamp = Math.floor(Date.now() / 1000);
-    const result = await postWebhook(job.webhook_url, body, {
-      [TIMESTAMP_HEADER]: String(timestamp),
-      // one signature per secret: during a rotation, receivers holding either secret accept it
-      [SIGNATURE_HEADER]: secrets.map((secret) => signWebhook(secret, timestamp, body)).join(','),
-    }, { allowPrivate: config.allowPrivate, timeoutMs: config.timeoutMs, dnsTimeoutMs: config.dnsTimeoutMs });
+    const result = await postWebhook(
+      job.webhook_url,
+      body,
+      {
+        [TIMESTAMP_HEADER]: String(timestamp),
+        // one signature per secret: during a rotation, receivers holding either secret accept it
+        [SIGNATURE_HEADER]: secrets.map((secret) => signWebhook(secret, timestamp, body)).join(','),
+      },
+      { allowPrivate: config.allowPrivate, timeoutMs: config.timeoutMs, dnsTimeoutMs: config.dnsTimeoutMs },
+    );
     const delivered = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
-    const error = delivered ? undefined
-      : result.error ?? (result.statusCode! >= 300 && result.statusCode! < 400
-        ? `answered ${result.statusCode} (redirects are not followed)` : `answered ${result.statusCode}`);
+    const error = delivered
+      ? undefined
+      : (result.error ??
+        (result.statusCode! >= 300 && result.statusCode! < 400
+          ? `answered ${result.statusCode} (redirects are not followed)`
+          : `answered ${result.statusCode}`));
     await webhooks.recordAttempt({
-      jobId: job.id, attempt, deliveryId, outcome: delivered ? 'delivered' : 'failed', durationMs: result.durationMs,
+      jobId: job.id,
+      attempt,
+      deliveryId,
+      outcome: delivered ? 'delivered' : 'failed',
+      durationMs: result.durationMs,
       ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
       ...(error !== undefined ? { error } : {}),
     });

@@ -30,15 +30,16 @@ export interface FairShareOptions extends SlotRules {
   logger: Logger;
 }
 
-export type FairAdmission =
-  | { run: true; lease: SlotLease }
-  | { run: false; delayMs: number };
+export type FairAdmission = { run: true; lease: SlotLease } | { run: false; delayMs: number };
 
 /** The most a waiting job is delayed: its account's older jobs must start before it anyway. */
 const MAX_DELAY_STEPS = 30;
 
 export class FairShare {
-  constructor(private readonly slots: PgJobSlots, private readonly options: FairShareOptions) {}
+  constructor(
+    private readonly slots: PgJobSlots,
+    private readonly options: FairShareOptions,
+  ) {}
 
   /** The delay of a job handed back by fairness, before it asks again. */
   get retryMs(): number {
@@ -65,9 +66,16 @@ export class SlotLease {
   private readonly timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly slots: PgJobSlots, private readonly jobId: string, private readonly holder: string | undefined,
-    private readonly options: FairShareOptions) {
-    if (holder) this.timer = setInterval(() => { this.renewing = this.renew(); }, options.checkMs);
+  constructor(
+    private readonly slots: PgJobSlots,
+    private readonly jobId: string,
+    private readonly holder: string | undefined,
+    private readonly options: FairShareOptions,
+  ) {
+    if (holder)
+      this.timer = setInterval(() => {
+        this.renewing = this.renew();
+      }, options.checkMs);
   }
 
   get handBack(): AbortSignal {
@@ -79,14 +87,16 @@ export class SlotLease {
     try {
       const verdict = await this.slots.renew(this.jobId, this.holder, this.options);
       if (verdict === 'yield') {
-        this.options.logger.info('handing the job\'s slot back: its account is over its share while another account waits', { job_id: this.jobId });
+        this.options.logger.info("handing the job's slot back: its account is over its share while another account waits", {
+          job_id: this.jobId,
+        });
         this.controller.abort('fair-share');
       } else if (verdict === 'lost') {
         // Another worker runs the job now (ours was taken for dead); the run fence stops this run's writes.
         clearInterval(this.timer);
       }
     } catch (error) {
-      this.options.logger.warn('could not renew the job\'s slot; trying again', { job_id: this.jobId, error: errorMessage(error) });
+      this.options.logger.warn("could not renew the job's slot; trying again", { job_id: this.jobId, error: errorMessage(error) });
     }
   }
 
@@ -97,7 +107,10 @@ export class SlotLease {
     try {
       await this.slots.release(this.jobId, this.holder);
     } catch (error) {
-      this.options.logger.warn('could not release the job\'s slot; its lease expires on its own', { job_id: this.jobId, error: errorMessage(error) });
+      this.options.logger.warn("could not release the job's slot; its lease expires on its own", {
+        job_id: this.jobId,
+        error: errorMessage(error),
+      });
     }
   }
 }

@@ -7,7 +7,8 @@ import type { PgWebhookStore } from '@nonstop/storage';
  * finished job with a webhook_url and no webhook_enqueued_at.
  */
 export async function enqueueJobWebhook(
-  deps: { queue: WebhookQueue; webhooks: PgWebhookStore; config: WebhookConfig; logger: Logger }, jobId: string,
+  deps: { queue: WebhookQueue; webhooks: PgWebhookStore; config: WebhookConfig; logger: Logger },
+  jobId: string,
 ): Promise<boolean> {
   try {
     await enqueueWebhookDelivery(deps.queue, jobId, deps.config);
@@ -20,9 +21,13 @@ export async function enqueueJobWebhook(
 }
 
 /** The recovery side: finished jobs whose delivery was never enqueued. */
-export async function recoverWebhookDeliveries(
-  deps: { queue: WebhookQueue; webhooks: PgWebhookStore; config: WebhookConfig; logger: Logger; queuePrefix: string },
-): Promise<number> {
+export async function recoverWebhookDeliveries(deps: {
+  queue: WebhookQueue;
+  webhooks: PgWebhookStore;
+  config: WebhookConfig;
+  logger: Logger;
+  queuePrefix: string;
+}): Promise<number> {
   const missing = await deps.webhooks.findUnenqueued(deps.queuePrefix);
   let enqueued = 0;
   for (const jobId of missing) {

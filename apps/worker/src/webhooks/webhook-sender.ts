@@ -17,9 +17,12 @@ export interface WebhookPostResult {
  */
 function refusalText(error: WebhookUrlError): string {
   switch (error.problem) {
-    case 'forbidden': return 'refused: webhook_url resolves to an internal or reserved address, where webhooks are not sent';
-    case 'invalid': return `refused: webhook_url ${error.message}`;
-    case 'unresolved': return `webhook_url host does not resolve (${dnsErrorCode(error.cause)})`;
+    case 'forbidden':
+      return 'refused: webhook_url resolves to an internal or reserved address, where webhooks are not sent';
+    case 'invalid':
+      return `refused: webhook_url ${error.message}`;
+    case 'unresolved':
+      return `webhook_url host does not resolve (${dnsErrorCode(error.cause)})`;
   }
 }
 
@@ -34,7 +37,9 @@ function refusalText(error: WebhookUrlError): string {
  * A refused URL or a failed request is returned, not thrown.
  */
 export async function postWebhook(
-  rawUrl: string, body: string, headers: Record<string, string>,
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
   options: { allowPrivate: boolean; timeoutMs: number; dnsTimeoutMs: number; resolve?: Resolver },
 ): Promise<WebhookPostResult> {
   const started = Date.now();
@@ -47,7 +52,9 @@ export async function postWebhook(
   }
   const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
     if ((lookupOptions as { all?: boolean }).all) {
-      (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: target.address, family: target.family }]);
+      (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
+        { address: target.address, family: target.family },
+      ]);
     } else {
       callback(null, target.address, target.family);
     }
@@ -61,16 +68,25 @@ export async function postWebhook(
       clearTimeout(timer);
       resolve({ ...result, durationMs: Date.now() - started });
     };
-    const req = client.request(target.url, {
-      method: 'POST',
-      lookup: pinned,
-      agent: false,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'User-Agent': 'nonstop-ingest-webhook/1', ...headers },
-    }, (res) => {
-      res.resume(); // the body is not used; drain it
-      res.on('end', () => finish({ statusCode: res.statusCode ?? 0 }));
-      res.on('error', () => finish({ statusCode: res.statusCode ?? 0 }));
-    });
+    const req = client.request(
+      target.url,
+      {
+        method: 'POST',
+        lookup: pinned,
+        agent: false,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          'User-Agent': 'nonstop-ingest-webhook/1',
+          ...headers,
+        },
+      },
+      (res) => {
+        res.resume(); // the body is not used; drain it
+        res.on('end', () => finish({ statusCode: res.statusCode ?? 0 }));
+        res.on('error', () => finish({ statusCode: res.statusCode ?? 0 }));
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy(new Error(`timed out after ${options.timeoutMs} ms`));
     }, options.timeoutMs);

@@ -201,18 +201,24 @@ export const DEFAULT_WEBHOOK_DNS_TIMEOUT_MS = 2_000;
 function parseHostPorts(r: EnvReader, name: string): Array<{ host: string; port: number }> {
   const value = r.optionalString(name);
   if (value === undefined) return [];
-  return value.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
-    const match = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(item);
-    if (!match || Number(match[2]) > 65535) {
-      r.require(false, `${name} must be host:port pairs separated by commas (got "${item}")`);
-      return { host: '', port: 0 };
-    }
-    return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
-  });
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const match = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(item);
+      if (!match || Number(match[2]) > 65535) {
+        r.require(false, `${name} must be host:port pairs separated by commas (got "${item}")`);
+        return { host: '', port: 0 };
+      }
+      return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+    });
 }
 
 /** Which Redis (one, through Sentinels, or a Cluster) and the queue prefix that suits it. */
-function redisSettings(r: EnvReader): Pick<AppConfig, 'redisUrl' | 'redisSentinels' | 'redisSentinelMaster' | 'redisClusterNodes' | 'queuePrefix'> {
+function redisSettings(
+  r: EnvReader,
+): Pick<AppConfig, 'redisUrl' | 'redisSentinels' | 'redisSentinelMaster' | 'redisClusterNodes' | 'queuePrefix'> {
   const redisUrl = r.url('REDIS_URL', 'redis://127.0.0.1:6390', ['redis:', 'rediss:'])!;
   const redisSentinels = parseHostPorts(r, 'REDIS_SENTINELS');
   const redisClusterNodes = parseHostPorts(r, 'REDIS_CLUSTER_NODES');
@@ -221,14 +227,20 @@ function redisSettings(r: EnvReader): Pick<AppConfig, 'redisUrl' | 'redisSentine
   // only within one slot: the hash tag in the prefix puts them all in one.
   const queuePrefix = r.string('QUEUE_PREFIX', cluster ? '{nonstop}' : 'nonstop');
   if (cluster) {
-    r.require(redisSentinels.length === 0,
-      'REDIS_SENTINELS and REDIS_CLUSTER_NODES are exclusive: set REDIS_SENTINELS for one master watched by Sentinels, '
-      + 'or REDIS_CLUSTER_NODES for a Redis Cluster');
-    r.require(hasHashTag(queuePrefix),
-      `QUEUE_PREFIX must contain a Redis hash tag such as {nonstop} when REDIS_CLUSTER_NODES is set, so each queue's keys `
-      + `share one cluster slot (got "${queuePrefix}"; e.g. QUEUE_PREFIX={${queuePrefix.replace(/[{}]/g, '') || 'nonstop'}})`);
-    r.require(new URL(redisUrl).pathname.replace(/^\//, '') === '' || new URL(redisUrl).pathname === '/0',
-      'REDIS_URL must not name a database when REDIS_CLUSTER_NODES is set: a Redis Cluster has only database 0');
+    r.require(
+      redisSentinels.length === 0,
+      'REDIS_SENTINELS and REDIS_CLUSTER_NODES are exclusive: set REDIS_SENTINELS for one master watched by Sentinels, ' +
+        'or REDIS_CLUSTER_NODES for a Redis Cluster',
+    );
+    r.require(
+      hasHashTag(queuePrefix),
+      `QUEUE_PREFIX must contain a Redis hash tag such as {nonstop} when REDIS_CLUSTER_NODES is set, so each queue's keys ` +
+        `share one cluster slot (got "${queuePrefix}"; e.g. QUEUE_PREFIX={${queuePrefix.replace(/[{}]/g, '') || 'nonstop'}})`,
+    );
+    r.require(
+      new URL(redisUrl).pathname.replace(/^\//, '') === '' || new URL(redisUrl).pathname === '/0',
+      'REDIS_URL must not name a database when REDIS_CLUSTER_NODES is set: a Redis Cluster has only database 0',
+    );
   }
   return { redisUrl, redisSentinels, redisSentinelMaster: r.string('REDIS_SENTINEL_MASTER', 'mymaster'), redisClusterNodes, queuePrefix };
 }
@@ -259,31 +271,41 @@ function embeddingSettings(r: EnvReader, env: Record<string, string | undefined>
     concurrency: r.int('EMBEDDING_CONCURRENCY', remote ? 4 : provider === 'local-e5' ? 2 : 1, { min: 1, max: 64 }),
     dimension: env.EMBEDDING_DIMENSION
       ? r.int('EMBEDDING_DIMENSION', 0, { min: 1, max: 32768 })
-      : provider === 'local-e5' ? LOCAL_E5_DIMENSION : undefined,
+      : provider === 'local-e5'
+        ? LOCAL_E5_DIMENSION
+        : undefined,
     timeoutMs: r.int('EMBEDDING_TIMEOUT_MS', 30_000, { min: 100 }),
     maxRetries: r.int('EMBEDDING_MAX_RETRIES', 5, { min: 0, max: 20 }),
     localModelPath: r.optionalString('EMBEDDING_MODEL_PATH'),
     localThreads: r.int('EMBEDDING_LOCAL_THREADS', Math.min(4, os.cpus().length), { min: 1, max: 64 }),
-    inputRoles: r.oneOf<EmbeddingInputRoles>('EMBEDDING_INPUT_ROLES', ['none', 'e5_prefix', 'input_type'],
-      provider === 'local-e5' ? 'input_type' : 'none'),
+    inputRoles: r.oneOf<EmbeddingInputRoles>(
+      'EMBEDDING_INPUT_ROLES',
+      ['none', 'e5_prefix', 'input_type'],
+      provider === 'local-e5' ? 'input_type' : 'none',
+    ),
   };
   if (provider === 'openai') {
     r.require(embedding.baseUrl !== undefined, 'EMBEDDING_BASE_URL is required when EMBEDDING_PROVIDER=openai');
     r.require(embedding.model !== '', 'EMBEDDING_MODEL is required when EMBEDDING_PROVIDER=openai');
   } else {
-    r.require(embedding.model === presetModel,
-      `EMBEDDING_MODEL must be ${presetModel} (or unset) when EMBEDDING_PROVIDER=${provider}`);
+    r.require(embedding.model === presetModel, `EMBEDDING_MODEL must be ${presetModel} (or unset) when EMBEDDING_PROVIDER=${provider}`);
   }
   if (provider === 'local') {
-    r.require(embedding.inputRoles === 'none',
-      'EMBEDDING_INPUT_ROLES must be none (or unset) when EMBEDDING_PROVIDER=local: all-MiniLM-L6-v2 has no query/passage convention');
+    r.require(
+      embedding.inputRoles === 'none',
+      'EMBEDDING_INPUT_ROLES must be none (or unset) when EMBEDDING_PROVIDER=local: all-MiniLM-L6-v2 has no query/passage convention',
+    );
   }
   if (provider === 'local-e5') {
-    r.require(embedding.dimension === LOCAL_E5_DIMENSION,
-      `EMBEDDING_DIMENSION must be ${LOCAL_E5_DIMENSION} (or unset) when EMBEDDING_PROVIDER=local-e5`);
+    r.require(
+      embedding.dimension === LOCAL_E5_DIMENSION,
+      `EMBEDDING_DIMENSION must be ${LOCAL_E5_DIMENSION} (or unset) when EMBEDDING_PROVIDER=local-e5`,
+    );
     // The server's engine always writes the e5 prefix itself: e5_prefix would double it, none would make every text a passage.
-    r.require(embedding.inputRoles === 'input_type',
-      'EMBEDDING_INPUT_ROLES must be input_type (or unset) when EMBEDDING_PROVIDER=local-e5: its server writes the e5 prefixes itself');
+    r.require(
+      embedding.inputRoles === 'input_type',
+      'EMBEDDING_INPUT_ROLES must be input_type (or unset) when EMBEDDING_PROVIDER=local-e5: its server writes the e5 prefixes itself',
+    );
   }
   return embedding;
 }
@@ -319,7 +341,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Small batches for the CPU model keep progress visible every second or two.
     // local-e5 embeds ~3-20 chunks/s on 2 cores (up to ~1.5 s for one 512-token chunk): 16 chunks stay well
     // inside DOCUMENT_TIMEOUT_MS, which bounds the embedding call of a whole micro-batch.
-    pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', provider === 'openai' ? 512 : provider === 'local-e5' ? 16 : 64, { min: 1, max: 100_000 }),
+    pipelineBatchChunks: r.int('PIPELINE_BATCH_CHUNKS', provider === 'openai' ? 512 : provider === 'local-e5' ? 16 : 64, {
+      min: 1,
+      max: 100_000,
+    }),
     pipelineBatchesInFlight: r.int('PIPELINE_BATCHES_IN_FLIGHT', 2, { min: 1, max: 64 }),
     lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 10_000, { min: 1_000 }),
     // The check is one cheap Lua call per worker; checking often takes seconds off the pick-up after a kill -9
@@ -330,12 +355,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 
   // A quarter of the slots by default: four accounts at once each get theirs within a micro-batch.
-  worker.maxActiveJobsPerAccount = r.int('MAX_ACTIVE_JOBS_PER_ACCOUNT', Math.max(1, Math.floor(worker.maxActiveJobs / 4)), { min: 1, max: 10_000 });
-  r.require(worker.maxActiveJobsPerAccount <= worker.maxActiveJobs,
-    'MAX_ACTIVE_JOBS_PER_ACCOUNT must not exceed MAX_ACTIVE_JOBS (equal to it turns fair scheduling off)');
+  worker.maxActiveJobsPerAccount = r.int('MAX_ACTIVE_JOBS_PER_ACCOUNT', Math.max(1, Math.floor(worker.maxActiveJobs / 4)), {
+    min: 1,
+    max: 10_000,
+  });
+  r.require(
+    worker.maxActiveJobsPerAccount <= worker.maxActiveJobs,
+    'MAX_ACTIVE_JOBS_PER_ACCOUNT must not exceed MAX_ACTIVE_JOBS (equal to it turns fair scheduling off)',
+  );
   // A slot's lease lasts WORKER_LOCK_DURATION_MS: renewed at least twice in it, a live job never loses its slot.
-  r.require(worker.fairShareCheckMs * 2 <= worker.lockDurationMs,
-    'FAIR_SHARE_CHECK_MS must be at most half of WORKER_LOCK_DURATION_MS (a job slot\'s lease lasts WORKER_LOCK_DURATION_MS)');
+  r.require(
+    worker.fairShareCheckMs * 2 <= worker.lockDurationMs,
+    "FAIR_SHARE_CHECK_MS must be at most half of WORKER_LOCK_DURATION_MS (a job slot's lease lasts WORKER_LOCK_DURATION_MS)",
+  );
 
   const retention: RetentionConfig = {
     unfinishedJobTtlHours: r.int('JOB_TTL_HOURS', 24, { min: 1 }),
@@ -352,9 +384,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     failuresPerWindow: r.int('AUTH_FAILURES_PER_WINDOW', 20, { min: 1 }),
     failureWindowSeconds: r.int('AUTH_FAILURE_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
   };
-  r.require(!(nodeEnv === 'production' && auth.apiAuth === 'disabled'),
-    'API_AUTH=disabled is refused with NODE_ENV=production: set API_AUTH=required and create keys with '
-    + '`npm run keys -- create --account NAME`');
+  r.require(
+    !(nodeEnv === 'production' && auth.apiAuth === 'disabled'),
+    'API_AUTH=disabled is refused with NODE_ENV=production: set API_AUTH=required and create keys with ' +
+      '`npm run keys -- create --account NAME`',
+  );
 
   const redis = redisSettings(r);
   const config: AppConfig = {
@@ -396,12 +430,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     tracing: tracingSettings(r),
   };
-  r.require(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(config.milvusCollection),
-    'MILVUS_COLLECTION must be letters, digits and underscores, starting with a letter or underscore');
-  r.require(limits.maxDocumentsPerRequest <= limits.maxDocumentsPerJob,
-    'MAX_DOCUMENTS_PER_REQUEST must not exceed MAX_DOCUMENTS_PER_JOB');
-  r.require(config.adminToken === undefined || config.adminToken.length >= 16,
-    'ADMIN_TOKEN must be at least 16 characters (or unset to disable the admin surfaces)');
+  r.require(
+    /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(config.milvusCollection),
+    'MILVUS_COLLECTION must be letters, digits and underscores, starting with a letter or underscore',
+  );
+  r.require(limits.maxDocumentsPerRequest <= limits.maxDocumentsPerJob, 'MAX_DOCUMENTS_PER_REQUEST must not exceed MAX_DOCUMENTS_PER_JOB');
+  r.require(
+    config.adminToken === undefined || config.adminToken.length >= 16,
+    'ADMIN_TOKEN must be at least 16 characters (or unset to disable the admin surfaces)',
+  );
   r.require(worker.documentTimeoutMs < worker.jobTimeoutMs, 'DOCUMENT_TIMEOUT_MS must be below JOB_TIMEOUT_MS');
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);

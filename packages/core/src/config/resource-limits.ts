@@ -53,14 +53,21 @@ export function bodyLimits(r: EnvReader, memoryBytes: number): BodyLimitsConfig 
   const maxJobBodyBytes = r.int('MAX_JOB_BODY_BYTES', Math.min(200 * MB, fitting), { min: 1024 });
   const largest = Math.max(maxSyncBodyBytes, maxJobBodyBytes) * BODY_MEMORY_COPIES;
   const bodyMemoryPerKeyBytes = r.int('BODY_MEMORY_PER_KEY_BYTES', Math.max(Math.floor(bodyMemoryBytes / 2), largest), { min: 1 });
-  for (const [name, bytes] of [['MAX_JOB_BODY_BYTES', maxJobBodyBytes], ['MAX_SYNC_BODY_BYTES', maxSyncBodyBytes]] as const) {
-    r.require(bytes * BODY_MEMORY_COPIES <= bodyMemoryBytes,
-      `${name} (${bytes}) must fit BODY_MEMORY_BYTES (${bodyMemoryBytes}) ${BODY_MEMORY_COPIES} times over, the memory one body `
-      + `takes while parsed and staged: lower it, or raise BODY_MEMORY_BYTES (default half of the ${Math.round(memoryBytes / MB)} MiB this process may use)`);
+  for (const [name, bytes] of [
+    ['MAX_JOB_BODY_BYTES', maxJobBodyBytes],
+    ['MAX_SYNC_BODY_BYTES', maxSyncBodyBytes],
+  ] as const) {
+    r.require(
+      bytes * BODY_MEMORY_COPIES <= bodyMemoryBytes,
+      `${name} (${bytes}) must fit BODY_MEMORY_BYTES (${bodyMemoryBytes}) ${BODY_MEMORY_COPIES} times over, the memory one body ` +
+        `takes while parsed and staged: lower it, or raise BODY_MEMORY_BYTES (default half of the ${Math.round(memoryBytes / MB)} MiB this process may use)`,
+    );
   }
-  r.require(bodyMemoryPerKeyBytes >= largest && bodyMemoryPerKeyBytes <= bodyMemoryBytes,
-    `BODY_MEMORY_PER_KEY_BYTES (${bodyMemoryPerKeyBytes}) must be at least ${BODY_MEMORY_COPIES} times the largest body limit (${largest}) `
-    + `and at most BODY_MEMORY_BYTES (${bodyMemoryBytes})`);
+  r.require(
+    bodyMemoryPerKeyBytes >= largest && bodyMemoryPerKeyBytes <= bodyMemoryBytes,
+    `BODY_MEMORY_PER_KEY_BYTES (${bodyMemoryPerKeyBytes}) must be at least ${BODY_MEMORY_COPIES} times the largest body limit (${largest}) ` +
+      `and at most BODY_MEMORY_BYTES (${bodyMemoryBytes})`,
+  );
   return { maxSyncBodyBytes, maxJobBodyBytes, bodyMemoryBytes, bodyMemoryPerKeyBytes };
 }
 
@@ -76,7 +83,9 @@ export function trustProxySetting(r: EnvReader): boolean | number | string {
   if (value === undefined) return false;
   if (/^\d+$/.test(value)) return Number(value);
   if (['true', 'false'].includes(value.toLowerCase())) return r.bool('TRUST_PROXY', false);
-  r.require(/^[0-9A-Za-z.:/,\s]+$/.test(value),
-    `TRUST_PROXY must be true, false, a number of proxies, or comma-separated addresses, subnets or loopback/linklocal/uniquelocal (got "${value}")`);
+  r.require(
+    /^[0-9A-Za-z.:/,\s]+$/.test(value),
+    `TRUST_PROXY must be true, false, a number of proxies, or comma-separated addresses, subnets or loopback/linklocal/uniquelocal (got "${value}")`,
+  );
   return value;
 }

@@ -38,16 +38,26 @@ export function tracingSettings(r: EnvReader): TracingConfig {
   if (listed === undefined) {
     exporters = tracesEndpoint !== undefined || baseEndpoint !== undefined ? ['otlp'] : [];
   } else {
-    const names = listed.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+    const names = listed
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean);
     const unknown = names.filter((name) => !['otlp', 'console', 'none'].includes(name));
-    r.require(unknown.length === 0, `OTEL_TRACES_EXPORTER must be otlp, console or none, or a comma-separated list of them (got "${listed}")`);
-    exporters = names.includes('none') ? [] : [...new Set(names.filter((name): name is TraceExporterName => name === 'otlp' || name === 'console'))];
+    r.require(
+      unknown.length === 0,
+      `OTEL_TRACES_EXPORTER must be otlp, console or none, or a comma-separated list of them (got "${listed}")`,
+    );
+    exporters = names.includes('none')
+      ? []
+      : [...new Set(names.filter((name): name is TraceExporterName => name === 'otlp' || name === 'console'))];
   }
   if (!exporters.includes('otlp')) return { ...off, exporters };
 
   // The exporter this service ships speaks OTLP over HTTP with JSON bodies (every collector's :4318 accepts them).
   const protocol = r.optionalString('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? r.optionalString('OTEL_EXPORTER_OTLP_PROTOCOL');
-  r.require(protocol === undefined || protocol === 'http/json',
-    `OTEL_EXPORTER_OTLP_PROTOCOL must be http/json (or unset): traces are sent as OTLP/HTTP JSON (got "${protocol}")`);
+  r.require(
+    protocol === undefined || protocol === 'http/json',
+    `OTEL_EXPORTER_OTLP_PROTOCOL must be http/json (or unset): traces are sent as OTLP/HTTP JSON (got "${protocol}")`,
+  );
   return { exporters, otlpTracesUrl: tracesEndpoint ?? tracesUrlOf(baseEndpoint ?? DEFAULT_OTLP_ENDPOINT), serviceName };
 }

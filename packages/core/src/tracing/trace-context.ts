@@ -1,4 +1,14 @@
-import { context, propagation, ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type SpanKind,
+} from '@opentelemetry/api';
 
 /** The name spans of this service are recorded under (the instrumentation scope). */
 export const TRACER_NAME = 'nonstop-ingest';
@@ -51,10 +61,14 @@ export function recordSpanError(span: Span, error: unknown): void {
  * rethrown unchanged. With tracing off the span is the API's no-op span.
  */
 export async function inSpan<T>(
-  name: string, options: { attributes?: Attributes; kind?: SpanKind; parent?: Context },
+  name: string,
+  options: { attributes?: Attributes; kind?: SpanKind; parent?: Context },
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const spanOptions = { ...(options.attributes ? { attributes: options.attributes } : {}), ...(options.kind !== undefined ? { kind: options.kind } : {}) };
+  const spanOptions = {
+    ...(options.attributes ? { attributes: options.attributes } : {}),
+    ...(options.kind !== undefined ? { kind: options.kind } : {}),
+  };
   return tracer().startActiveSpan(name, spanOptions, options.parent ?? context.active(), async (span) => {
     try {
       return await work(span);

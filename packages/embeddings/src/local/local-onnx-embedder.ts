@@ -54,21 +54,26 @@ export class LocalOnnxEmbedder implements Embedder {
   ): Promise<LocalOnnxEmbedder> {
     const modelPath = config.localModelPath ?? defaultLocalModelPath();
     if (!existsSync(modelPath)) {
-      throw new DependencyError('embedding', `Local embedding model not found at ${modelPath}. `
-        + 'Run `bash scripts/fetch-model.sh` (or `npm run services:up`) to install it, '
-        + 'or set EMBEDDING_MODEL_PATH to an all-MiniLM-L6-v2 ONNX file.');
+      throw new DependencyError(
+        'embedding',
+        `Local embedding model not found at ${modelPath}. ` +
+          'Run `bash scripts/fetch-model.sh` (or `npm run services:up`) to install it, ' +
+          'or set EMBEDDING_MODEL_PATH to an all-MiniLM-L6-v2 ONNX file.',
+      );
     }
     // Our own download is pinned; a file the operator points at may be a different export of the same model.
     if (config.localModelPath === undefined) {
       const actual = await sha256OfFile(modelPath);
       if (actual !== LOCAL_MODEL_SHA256) {
-        throw new DependencyError('embedding', `Local embedding model at ${modelPath} is damaged or not the pinned file `
-          + `(sha256 ${actual}). Run \`bash scripts/fetch-model.sh\` to replace it.`);
+        throw new DependencyError(
+          'embedding',
+          `Local embedding model at ${modelPath} is damaged or not the pinned file ` +
+            `(sha256 ${actual}). Run \`bash scripts/fetch-model.sh\` to replace it.`,
+        );
       }
     }
 
-    const intraOpNumThreads = options.intraOpNumThreads
-      ?? Math.min(4, Math.max(1, Math.floor(os.availableParallelism() / 2)));
+    const intraOpNumThreads = options.intraOpNumThreads ?? Math.min(4, Math.max(1, Math.floor(os.availableParallelism() / 2)));
     const sessionOptions: InferenceSession.SessionOptions = {
       executionProviders: ['cpu'],
       intraOpNumThreads,
@@ -101,7 +106,7 @@ export class LocalOnnxEmbedder implements Embedder {
     for (const batch of splitIntoBatches(texts, this.batchSize)) {
       signal?.throwIfAborted();
       // An abort while queued gives up the place in line; a batch already running finishes (it cannot be interrupted).
-      vectors.push(...await this.oneAtATime.run(() => this.embedBatch(batch), signal));
+      vectors.push(...(await this.oneAtATime.run(() => this.embedBatch(batch), signal)));
     }
     return vectors;
   }
@@ -127,9 +132,10 @@ export class LocalOnnxEmbedder implements Embedder {
     }
     const data = output.data;
     // A sentence-transformers export may already pool; a plain BERT export gives token vectors.
-    const pooled = output.dims.length === 2
-      ? Array.from({ length: encoded.batchSize }, (_, row) => Array.from(data.subarray(row * this.dimension, (row + 1) * this.dimension)))
-      : meanPool(data, encoded.attentionMask, encoded.batchSize, encoded.sequenceLength, this.dimension);
+    const pooled =
+      output.dims.length === 2
+        ? Array.from({ length: encoded.batchSize }, (_, row) => Array.from(data.subarray(row * this.dimension, (row + 1) * this.dimension)))
+        : meanPool(data, encoded.attentionMask, encoded.batchSize, encoded.sequenceLength, this.dimension);
     return pooled.map(l2Normalize);
   }
 
@@ -151,18 +157,19 @@ export class LocalOnnxEmbedder implements Embedder {
     // Copies, because the buffers are transferred to the worker and the mask is still needed here for pooling.
     return Object.fromEntries(model.inputNames.map((name) => [name, { data: all[name]!.slice(), dims }]));
   }
-
 }
 
 /** Checks the export's inputs and picks its output, so a wrong file fails at start-up, not on the first document. */
 function checkModelShape(session: ModelDescription, modelPath: string): string {
   const unknown = session.inputNames.filter((name) => !KNOWN_INPUTS.has(name));
   if (unknown.length > 0 || !session.inputNames.includes('input_ids') || !session.inputNames.includes('attention_mask')) {
-    throw new DependencyError('embedding', `${modelPath} is not a BERT sentence-embedding export `
-      + `(inputs: ${session.inputNames.join(', ')})`);
+    throw new DependencyError(
+      'embedding',
+      `${modelPath} is not a BERT sentence-embedding export ` + `(inputs: ${session.inputNames.join(', ')})`,
+    );
   }
-  const outputName = ['sentence_embedding', 'last_hidden_state'].find((name) => session.outputNames.includes(name))
-    ?? session.outputNames[0];
+  const outputName =
+    ['sentence_embedding', 'last_hidden_state'].find((name) => session.outputNames.includes(name)) ?? session.outputNames[0];
   if (outputName === undefined) throw new DependencyError('embedding', `${modelPath} declares no outputs`);
   const metadata = session.outputMetadata.find((output) => output.name === outputName);
   const width = metadata?.shape?.at(-1);

@@ -41,7 +41,10 @@ export class OnnxInferenceThread {
   private nextId = 1;
   private stopped: Error | undefined;
 
-  private constructor(private readonly worker: Worker, readonly description: ModelDescription) {
+  private constructor(
+    private readonly worker: Worker,
+    readonly description: ModelDescription,
+  ) {
     worker.on('message', (message: WorkerMessage) => this.settle(message));
     worker.on('error', (error) => this.stop(error));
     worker.on('exit', (code) => this.stop(new Error(`inference thread exited (code ${code})`)));

@@ -28,7 +28,10 @@ export class WordPieceTokenizer {
   private readonly sepId: number;
   private readonly padId: number;
 
-  constructor(private readonly vocab: ReadonlyMap<string, number>, options: WordPieceTokenizerOptions = {}) {
+  constructor(
+    private readonly vocab: ReadonlyMap<string, number>,
+    options: WordPieceTokenizerOptions = {},
+  ) {
     this.maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
     if (this.maxTokens < 2) throw new Error('maxTokens must leave room for [CLS] and [SEP]');
     this.unkId = requireToken(vocab, '[UNK]');

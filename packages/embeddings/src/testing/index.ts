@@ -3,6 +3,4 @@
  * package's main index, so production code cannot pull them in by accident.
  */
 export { fixedVector, startStandInEmbeddingServer } from './stand-in-embedding-server';
-export type {
-  StandInEmbeddingServer, StandInEmbeddingServerOptions, StandInRequests,
-} from './stand-in-embedding-server';
+export type { StandInEmbeddingServer, StandInEmbeddingServerOptions, StandInRequests } from './stand-in-embedding-server';

@@ -50,7 +50,15 @@ export interface StandInEmbeddingServer {
 export async function startStandInEmbeddingServer(options: StandInEmbeddingServerOptions = {}): Promise<StandInEmbeddingServer> {
   const dimension = options.dimension ?? 384;
   const embed = options.embed ?? (async (texts: string[]) => texts.map((text) => fixedVector(text, dimension)));
-  const requests: StandInRequests = { count: 0, inputs: [], authorization: [], encodingFormats: [], inputTypes: [], inFlight: 0, maxInFlight: 0 };
+  const requests: StandInRequests = {
+    count: 0,
+    inputs: [],
+    authorization: [],
+    encodingFormats: [],
+    inputTypes: [],
+    inFlight: 0,
+    maxInFlight: 0,
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req);
@@ -81,7 +89,12 @@ export async function startStandInEmbeddingServer(options: StandInEmbeddingServe
     if (options.failFirst && requests.count <= options.failFirst.count) {
       const { status, retryAfterSeconds } = options.failFirst;
       const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
-      return sendJson(res, status, openAiError(`Stand-in failure ${requests.count} of ${options.failFirst.count}`, 'server_error'), headers);
+      return sendJson(
+        res,
+        status,
+        openAiError(`Stand-in failure ${requests.count} of ${options.failFirst.count}`, 'server_error'),
+        headers,
+      );
     }
     const marker = options.rejectTextsContaining;
     if (marker !== undefined && input.some((text) => text.includes(marker))) {
@@ -96,14 +109,19 @@ export async function startStandInEmbeddingServer(options: StandInEmbeddingServe
     if (options.shuffleResponse) data.reverse();
     const tokens = input.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
     sendJson(res, 200, {
-      object: 'list', data, model: typeof body.model === 'string' ? body.model : 'stand-in', usage: { prompt_tokens: tokens, total_tokens: tokens },
+      object: 'list',
+      data,
+      model: typeof body.model === 'string' ? body.model : 'stand-in',
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
   };
 
   const server = createServer((req, res) => {
     requests.inFlight += 1;
     requests.maxInFlight = Math.max(requests.maxInFlight, requests.inFlight);
-    res.on('close', () => { requests.inFlight -= 1; });
+    res.on('close', () => {
+      requests.inFlight -= 1;
+    });
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, openAiError(error instanceof Error ? error.message : String(error), 'server_error'));
     });
@@ -114,11 +132,12 @@ export async function startStandInEmbeddingServer(options: StandInEmbeddingServe
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      server.closeAllConnections(); // hung requests included
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections(); // hung requests included
+      }),
   };
 }
 

@@ -38,8 +38,10 @@ async function main(): Promise<void> {
   await embedder.embed(texts);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await embedder.close();
-  console.log(`${count} chunks (avg ${tokens.toFixed(0)} tokens), batch ${batchSize}, threads ${values.threads ?? 'default'}: `
-    + `${(count / seconds).toFixed(1)} chunks/s (${seconds.toFixed(2)} s)`);
+  console.log(
+    `${count} chunks (avg ${tokens.toFixed(0)} tokens), batch ${batchSize}, threads ${values.threads ?? 'default'}: ` +
+      `${(count / seconds).toFixed(1)} chunks/s (${seconds.toFixed(2)} s)`,
+  );
 }
 
 void main();

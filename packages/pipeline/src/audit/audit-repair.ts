@@ -36,7 +36,8 @@ export class AuditRepair {
       // A failed attempt (PostgreSQL or Milvus) is retried whole: the upsert replaces by key, so a rerun is harmless.
       await withTransaction(this.stores.pool, async (client) => {
         const locked = await lockSettledChunks(client, [...embedded.keys()], this.graceSeconds);
-        const rows = locked.filter((chunk) => embedded.get(chunk.chunk_id)?.text === chunk.text)
+        const rows = locked
+          .filter((chunk) => embedded.get(chunk.chunk_id)?.text === chunk.text)
           .map((chunk) => toVectorRow(chunk, embedded.get(chunk.chunk_id)!.embedding));
         await this.stores.vectors.upsert(rows);
         for (const row of rows) written.add(row.chunk_id);
@@ -70,7 +71,12 @@ export class AuditRepair {
 
 function toVectorRow(chunk: ChunkToEmbed, embedding: number[]): VectorRow {
   return {
-    chunk_id: chunk.chunk_id, account_name: chunk.account_name, chat_bot_id: chunk.chat_bot_id,
-    document_id: chunk.document_id, job_id: chunk.job_id, chunk_index: chunk.chunk_index, embedding,
+    chunk_id: chunk.chunk_id,
+    account_name: chunk.account_name,
+    chat_bot_id: chunk.chat_bot_id,
+    document_id: chunk.document_id,
+    job_id: chunk.job_id,
+    chunk_index: chunk.chunk_index,
+    embedding,
   };
 }

@@ -52,7 +52,15 @@ export interface ConsistencySummary {
 }
 
 type ExampleKind = keyof AccountConsistency['examples'];
-const COUNT_FIELDS: Array<keyof ConsistencyCounts> = ['pg_chunks', 'milvus_vectors', 'missing', 'orphans', 'duplicates', 'in_flight', 'rolled_back_rows'];
+const COUNT_FIELDS: Array<keyof ConsistencyCounts> = [
+  'pg_chunks',
+  'milvus_vectors',
+  'missing',
+  'orphans',
+  'duplicates',
+  'in_flight',
+  'rolled_back_rows',
+];
 const REPAIR_FIELDS: Array<keyof RepairCounts> = ['rewritten', 'deleted', 'skipped', 'left'];
 
 /** Per-account counters while the audit walks the ids: memory grows with accounts, never with chunks. */
@@ -65,7 +73,9 @@ export class ConsistencyTally {
     let entry = this.accounts.get(name);
     if (!entry) {
       entry = {
-        account_name: name, ...zeroCounts(), drift: 0,
+        account_name: name,
+        ...zeroCounts(),
+        drift: 0,
         examples: { missing: [], orphans: [], duplicates: [], rolled_back_rows: [] },
         ...(this.repairing ? { repair: { rewritten: 0, deleted: 0, skipped: 0, left: 0 } } : {}),
       };
@@ -89,7 +99,11 @@ export class ConsistencyTally {
 
   summarize(header: Omit<ConsistencySummary, 'accounts' | 'totals' | 'clean'>): ConsistencySummary {
     const accounts = [...this.accounts.values()].sort((a, b) => (a.account_name < b.account_name ? -1 : 1));
-    const totals: ConsistencySummary['totals'] = { ...zeroCounts(), drift: 0, ...(this.repairing ? { repair: { rewritten: 0, deleted: 0, skipped: 0, left: 0 } } : {}) };
+    const totals: ConsistencySummary['totals'] = {
+      ...zeroCounts(),
+      drift: 0,
+      ...(this.repairing ? { repair: { rewritten: 0, deleted: 0, skipped: 0, left: 0 } } : {}),
+    };
     for (const account of accounts) {
       for (const field of COUNT_FIELDS) totals[field] += account[field];
       totals.drift += account.drift;
@@ -116,8 +130,11 @@ export function formatConsistencyTable(summary: ConsistencySummary): string {
   const lines = [line(header), ...rows.map(line)];
   const repair = summary.totals.repair;
   if (repair) {
-    lines.push('', `repair: ${repair.rewritten} vectors re-embedded and written, ${repair.deleted} orphans deleted, `
-      + `${repair.skipped} candidates no longer drift when re-checked, ${repair.left} left`);
+    lines.push(
+      '',
+      `repair: ${repair.rewritten} vectors re-embedded and written, ${repair.deleted} orphans deleted, ` +
+        `${repair.skipped} candidates no longer drift when re-checked, ${repair.left} left`,
+    );
   }
   return lines.join('\n');
 }

@@ -73,8 +73,11 @@ export async function auditConsistency(stores: ConsistencyAuditStores, options: 
     after = upTo;
   }
   return audit.tally.summarize({
-    collection: stores.vectors.collection, account_name: options.accountName ?? null,
-    started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime(), windows: progress.windows,
+    collection: stores.vectors.collection,
+    account_name: options.accountName ?? null,
+    started_at: startedAt.toISOString(),
+    duration_ms: Date.now() - startedAt.getTime(),
+    windows: progress.windows,
   });
 }
 
@@ -90,7 +93,10 @@ class WindowAudit {
   private readonly queryLimit: number;
   private readonly repair: AuditRepair | undefined;
 
-  constructor(private readonly stores: ConsistencyAuditStores, options: ConsistencyAuditOptions) {
+  constructor(
+    private readonly stores: ConsistencyAuditStores,
+    options: ConsistencyAuditOptions,
+  ) {
     this.graceSeconds = options.joblessGraceSeconds ?? JOBLESS_GRACE_SECONDS;
     this.queryLimit = options.milvusQueryLimit ?? MILVUS_QUERY_WINDOW;
     this.milvus = new MilvusChunkIds(stores.vectors, options.accountName, this.queryLimit);
@@ -105,7 +111,10 @@ class WindowAudit {
     if (rowCount >= this.queryLimit && !isSingleId(window)) {
       let windows = 0;
       for (const half of splitWindow(window, splitPoint(window, [...vectors.keys()]))) {
-        windows += await this.compare(half, rows.filter((row) => windowContains(half, row.chunk_id)));
+        windows += await this.compare(
+          half,
+          rows.filter((row) => windowContains(half, row.chunk_id)),
+        );
       }
       return windows;
     }
@@ -127,15 +136,28 @@ class WindowAudit {
     const [missing, orphans] = await Promise.all([this.confirmMissing(candidates.missing), this.confirmOrphans(candidates.orphans)]);
     for (const row of missing) this.tally.drift(row.account_name, 'missing', row.chunk_id);
     for (const orphan of orphans) this.tally.drift(orphan.account_name, 'orphans', orphan.chunk_id);
-    if (this.repair) await this.repairWindow(this.repair, rows, missing, orphans, duplicates.map((key) => ({ ...key, account_name: vectors.get(key.chunk_id)! })));
+    if (this.repair)
+      await this.repairWindow(
+        this.repair,
+        rows,
+        missing,
+        orphans,
+        duplicates.map((key) => ({ ...key, account_name: vectors.get(key.chunk_id)! })),
+      );
     return 1;
   }
 
   /** Still settled in PostgreSQL, and still without a vector of its account in Milvus. */
   private async confirmMissing(candidates: ChunkStateRow[]): Promise<ChunkStateRow[]> {
     if (candidates.length === 0) return [];
-    const now = await chunkStates(this.stores.pool, candidates.map((row) => row.chunk_id), this.graceSeconds);
-    const settled = candidates.filter((row) => now.get(row.chunk_id)?.state === 'settled' && now.get(row.chunk_id)?.account_name === row.account_name);
+    const now = await chunkStates(
+      this.stores.pool,
+      candidates.map((row) => row.chunk_id),
+      this.graceSeconds,
+    );
+    const settled = candidates.filter(
+      (row) => now.get(row.chunk_id)?.state === 'settled' && now.get(row.chunk_id)?.account_name === row.account_name,
+    );
     const vectors = await this.milvus.among(settled.map((row) => row.chunk_id));
     return settled.filter((row) => vectors.get(row.chunk_id) !== row.account_name);
   }
@@ -150,21 +172,32 @@ class WindowAudit {
     if (candidates.length === 0) return [];
     const vectors = await this.milvus.among(candidates.map((orphan) => orphan.chunk_id));
     const present = candidates.filter((orphan) => vectors.get(orphan.chunk_id) === orphan.account_name);
-    const rows = await chunkStates(this.stores.pool, present.map((orphan) => orphan.chunk_id), this.graceSeconds);
-    return present.filter((orphan) => rows.get(orphan.chunk_id)?.account_name !== orphan.account_name)
+    const rows = await chunkStates(
+      this.stores.pool,
+      present.map((orphan) => orphan.chunk_id),
+      this.graceSeconds,
+    );
+    return present
+      .filter((orphan) => rows.get(orphan.chunk_id)?.account_name !== orphan.account_name)
       .map((orphan) => ({ ...orphan, deletable: !rows.has(orphan.chunk_id) }));
   }
 
   private async repairWindow(
-    repair: AuditRepair, rows: ChunkStateRow[], missing: ChunkStateRow[],
-    orphans: Array<VectorRef & { deletable: boolean }>, duplicates: Array<DuplicatedKey & { account_name: string }>,
+    repair: AuditRepair,
+    rows: ChunkStateRow[],
+    missing: ChunkStateRow[],
+    orphans: Array<VectorRef & { deletable: boolean }>,
+    duplicates: Array<DuplicatedKey & { account_name: string }>,
   ): Promise<void> {
     for (const row of rows) if (row.state === 'rolled_back') this.tally.repaired(row.account_name, 'left');
     const deletable = orphans.filter((orphan) => orphan.deletable).map((orphan) => orphan.chunk_id);
     await repair.deleteOrphans(deletable);
     for (const orphan of orphans) this.tally.repaired(orphan.account_name, orphan.deletable ? 'deleted' : 'left');
     const deleted = new Set(deletable);
-    const rewrite = [...missing.map((row) => row.chunk_id), ...duplicates.filter((key) => !deleted.has(key.chunk_id)).map((key) => key.chunk_id)];
+    const rewrite = [
+      ...missing.map((row) => row.chunk_id),
+      ...duplicates.filter((key) => !deleted.has(key.chunk_id)).map((key) => key.chunk_id),
+    ];
     const written = await repair.rewrite([...new Set(rewrite)]);
     // A missing chunk not written stopped being drift (its row went, or went in flight); a duplicate not written is still there.
     for (const row of missing) this.tally.repaired(row.account_name, written.has(row.chunk_id) ? 'rewritten' : 'skipped');

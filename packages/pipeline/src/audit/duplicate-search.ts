@@ -19,7 +19,10 @@ export interface DuplicatedKey {
  * `ids` are the distinct ids the window returned, ascending; `rows` its count(*).
  */
 export async function findDuplicatedKeys(
-  window: IdWindow, ids: number[], rows: number, countRows: (window: IdWindow) => Promise<number>,
+  window: IdWindow,
+  ids: number[],
+  rows: number,
+  countRows: (window: IdWindow) => Promise<number>,
 ): Promise<DuplicatedKey[]> {
   // Fewer rows than ids, or rows but no ids, is a write landing between the two reads: not a duplicate.
   if (rows <= ids.length || ids.length === 0) return [];
@@ -33,7 +36,7 @@ export async function findDuplicatedKeys(
   const [left, right] = splitWindow(window, ids[half]!);
   const [leftRows, rightRows] = await Promise.all([countRows(left), countRows(right)]);
   return [
-    ...await findDuplicatedKeys(left, ids.slice(0, half + 1), leftRows, countRows),
-    ...await findDuplicatedKeys(right, ids.slice(half + 1), rightRows, countRows),
+    ...(await findDuplicatedKeys(left, ids.slice(0, half + 1), leftRows, countRows)),
+    ...(await findDuplicatedKeys(right, ids.slice(half + 1), rightRows, countRows)),
   ];
 }

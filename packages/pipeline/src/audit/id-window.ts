@@ -40,7 +40,10 @@ export function isSingleId(window: IdWindow): boolean {
 /** `(after, pivot]` and `(pivot, upTo]`. */
 export function splitWindow(window: IdWindow, pivot: number): [IdWindow, IdWindow] {
   if (!(pivot > window.after && pivot < window.upTo)) throw new Error(`pivot ${pivot} does not split ${describeWindow(window)}`);
-  return [{ after: window.after, upTo: pivot }, { after: pivot, upTo: window.upTo }];
+  return [
+    { after: window.after, upTo: pivot },
+    { after: pivot, upTo: window.upTo },
+  ];
 }
 
 /**

@@ -34,7 +34,13 @@ export class MilvusChunkIds {
    * the window holds fewer rows than the limit.
    */
   async inWindow(window: IdWindow): Promise<VectorAccounts> {
-    return toVectorAccounts(await this.query({ filter: windowFilter(window, this.accountName), output_fields: ['chunk_id', 'account_name'], limit: this.queryLimit }));
+    return toVectorAccounts(
+      await this.query({
+        filter: windowFilter(window, this.accountName),
+        output_fields: ['chunk_id', 'account_name'],
+        limit: this.queryLimit,
+      }),
+    );
   }
 
   /** Rows in a window: a key stored twice counts twice. */
@@ -49,7 +55,11 @@ export class MilvusChunkIds {
     for (let start = 0; start < ids.length; start += IDS_PER_LOOKUP) {
       const slice = ids.slice(start, start + IDS_PER_LOOKUP);
       // The limit counts rows before a duplicated key is merged: leave room for copies.
-      const rows = await this.query({ filter: `chunk_id in ${milvusIntList(slice)}`, output_fields: ['chunk_id', 'account_name'], limit: MILVUS_QUERY_WINDOW });
+      const rows = await this.query({
+        filter: `chunk_id in ${milvusIntList(slice)}`,
+        output_fields: ['chunk_id', 'account_name'],
+        limit: MILVUS_QUERY_WINDOW,
+      });
       for (const [id, account] of toVectorAccounts(rows)) found.set(id, account);
     }
     return found;
@@ -60,11 +70,15 @@ export class MilvusChunkIds {
     try {
       result = await this.client.query({ ...request, collection_name: this.collection, consistency_level: ConsistencyLevelEnum.Strong });
     } catch (error) {
-      throw new DependencyError('milvus', `Milvus could not answer the consistency audit's query: ${errorMessage(error)}`, { cause: error });
+      throw new DependencyError('milvus', `Milvus could not answer the consistency audit's query: ${errorMessage(error)}`, {
+        cause: error,
+      });
     }
     // A status other than success is an answer (a bad expression, a collection not loaded), not an outage.
     if (result.status.error_code !== ErrorCode.SUCCESS) {
-      throw new Error(`Milvus refused the consistency audit's query on ${this.collection}: ${result.status.error_code} ${result.status.reason}`);
+      throw new Error(
+        `Milvus refused the consistency audit's query on ${this.collection}: ${result.status.error_code} ${result.status.reason}`,
+      );
     }
     return result.data;
   }

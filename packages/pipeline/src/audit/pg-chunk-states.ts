@@ -38,32 +38,49 @@ const FROM = `FROM document_chunks c
   JOIN documents d ON d.id = c.document_id
   LEFT JOIN ingest_jobs j ON j.id = d.job_id`;
 
-interface StateRecord { id: string; account_name: string; state: ChunkState }
+interface StateRecord {
+  id: string;
+  account_name: string;
+  state: ChunkState;
+}
 
 /** PostgreSQL's chunks in id order after `after`, one page: the audit's walk. */
 export async function readChunkPage(
-  pool: Pool, page: { accountName?: string; after: number; limit: number; graceSeconds: number },
+  pool: Pool,
+  page: { accountName?: string; after: number; limit: number; graceSeconds: number },
 ): Promise<ChunkStateRow[]> {
   const params: unknown[] = [page.graceSeconds, page.after, page.limit];
   // Two statements rather than `$4 IS NULL OR ...`, so the planner sees the account's index.
   const account = page.accountName === undefined ? '' : `AND d.account_name = $${params.push(page.accountName)}`;
-  const result = await runQuery<StateRecord>(pool,
+  const result = await runQuery<StateRecord>(
+    pool,
     `SELECT c.id, d.account_name, ${STATE} AS state ${FROM}
       WHERE c.id > $2 ${account}
-      ORDER BY c.id LIMIT $3`, params);
+      ORDER BY c.id LIMIT $3`,
+    params,
+  );
   return result.rows.map(toStateRow);
 }
 
 /** The rows among `ids` as they are now (a re-check: an id without a row is absent from the answer). */
 export async function chunkStates(pool: Pool, ids: number[], graceSeconds: number): Promise<Map<number, ChunkStateRow>> {
   if (ids.length === 0) return new Map();
-  const result = await runQuery<StateRecord>(pool,
-    `SELECT c.id, d.account_name, ${STATE} AS state ${FROM} WHERE c.id = ANY($2::bigint[])`, [graceSeconds, ids]);
+  const result = await runQuery<StateRecord>(
+    pool,
+    `SELECT c.id, d.account_name, ${STATE} AS state ${FROM} WHERE c.id = ANY($2::bigint[])`,
+    [graceSeconds, ids],
+  );
   return new Map(result.rows.map((row) => [Number(row.id), toStateRow(row)]));
 }
 
 interface ChunkRecord {
-  id: string; account_name: string; chat_bot_id: string; document_id: string; job_id: string | null; chunk_index: number; text: string;
+  id: string;
+  account_name: string;
+  chat_bot_id: string;
+  document_id: string;
+  job_id: string | null;
+  chunk_index: number;
+  text: string;
 }
 
 const SETTLED_CHUNKS = `SELECT c.id, d.account_name, d.chat_bot_id, c.document_id, d.job_id, c.chunk_index, c.text ${FROM}
@@ -89,9 +106,14 @@ export async function lockSettledChunks(client: PoolClient, ids: number[], grace
 
 function toChunkToEmbed(row: ChunkRecord): ChunkToEmbed {
   return {
-    chunk_id: Number(row.id), account_name: row.account_name, chat_bot_id: row.chat_bot_id, document_id: Number(row.document_id),
+    chunk_id: Number(row.id),
+    account_name: row.account_name,
+    chat_bot_id: row.chat_bot_id,
+    document_id: Number(row.document_id),
     // The pipeline filed vectors of job-less documents under job_id ''.
-    job_id: row.job_id ?? '', chunk_index: row.chunk_index, text: row.text,
+    job_id: row.job_id ?? '',
+    chunk_index: row.chunk_index,
+    text: row.text,
   };
 }
 

@@ -45,7 +45,7 @@ export class DocumentDeletion {
     const removed = await this.documents.pendingVectorDeletesOfJob(job.id);
     // A listed document no longer has rows whoever removed it (this job, or the end of a
     // job that replaced it), so its vectors are deleted and counted too.
-    const checked = [...new Set([...removed, ...await this.deletes.listedDocIds(job.id)])];
+    const checked = [...new Set([...removed, ...(await this.deletes.listedDocIds(job.id))])];
     let left = 0;
     for (let attempt = 1; attempt <= VERIFY_ATTEMPTS; attempt += 1) {
       await this.vectors.deleteByDocumentIds(checked);
@@ -53,13 +53,18 @@ export class DocumentDeletion {
       if (left === 0) break;
       await new Promise((resolve) => setTimeout(resolve, VERIFY_DELAY_MS));
     }
-    if (left > 0) throw new DependencyError('milvus', `Milvus still holds ${left} vectors of deleted documents after ${VERIFY_ATTEMPTS} deletes`);
+    if (left > 0)
+      throw new DependencyError('milvus', `Milvus still holds ${left} vectors of deleted documents after ${VERIFY_ATTEMPTS} deletes`);
     await this.documents.clearPendingVectorDeletes(removed);
     const deleted = await this.deletes.deletedCounts(job.id);
     const remaining = await this.deletes.remainingOf(job.id, job.account_name);
     await this.deletes.updateReceipt(job.id, {
-      documents_deleted: deleted.deleted, chunks_deleted: deleted.chunks, not_found: deleted.not_found,
-      documents_after: remaining.documents, chunks_after: remaining.chunks, vectors_after: left,
+      documents_deleted: deleted.deleted,
+      chunks_deleted: deleted.chunks,
+      not_found: deleted.not_found,
+      documents_after: remaining.documents,
+      chunks_after: remaining.chunks,
+      vectors_after: left,
       finished_at: new Date().toISOString(),
     });
   }

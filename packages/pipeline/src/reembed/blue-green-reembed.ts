@@ -1,8 +1,17 @@
 import type { Pool } from 'pg';
 import type { Embedder } from '@nonstop/core';
 import {
-  canaryChunks, expectSuccess, MilvusChunkSearch, MilvusVectorStore, nextPhysicalName, PgReembedStore, resolveCollectionName,
-  WRITE_TARGET_RECHECK_MS, type EmbeddingSettings, type EmbeddingSignature, type ReembedRun,
+  canaryChunks,
+  expectSuccess,
+  MilvusChunkSearch,
+  MilvusVectorStore,
+  nextPhysicalName,
+  PgReembedStore,
+  resolveCollectionName,
+  WRITE_TARGET_RECHECK_MS,
+  type EmbeddingSettings,
+  type EmbeddingSignature,
+  type ReembedRun,
 } from '@nonstop/storage';
 import { catchUpPass, countVectors, embedInto, type CatchUpResult } from './catch-up-pass';
 
@@ -78,23 +87,32 @@ export async function reembed(deps: ReembedDeps, options: ReembedOptions): Promi
   const signature: EmbeddingSignature = { embedding_model: options.embedder.model, dimension: options.embedder.dimension };
   const adoptedFrom = await adoptPhysicalCollection(deps.vectors, runs, log);
   const current = await resolveCollectionName(client, alias);
-  if (current.kind !== 'alias') throw new ReembedError(`Milvus has no collection "${alias}": start the service once (it creates the collection and its alias)`);
+  if (current.kind !== 'alias')
+    throw new ReembedError(`Milvus has no collection "${alias}": start the service once (it creates the collection and its alias)`);
   let run = await runs.building(alias);
   if (run && !sameSignature(run.target_signature, signature)) {
-    throw new ReembedError(`a re-embed of "${alias}" to ${run.target_signature.embedding_model} (${run.target_signature.dimension} dims) is in progress: `
-      + 'run it again with that model to resume, or --abandon it');
+    throw new ReembedError(
+      `a re-embed of "${alias}" to ${run.target_signature.embedding_model} (${run.target_signature.dimension} dims) is in progress: ` +
+        'run it again with that model to resume, or --abandon it',
+    );
   }
   if (!run) {
     if (current.signature && sameSignature(current.signature, signature)) {
       throw new ReembedError(`"${alias}" already holds vectors of ${signature.embedding_model} (${current.physical})`);
     }
     run = await runs.start({
-      alias, source_collection: current.physical, target_collection: await nextPhysicalName(client, alias, signature.embedding_model),
-      source_signature: current.signature ?? null, target_signature: signature,
-      source_embedding: options.sourceEmbedding && current.signature?.embedding_model === options.sourceEmbedding.model ? options.sourceEmbedding : null,
+      alias,
+      source_collection: current.physical,
+      target_collection: await nextPhysicalName(client, alias, signature.embedding_model),
+      source_signature: current.signature ?? null,
+      target_signature: signature,
+      source_embedding:
+        options.sourceEmbedding && current.signature?.embedding_model === options.sourceEmbedding.model ? options.sourceEmbedding : null,
       target_embedding: options.embedding,
     });
-    log(`re-embed ${run.id}: ${current.physical} (${current.signature?.embedding_model ?? 'unknown model'}) -> ${run.target_collection} (${signature.embedding_model})`);
+    log(
+      `re-embed ${run.id}: ${current.physical} (${current.signature?.embedding_model ?? 'unknown model'}) -> ${run.target_collection} (${signature.embedding_model})`,
+    );
   } else {
     log(`re-embed ${run.id}: resuming ${run.target_collection} after chunk id ${run.last_chunk_id} (${run.chunks_written} written)`);
   }
@@ -114,11 +132,19 @@ export async function reembed(deps: ReembedDeps, options: ReembedOptions): Promi
       passes.push(pass);
       options.onProgress?.({ phase: 'catch-up', done: pass.pg_chunks, total: pass.pg_chunks, chunks_per_second: 0, eta_seconds: 0 });
       const pg = await runs.chunkCounts();
-      counts = { pg_chunks: pg.all, pg_active_or_superseded: pg.active_or_superseded, milvus: await countVectors(client, run.target_collection) };
-      log(`catch-up pass ${passes.length}: ${pass.written} written, ${pass.deleted} deleted; PostgreSQL ${counts.pg_chunks} chunks, ${run.target_collection} ${counts.milvus} vectors`);
+      counts = {
+        pg_chunks: pg.all,
+        pg_active_or_superseded: pg.active_or_superseded,
+        milvus: await countVectors(client, run.target_collection),
+      };
+      log(
+        `catch-up pass ${passes.length}: ${pass.written} written, ${pass.deleted} deleted; PostgreSQL ${counts.pg_chunks} chunks, ${run.target_collection} ${counts.milvus} vectors`,
+      );
       if (pass.written === 0 && pass.deleted === 0 && counts.milvus === counts.pg_chunks) break;
       if (passes.length >= (options.maxCatchUpPasses ?? MAX_CATCH_UP_PASSES)) {
-        throw new ReembedError(`the chunks kept changing through ${passes.length} catch-up passes; run the re-embed again (it resumes) when writes are quieter`);
+        throw new ReembedError(
+          `the chunks kept changing through ${passes.length} catch-up passes; run the re-embed again (it resumes) when writes are quieter`,
+        );
       }
     }
     const canaries = await checkCanaries(deps, run.target_collection, options.embedder);
@@ -132,12 +158,25 @@ export async function reembed(deps: ReembedDeps, options: ReembedOptions): Promi
     // A process of the old model may write into the old collection until its store rechecks the alias.
     await new Promise((resolve) => setTimeout(resolve, options.switchSettleMs ?? WRITE_TARGET_RECHECK_MS + 1_000));
     const finalPass = await catchUpPass(writing);
-    options.onProgress?.({ phase: 'final catch-up', done: finalPass.pg_chunks, total: finalPass.pg_chunks, chunks_per_second: 0, eta_seconds: 0 });
+    options.onProgress?.({
+      phase: 'final catch-up',
+      done: finalPass.pg_chunks,
+      total: finalPass.pg_chunks,
+      chunks_per_second: 0,
+      eta_seconds: 0,
+    });
     log(`final catch-up: ${finalPass.written} written, ${finalPass.deleted} deleted`);
     return {
-      alias, source_collection: run.source_collection, target_collection: run.target_collection,
+      alias,
+      source_collection: run.source_collection,
+      target_collection: run.target_collection,
       ...(adoptedFrom ? { adopted_from: adoptedFrom } : {}),
-      bulk, catch_up_passes: passes, counts, canaries, switch_ms: switchMs, final_catch_up: finalPass,
+      bulk,
+      catch_up_passes: passes,
+      counts,
+      canaries,
+      switch_ms: switchMs,
+      final_catch_up: finalPass,
     };
   } finally {
     await target.close();
@@ -146,7 +185,10 @@ export async function reembed(deps: ReembedDeps, options: ReembedOptions): Promi
 
 /** Every chunk after the checkpoint, in id order; the checkpoint moves after each batch is written. */
 async function bulkPass(
-  runs: PgReembedStore, run: ReembedRun, writing: Parameters<typeof embedInto>[0], onProgress: ReembedOptions['onProgress'],
+  runs: PgReembedStore,
+  run: ReembedRun,
+  writing: Parameters<typeof embedInto>[0],
+  onProgress: ReembedOptions['onProgress'],
 ): Promise<ReembedReport['bulk']> {
   const started = Date.now();
   let after = run.last_chunk_id;
@@ -162,8 +204,11 @@ async function bulkPass(
     await runs.checkpoint(run.id, after, page.length);
     const rate = done / Math.max((Date.now() - started) / 1000, 1e-3);
     onProgress?.({
-      phase: 'bulk', done: run.chunks_written + done, total: Math.max(total, run.chunks_written + done),
-      chunks_per_second: rate, eta_seconds: Math.max(remaining - done, 0) / rate,
+      phase: 'bulk',
+      done: run.chunks_written + done,
+      total: Math.max(total, run.chunks_written + done),
+      chunks_per_second: rate,
+      eta_seconds: Math.max(remaining - done, 0) / rate,
     });
   }
   const seconds = (Date.now() - started) / 1000;
@@ -178,7 +223,13 @@ async function bulkPass(
 async function checkCanaries(deps: ReembedDeps, collection: string, embedder: Embedder): Promise<ReembedReport['canaries']> {
   const chunks = await canaryChunks(deps.pool);
   const search = new MilvusChunkSearch({ client: deps.vectors.client, collection });
-  const vectors = chunks.length === 0 ? [] : await (embedder.embedQueries ?? embedder.embed).call(embedder, chunks.map((chunk) => chunk.text));
+  const vectors =
+    chunks.length === 0
+      ? []
+      : await (embedder.embedQueries ?? embedder.embed).call(
+          embedder,
+          chunks.map((chunk) => chunk.text),
+        );
   const results: ReembedReport['canaries'] = [];
   for (const [i, chunk] of chunks.entries()) {
     const hits = await search.search(vectors[i]!, { accountName: chunk.account_name }, 10);
@@ -188,7 +239,9 @@ async function checkCanaries(deps: ReembedDeps, collection: string, embedder: Em
     results.push({ chunk_id: chunk.chunk_id, rank });
     const tiedFirst = own >= 0 && first !== undefined && first.score - hits[own]!.score < 1e-5;
     if (!tiedFirst) {
-      throw new ReembedError(`canary search failed in ${collection}: chunk ${chunk.chunk_id}'s own text ranks it ${rank ?? 'below 10th'}, not first; the alias was not switched`);
+      throw new ReembedError(
+        `canary search failed in ${collection}: chunk ${chunk.chunk_id}'s own text ranks it ${rank ?? 'below 10th'}, not first; the alias was not switched`,
+      );
     }
   }
   return results;
@@ -202,11 +255,15 @@ async function checkCanaries(deps: ReembedDeps, collection: string, embedder: Em
  * gap of milliseconds, which the stores' retries ride out); from then on the
  * name is an alias.
  */
-async function adoptPhysicalCollection(vectors: MilvusVectorStore, runs: PgReembedStore, log: (line: string) => void): Promise<string | undefined> {
+async function adoptPhysicalCollection(
+  vectors: MilvusVectorStore,
+  runs: PgReembedStore,
+  log: (line: string) => void,
+): Promise<string | undefined> {
   const name = vectors.collection;
   const resolved = await resolveCollectionName(vectors.client, name);
   // Only before the first re-embed: later, collections under no alias are old targets kept for rollback.
-  if (resolved.kind === 'missing') return await runs.latest(name) ? undefined : finishInterruptedAdoption(vectors, log);
+  if (resolved.kind === 'missing') return (await runs.latest(name)) ? undefined : finishInterruptedAdoption(vectors, log);
   if (resolved.kind !== 'collection') return undefined;
   if (!resolved.signature) throw new ReembedError(`Milvus collection "${name}" records no embedding model; it cannot be re-embedded`);
   const renamed = await nextPhysicalName(vectors.client, name, resolved.signature.embedding_model);
@@ -252,29 +309,44 @@ export interface RollbackReport {
  * old model's embedder it is caught up first (the same pass), without one it
  * is switched as it is (the report says so).
  */
-export async function rollbackReembed(deps: ReembedDeps, options: { oldEmbedder?: Embedder; batchSize?: number; log?: (line: string) => void } = {}): Promise<RollbackReport> {
+export async function rollbackReembed(
+  deps: ReembedDeps,
+  options: { oldEmbedder?: Embedder; batchSize?: number; log?: (line: string) => void } = {},
+): Promise<RollbackReport> {
   const log = options.log ?? (() => {});
   const runs = new PgReembedStore(deps.pool);
   const client = deps.vectors.client;
   const alias = deps.vectors.collection;
   const run = await runs.latest(alias);
-  if (!run || run.state !== 'switched') throw new ReembedError(`no switched re-embed of "${alias}" to roll back${run ? ` (the last one is ${run.state})` : ''}`);
+  if (!run || run.state !== 'switched')
+    throw new ReembedError(`no switched re-embed of "${alias}" to roll back${run ? ` (the last one is ${run.state})` : ''}`);
   const current = await resolveCollectionName(client, alias);
   if (current.kind !== 'alias' || current.physical !== run.target_collection) {
-    throw new ReembedError(`"${alias}" points at ${current.kind === 'missing' ? 'nothing' : current.physical}, not ${run.target_collection}: not rolling back`);
+    throw new ReembedError(
+      `"${alias}" points at ${current.kind === 'missing' ? 'nothing' : current.physical}, not ${run.target_collection}: not rolling back`,
+    );
   }
   let catchUp: CatchUpResult | undefined;
   if (options.oldEmbedder) {
     const writer = new MilvusVectorStore({ address: deps.milvusAddress, collection: run.source_collection });
     try {
       expectSuccess(await client.loadCollectionSync({ collection_name: run.source_collection }), 'the load');
-      catchUp = await catchUpPass({ chunks: runs, client, collection: run.source_collection, embedder: options.oldEmbedder, writer, batchSize: options.batchSize ?? BATCH_SIZE });
+      catchUp = await catchUpPass({
+        chunks: runs,
+        client,
+        collection: run.source_collection,
+        embedder: options.oldEmbedder,
+        writer,
+        batchSize: options.batchSize ?? BATCH_SIZE,
+      });
       log(`caught ${run.source_collection} up: ${catchUp.written} written, ${catchUp.deleted} deleted`);
     } finally {
       await writer.close();
     }
   } else {
-    log(`no embedder of ${run.source_signature?.embedding_model ?? 'the old model'}: ${run.source_collection} is switched back without catching up`);
+    log(
+      `no embedder of ${run.source_signature?.embedding_model ?? 'the old model'}: ${run.source_collection} is switched back without catching up`,
+    );
   }
   const started = process.hrtime.bigint();
   expectSuccess(await client.alterAlias({ alias, collection_name: run.source_collection }), 'the alias switch');
@@ -290,7 +362,8 @@ export async function abandonReembed(deps: ReembedDeps): Promise<ReembedRun | un
   const run = await runs.building(deps.vectors.collection);
   if (!run) return undefined;
   const current = await resolveCollectionName(deps.vectors.client, deps.vectors.collection);
-  if (current.kind !== 'missing' && current.physical === run.target_collection) throw new ReembedError(`${run.target_collection} is the alias's target`);
+  if (current.kind !== 'missing' && current.physical === run.target_collection)
+    throw new ReembedError(`${run.target_collection} is the alias's target`);
   expectSuccess(await deps.vectors.client.dropCollection({ collection_name: run.target_collection }), 'the drop');
   await runs.markState(run.id, 'abandoned');
   return run;
@@ -311,7 +384,8 @@ export async function reembedStatus(deps: ReembedDeps): Promise<ReembedStatus> {
   const current = await resolveCollectionName(deps.vectors.client, alias);
   const building = await runs.building(alias);
   return {
-    alias, kind: current.kind,
+    alias,
+    kind: current.kind,
     target: current.kind === 'missing' ? undefined : current.physical,
     signature: current.kind === 'missing' ? undefined : current.signature,
     building: building && { ...building, remaining: (await runs.chunkCounts(building.last_chunk_id)).after },

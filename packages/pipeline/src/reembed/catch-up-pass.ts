@@ -25,17 +25,24 @@ const IDS_PER_PAGE = 5_000;
  * Writers may run during the pass; the re-embed repeats it until one pass
  * changes nothing.
  */
-export async function catchUpPass(
-  deps: { chunks: PgReembedStore; client: MilvusClient; collection: string; embedder: Embedder; writer: MilvusVectorStore; batchSize: number },
-): Promise<CatchUpResult> {
+export async function catchUpPass(deps: {
+  chunks: PgReembedStore;
+  client: MilvusClient;
+  collection: string;
+  embedder: Embedder;
+  writer: MilvusVectorStore;
+  batchSize: number;
+}): Promise<CatchUpResult> {
   const milvus = new MilvusChunkIds({ client: deps.client, collection: deps.collection });
   const result: CatchUpResult = { pg_chunks: 0, written: 0, deleted: 0 };
   for (let after = ID_SPACE.after; ;) {
     const ids = await deps.chunks.chunkIdsAfter(Math.max(after, 0), IDS_PER_PAGE);
     const upTo = ids.length === IDS_PER_PAGE ? ids[ids.length - 1]! : ID_SPACE.upTo;
     const window: IdWindow = { after, upTo };
-    if (await milvus.rowsIn(window) >= MILVUS_QUERY_WINDOW) {
-      throw new Error(`collection ${deps.collection} holds more rows in chunk ids (${after}, ${upTo}] than one query returns; run npm run audit -- --repair first`);
+    if ((await milvus.rowsIn(window)) >= MILVUS_QUERY_WINDOW) {
+      throw new Error(
+        `collection ${deps.collection} holds more rows in chunk ids (${after}, ${upTo}] than one query returns; run npm run audit -- --repair first`,
+      );
     }
     const vectors = await milvus.inWindow(window);
     result.pg_chunks += ids.length;
@@ -47,7 +54,10 @@ export async function catchUpPass(
     const stillPresent = new Set((await deps.chunks.chunksAmong(orphans)).map((chunk) => chunk.chunk_id));
     const deletable = orphans.filter((id) => !stillPresent.has(id));
     if (deletable.length > 0) {
-      expectSuccess(await deps.client.deleteEntities({ collection_name: deps.collection, filter: `chunk_id in ${milvusIntList(deletable)}` }), 'the delete');
+      expectSuccess(
+        await deps.client.deleteEntities({ collection_name: deps.collection, filter: `chunk_id in ${milvusIntList(deletable)}` }),
+        'the delete',
+      );
       result.deleted += deletable.length;
     }
     if (upTo === ID_SPACE.upTo) return result;
@@ -56,7 +66,10 @@ export async function catchUpPass(
 }
 
 /** Embeds chunks (as passages) and writes their vectors, `batchSize` at a time. Returns the chunks written. */
-export async function embedInto(deps: { embedder: Embedder; writer: MilvusVectorStore; batchSize: number }, chunks: ChunkToReembed[]): Promise<number> {
+export async function embedInto(
+  deps: { embedder: Embedder; writer: MilvusVectorStore; batchSize: number },
+  chunks: ChunkToReembed[],
+): Promise<number> {
   for (let start = 0; start < chunks.length; start += deps.batchSize) {
     const batch = chunks.slice(start, start + deps.batchSize);
     const embeddings = await deps.embedder.embed(batch.map((chunk) => chunk.text));
@@ -68,7 +81,10 @@ export async function embedInto(deps: { embedder: Embedder; writer: MilvusVector
 /** Rows of a collection at Strong consistency: every write acknowledged before the call is counted. */
 export async function countVectors(client: MilvusClient, collection: string): Promise<number> {
   const answer = await client.query({
-    collection_name: collection, filter: windowFilter(ID_SPACE), output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Strong,
+    collection_name: collection,
+    filter: windowFilter(ID_SPACE),
+    output_fields: ['count(*)'],
+    consistency_level: ConsistencyLevelEnum.Strong,
   });
   expectSuccess(answer.status, 'the count');
   return Number(answer.data[0]?.['count(*)'] ?? 0);

@@ -14,21 +14,27 @@ export interface CollectionCheck {
  * not keep a restarted API from starting.
  */
 export function checkCollectionInBackground(
-  vectors: MilvusVectorStore, signature: EmbeddingSignature, logger: Logger, retryMs = 5_000,
+  vectors: MilvusVectorStore,
+  signature: EmbeddingSignature,
+  logger: Logger,
+  retryMs = 5_000,
 ): CollectionCheck {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const ready = new Promise<void>((resolve, reject) => {
     const attempt = (): void => {
       if (stopped) return;
-      vectors.ensureCollection(signature).then(() => {
-        logger.info('Milvus answers again: collection checked');
-        resolve();
-      }, (error: unknown) => {
-        if (!isErrorNamed(error, 'DependencyError')) return reject(error);
-        logger.warn(`Milvus still unavailable; checking the collection again in ${retryMs} ms`, { error: errorMessage(error) });
-        timer = setTimeout(attempt, retryMs);
-      });
+      vectors.ensureCollection(signature).then(
+        () => {
+          logger.info('Milvus answers again: collection checked');
+          resolve();
+        },
+        (error: unknown) => {
+          if (!isErrorNamed(error, 'DependencyError')) return reject(error);
+          logger.warn(`Milvus still unavailable; checking the collection again in ${retryMs} ms`, { error: errorMessage(error) });
+          timer = setTimeout(attempt, retryMs);
+        },
+      );
     };
     timer = setTimeout(attempt, retryMs);
   });

@@ -24,8 +24,11 @@ export interface Runtime {
 }
 
 export async function createRuntime(
-  config: AppConfig, logger: Logger, options: {
-    applicationName: string; onEmbedded?: PipelineDependencies['onEmbedded'];
+  config: AppConfig,
+  logger: Logger,
+  options: {
+    applicationName: string;
+    onEmbedded?: PipelineDependencies['onEmbedded'];
     /** Times the pipeline's stages and counts embedding retries; the Runtime's own adapters stay untimed and untraced. */
     metrics?: Metrics;
     /**
@@ -37,15 +40,18 @@ export async function createRuntime(
   },
 ): Promise<Runtime> {
   const auditFile = config.embeddingAuditFile;
-  const onEmbedded = options.onEmbedded
-    ?? (auditFile ? (chunkIds: number[]) => appendFileSync(auditFile, `${chunkIds.join('\n')}\n`) : undefined);
+  const onEmbedded =
+    options.onEmbedded ?? (auditFile ? (chunkIds: number[]) => appendFileSync(auditFile, `${chunkIds.join('\n')}\n`) : undefined);
   const pool = createPool(config.databaseUrl, { applicationName: options.applicationName });
   pool.on('error', (error) => logger.error('idle PostgreSQL connection failed', { error: error.message }));
   const vectors = new MilvusVectorStore({ address: config.milvusAddress, collection: config.milvusCollection });
   let embedder: Embedder;
   try {
-    embedder = await createEmbedder(config.embedding, logger,
-      options.metrics ? { onRetry: (reason) => options.metrics!.recordEmbeddingRetry(reason) } : undefined);
+    embedder = await createEmbedder(
+      config.embedding,
+      logger,
+      options.metrics ? { onRetry: (reason) => options.metrics!.recordEmbeddingRetry(reason) } : undefined,
+    );
   } catch (error) {
     await Promise.allSettled([pool.end(), vectors.close()]);
     throw error;
@@ -59,13 +65,19 @@ export async function createRuntime(
       await Promise.allSettled([pool.end(), vectors.close(), embedder.close?.()]);
       throw error;
     }
-    logger.warn('Milvus unavailable at start-up: starting without it, checking its collection until it answers', { error: errorMessage(error) });
+    logger.warn('Milvus unavailable at start-up: starting without it, checking its collection until it answers', {
+      error: errorMessage(error),
+    });
     background = checkCollectionInBackground(vectors, signature, logger);
   }
   const documents = new PgDocumentStore(pool);
   const pipeline = new IngestionPipeline(
     { ...timedPorts({ documents, vectors, embedder }, options.metrics), logger, ...(onEmbedded ? { onEmbedded } : {}) },
-    { documentTimeoutMs: config.worker.documentTimeoutMs, batchChunks: config.worker.pipelineBatchChunks, batchesInFlight: config.worker.pipelineBatchesInFlight },
+    {
+      documentTimeoutMs: config.worker.documentTimeoutMs,
+      batchChunks: config.worker.pipelineBatchChunks,
+      batchesInFlight: config.worker.pipelineBatchesInFlight,
+    },
   );
   return {
     pool,
@@ -88,7 +100,8 @@ export async function createRuntime(
  * stage (when metrics are on) and trace it (a no-op span while tracing is off).
  */
 function timedPorts(
-  ports: Pick<PipelineDependencies, 'documents' | 'vectors' | 'embedder'>, metrics: Metrics | undefined,
+  ports: Pick<PipelineDependencies, 'documents' | 'vectors' | 'embedder'>,
+  metrics: Metrics | undefined,
 ): Pick<PipelineDependencies, 'documents' | 'vectors' | 'embedder'> {
   const observe = metrics ? metrics.observeStage.bind(metrics) : () => undefined;
   return {

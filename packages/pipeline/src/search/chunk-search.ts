@@ -1,7 +1,12 @@
 import type { Pool } from 'pg';
 import type { Embedder } from '@nonstop/core';
 import {
-  MilvusChunkSearch, PgChunkReader, type ChunkVectorFilter, type ChunkVectorHit, type ChunkWithDocument, type MilvusVectorStore,
+  MilvusChunkSearch,
+  PgChunkReader,
+  type ChunkVectorFilter,
+  type ChunkVectorHit,
+  type ChunkWithDocument,
+  type MilvusVectorStore,
 } from '@nonstop/storage';
 import { candidateCount, joinHits, type ChunkSearchResult } from './search-results';
 
@@ -44,7 +49,11 @@ export class ChunkSearch {
   constructor(private readonly ports: ChunkSearchPorts) {}
 
   static of(stores: ChunkSearchStores): ChunkSearch {
-    return new ChunkSearch({ embedder: stores.embedder, vectors: new MilvusChunkSearch(stores.vectors), chunks: new PgChunkReader(stores.pool) });
+    return new ChunkSearch({
+      embedder: stores.embedder,
+      vectors: new MilvusChunkSearch(stores.vectors),
+      chunks: new PgChunkReader(stores.pool),
+    });
   }
 
   /**
@@ -63,12 +72,20 @@ export class ChunkSearch {
       if (!filter) return [];
       vector ??= await this.embedQuery(request.query);
       hits = await this.ports.vectors.search(vector, filter, candidateCount(request.top_k));
-      rows = await this.ports.chunks.chunksWithDocuments(request.account_name, hits.map((hit) => hit.chunk_id));
+      rows = await this.ports.chunks.chunksWithDocuments(
+        request.account_name,
+        hits.map((hit) => hit.chunk_id),
+      );
       if (!rows.some((row) => row.state === 'superseded')) break;
     }
-    return joinHits(hits, rows.filter((row) => row.state !== 'superseded'), {
-      topK: request.top_k, ...(request.score_threshold !== undefined ? { scoreThreshold: request.score_threshold } : {}),
-    });
+    return joinHits(
+      hits,
+      rows.filter((row) => row.state !== 'superseded'),
+      {
+        topK: request.top_k,
+        ...(request.score_threshold !== undefined ? { scoreThreshold: request.score_threshold } : {}),
+      },
+    );
   }
 
   /** The vector filter; undefined when content names were given and none exists. Read again on every attempt. */

@@ -27,7 +27,9 @@ export function candidateCount(topK: number): number {
  * the threshold go. Text and metadata come from PostgreSQL.
  */
 export function joinHits(
-  hits: ChunkVectorHit[], rows: ChunkWithDocument[], options: { topK: number; scoreThreshold?: number },
+  hits: ChunkVectorHit[],
+  rows: ChunkWithDocument[],
+  options: { topK: number; scoreThreshold?: number },
 ): ChunkSearchResult[] {
   const rowsById = new Map(rows.map((row) => [row.chunk_id, row]));
   const seen = new Set<number>();
@@ -41,8 +43,13 @@ export function joinHits(
     if (options.scoreThreshold !== undefined && score < options.scoreThreshold) continue;
     seen.add(hit.chunk_id);
     results.push({
-      content_name: row.content_name, chat_bot_id: row.chat_bot_id, doc_id: row.doc_id, chunk_index: row.chunk_index,
-      text: row.text, score, metadata: row.metadata,
+      content_name: row.content_name,
+      chat_bot_id: row.chat_bot_id,
+      doc_id: row.doc_id,
+      chunk_index: row.chunk_index,
+      text: row.text,
+      score,
+      metadata: row.metadata,
     });
   }
   return results;

@@ -8,8 +8,7 @@ import { parseSignature, type EmbeddingSignature } from './collection-schema';
  * collection addressed directly (deployments made before aliases), or nothing.
  */
 export type CollectionName =
-  | { kind: 'missing' }
-  | { kind: 'alias' | 'collection'; physical: string; signature: EmbeddingSignature | undefined };
+  { kind: 'missing' } | { kind: 'alias' | 'collection'; physical: string; signature: EmbeddingSignature | undefined };
 
 /**
  * Resolves a name. Milvus 2.3 has no DescribeAlias: describing an alias
@@ -33,7 +32,11 @@ export async function resolveCollectionName(client: MilvusClient, name: string):
 
 /** `all-MiniLM-L6-v2` → `all_minilm_l6_v2`: the model part of a physical collection's name. */
 export function modelTag(model: string): string {
-  const tag = model.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 48);
+  const tag = model
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 48);
   return tag === '' ? 'model' : tag;
 }
 

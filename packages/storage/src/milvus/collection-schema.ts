@@ -8,8 +8,7 @@ export interface EmbeddingSignature {
 
 export function chunkCollectionFields(dimension: number): FieldType[] {
   return [
-    { name: 'chunk_id', data_type: DataType.Int64, is_primary_key: true, autoID: false,
-      description: 'PostgreSQL document_chunks.id' },
+    { name: 'chunk_id', data_type: DataType.Int64, is_primary_key: true, autoID: false, description: 'PostgreSQL document_chunks.id' },
     // The account is the partition key: tenants are isolated and searched per partition.
     { name: 'account_name', data_type: DataType.VarChar, max_length: 512, is_partition_key: true },
     { name: 'chat_bot_id', data_type: DataType.VarChar, max_length: 512 },

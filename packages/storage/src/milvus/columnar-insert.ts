@@ -25,7 +25,12 @@ import type { VectorRow } from '@nonstop/core';
  * the same gRPC InsertRequest the SDK sends, through the SDK's own gRPC
  * client, so connection, auth and reconnect settings stay the SDK's.
  */
-export async function insertColumns(client: MilvusClient, collection: string, rows: VectorRow[], timeoutMs: number): Promise<MutationResult> {
+export async function insertColumns(
+  client: MilvusClient,
+  collection: string,
+  rows: VectorRow[],
+  timeoutMs: number,
+): Promise<MutationResult> {
   const dim = rows[0]!.embedding.length;
   const vectors = new Array<number>(rows.length * dim);
   rows.forEach((row, r) => {
@@ -38,22 +43,53 @@ export async function insertColumns(client: MilvusClient, collection: string, ro
     collection_name: collection,
     num_rows: rows.length,
     fields_data: [
-      scalar('chunk_id', DataType.Int64, 'long_data', rows.map((row) => row.chunk_id)),
-      scalar('account_name', DataType.VarChar, 'string_data', rows.map((row) => row.account_name)),
-      scalar('chat_bot_id', DataType.VarChar, 'string_data', rows.map((row) => row.chat_bot_id)),
-      scalar('document_id', DataType.Int64, 'long_data', rows.map((row) => row.document_id)),
-      scalar('job_id', DataType.VarChar, 'string_data', rows.map((row) => row.job_id)),
-      scalar('chunk_index', DataType.Int64, 'long_data', rows.map((row) => row.chunk_index)),
+      scalar(
+        'chunk_id',
+        DataType.Int64,
+        'long_data',
+        rows.map((row) => row.chunk_id),
+      ),
+      scalar(
+        'account_name',
+        DataType.VarChar,
+        'string_data',
+        rows.map((row) => row.account_name),
+      ),
+      scalar(
+        'chat_bot_id',
+        DataType.VarChar,
+        'string_data',
+        rows.map((row) => row.chat_bot_id),
+      ),
+      scalar(
+        'document_id',
+        DataType.Int64,
+        'long_data',
+        rows.map((row) => row.document_id),
+      ),
+      scalar(
+        'job_id',
+        DataType.VarChar,
+        'string_data',
+        rows.map((row) => row.job_id),
+      ),
+      scalar(
+        'chunk_index',
+        DataType.Int64,
+        'long_data',
+        rows.map((row) => row.chunk_index),
+      ),
       { type: DataType.FloatVector, field_name: 'embedding', is_dynamic: false, vectors: { dim, float_vector: { data: vectors } } },
     ],
   };
   Object.defineProperty(request, 'toJSON', {
-    value: () => ({ collection_name: collection, num_rows: rows.length }), enumerable: false,
+    value: () => ({ collection_name: collection, num_rows: rows.length }),
+    enumerable: false,
   });
   // The SDK gives inserts no deadline, because a call that timed out on our side
   // but landed on the server would duplicate its rows when retried. Ours has one:
   // MilvusVectorStore retries an insert only together with the delete before it.
-  return await promisify(client.client, 'Insert', request, timeoutMs) as MutationResult;
+  return (await promisify(client.client, 'Insert', request, timeoutMs)) as MutationResult;
 }
 
 function scalar(name: string, type: DataType, key: 'long_data' | 'string_data', data: Array<number | string>) {

@@ -46,7 +46,9 @@ export async function withMilvusRetries<T>(
       if (attempt < options.maxAttempts) await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs * 2 ** (attempt - 1)));
     }
   }
-  throw new DependencyError('milvus',
+  throw new DependencyError(
+    'milvus',
     `Milvus could not ${options.action} after ${options.maxAttempts} attempts: ${errorMessage(lastError)}`,
-    { cause: lastError });
+    { cause: lastError },
+  );
 }

@@ -56,7 +56,10 @@ export class MilvusChunkSearch {
   private readonly retryDelayMs: number;
   private readonly callTimeoutMs: number;
 
-  constructor(private readonly store: Pick<MilvusVectorStore, 'client' | 'collection'>, options: MilvusChunkSearchOptions = {}) {
+  constructor(
+    private readonly store: Pick<MilvusVectorStore, 'client' | 'collection'>,
+    options: MilvusChunkSearchOptions = {},
+  ) {
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 250;
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
@@ -66,22 +69,25 @@ export class MilvusChunkSearch {
   async search(vector: number[], filter: ChunkVectorFilter, limit: number): Promise<ChunkVectorHit[]> {
     const expression = chunkSearchFilter(filter);
     // A refused parameter is a bug of ours (the filter and vector are built here): thrown at once, not a 503.
-    const answer = await withMilvusRetries({ action: 'search', maxAttempts: this.maxAttempts, retryDelayMs: this.retryDelayMs }, async () => {
-      const result = await this.store.client.search({
-        collection_name: this.store.collection,
-        vector,
-        filter: expression,
-        limit,
-        metric_type: 'COSINE',
-        // HNSW's candidate list must be at least as long as the answer.
-        params: { ef: Math.max(64, limit) },
-        output_fields: ['document_id'],
-        consistency_level: SEARCH_CONSISTENCY_LEVEL,
-        timeout: this.callTimeoutMs,
-      });
-      expectSuccess(result.status, 'the search');
-      return result;
-    });
+    const answer = await withMilvusRetries(
+      { action: 'search', maxAttempts: this.maxAttempts, retryDelayMs: this.retryDelayMs },
+      async () => {
+        const result = await this.store.client.search({
+          collection_name: this.store.collection,
+          vector,
+          filter: expression,
+          limit,
+          metric_type: 'COSINE',
+          // HNSW's candidate list must be at least as long as the answer.
+          params: { ef: Math.max(64, limit) },
+          output_fields: ['document_id'],
+          consistency_level: SEARCH_CONSISTENCY_LEVEL,
+          timeout: this.callTimeoutMs,
+        });
+        expectSuccess(result.status, 'the search');
+        return result;
+      },
+    );
     return answer.results.map((hit) => ({ chunk_id: Number(hit.id), document_id: Number(hit.document_id), score: hit.score }));
   }
 }

@@ -35,17 +35,21 @@ export class CollectionMismatchError extends Error {
   override name = 'CollectionMismatchError';
 }
 
-function mismatch(name: string, recorded: EmbeddingSignature | undefined, configured: EmbeddingSignature): CollectionMismatchError | undefined {
+function mismatch(
+  name: string,
+  recorded: EmbeddingSignature | undefined,
+  configured: EmbeddingSignature,
+): CollectionMismatchError | undefined {
   if (recorded && recorded.embedding_model === configured.embedding_model && recorded.dimension === configured.dimension) return undefined;
   return new CollectionMismatchError(
-    `Milvus collection "${name}" holds vectors of ${recorded ? `${recorded.embedding_model} (${recorded.dimension} dims)` : 'an unknown model'}, `
-    + `but the configured embedding model is ${configured.embedding_model} (${configured.dimension} dims). `
-    + 'After a re-embed (npm run reembed), restart with the EMBEDDING_* settings of the new model; '
-    + 'otherwise set MILVUS_COLLECTION to a new name, or configure the model the collection was made with'
-    // The default was all-MiniLM-L6-v2 before local-e5: say how to keep it, or move to the new default.
-    + (recorded?.embedding_model === 'all-MiniLM-L6-v2'
-      ? ' (EMBEDDING_PROVIDER=local for all-MiniLM-L6-v2, or npm run reembed -- --provider local-e5 to move to the default).'
-      : '.'),
+    `Milvus collection "${name}" holds vectors of ${recorded ? `${recorded.embedding_model} (${recorded.dimension} dims)` : 'an unknown model'}, ` +
+      `but the configured embedding model is ${configured.embedding_model} (${configured.dimension} dims). ` +
+      'After a re-embed (npm run reembed), restart with the EMBEDDING_* settings of the new model; ' +
+      'otherwise set MILVUS_COLLECTION to a new name, or configure the model the collection was made with' +
+      // The default was all-MiniLM-L6-v2 before local-e5: say how to keep it, or move to the new default.
+      (recorded?.embedding_model === 'all-MiniLM-L6-v2'
+        ? ' (EMBEDDING_PROVIDER=local for all-MiniLM-L6-v2, or npm run reembed -- --provider local-e5 to move to the default).'
+        : '.'),
   );
 }
 
@@ -97,7 +101,9 @@ export class MilvusVectorStore implements VectorStore {
     let created: string | undefined;
     if (resolved.kind === 'missing') {
       try {
-        const name = await this.call('name the collection', () => nextPhysicalName(this.client, this.collection, signature.embedding_model));
+        const name = await this.call('name the collection', () =>
+          nextPhysicalName(this.client, this.collection, signature.embedding_model),
+        );
         await this.createChunkCollection(name, signature);
         await this.checked('create the alias', () => this.client.createAlias({ alias: this.collection, collection_name: name }));
         created = name;
@@ -119,19 +125,23 @@ export class MilvusVectorStore implements VectorStore {
 
   /** A physical chunk collection for vectors of this model, indexed (not loaded). */
   async createChunkCollection(name: string, signature: EmbeddingSignature): Promise<void> {
-    await this.checked('create the collection', () => this.client.createCollection({
-      collection_name: name,
-      description: describeSignature(signature),
-      fields: chunkCollectionFields(signature.dimension),
-      consistency_level: 'Bounded',
-    }));
-    await this.checked('index the collection', () => this.client.createIndex({
-      collection_name: name,
-      field_name: 'embedding',
-      index_type: 'HNSW',
-      metric_type: 'COSINE',
-      params: { M: 16, efConstruction: 200 },
-    }));
+    await this.checked('create the collection', () =>
+      this.client.createCollection({
+        collection_name: name,
+        description: describeSignature(signature),
+        fields: chunkCollectionFields(signature.dimension),
+        consistency_level: 'Bounded',
+      }),
+    );
+    await this.checked('index the collection', () =>
+      this.client.createIndex({
+        collection_name: name,
+        field_name: 'embedding',
+        index_type: 'HNSW',
+        metric_type: 'COSINE',
+        params: { M: 16, efConstruction: 200 },
+      }),
+    );
   }
 
   /**
@@ -148,9 +158,10 @@ export class MilvusVectorStore implements VectorStore {
     if (!this.signature) return this.collection;
     if (this.target && Date.now() < this.target.until) return this.target.physical;
     const resolved = await this.call('check the collection', () => resolveCollectionName(this.client, this.collection));
-    const refused = resolved.kind === 'missing'
-      ? new CollectionMismatchError(`Milvus collection "${this.collection}" no longer exists`)
-      : mismatch(this.collection, resolved.signature, this.signature);
+    const refused =
+      resolved.kind === 'missing'
+        ? new CollectionMismatchError(`Milvus collection "${this.collection}" no longer exists`)
+        : mismatch(this.collection, resolved.signature, this.signature);
     if (refused || resolved.kind === 'missing') {
       this.target = undefined;
       throw new DependencyError('milvus', refused!.message, { cause: refused });
@@ -173,23 +184,35 @@ export class MilvusVectorStore implements VectorStore {
     const collection = await this.writeTarget();
     // Delete and insert are one unit, retried together: an insert whose reply was lost
     // may have landed, and only the delete before the next insert keeps one row per key.
-    await this.call('replace vectors', async () => {
-      expectSuccess(await this.client.deleteEntities({
-        collection_name: collection,
-        filter: `chunk_id in ${milvusIntList(rows.map((row) => row.chunk_id))}`,
-      }), 'the write');
-      for (let start = 0; start < rows.length; start += this.insertRowsPerCall) {
-        expectSuccess(await insertColumns(this.client, collection, rows.slice(start, start + this.insertRowsPerCall), this.callTimeoutMs), 'the write');
-      }
-    }, signal);
+    await this.call(
+      'replace vectors',
+      async () => {
+        expectSuccess(
+          await this.client.deleteEntities({
+            collection_name: collection,
+            filter: `chunk_id in ${milvusIntList(rows.map((row) => row.chunk_id))}`,
+          }),
+          'the write',
+        );
+        for (let start = 0; start < rows.length; start += this.insertRowsPerCall) {
+          expectSuccess(
+            await insertColumns(this.client, collection, rows.slice(start, start + this.insertRowsPerCall), this.callTimeoutMs),
+            'the write',
+          );
+        }
+      },
+      signal,
+    );
   }
 
   async deleteByDocumentIds(docIds: number[]): Promise<void> {
     if (docIds.length === 0) return;
-    await this.checked('delete vectors', () => this.client.deleteEntities({
-      collection_name: this.collection,
-      filter: `document_id in ${milvusIntList(docIds)}`,
-    }));
+    await this.checked('delete vectors', () =>
+      this.client.deleteEntities({
+        collection_name: this.collection,
+        filter: `document_id in ${milvusIntList(docIds)}`,
+      }),
+    );
   }
 
   /**
@@ -202,7 +225,10 @@ export class MilvusVectorStore implements VectorStore {
       const filter = `document_id in ${milvusIntList(docIds.slice(start, start + COUNT_IDS_PER_QUERY))}`;
       const result = await this.call('count vectors', async () => {
         const answer = await this.client.query({
-          collection_name: this.collection, filter, output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Strong,
+          collection_name: this.collection,
+          filter,
+          output_fields: ['count(*)'],
+          consistency_level: ConsistencyLevelEnum.Strong,
         });
         expectSuccess(answer, 'the count');
         return answer;
@@ -213,10 +239,12 @@ export class MilvusVectorStore implements VectorStore {
   }
 
   async deleteByJobId(jobId: string): Promise<void> {
-    await this.checked('delete vectors', () => this.client.deleteEntities({
-      collection_name: this.collection,
-      filter: `job_id == ${milvusString(jobId)}`,
-    }));
+    await this.checked('delete vectors', () =>
+      this.client.deleteEntities({
+        collection_name: this.collection,
+        filter: `job_id == ${milvusString(jobId)}`,
+      }),
+    );
   }
 
   async ping(): Promise<void> {
@@ -235,4 +263,3 @@ export class MilvusVectorStore implements VectorStore {
     return withMilvusRetries({ action, maxAttempts: this.maxAttempts, retryDelayMs: this.retryDelayMs, signal }, operation);
   }
 }
-

@@ -30,7 +30,10 @@ export type DocumentPlan =
  * identity index (the name's digest) and the name itself.
  */
 export async function findVersions(
-  client: Pool | PoolClient, accountName: string, documents: DocumentInput[], jobId: string,
+  client: Pool | PoolClient,
+  accountName: string,
+  documents: DocumentInput[],
+  jobId: string,
 ): Promise<Array<{ own?: VersionRow; active?: VersionRow }>> {
   const result = await client.query<VersionRow & { position: number }>(
     `SELECT k.position, d.id, d.chat_bot_id, d.content_name, d.job_id, d.state, d.replaces, d.chunks_count,
@@ -41,8 +44,11 @@ export async function findVersions(
         AND d.content_name_digest = sha256(convert_to(k.content_name, 'UTF8')) AND d.content_name = k.content_name
       WHERE d.state = 'active' OR (d.state = 'staged' AND d.job_id = $5::uuid)`,
     [
-      accountName, documents.map((d) => d.chat_bot_id), documents.map((d) => d.content_name),
-      documents.map((d) => JSON.stringify(d.metadata ?? {})), jobId,
+      accountName,
+      documents.map((d) => d.chat_bot_id),
+      documents.map((d) => d.content_name),
+      documents.map((d) => JSON.stringify(d.metadata ?? {})),
+      jobId,
     ],
   );
   const found = documents.map((): { own?: VersionRow; active?: VersionRow } => ({}));
@@ -55,7 +61,9 @@ export async function findVersions(
 }
 
 export function planDocument(
-  document: DocumentInput, versions: { own?: VersionRow; active?: VersionRow }, onExisting: OnExisting,
+  document: DocumentInput,
+  versions: { own?: VersionRow; active?: VersionRow },
+  onExisting: OnExisting,
 ): DocumentPlan {
   if (versions.own) return { kind: 'resume', own: versions.own };
   const { active } = versions;
@@ -72,16 +80,24 @@ export type PlannedAction = 'insert' | 'replace' | 'skip' | 'update_metadata' | 
 
 export function plannedAction(plan: DocumentPlan): PlannedAction {
   switch (plan.kind) {
-    case 'stage': return plan.replaces === null ? 'insert' : 'replace';
-    case 'unchanged': return 'skip';
-    case 'metadata_updated': return 'update_metadata';
-    case 'already_exists': return 'already_exists';
-    case 'resume': return 'insert';
+    case 'stage':
+      return plan.replaces === null ? 'insert' : 'replace';
+    case 'unchanged':
+      return 'skip';
+    case 'metadata_updated':
+      return 'update_metadata';
+    case 'already_exists':
+      return 'already_exists';
+    case 'resume':
+      return 'insert';
   }
 }
 
 /** A change of metadata alone: the active version's row, in place (no new version, no embedding). */
-export async function updateMetadata(client: PoolClient, updates: Array<{ docId: string; metadata: Record<string, unknown> | undefined }>): Promise<void> {
+export async function updateMetadata(
+  client: PoolClient,
+  updates: Array<{ docId: string; metadata: Record<string, unknown> | undefined }>,
+): Promise<void> {
   if (updates.length === 0) return;
   await client.query(
     `UPDATE documents d SET metadata = u.metadata

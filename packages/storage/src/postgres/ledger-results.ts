@@ -37,9 +37,15 @@ export async function recordLedgerResults(run: RunStatement, fence: RunFence, up
        updated_at = now()
      WHERE id = (SELECT id FROM owner) RETURNING *`,
     [
-      fence.jobId, updates.map((u) => u.position), updates.map((u) => u.status), updates.map((u) => u.doc_id ?? null),
-      updates.map((u) => u.chunks_count), updates.map((u) => u.error_code ?? null),
-      updates.map((u) => u.error_message ?? null), fence.run, updates.map((u) => u.action ?? null),
+      fence.jobId,
+      updates.map((u) => u.position),
+      updates.map((u) => u.status),
+      updates.map((u) => u.doc_id ?? null),
+      updates.map((u) => u.chunks_count),
+      updates.map((u) => u.error_code ?? null),
+      updates.map((u) => u.error_message ?? null),
+      fence.run,
+      updates.map((u) => u.action ?? null),
     ],
   );
   const job = result.rows[0];

@@ -57,37 +57,48 @@ export class PgDocumentDeletes {
 
   /** The documents the job listed when it was accepted (the receipt's "before"). */
   async listedDocIds(jobId: string): Promise<number[]> {
-    const result = await runQuery<{ doc_id: string }>(this.pool,
-      'SELECT doc_id FROM job_documents WHERE job_id = $1 AND doc_id IS NOT NULL ORDER BY position', [jobId]);
+    const result = await runQuery<{ doc_id: string }>(
+      this.pool,
+      'SELECT doc_id FROM job_documents WHERE job_id = $1 AND doc_id IS NOT NULL ORDER BY position',
+      [jobId],
+    );
     return result.rows.map((row) => Number(row.doc_id));
   }
 
   /** The receipt's "deleted" counts, from the ledger. */
   async deletedCounts(jobId: string): Promise<{ deleted: number; chunks: number; not_found: number }> {
-    const result = await runQuery<{ deleted: number; chunks: number; not_found: number }>(this.pool,
+    const result = await runQuery<{ deleted: number; chunks: number; not_found: number }>(
+      this.pool,
       `SELECT count(*) FILTER (WHERE action = 'deleted')::int AS deleted,
               COALESCE(sum(chunks_count) FILTER (WHERE action = 'deleted'), 0)::int AS chunks,
               count(*) FILTER (WHERE action = 'not_found')::int AS not_found
-         FROM job_documents WHERE job_id = $1`, [jobId]);
+         FROM job_documents WHERE job_id = $1`,
+      [jobId],
+    );
     return result.rows[0]!;
   }
 
   /** Merges fields into the job's receipt (a delete job's counts and times). */
   async updateReceipt(jobId: string, fields: Record<string, unknown>): Promise<JobRow> {
-    const result = await runQuery<JobRow>(this.pool,
-      `UPDATE ingest_jobs SET receipt = COALESCE(receipt, '{}'::jsonb) || $2::jsonb WHERE id = $1 RETURNING *`, [jobId, JSON.stringify(fields)]);
+    const result = await runQuery<JobRow>(
+      this.pool,
+      `UPDATE ingest_jobs SET receipt = COALESCE(receipt, '{}'::jsonb) || $2::jsonb WHERE id = $1 RETURNING *`,
+      [jobId, JSON.stringify(fields)],
+    );
     return result.rows[0]!;
   }
 
   /** Rows still present for the identities of the job's deleted documents (non-zero only when an ingest wrote them again). */
   async remainingOf(jobId: string, accountName: string): Promise<{ documents: number; chunks: number }> {
-    const result = await runQuery<{ documents: number; chunks: number }>(this.pool,
+    const result = await runQuery<{ documents: number; chunks: number }>(
+      this.pool,
       `SELECT count(d.id)::int AS documents, COALESCE(sum(d.chunks_count), 0)::int AS chunks
          FROM job_documents j
          JOIN documents d ON d.account_name = $2 AND d.chat_bot_id = j.chat_bot_id
           AND d.content_name_digest = sha256(convert_to(j.content_name, 'UTF8')) AND d.content_name = j.content_name
         WHERE j.job_id = $1 AND j.action = 'deleted' AND d.state <> 'staged'`,
-      [jobId, accountName]);
+      [jobId, accountName],
+    );
     return result.rows[0]!;
   }
 }

@@ -1,15 +1,33 @@
 import type { Pool, PoolClient } from 'pg';
 import {
-  documentKey, errorMessage, StorageRejectedError,
-  type DocumentInput, type DocumentStore, type InsertOutcome, type OnExisting, type RunFence, type StoredDocument,
+  documentKey,
+  errorMessage,
+  StorageRejectedError,
+  type DocumentInput,
+  type DocumentStore,
+  type InsertOutcome,
+  type OnExisting,
+  type RunFence,
+  type StoredDocument,
 } from '@nonstop/core';
 import { contentHash } from './content-hash';
 import { findVersions, planDocument, plannedAction, updateMetadata, type PlannedAction } from './document-versions';
 import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
 
-interface DocumentRow { id: string; chat_bot_id: string; content_name: string; job_id: string | null; replaces: string | null }
-interface ChunkRow { id: string; document_id: string; chunk_index: number; text: string }
+interface DocumentRow {
+  id: string;
+  chat_bot_id: string;
+  content_name: string;
+  job_id: string | null;
+  replaces: string | null;
+}
+interface ChunkRow {
+  id: string;
+  document_id: string;
+  chunk_index: number;
+  text: string;
+}
 
 /**
  * Documents and chunks in PostgreSQL. Every call is one transaction with one
@@ -21,51 +39,70 @@ export class PgDocumentStore implements DocumentStore {
   constructor(private readonly pool: Pool) {}
 
   async insertDocuments(
-    accountName: string, documents: DocumentInput[], fence: RunFence, onExisting: OnExisting = 'fail',
+    accountName: string,
+    documents: DocumentInput[],
+    fence: RunFence,
+    onExisting: OnExisting = 'fail',
   ): Promise<InsertOutcome[]> {
     if (documents.length === 0) return [];
-    return rejectionsAsDocumentErrors(() => withTransaction(this.pool, async (client) => {
-      await assertRunMayWrite(client, fence);
-      const versions = await findVersions(client, accountName, documents, fence.jobId);
-      const plans = documents.map((document, i) => planDocument(document, versions[i]!, onExisting));
-      const staged = await this.stageVersions(client, accountName, fence.jobId, documents.flatMap((document, i) => {
-        const plan = plans[i]!;
-        return plan.kind === 'stage' ? [{ document, replaces: plan.replaces }] : [];
-      }));
-      await updateMetadata(client, documents.flatMap((document, i) => {
-        const plan = plans[i]!;
-        return plan.kind === 'metadata_updated' ? [{ docId: plan.active.id, metadata: document.metadata }] : [];
-      }));
+    return rejectionsAsDocumentErrors(() =>
+      withTransaction(this.pool, async (client) => {
+        await assertRunMayWrite(client, fence);
+        const versions = await findVersions(client, accountName, documents, fence.jobId);
+        const plans = documents.map((document, i) => planDocument(document, versions[i]!, onExisting));
+        const staged = await this.stageVersions(
+          client,
+          accountName,
+          fence.jobId,
+          documents.flatMap((document, i) => {
+            const plan = plans[i]!;
+            return plan.kind === 'stage' ? [{ document, replaces: plan.replaces }] : [];
+          }),
+        );
+        await updateMetadata(
+          client,
+          documents.flatMap((document, i) => {
+            const plan = plans[i]!;
+            return plan.kind === 'metadata_updated' ? [{ docId: plan.active.id, metadata: document.metadata }] : [];
+          }),
+        );
 
-      const ownIds = plans.flatMap((plan) => (plan.kind === 'resume' ? [plan.own.id] : []));
-      const resumedChunks = await this.loadChunks(client, ownIds);
-      return plans.map((plan, i): InsertOutcome => {
-        const key = documentKey(documents[i]!);
-        switch (plan.kind) {
-          case 'already_exists': return { kind: 'already_exists' };
-          case 'unchanged':
-          case 'metadata_updated':
-            return { kind: plan.kind, existing: { doc_id: Number(plan.active.id), chunks_count: plan.active.chunks_count } };
-          case 'resume':
-            return {
-              kind: 'resumed', document: toStoredDocument(plan.own, resumedChunks.get(plan.own.id) ?? []),
-              replaces: plan.own.replaces === null ? null : Number(plan.own.replaces),
-            };
-          case 'stage': {
-            const row = staged.get(key);
-            if (!row) return onExisting === 'fail' ? { kind: 'already_exists' } : { kind: 'concurrent_write' };
-            return { kind: 'inserted', document: toStoredDocument(row.document, row.chunks), replaces: plan.replaces };
+        const ownIds = plans.flatMap((plan) => (plan.kind === 'resume' ? [plan.own.id] : []));
+        const resumedChunks = await this.loadChunks(client, ownIds);
+        return plans.map((plan, i): InsertOutcome => {
+          const key = documentKey(documents[i]!);
+          switch (plan.kind) {
+            case 'already_exists':
+              return { kind: 'already_exists' };
+            case 'unchanged':
+            case 'metadata_updated':
+              return { kind: plan.kind, existing: { doc_id: Number(plan.active.id), chunks_count: plan.active.chunks_count } };
+            case 'resume':
+              return {
+                kind: 'resumed',
+                document: toStoredDocument(plan.own, resumedChunks.get(plan.own.id) ?? []),
+                replaces: plan.own.replaces === null ? null : Number(plan.own.replaces),
+              };
+            case 'stage': {
+              const row = staged.get(key);
+              if (!row) return onExisting === 'fail' ? { kind: 'already_exists' } : { kind: 'concurrent_write' };
+              return { kind: 'inserted', document: toStoredDocument(row.document, row.chunks), replaces: plan.replaces };
+            }
           }
-        }
-      });
-    }));
+        });
+      }),
+    );
   }
 
   /**
    * A dry run: what insertDocuments would do with each document now, read in
    * one statement, writing nothing. `doc_id` is the active version's.
    */
-  async planInserts(accountName: string, documents: DocumentInput[], onExisting: OnExisting): Promise<Array<{ action: PlannedAction; doc_id?: number }>> {
+  async planInserts(
+    accountName: string,
+    documents: DocumentInput[],
+    onExisting: OnExisting,
+  ): Promise<Array<{ action: PlannedAction; doc_id?: number }>> {
     if (documents.length === 0) return [];
     // No job owns anything yet: the nil id matches no row's job.
     const versions = await findVersions(this.pool, accountName, documents, '00000000-0000-0000-0000-000000000000');
@@ -112,7 +149,10 @@ export class PgDocumentStore implements DocumentStore {
 
   /** Inserts staged versions and their chunks; a version another job has staged is left out (absent from the map). */
   private async stageVersions(
-    client: PoolClient, accountName: string, jobId: string, versions: Array<{ document: DocumentInput; replaces: number | null }>,
+    client: PoolClient,
+    accountName: string,
+    jobId: string,
+    versions: Array<{ document: DocumentInput; replaces: number | null }>,
   ): Promise<Map<string, { document: DocumentRow; chunks: ChunkRow[] }>> {
     if (versions.length === 0) return new Map();
     const toStage = versions.map((v) => v.document);
@@ -170,18 +210,24 @@ export class PgDocumentStore implements DocumentStore {
 
   /** Documents whose rows are gone but whose vectors may not be, oldest first, of one deployment. */
   async pendingVectorDeletes(queuePrefix: string, limit: number): Promise<number[]> {
-    const result = await runQuery<{ document_id: string }>(this.pool,
+    const result = await runQuery<{ document_id: string }>(
+      this.pool,
       // A running delete job's records are its own: it deletes and checks them before it completes.
       `SELECT p.document_id FROM pending_vector_deletes p
         WHERE p.queue_prefix = $1
           AND NOT EXISTS (SELECT 1 FROM ingest_jobs j WHERE j.id = p.job_id AND j.status IN ('pending', 'processing'))
-        ORDER BY p.requested_at LIMIT $2`, [queuePrefix, limit]);
+        ORDER BY p.requested_at LIMIT $2`,
+      [queuePrefix, limit],
+    );
     return result.rows.map((row) => Number(row.document_id));
   }
 
   async pendingVectorDeletesOfJob(jobId: string): Promise<number[]> {
-    const result = await runQuery<{ document_id: string }>(this.pool,
-      'SELECT document_id FROM pending_vector_deletes WHERE job_id = $1 ORDER BY document_id', [jobId]);
+    const result = await runQuery<{ document_id: string }>(
+      this.pool,
+      'SELECT document_id FROM pending_vector_deletes WHERE job_id = $1 ORDER BY document_id',
+      [jobId],
+    );
     return result.rows.map((row) => Number(row.document_id));
   }
 
@@ -191,7 +237,8 @@ export class PgDocumentStore implements DocumentStore {
   }
 
   private async insertChunks(
-    client: PoolClient, chunks: Array<{ documentId: string; chunk_index: number; text: string }>,
+    client: PoolClient,
+    chunks: Array<{ documentId: string; chunk_index: number; text: string }>,
   ): Promise<ChunkRow[]> {
     if (chunks.length === 0) return [];
     const result = await client.query<ChunkRow>(
@@ -222,11 +269,15 @@ export class PgDocumentStore implements DocumentStore {
  */
 export async function assertRunMayWrite(client: PoolClient, fence: RunFence): Promise<void> {
   const result = await client.query<{ status: string; rolled_back_at: Date | null; run_count: number }>(
-    'SELECT status, rolled_back_at, run_count FROM ingest_jobs WHERE id = $1 FOR SHARE', [fence.jobId]);
+    'SELECT status, rolled_back_at, run_count FROM ingest_jobs WHERE id = $1 FOR SHARE',
+    [fence.jobId],
+  );
   const job = result.rows[0];
   if (!job) throw new FencedOutError(`job ${fence.jobId} no longer exists`);
   if (job.rolled_back_at !== null || job.status !== 'processing') {
-    throw new FencedOutError(`job ${fence.jobId} is ${job.rolled_back_at ? 'rolled back' : job.status}; its documents are no longer written`);
+    throw new FencedOutError(
+      `job ${fence.jobId} is ${job.rolled_back_at ? 'rolled back' : job.status}; its documents are no longer written`,
+    );
   }
   if (job.run_count !== fence.run) {
     throw new FencedOutError(`run ${fence.run} of job ${fence.jobId} was superseded by run ${job.run_count}`);

@@ -49,11 +49,15 @@ export class PgJobSlots {
   async admit(jobId: string, holder: string, rules: SlotRules): Promise<Admission> {
     return withTransaction(this.pool, async (client) => {
       const found = await client.query<{ account_name: string; queue_prefix: string; status: string }>(
-        'SELECT account_name, queue_prefix, status FROM ingest_jobs WHERE id = $1', [jobId]);
+        'SELECT account_name, queue_prefix, status FROM ingest_jobs WHERE id = $1',
+        [jobId],
+      );
       const job = found.rows[0];
       if (!job || (job.status !== 'pending' && job.status !== 'processing')) return { run: true, leased: false };
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('job-slots:' || $1 || ':' || $2, 0))",
-        [job.queue_prefix, job.account_name]);
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('job-slots:' || $1 || ':' || $2, 0))", [
+        job.queue_prefix,
+        job.account_name,
+      ]);
       const state = await client.query<{ active: string; ahead: string; others_wait: boolean }>(
         `SELECT (SELECT count(*) FROM job_slots s
                   WHERE s.queue_prefix = $1 AND s.account_name = $2 AND s.${LIVE} AND s.job_id <> $4) AS active,
@@ -61,7 +65,8 @@ export class PgJobSlots {
                   WHERE me.id = $4 AND ${WAITING} AND j.account_name = $2 AND j.id <> $4
                     AND (j.created_at, j.id) < (me.created_at, me.id)) AS ahead,
                 ${OTHERS_WAIT_BELOW_SHARE} AS others_wait`,
-        [job.queue_prefix, job.account_name, rules.share, jobId]);
+        [job.queue_prefix, job.account_name, rules.share, jobId],
+      );
       const { active, ahead, others_wait: othersWait } = state.rows[0]!;
       if (Number(ahead) > 0) return { run: false, ahead: Number(ahead) };
       if (Number(active) >= rules.share && othersWait) return { run: false, ahead: 0 };
@@ -69,7 +74,8 @@ export class PgJobSlots {
         `INSERT INTO job_slots (job_id, account_name, queue_prefix, holder, expires_at)
          VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5 / 1000.0))
          ON CONFLICT (job_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at`,
-        [jobId, job.account_name, job.queue_prefix, holder, rules.leaseMs]);
+        [jobId, job.account_name, job.queue_prefix, holder, rules.leaseMs],
+      );
       return { run: true, leased: true };
     });
   }
@@ -81,17 +87,22 @@ export class PgJobSlots {
    * slot is no longer this holder's (another worker took the job over).
    */
   async renew(jobId: string, holder: string, rules: SlotRules): Promise<'keep' | 'yield' | 'lost'> {
-    const renewed = await runQuery<{ account_name: string; queue_prefix: string }>(this.pool,
+    const renewed = await runQuery<{ account_name: string; queue_prefix: string }>(
+      this.pool,
       `UPDATE job_slots SET expires_at = now() + make_interval(secs => $3 / 1000.0)
-        WHERE job_id = $1 AND holder = $2 RETURNING account_name, queue_prefix`, [jobId, holder, rules.leaseMs]);
+        WHERE job_id = $1 AND holder = $2 RETURNING account_name, queue_prefix`,
+      [jobId, holder, rules.leaseMs],
+    );
     const slot = renewed.rows[0];
     if (!slot) return 'lost';
-    const state = await runQuery<{ older: string; others_wait: boolean }>(this.pool,
+    const state = await runQuery<{ older: string; others_wait: boolean }>(
+      this.pool,
       `SELECT (SELECT count(*) FROM job_slots s JOIN ingest_jobs j ON j.id = s.job_id, ingest_jobs me
                 WHERE me.id = $4 AND s.queue_prefix = $1 AND s.account_name = $2 AND s.${LIVE} AND s.job_id <> $4
                   AND (j.created_at, j.id) < (me.created_at, me.id)) AS older,
               ${OTHERS_WAIT_BELOW_SHARE} AS others_wait`,
-      [slot.queue_prefix, slot.account_name, rules.share, jobId]);
+      [slot.queue_prefix, slot.account_name, rules.share, jobId],
+    );
     const { older, others_wait: othersWait } = state.rows[0]!;
     return Number(older) >= rules.share && othersWait ? 'yield' : 'keep';
   }

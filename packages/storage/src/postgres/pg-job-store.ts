@@ -1,7 +1,13 @@
 import type { Pool, PoolClient } from 'pg';
 import { randomUUID } from 'node:crypto';
 import {
-  ConflictError, currentTraceContext, DocumentErrorCode, UnprocessableError, type DocumentInput, type OnExisting, type RunFence,
+  ConflictError,
+  currentTraceContext,
+  DocumentErrorCode,
+  UnprocessableError,
+  type DocumentInput,
+  type OnExisting,
+  type RunFence,
 } from '@nonstop/core';
 import { FencedOutError } from './fenced-out-error';
 import { runQuery, withTransaction } from './transaction';
@@ -74,7 +80,9 @@ function* stagingStatements(documents: DocumentInput[]): Generator<StagedRow[]> 
   let characters = 0;
   for (const [position, document] of documents.entries()) {
     const row = {
-      position, document, chunks: JSON.stringify(document.chunks),
+      position,
+      document,
+      chunks: JSON.stringify(document.chunks),
       metadata: document.metadata === undefined ? null : JSON.stringify(document.metadata),
     };
     rows.push(row);
@@ -103,13 +111,19 @@ export class PgJobStore {
   async createJob(job: NewJob): Promise<{ job: JobRow; created: boolean }> {
     return withTransaction(this.pool, async (client) => {
       const row = await this.insertJobRow(client, job, {
-        kind: 'insert', totalDocuments: job.documents.length, failedAtStart: job.duplicates.size,
+        kind: 'insert',
+        totalDocuments: job.documents.length,
+        failedAtStart: job.duplicates.size,
       });
       if (!row.inserted) return row.existing;
       for (const rows of stagingStatements(job.documents)) await this.stageDocuments(client, job, rows);
       const queuedChunks = job.documents.reduce((sum, doc, position) => sum + (job.duplicates.has(position) ? 0 : doc.chunks.length), 0);
-      await reserveQueuedQuota(client, { id: job.id, accountName: job.accountName, documents: job.documents.length - job.duplicates.size },
-        queuedChunks, job.quota);
+      await reserveQueuedQuota(
+        client,
+        { id: job.id, accountName: job.accountName, documents: job.documents.length - job.duplicates.size },
+        queuedChunks,
+        job.quota,
+      );
       return { job: row.inserted, created: true };
     });
   }
@@ -124,10 +138,11 @@ export class PgJobStore {
       const row = await this.insertJobRow(client, job, { kind: 'delete', totalDocuments: 0, failedAtStart: 0 });
       if (!row.inserted) return row.existing;
       const before = await stageDeleteTargets(client, job.id, job.accountName, job.scope);
-      const staged = await client.query<JobRow>(
-        'UPDATE ingest_jobs SET total_documents = $2, receipt = $3 WHERE id = $1 RETURNING *',
-        [job.id, before.listed, JSON.stringify({ scope: receiptScope(job.scope), documents_before: before.documents, chunks_before: before.chunks })],
-      );
+      const staged = await client.query<JobRow>('UPDATE ingest_jobs SET total_documents = $2, receipt = $3 WHERE id = $1 RETURNING *', [
+        job.id,
+        before.listed,
+        JSON.stringify({ scope: receiptScope(job.scope), documents_before: before.documents, chunks_before: before.chunks }),
+      ]);
       return { job: staged.rows[0]!, created: true };
     });
   }
@@ -137,7 +152,9 @@ export class PgJobStore {
    * whose first COMMIT went through, its reply lost) or the same idempotency key.
    */
   private async insertJobRow(
-    client: PoolClient, job: JobRowFields, shape: { kind: JobKind; totalDocuments: number; failedAtStart: number },
+    client: PoolClient,
+    job: JobRowFields,
+    shape: { kind: JobKind; totalDocuments: number; failedAtStart: number },
   ): Promise<{ inserted: JobRow; existing?: never } | { inserted?: never; existing: { job: JobRow; created: boolean } }> {
     // ON CONFLICT: two requests racing with the same key wait for each other
     // here, and the second returns the first's job instead of failing.
@@ -149,9 +166,22 @@ export class PgJobStore {
                                 trace_context)
        VALUES ($1, $2, 'pending', $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT DO NOTHING RETURNING *`,
-      [job.id, job.accountName, shape.totalDocuments, shape.failedAtStart, job.webhookUrl ?? null,
-        job.idempotencyKey ?? null, job.requestHash, job.expiresAt, job.queuePrefix ?? 'nonstop', job.origin ?? 'job',
-        job.onExisting ?? 'fail', job.retryOf ?? null, shape.kind, traceContext ? JSON.stringify(traceContext) : null],
+      [
+        job.id,
+        job.accountName,
+        shape.totalDocuments,
+        shape.failedAtStart,
+        job.webhookUrl ?? null,
+        job.idempotencyKey ?? null,
+        job.requestHash,
+        job.expiresAt,
+        job.queuePrefix ?? 'nonstop',
+        job.origin ?? 'job',
+        job.onExisting ?? 'fail',
+        job.retryOf ?? null,
+        shape.kind,
+        traceContext ? JSON.stringify(traceContext) : null,
+      ],
     );
     if (inserted.rows[0]) return { inserted: inserted.rows[0] };
     // The id is new for every request: finding it means this is the retry of an attempt whose
@@ -163,12 +193,16 @@ export class PgJobStore {
 
   /** The job an earlier request made with this idempotency key; a different body is refused. */
   private async sameRequestJob(client: PoolClient, job: JobRowFields): Promise<JobRow> {
-    const existing = await client.query<JobRow>(
-      'SELECT * FROM ingest_jobs WHERE account_name = $1 AND idempotency_key = $2', [job.accountName, job.idempotencyKey]);
+    const existing = await client.query<JobRow>('SELECT * FROM ingest_jobs WHERE account_name = $1 AND idempotency_key = $2', [
+      job.accountName,
+      job.idempotencyKey,
+    ]);
     const found = existing.rows[0]!;
     if (found.request_hash !== job.requestHash) {
-      throw new UnprocessableError('idempotency_key_reused',
-        'Idempotency-Key was already used for a different request body; use a new key for a new batch');
+      throw new UnprocessableError(
+        'idempotency_key_reused',
+        'Idempotency-Key was already used for a different request body; use a new key for a new batch',
+      );
     }
     return found;
   }
@@ -187,9 +221,12 @@ export class PgJobStore {
          FROM unnest($2::int[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::int[])
            AS d (position, chat_bot_id, content_name, chunks, metadata, duplicate_of)`,
       [
-        job.id, positions,
-        rows.map((row) => row.document.chat_bot_id), rows.map((row) => row.document.content_name),
-        rows.map((row) => row.chunks), rows.map((row) => row.metadata),
+        job.id,
+        positions,
+        rows.map((row) => row.document.chat_bot_id),
+        rows.map((row) => row.document.content_name),
+        rows.map((row) => row.chunks),
+        rows.map((row) => row.metadata),
         duplicateOf.map((p) => p ?? null),
         DocumentErrorCode.duplicateInRequest,
       ],
@@ -206,10 +243,9 @@ export class PgJobStore {
     return result.rows[0];
   }
 
-  async listResults(
-    jobId: string, options: { afterPosition?: number; limit: number; status?: LedgerStatus },
-  ): Promise<LedgerRow[]> {
-    const result = await runQuery<LedgerRow>(this.pool,
+  async listResults(jobId: string, options: { afterPosition?: number; limit: number; status?: LedgerStatus }): Promise<LedgerRow[]> {
+    const result = await runQuery<LedgerRow>(
+      this.pool,
       `SELECT position, chat_bot_id, content_name, status, doc_id, chunks_count, action, error_code, error_message
          FROM job_documents
         WHERE job_id = $1 AND position > $2 AND ($3::text IS NULL OR status = $3)
@@ -221,18 +257,24 @@ export class PgJobStore {
 
   /** A finished job's failed documents, as they were sent (the ledger keeps their chunks), in order. */
   async failedDocuments(jobId: string): Promise<DocumentInput[]> {
-    const result = await runQuery<PendingDocument>(this.pool,
+    const result = await runQuery<PendingDocument>(
+      this.pool,
       `SELECT position, chat_bot_id, content_name, chunks, metadata, doc_id FROM job_documents
-        WHERE job_id = $1 AND status = 'failed' ORDER BY position`, [jobId]);
+        WHERE job_id = $1 AND status = 'failed' ORDER BY position`,
+      [jobId],
+    );
     return result.rows.map((row) => ({
-      chat_bot_id: row.chat_bot_id, content_name: row.content_name, chunks: row.chunks,
+      chat_bot_id: row.chat_bot_id,
+      content_name: row.content_name,
+      chunks: row.chunks,
       ...(row.metadata ? { metadata: row.metadata } : {}),
     }));
   }
 
   /** Moves a job to processing (first start or a resume) and returns it; undefined if it is gone or final. */
   async startJob(jobId: string): Promise<JobRow | undefined> {
-    const result = await runQuery<JobRow>(this.pool,
+    const result = await runQuery<JobRow>(
+      this.pool,
       `UPDATE ingest_jobs
           SET status = 'processing', started_at = COALESCE(started_at, now()), updated_at = now(), run_count = run_count + 1
         WHERE id = $1 AND status IN ('pending', 'processing') RETURNING *`,
@@ -242,7 +284,8 @@ export class PgJobStore {
   }
 
   async nextPendingDocuments(jobId: string, limit: number): Promise<PendingDocument[]> {
-    const result = await runQuery<PendingDocument>(this.pool,
+    const result = await runQuery<PendingDocument>(
+      this.pool,
       `SELECT position, chat_bot_id, content_name, chunks, metadata, doc_id FROM job_documents
         WHERE job_id = $1 AND status = 'pending' ORDER BY position LIMIT $2`,
       [jobId, limit],
@@ -260,8 +303,11 @@ export class PgJobStore {
   }
 
   async cancelState(jobId: string): Promise<{ cancelRequested: boolean; rollback: boolean }> {
-    const result = await runQuery<{ cancel_requested_at: Date | null; rollback_requested: boolean }>(this.pool, 
-      'SELECT cancel_requested_at, rollback_requested FROM ingest_jobs WHERE id = $1', [jobId]);
+    const result = await runQuery<{ cancel_requested_at: Date | null; rollback_requested: boolean }>(
+      this.pool,
+      'SELECT cancel_requested_at, rollback_requested FROM ingest_jobs WHERE id = $1',
+      [jobId],
+    );
     const row = result.rows[0];
     return { cancelRequested: row?.cancel_requested_at != null, rollback: row?.rollback_requested ?? false };
   }
@@ -273,7 +319,10 @@ export class PgJobStore {
   async requestCancel(jobId: string, rollback: boolean): Promise<JobRow> {
     const requestId = randomUUID();
     return withTransaction(this.pool, async (client) => {
-      const locked = await client.query<JobRow & { cancel_request_id: string | null }>('SELECT * FROM ingest_jobs WHERE id = $1 FOR UPDATE', [jobId]);
+      const locked = await client.query<JobRow & { cancel_request_id: string | null }>(
+        'SELECT * FROM ingest_jobs WHERE id = $1 FOR UPDATE',
+        [jobId],
+      );
       const job = locked.rows[0];
       if (!job) throw new ConflictError('job_gone', 'job no longer exists');
       // A retry after a lost COMMIT reply: this very request cancelled it.
@@ -325,7 +374,12 @@ export class PgJobStore {
    * into `completed`. A refused transition rolls back the transaction.
    */
   private async finishWith(
-    client: PoolClient, jobId: string, status: JobStatus, code: string | null, message: string | null, run: number | null,
+    client: PoolClient,
+    jobId: string,
+    status: JobStatus,
+    code: string | null,
+    message: string | null,
+    run: number | null,
   ): Promise<void> {
     const ended = await client.query(
       `UPDATE ingest_jobs SET status = $2, error_code = $3, error_message = $4, finished_at = now(), updated_at = now()
@@ -337,7 +391,10 @@ export class PgJobStore {
       return;
     }
     // The retry of a transaction whose COMMIT went through (its reply was lost) finds its own work done.
-    const current = await client.query<{ status: JobStatus; run_count: number }>('SELECT status, run_count FROM ingest_jobs WHERE id = $1', [jobId]);
+    const current = await client.query<{ status: JobStatus; run_count: number }>(
+      'SELECT status, run_count FROM ingest_jobs WHERE id = $1',
+      [jobId],
+    );
     const row = current.rows[0];
     if (row && row.status === status && (run === null || row.run_count === run)) return;
     throw new FencedOutError(`job ${jobId} is no longer run ${run ?? 'unstarted'}'s to end as ${status}`);
@@ -369,7 +426,9 @@ export class PgJobStore {
       // Fence first: PgDocumentStore refuses to write for a job once this is set.
       const marked = await client.query(
         `UPDATE ingest_jobs SET rolled_back_at = COALESCE(rolled_back_at, now()), vectors_cleanup_pending = true
-          WHERE id = $1 AND run_count = $2 AND status = 'processing'`, [jobId, fence.run]);
+          WHERE id = $1 AND run_count = $2 AND status = 'processing'`,
+        [jobId, fence.run],
+      );
       if (marked.rowCount !== 1) throw new FencedOutError(`run ${fence.run} of job ${jobId} no longer owns it; it does not roll it back`);
       const removed = await client.query<{ id: string }>('DELETE FROM documents WHERE job_id = $1 RETURNING id', [jobId]);
       await restoreSupersededVersions(client, jobId);
@@ -387,8 +446,11 @@ export class PgJobStore {
   }
 
   async jobsNeedingVectorCleanup(queuePrefix: string, limit: number): Promise<string[]> {
-    const result = await runQuery<{ id: string }>(this.pool,
-      'SELECT id FROM ingest_jobs WHERE vectors_cleanup_pending AND queue_prefix = $1 LIMIT $2', [queuePrefix, limit]);
+    const result = await runQuery<{ id: string }>(
+      this.pool,
+      'SELECT id FROM ingest_jobs WHERE vectors_cleanup_pending AND queue_prefix = $1 LIMIT $2',
+      [queuePrefix, limit],
+    );
     return result.rows.map((row) => row.id);
   }
 
@@ -398,7 +460,8 @@ export class PgJobStore {
    * API keeps it moving; one not updated for `abandonedSyncMs` is resumed here.
    */
   async findIncompleteJobs(queuePrefix: string, abandonedSyncMs: number): Promise<Array<Pick<JobRow, 'id' | 'status' | 'created_at'>>> {
-    const result = await runQuery<Pick<JobRow, 'id' | 'status' | 'created_at'>>(this.pool,
+    const result = await runQuery<Pick<JobRow, 'id' | 'status' | 'created_at'>>(
+      this.pool,
       `SELECT id, status, created_at FROM ingest_jobs
         WHERE status IN ('pending', 'processing') AND expires_at > now() AND queue_prefix = $1
           AND (origin = 'job' OR updated_at < now() - make_interval(secs => $2 / 1000.0))
@@ -409,10 +472,17 @@ export class PgJobStore {
   }
 
   /** Of this deployment's jobs: unfinished ones past their expiry fail; finished ones past their retention are deleted. */
-  async sweep(queuePrefix: string, retention: { completedHours: number; failedHours: number }): Promise<{ expired: string[]; deleted: number }> {
-    const expired = await runQuery<{ id: string }>(this.pool,
-      `SELECT id FROM ingest_jobs WHERE status IN ('pending', 'processing') AND expires_at <= now() AND queue_prefix = $1`, [queuePrefix]);
-    const deleted = await runQuery(this.pool,
+  async sweep(
+    queuePrefix: string,
+    retention: { completedHours: number; failedHours: number },
+  ): Promise<{ expired: string[]; deleted: number }> {
+    const expired = await runQuery<{ id: string }>(
+      this.pool,
+      `SELECT id FROM ingest_jobs WHERE status IN ('pending', 'processing') AND expires_at <= now() AND queue_prefix = $1`,
+      [queuePrefix],
+    );
+    const deleted = await runQuery(
+      this.pool,
       `DELETE FROM ingest_jobs
         WHERE queue_prefix = $3
           AND ((status IN ('completed', 'cancelled') AND finished_at < now() - make_interval(hours => $1))

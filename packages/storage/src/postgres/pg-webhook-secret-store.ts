@@ -46,7 +46,8 @@ export async function createWebhookSecretIfMissing(client: PoolClient, accountNa
   const inserted = await client.query<{ created_at: Date }>(
     `INSERT INTO account_webhook_secrets (id, account_name, secret, secret_prefix) VALUES ($1, $2, $3, $4)
      ON CONFLICT (account_name) WHERE superseded_at IS NULL DO NOTHING RETURNING created_at`,
-    [id, accountName, secret, prefix]);
+    [id, accountName, secret, prefix],
+  );
   const row = inserted.rows[0];
   return row ? { id, account_name: accountName, secret, created_at: row.created_at } : undefined;
 }
@@ -70,7 +71,8 @@ export class PgWebhookSecretStore {
             SET superseded_at = COALESCE(superseded_at, now()),
                 expires_at = LEAST(COALESCE(expires_at, 'infinity'), now() + make_interval(secs => $2))
           WHERE account_name = $1 AND (expires_at IS NULL OR expires_at > now())`,
-        [accountName, overlapSeconds]);
+        [accountName, overlapSeconds],
+      );
       const created = await createWebhookSecretIfMissing(client, accountName);
       if (!created) throw new Error(`account ${accountName} still has a current webhook secret after superseding it`);
       return created;
@@ -79,19 +81,25 @@ export class PgWebhookSecretStore {
 
   /** The secrets deliveries of the account are signed with now: the current one first, then those in their overlap window. */
   async signingSecrets(accountName: string): Promise<string[]> {
-    const result = await runQuery<{ secret: string }>(this.pool,
+    const result = await runQuery<{ secret: string }>(
+      this.pool,
       `SELECT secret FROM account_webhook_secrets
         WHERE account_name = $1 AND (expires_at IS NULL OR expires_at > now())
-        ORDER BY superseded_at IS NOT NULL, created_at DESC`, [accountName]);
+        ORDER BY superseded_at IS NOT NULL, created_at DESC`,
+      [accountName],
+    );
     return result.rows.map((row) => row.secret);
   }
 
   async list(accountName?: string): Promise<WebhookSecretRow[]> {
-    const result = await runQuery<WebhookSecretRow>(this.pool,
+    const result = await runQuery<WebhookSecretRow>(
+      this.pool,
       `SELECT id, account_name, secret_prefix, created_at, superseded_at, expires_at,
               CASE WHEN superseded_at IS NULL THEN 'current' WHEN expires_at > now() THEN 'overlap' ELSE 'expired' END AS state
          FROM account_webhook_secrets
-        WHERE $1::text IS NULL OR account_name = $1 ORDER BY account_name, created_at`, [accountName ?? null]);
+        WHERE $1::text IS NULL OR account_name = $1 ORDER BY account_name, created_at`,
+      [accountName ?? null],
+    );
     return result.rows;
   }
 }

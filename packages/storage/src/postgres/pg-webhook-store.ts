@@ -36,7 +36,8 @@ export class PgWebhookStore {
 
   /** Finished jobs of this deployment with a webhook whose delivery was never enqueued (Redis was down, a worker died). */
   async findUnenqueued(queuePrefix: string, limit = 500): Promise<string[]> {
-    const result = await runQuery<{ id: string }>(this.pool,
+    const result = await runQuery<{ id: string }>(
+      this.pool,
       `SELECT id FROM ingest_jobs
         WHERE webhook_url IS NOT NULL AND webhook_enqueued_at IS NULL AND status IN ('completed', 'failed', 'cancelled')
           AND queue_prefix = $1
@@ -47,16 +48,23 @@ export class PgWebhookStore {
   }
 
   async recordAttempt(delivery: NewWebhookDelivery): Promise<void> {
-    await runQuery(this.pool,
+    await runQuery(
+      this.pool,
       `INSERT INTO webhook_deliveries (job_id, attempt, delivery_id, outcome, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [delivery.jobId, delivery.attempt, delivery.deliveryId ?? null, delivery.outcome, delivery.statusCode ?? null, delivery.error?.slice(0, 1000) ?? null,
-        Math.max(0, Math.round(delivery.durationMs))],
+      [
+        delivery.jobId,
+        delivery.attempt,
+        delivery.deliveryId ?? null,
+        delivery.outcome,
+        delivery.statusCode ?? null,
+        delivery.error?.slice(0, 1000) ?? null,
+        Math.max(0, Math.round(delivery.durationMs)),
+      ],
     );
   }
 
   async listAttempts(jobId: string): Promise<WebhookDeliveryRow[]> {
-    const result = await runQuery<WebhookDeliveryRow>(this.pool,
-      'SELECT * FROM webhook_deliveries WHERE job_id = $1 ORDER BY id', [jobId]);
+    const result = await runQuery<WebhookDeliveryRow>(this.pool, 'SELECT * FROM webhook_deliveries WHERE job_id = $1 ORDER BY id', [jobId]);
     return result.rows;
   }
 }

@@ -44,7 +44,10 @@ export function queuedTotalsOf(row: { documents: string; chunks: string } | unde
  * query and the COMMIT, not while documents are written.
  */
 export async function reserveQueuedQuota(
-  client: PoolClient, job: { id: string; accountName: string; documents: number }, chunks: number, quota: QueuedQuota | undefined,
+  client: PoolClient,
+  job: { id: string; accountName: string; documents: number },
+  chunks: number,
+  quota: QueuedQuota | undefined,
 ): Promise<void> {
   await client.query('UPDATE ingest_jobs SET queued_chunks = $2 WHERE id = $1', [job.id, chunks]);
   if (!quota) return;

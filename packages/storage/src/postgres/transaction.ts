@@ -43,7 +43,9 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
     // pg-pool takes its 'error' listener off a checked-out client, and pg emits 'error' when
     // the connection drops: without this one, a cut mid-transaction would be an uncaught
     // exception that ends the process. The statement in flight fails on its own.
-    const onError = (): void => { broken = true; };
+    const onError = (): void => {
+      broken = true;
+    };
     client.on('error', onError);
     try {
       await client.query('BEGIN');
@@ -51,7 +53,9 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => { broken = true; });
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
       throw error;
     } finally {
       // A connection that dropped or cannot even roll back is discarded, not returned to the pool.
@@ -62,7 +66,9 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
 }
 
 export async function runQuery<T extends QueryResultRow>(
-  pool: Pool, sql: string, params: unknown[] = [],
+  pool: Pool,
+  sql: string,
+  params: unknown[] = [],
 ): Promise<{ rows: T[]; rowCount: number | null }> {
   return withConnectionRetries(() => pool.query<T>(sql, params));
 }
