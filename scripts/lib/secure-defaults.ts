@@ -39,9 +39,17 @@ export function secretDefaultsInComposeFile(text: string): string[] {
     .map(([whole, name]) => `${name} has a default value in docker-compose.yml (${whole}); make it required: \${${name}:?message}`);
 }
 
-/** In the interpolated configuration: no known password, a Redis password, least-privilege roles, loopback ports. */
-export function composeProblems(config: ComposeConfig, apps: { app: string[]; migrate: string }): string[] {
+/**
+ * In the interpolated configuration: no known password, a Redis password, least-privilege roles, loopback ports,
+ * and no host port at all for a service that answers anyone without a key (`keyless`: the embedding server).
+ */
+export function composeProblems(config: ComposeConfig, apps: { app: string[]; migrate: string; keyless?: string[] }): string[] {
   const problems: string[] = [];
+  for (const service of apps.keyless ?? []) {
+    for (const port of config.services[service]?.ports ?? []) {
+      problems.push(`${service}: port ${port.target} is published, but ${service} takes no key: reach it on the compose network only`);
+    }
+  }
   const services = Object.entries(config.services);
   for (const [service, { environment = {} }] of services) {
     for (const [name, value] of Object.entries(environment)) {

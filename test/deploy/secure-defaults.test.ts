@@ -3,7 +3,7 @@ import path from 'node:path';
 import { composeProblems, dockerfileProblems, secretDefaultsInComposeFile, type ComposeConfig } from '../../scripts/lib/secure-defaults';
 
 const ROOT = path.join(__dirname, '../..');
-const APPS = { app: ['api', 'worker'], migrate: 'migrate' };
+const APPS = { app: ['api', 'worker'], migrate: 'migrate', keyless: ['e5'] };
 
 /** The shape docker-compose.yml interpolates to, reduced to what the checks read. */
 function secureCompose(): ComposeConfig {
@@ -23,6 +23,7 @@ function secureCompose(): ComposeConfig {
       api: app('nonstop_app'),
       worker: app('nonstop_app'),
       migrate: app('nonstop_owner'),
+      e5: {},
     },
     configs: { 'redis-auth': { content: 'requirepass 77b1e2\n' } },
   };
@@ -30,7 +31,7 @@ function secureCompose(): ComposeConfig {
 
 describe('secure defaults of docker-compose.yml and the Dockerfile', () => {
   it('find nothing wrong with the committed Dockerfile and a compose configuration of its shape', () => {
-    expect(dockerfileProblems(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'), ['api', 'worker'])).toEqual([]);
+    expect(dockerfileProblems(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'), ['api', 'worker', 'e5'])).toEqual([]);
     expect(secretDefaultsInComposeFile(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'))).toEqual([]);
     expect(composeProblems(secureCompose(), APPS)).toEqual([]);
   });
@@ -106,6 +107,13 @@ describe('secure defaults of docker-compose.yml and the Dockerfile', () => {
         c.services.api!.ports = [{ published: '8000', target: 8000 }];
       },
       /api: port 8000 is published on every interface/,
+    ],
+    [
+      'a host port for the embedding server, which takes no key',
+      (c) => {
+        c.services.e5!.ports = [{ host_ip: '127.0.0.1', published: '8390', target: 8390 }];
+      },
+      /e5: port 8390 is published, but e5 takes no key/,
     ],
   ])('name %s', (_what, spoil, problem) => {
     const config = secureCompose();

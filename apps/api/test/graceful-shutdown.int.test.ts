@@ -50,9 +50,10 @@ describe('API process: SIGTERM with a request in flight', () => {
       90_000,
     );
 
-    // A synchronous insert that takes seconds: three micro-batches of chunks through the CPU embedding model.
+    // A synchronous insert that takes seconds: three micro-batches of chunks through the CPU embedding model
+    // (PIPELINE_BATCH_CHUNKS: 16 chunks with the default local-e5, 64 with local).
     const account = uniqueAccount('sigterm');
-    const documents = makeDocuments(24, { chunks: 8 });
+    const documents = makeDocuments(Math.ceil((3 * testConfig().worker.pipelineBatchChunks) / 8), { chunks: 8 });
     const inFlight = fetch(`${base}/data/insert/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -77,8 +78,8 @@ describe('API process: SIGTERM with a request in flight', () => {
     const answer = await inFlight;
     expect(answer.at).toBeGreaterThan(refusedAt); // it was still running when the listener closed
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ total_documents: 24, success_count: 24, failure_count: 0 });
-    expect(await stores.documentCount(account)).toBe(24);
+    expect(answer.body).toMatchObject({ total_documents: documents.length, success_count: documents.length, failure_count: 0 });
+    expect(await stores.documentCount(account)).toBe(documents.length);
 
     const code = await api.exited;
     expect(code).toBe(0); // 1 would mean the deadline forced it

@@ -29,11 +29,24 @@ import { MAX_CONTENT_NAME_LENGTH, MAX_IDENTIFIER_LENGTH, MAX_WEBHOOK_URL_LENGTH 
  * hostile corpus, at its own smaller limits). Real worker process,
  * PostgreSQL, Milvus and model.
  *
- * The limits are the documented defaults, except MAX_JOB_BODY_BYTES: a 200 MB
- * body costs gigabytes of memory in this test process, so the job endpoint's
- * byte limit is tested at 10 MiB (the same parser, another number).
+ * The limits are the documented defaults, except the body byte limits: a
+ * 200 MB body (MAX_JOB_BODY_BYTES) costs gigabytes of memory in this test
+ * process, and a body at 10 MiB (MAX_SYNC_BODY_BYTES) fills 1,000 chunks with
+ * ~3,500 characters each, which the default multilingual model reads 512
+ * tokens of at up to ~1.5 s a chunk (25 minutes a case on 2 cores; random
+ * Hangul and emoji cost the model 1-3 tokens a character). So the job
+ * endpoint's limit is 10 MiB here, and the two bodies of exactly the byte
+ * limit go to an API of their own whose limits are 16 KiB a body and 100
+ * chunks a document (the same parser and checks, other numbers: 1,000 chunks
+ * of 64 KiB still took minutes, and timed out, on a busy 2-core machine). A
+ * document's chunks are one embedding call, which may outlast
+ * DOCUMENT_TIMEOUT_MS's 30 s there (README, Known limits), and one request of
+ * 16 chunks of a few hundred tokens each EMBEDDING_TIMEOUT_MS's 30 s: the time
+ * limits are raised too, since this file is about bytes, not time.
  */
 const MiB = 1024 * 1024;
+const BODY_LIMIT_BYTES = 16 * 1024;
+const CHUNKS_LIMIT = 100;
 const WEBHOOK_SECRET = 'whsec_multibyte_limits_0123456789';
 
 interface Fingerprint {
@@ -86,6 +99,9 @@ describe('documented length limits at their costliest UTF-8, through both POST e
     WEBHOOK_ALLOW_PRIVATE: 'true',
     WEBHOOK_SECRET,
     WEBHOOK_BACKOFF_MS: '200',
+    DOCUMENT_TIMEOUT_MS: '240000',
+    SYNC_REQUEST_TIMEOUT_MS: '240000',
+    EMBEDDING_TIMEOUT_MS: '240000',
   });
   const config = testConfig(harness.env);
   const { limits } = config;
@@ -246,7 +262,7 @@ describe('documented length limits at their costliest UTF-8, through both POST e
       const documents: DocumentInput[] = Array.from({ length: limits.maxDocumentsPerRequest }, (_, i) => ({
         chat_bot_id: `bot${String(i % 3).padStart(3, '0')}`,
         content_name: variedText(MULTIBYTE_SCRIPTS[i % 2]!, MAX_CONTENT_NAME_LENGTH, 7_000 + i),
-        chunks: [{ chunk_index: 0, text: variedText(MULTIBYTE_SCRIPTS[(i + 1) % 2]!, 200, i) }],
+        chunks: [{ chunk_index: 0, text: variedText(MULTIBYTE_SCRIPTS[(i + 1) % 2]!, 20, i) }],
       }));
       const res = await request(api.app).post(path).send({ account_name: account, documents });
       expect({ status: res.status, error: res.body.error }).toEqual({ status: path === '/job/batch-insert' ? 202 : 200, error: undefined });
@@ -269,7 +285,7 @@ describe('documented length limits at their costliest UTF-8, through both POST e
   );
 
   /**
-   * One document of MAX_CHUNKS_PER_DOCUMENT chunks whose body is exactly
+   * One document of CHUNKS_LIMIT chunks (the limited API's MAX_CHUNKS_PER_DOCUMENT) whose body is exactly
    * `bytes` bytes of `script` (JSON does not escape it, so the characters
    * are spread over the chunks to fill the body).
    */
@@ -278,20 +294,13 @@ describe('documented length limits at their costliest UTF-8, through both POST e
     const documentOf = (filler: string): DocumentInput => ({
       chat_bot_id: 'bot001',
       content_name: variedText(script, 64, bytes),
-      chunks: splitCodePoints(filler, limits.maxChunksPerDocument).map((text, i) => ({ chunk_index: i, text })),
+      chunks: splitCodePoints(filler, CHUNKS_LIMIT).map((text, i) => ({ chunk_index: i, text })),
     });
     const json = fillToBytes(make, bytes, script);
     const document = (JSON.parse(json) as { documents: DocumentInput[] }).documents[0]!;
     expect(Math.max(...document.chunks.map((chunk) => Array.from(chunk.text).length))).toBeLessThanOrEqual(limits.maxChunkTextLength);
     return { json, document };
   }
-
-  const post = (path: string, json: string) =>
-    request(api.app)
-      .post(path)
-      .set('Content-Type', 'application/json')
-      .serialize((raw: unknown) => raw as string)
-      .send(json);
 
   /** Every chunk's text, concatenated in order, read from PostgreSQL; with the chunk and vector counts. */
   async function storedChunks(account: string): Promise<{ chunks: number; vectors: number; text: Fingerprint | null }> {
@@ -305,18 +314,39 @@ describe('documented length limits at their costliest UTF-8, through both POST e
     return { chunks: row.chunks, vectors: (await stores.vectorChunkIds(account)).length, text: row.chunks === 0 ? null : row.text };
   }
 
+  const limitedConfig = testConfig({
+    ...harness.env,
+    MAX_SYNC_BODY_BYTES: String(BODY_LIMIT_BYTES),
+    MAX_JOB_BODY_BYTES: String(BODY_LIMIT_BYTES),
+    MAX_CHUNKS_PER_DOCUMENT: String(CHUNKS_LIMIT),
+  });
   const limitCases: Array<[endpoint: string, script: Script, limit: () => number]> = [
-    ['/data/insert/batch', HANGUL, () => limits.maxSyncBodyBytes],
-    ['/job/batch-insert', ASTRAL_EMOJI, () => limits.maxJobBodyBytes],
+    ['/data/insert/batch', HANGUL, () => limitedConfig.limits.maxSyncBodyBytes],
+    ['/job/batch-insert', ASTRAL_EMOJI, () => limitedConfig.limits.maxJobBodyBytes],
   ];
 
   describe.each(limitCases.map(([path, script, limit]) => [path, script.name, script, limit] as const))(
-    'POST %s: a body of exactly the byte limit in %s, MAX_CHUNKS_PER_DOCUMENT chunks',
+    'POST %s: a body of exactly the byte limit (16 KiB here) in %s, MAX_CHUNKS_PER_DOCUMENT chunks (100 here)',
     (path, _name, script, limit) => {
       const account = uniqueAccount('mb_body');
       let atLimit: ReturnType<typeof bodyOfBytes>;
-      beforeAll(() => {
+      let limitedApi: InProcessApi;
+      const post = (route: string, json: string) =>
+        request(limitedApi.app)
+          .post(route)
+          .set('Content-Type', 'application/json')
+          .serialize((raw: unknown) => raw as string)
+          .send(json);
+      beforeAll(async () => {
+        expect({ bytes: limit(), chunks: limitedConfig.limits.maxChunksPerDocument }).toEqual({
+          bytes: BODY_LIMIT_BYTES,
+          chunks: CHUNKS_LIMIT,
+        });
         atLimit = bodyOfBytes(account, script, limit());
+        limitedApi = await startInProcessApi(limitedConfig);
+      });
+      afterAll(async () => {
+        await limitedApi.close();
       });
 
       it('is accepted and every chunk stored byte for byte, with its vector', async () => {
@@ -326,14 +356,14 @@ describe('documented length limits at their costliest UTF-8, through both POST e
           error: undefined,
         });
         if (path === '/job/batch-insert') {
-          const { job } = await waitForFinal(api.app, res.body.job_id as string, 120_000);
+          const { job } = await waitForFinal(api.app, res.body.job_id as string, 240_000);
           expect(job).toMatchObject({ status: 'completed', progress: { success_count: 1, failure_count: 0 } });
         } else {
-          expect(res.body).toMatchObject({ success_count: 1, failure_count: 0, results: [{ chunks_count: limits.maxChunksPerDocument }] });
+          expect(res.body).toMatchObject({ success_count: 1, failure_count: 0, results: [{ chunks_count: CHUNKS_LIMIT }] });
         }
         expect(await storedChunks(account)).toEqual({
-          chunks: limits.maxChunksPerDocument,
-          vectors: limits.maxChunksPerDocument,
+          chunks: CHUNKS_LIMIT,
+          vectors: CHUNKS_LIMIT,
           text: fingerprint(atLimit.document.chunks.map((chunk) => chunk.text).join('')),
         });
       });

@@ -5,10 +5,10 @@ import { startInProcessApi, type InProcessApi } from '../../../test/support/in-p
 import { testConfig, uniqueAccount } from '../../../test/support/test-env';
 
 /**
- * Korean retrieval end to end with EMBEDDING_PROVIDER=local-e5 (the
- * multilingual-e5-small server services-up starts): documents ingested with
- * POST /data/insert/batch as e5 passages, found with POST /search as e5
- * queries. Its own collection, since a collection records its model.
+ * Korean retrieval end to end with the default model (EMBEDDING_PROVIDER=local-e5,
+ * the multilingual-e5-small server services-up starts): documents ingested
+ * with POST /data/insert/batch as e5 passages, found with POST /search as e5
+ * queries.
  */
 
 const documents = (prefix: string): DocumentInput[] =>
@@ -20,13 +20,14 @@ const documents = (prefix: string): DocumentInput[] =>
     ['sourdough', 'Sourdough bread rises because of a starter, a fermented mix of flour and water that hosts wild yeast.'],
   ].map(([name, text]) => ({ chat_bot_id: 'bot-e5', content_name: `${prefix}/${name}`, chunks: [{ chunk_index: 0, text: text! }] }));
 
-describe('POST /search with the local multilingual model (local-e5)', () => {
-  const config = testConfig({ EMBEDDING_PROVIDER: 'local-e5', MILVUS_COLLECTION: 'test_document_chunks_local_e5' });
+describe('POST /search with the default, multilingual model (local-e5)', () => {
+  const config = testConfig();
   const account = uniqueAccount('search_e5');
   const prefix = `https://example.com/e5-${randomUUID().slice(0, 8)}`;
   let api: InProcessApi;
 
   beforeAll(async () => {
+    expect(config.embedding).toMatchObject({ provider: 'local-e5', inputRoles: 'input_type' });
     api = await startInProcessApi(config);
     const res = await request(api.app)
       .post('/data/insert/batch')

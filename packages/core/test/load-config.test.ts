@@ -1,13 +1,13 @@
 import { ConfigError, loadConfig } from '../src';
 
 describe('loadConfig', () => {
-  it('uses the local services and the local model when nothing is set', () => {
+  it('uses the local services and the local multilingual model when nothing is set', () => {
     const config = loadConfig({});
     expect(config.port).toBe(8000);
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/nonstop_ingest');
     expect(config.milvusAddress).toBe('127.0.0.1:19530');
     expect(config.milvusCollection).toBe('document_chunks');
-    expect(config.embedding.provider).toBe('local');
+    expect(config.embedding.provider).toBe('local-e5');
     expect(config.worker.maxActiveJobs).toBe(10);
   });
 
@@ -48,10 +48,8 @@ describe('loadConfig', () => {
     expect(config.embedding.model).toBe('bge-m3');
   });
 
-  it('presets the local multilingual e5 server for EMBEDDING_PROVIDER=local-e5, keeping all-MiniLM-L6-v2 the default', () => {
-    expect(loadConfig({}).embedding).toMatchObject({ provider: 'local', model: 'all-MiniLM-L6-v2', inputRoles: 'none' });
-    const config = loadConfig({ EMBEDDING_PROVIDER: 'local-e5' });
-    expect(config.embedding).toMatchObject({
+  it('presets the local multilingual e5 server by default (EMBEDDING_PROVIDER=local-e5), e5 query/passage roles included', () => {
+    const preset = {
       provider: 'local-e5',
       baseUrl: 'http://127.0.0.1:8390/v1',
       model: 'multilingual-e5-small-q4',
@@ -59,13 +57,30 @@ describe('loadConfig', () => {
       inputRoles: 'input_type',
       batchSize: 16,
       concurrency: 2,
-    });
+    };
+    expect(loadConfig({}).embedding).toMatchObject(preset);
+    expect(loadConfig({}).worker.pipelineBatchChunks).toBe(16);
+    const config = loadConfig({ EMBEDDING_PROVIDER: 'local-e5' });
+    expect(config.embedding).toMatchObject(preset);
     expect(config.worker.pipelineBatchChunks).toBe(16);
-    expect(loadConfig({}).worker.pipelineBatchChunks).toBe(64);
     // Another host or port for the same server (e.g. a compose service).
     expect(loadConfig({ EMBEDDING_PROVIDER: 'local-e5', EMBEDDING_BASE_URL: 'http://e5:8390/v1' }).embedding.baseUrl).toBe(
       'http://e5:8390/v1',
     );
+  });
+
+  it('keeps all-MiniLM-L6-v2 in-process selectable (EMBEDDING_PROVIDER=local) with its own presets', () => {
+    const config = loadConfig({ EMBEDDING_PROVIDER: 'local' });
+    expect(config.embedding).toMatchObject({
+      provider: 'local',
+      baseUrl: undefined,
+      model: 'all-MiniLM-L6-v2',
+      dimension: undefined,
+      inputRoles: 'none',
+      batchSize: 32,
+      concurrency: 1,
+    });
+    expect(config.worker.pipelineBatchChunks).toBe(64);
   });
 
   it('refuses a local-e5 setting that would not be that model, or would mark queries and passages wrongly', () => {

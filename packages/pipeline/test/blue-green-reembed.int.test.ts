@@ -120,6 +120,10 @@ test('a new deployment gets <name>_<model>_v1 behind the alias <name>; a process
       name: 'CollectionMismatchError',
       message: expect.stringContaining('holds vectors of all-MiniLM-L6-v2'),
     });
+    // A deployment made before local-e5 became the default is told how to keep its model or move to the new one.
+    await expect(other.ensureCollection({ embedding_model: 'multilingual-e5-small-q4', dimension: 384 })).rejects.toThrow(
+      '(EMBEDDING_PROVIDER=local for all-MiniLM-L6-v2, or npm run reembed -- --provider local-e5 to move to the default)',
+    );
   } finally {
     await Promise.all([store.close(), other.close()]);
   }

@@ -1,4 +1,4 @@
-import type { DocumentInput, VectorStore } from '@nonstop/core';
+import type { DocumentInput, Embedder, VectorStore } from '@nonstop/core';
 import { MilvusVectorStore } from '@nonstop/storage';
 import { createRuntime, IngestionPipeline, type Runtime } from '../src';
 import { startedRun } from '../../../test/support/started-run';
@@ -7,7 +7,7 @@ import { makeDocuments, StoreInspector, testConfig, testLogger, uniqueAccount } 
 
 /**
  * The pipeline's write path at its edges, against real PostgreSQL, Milvus and
- * the local model: a document a store refuses fails alone at either store, a
+ * the default embedding model: a document a store refuses fails alone at either store, a
  * hung Milvus is an outage (never a slow document whose write is abandoned),
  * and a retried Milvus write repeats its delete.
  */
@@ -25,9 +25,9 @@ describe('write path edges (real PostgreSQL, Milvus and model)', () => {
     await stores.close();
   });
 
-  function pipelineWith(vectors: VectorStore, documentTimeoutMs = 30_000): IngestionPipeline {
+  function pipelineWith(vectors: VectorStore, documentTimeoutMs = 30_000, embedder: Embedder = runtime.embedder): IngestionPipeline {
     return new IngestionPipeline(
-      { documents: runtime.documents, vectors, embedder: runtime.embedder, logger: testLogger },
+      { documents: runtime.documents, vectors, embedder, logger: testLogger },
       { documentTimeoutMs, batchChunks: 64, batchesInFlight: 1 },
     );
   }
@@ -87,14 +87,23 @@ describe('write path edges (real PostgreSQL, Milvus and model)', () => {
     };
     try {
       const account = uniqueAccount();
-      await runtime.embedder.embed(['warm the model up']);
+      const documents = makeDocuments(4);
+      // The model's own vectors, computed before the stall: within the 1 s limit only Milvus may be slow (the
+      // multilingual model can take longer than that for these 8 chunks on a busy machine).
+      const texts = documents.flatMap((document) => document.chunks.map((chunk) => chunk.text));
+      const computed = new Map((await runtime.embedder.embed(texts)).map((vector, i) => [texts[i]!, vector]));
+      const precomputed: Embedder = {
+        model: runtime.embedder.model,
+        dimension: runtime.embedder.dimension,
+        embed: async (batch) => batch.map((text) => computed.get(text)!),
+      };
       proxy.stall();
       const started = Date.now();
       // A document limit shorter than Milvus's call deadline: an abandoned write would show as per-document timeouts.
       await expect(
-        pipelineWith(counted, 1_000).ingestBatch(
+        pipelineWith(counted, 1_000, precomputed).ingestBatch(
           { accountName: account, fence: await startedRun(runtime.jobs, account) },
-          makeDocuments(4),
+          documents,
         ),
       ).rejects.toMatchObject({ name: 'DependencyError', dependency: 'milvus' });
       expect(writes).toBe(1);

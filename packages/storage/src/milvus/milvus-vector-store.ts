@@ -45,7 +45,11 @@ function mismatch(
     `Milvus collection "${name}" holds vectors of ${recorded ? `${recorded.embedding_model} (${recorded.dimension} dims)` : 'an unknown model'}, ` +
       `but the configured embedding model is ${configured.embedding_model} (${configured.dimension} dims). ` +
       'After a re-embed (npm run reembed), restart with the EMBEDDING_* settings of the new model; ' +
-      'otherwise set MILVUS_COLLECTION to a new name, or configure the model the collection was made with.',
+      'otherwise set MILVUS_COLLECTION to a new name, or configure the model the collection was made with' +
+      // The default was all-MiniLM-L6-v2 before local-e5: say how to keep it, or move to the new default.
+      (recorded?.embedding_model === 'all-MiniLM-L6-v2'
+        ? ' (EMBEDDING_PROVIDER=local for all-MiniLM-L6-v2, or npm run reembed -- --provider local-e5 to move to the default).'
+        : '.'),
   );
 }
 
