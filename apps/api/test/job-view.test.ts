@@ -1,44 +1,22 @@
 import type { JobRow, JobStatus, LedgerRow } from '@nonstop/storage';
-import { ledgerResultView as resultView } from '@nonstop/pipeline';
+import { ledgerResultView } from '@nonstop/pipeline';
 import { jobView, pageOf } from '../src/jobs/job-view';
+import { jobRowFixture } from '../../../test/support/job-row';
 
 const JOB_ID = '8a6e0804-2bd0-4672-b79d-d97027f9071a';
 const T0 = new Date('2024-05-01T00:00:00.000Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 
 function job(overrides: Partial<JobRow> = {}): JobRow {
-  return {
+  return jobRowFixture({
     id: JOB_ID,
     account_name: 'chatty',
-    status: 'pending',
     total_documents: 40,
-    processed_documents: 0,
-    success_count: 0,
-    failure_count: 0,
-    cancelled_count: 0,
-    rolled_back_count: 0,
-    webhook_url: null,
-    idempotency_key: null,
-    request_hash: 'h',
-    error_code: null,
-    error_message: null,
-    cancel_requested_at: null,
-    rollback_requested: false,
-    vectors_cleanup_pending: false,
-    rolled_back_at: null,
-    queue_prefix: 'nonstop',
-    run_count: 0,
-    kind: 'insert',
-    on_existing: 'fail',
-    retry_of: null,
-    receipt: null,
     created_at: T0,
-    started_at: null,
     updated_at: T0,
-    finished_at: null,
     expires_at: at(86_400),
     ...overrides,
-  };
+  });
 }
 
 function row(position: number, overrides: Partial<LedgerRow> = {}): LedgerRow {
@@ -56,9 +34,9 @@ function row(position: number, overrides: Partial<LedgerRow> = {}): LedgerRow {
   };
 }
 
-describe('resultView', () => {
+describe('ledgerResultView', () => {
   it('shows a stored document with a numeric doc_id and no error', () => {
-    const view = resultView(row(3, { doc_id: '9007199254740991', action: 'replaced' }));
+    const view = ledgerResultView(row(3, { doc_id: '9007199254740991', action: 'replaced' }));
     expect(view).toEqual({
       position: 3,
       content_name: 'doc-3',
@@ -73,7 +51,7 @@ describe('resultView', () => {
   });
 
   it('shows a failed document with its error and code and without doc_id', () => {
-    const view = resultView(
+    const view = ledgerResultView(
       row(0, { status: 'failed', doc_id: null, chunks_count: 0, error_code: 'timeout', error_message: 'took too long' }),
     );
     expect(view).toEqual({
@@ -90,7 +68,7 @@ describe('resultView', () => {
   });
 
   it.each(['pending', 'failed', 'cancelled', 'rolled_back'] as const)('status %s is not a success', (status) => {
-    expect(resultView(row(1, { status })).success).toBe(false);
+    expect(ledgerResultView(row(1, { status })).success).toBe(false);
   });
 });
 

@@ -1,43 +1,28 @@
 import type { JobRow, LedgerRow } from '@nonstop/storage';
 import { buildWebhookBody, WEBHOOK_RESULTS_PAGE } from '../src/webhooks/webhook-body';
+import { jobRowFixture } from '../../../test/support/job-row';
 
 const JOB_ID = '8a6e0804-2bd0-4672-b79d-d97027f9071a';
 const DELIVERY_ID = '5d1b7b2e-94b4-4a43-9a55-0f4d6f0e7c11';
 
 function job(overrides: Partial<JobRow> = {}): JobRow {
   const now = new Date('2026-01-01T00:00:00Z');
-  return {
+  return jobRowFixture({
     id: JOB_ID,
-    account_name: 'acct',
     status: 'completed',
     total_documents: 3,
     processed_documents: 3,
     success_count: 2,
     failure_count: 1,
-    cancelled_count: 0,
-    rolled_back_count: 0,
     webhook_url: 'https://hooks.example.com/x',
-    idempotency_key: null,
-    request_hash: 'h',
-    error_code: null,
-    error_message: null,
-    cancel_requested_at: null,
-    rollback_requested: false,
-    vectors_cleanup_pending: false,
-    rolled_back_at: null,
-    queue_prefix: 'nonstop',
     run_count: 1,
-    kind: 'insert',
-    on_existing: 'fail',
-    retry_of: null,
-    receipt: null,
     created_at: now,
     started_at: now,
     updated_at: now,
     finished_at: now,
     expires_at: now,
     ...overrides,
-  };
+  });
 }
 
 function rows(count: number): LedgerRow[] {

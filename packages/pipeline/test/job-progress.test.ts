@@ -1,40 +1,10 @@
 import type { JobRow } from '@nonstop/storage';
 import { progressOf } from '../src/job-progress';
+import { jobRowFixture } from '../../../test/support/job-row';
 
 function job(counts: Partial<JobRow>): JobRow {
   const at = new Date('2024-05-01T00:00:00.000Z');
-  return {
-    id: '8a6e0804-2bd0-4672-b79d-d97027f9071a',
-    account_name: 'acct',
-    status: 'processing',
-    total_documents: 0,
-    processed_documents: 0,
-    success_count: 0,
-    failure_count: 0,
-    cancelled_count: 0,
-    rolled_back_count: 0,
-    webhook_url: null,
-    idempotency_key: null,
-    request_hash: 'h',
-    error_code: null,
-    error_message: null,
-    cancel_requested_at: null,
-    rollback_requested: false,
-    vectors_cleanup_pending: false,
-    rolled_back_at: null,
-    queue_prefix: 'nonstop',
-    run_count: 1,
-    kind: 'insert',
-    on_existing: 'fail',
-    retry_of: null,
-    receipt: null,
-    created_at: at,
-    started_at: at,
-    updated_at: at,
-    finished_at: null,
-    expires_at: at,
-    ...counts,
-  };
+  return jobRowFixture({ status: 'processing', run_count: 1, started_at: at, ...counts });
 }
 
 describe('progressOf', () => {
