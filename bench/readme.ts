@@ -282,7 +282,7 @@ export function buildReadme(r: Results): string {
     '',
     'Override the service addresses with `BENCH_DATABASE_URL`, `BENCH_REDIS_URL`, `BENCH_MILVUS_ADDRESS`. The code: one file per',
     'measurement under `bench/` (`raw-stages.ts`, `end-to-end.ts`, `naive.ts`, `local-model.ts`, `local-e5-throughput.ts`, `api-latency.ts`, `redis-bytes.ts`,',
-    '`kill-recovery.ts`, `milvus-batch-size.ts`, `langchain.ts`, `sync-latency.ts`), the runner `run.ts`, and `readme.ts` / `report.ts` that write this page,',
+    '`kill-recovery.ts`, `milvus-batch-size.ts`, `langchain.ts`, `sync-latency.ts`, `retrieval-quality.ts`), the runner `run.ts`, and `readme.ts` / `report.ts` that write this page,',
     '`results.json` and the chart. `node --import tsx bench/render.ts` rewrites this page and the chart from `results.json`;',
     '`node --import tsx bench/milvus-batch-size.ts` runs the rows-per-call sweep alone and adds it to `results.json`.',
     '`node --import tsx bench/cpu-by-process.ts 100000` splits the CPU of one end-to-end job by process (Milvus, worker, PostgreSQL, ...).',
