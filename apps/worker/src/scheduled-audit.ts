@@ -17,6 +17,12 @@ export async function runScheduledAudit(stores: ConsistencyAuditStores, logger: 
   const client = await stores.pool.connect();
   // A connection that failed is destroyed, not returned to the pool; its session lock ends with it.
   let broken: Error | undefined;
+  // The lock's session waits, checked out and idle, while the audit reads: pg-pool has taken its own 'error'
+  // listener off, so a PostgreSQL cut meanwhile would be an 'error' event nobody hears, which ends the worker.
+  const onLost = (error: Error): void => {
+    broken ??= error;
+  };
+  client.on('error', onLost);
   try {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [AUDIT_LOCK_KEY]);
     if (!rows[0]?.locked) return 'another worker is auditing';
@@ -32,6 +38,7 @@ export async function runScheduledAudit(stores: ConsistencyAuditStores, logger: 
     broken ??= error as Error;
     throw error;
   } finally {
+    client.off('error', onLost);
     client.release(broken);
   }
 }

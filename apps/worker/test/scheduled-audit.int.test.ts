@@ -5,6 +5,7 @@ import { auditConsistency, latestWholeAudit } from '@nonstop/pipeline';
 import { createPool, migrate, MilvusVectorStore, milvusIntList } from '@nonstop/storage';
 import { AUDIT_LOCK_KEY, runScheduledAudit } from '../src/scheduled-audit';
 import { seedChunksWithStandInVectors, type SeededChunk } from '../../../test/support/seed-chunks';
+import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { testConfig, testLogger, uniqueAccount } from '../../../test/support/test-env';
 
 /**
@@ -132,4 +133,76 @@ it('a failed read keeps the last values: a PostgreSQL outage does not fail the s
   fail = true;
   const second = await failing.registry.metrics();
   expect(second).toMatch(/^nonstop_consistency_drift_chunks 0$/m);
+});
+
+/** Whether a session of its own can take the audit lock now (and gives it back). */
+async function auditLockIsFree(): Promise<boolean> {
+  const { rows } = await pool.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [AUDIT_LOCK_KEY]);
+  if (rows[0]!.locked) await pool.query('SELECT pg_advisory_unlock($1)', [AUDIT_LOCK_KEY]);
+  return rows[0]!.locked;
+}
+
+it('an outage during the audit records no run, leaves the series and frees the lock; the next audit records the truth', async () => {
+  const runs = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM consistency_audit_runs')).rows[0]!.n;
+  await deleteVector(chunks[1]!); // one missing vector, for the audit after the outages to find
+  const seriesBefore = await scrapeConsistency();
+  const runsBefore = await runs();
+
+  // Milvus cut after the first window was compared (pages of 2 rows: three windows).
+  const [host, port] = config.milvusAddress.split(':');
+  const milvusProxy = new TcpProxy(host!, Number(port));
+  await milvusProxy.start();
+  const proxiedVectors = new MilvusVectorStore({
+    address: milvusProxy.address,
+    collection: vectors.collection,
+    maxAttempts: 2,
+    retryDelayMs: 50,
+  });
+  try {
+    await proxiedVectors.ensureCollection({ embedding_model: 'stand-in', dimension: DIMENSION });
+    const audited = auditConsistency(
+      { pool, vectors: proxiedVectors },
+      { accountName: account, pageSize: 2, onProgress: () => milvusProxy.cut() },
+    );
+    await expect(audited).rejects.toMatchObject({ name: 'DependencyError', message: expect.stringMatching(/Milvus/i) });
+  } finally {
+    await proxiedVectors.close();
+    await milvusProxy.close();
+  }
+
+  // PostgreSQL cut the moment the worker's pass turns to Milvus: it has read the rows, and can neither re-check nor record.
+  const pgProxy = TcpProxy.inFrontOf(databaseUrl, 5432);
+  await pgProxy.start();
+  const proxiedPool = createPool(pgProxy.proxied(databaseUrl), { applicationName: 'nonstop-test-audit-outage' });
+  const cuttingClient = new Proxy(vectors.client, {
+    get(target, property) {
+      if (property === 'query') pgProxy.cut();
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const cuttingVectors = Object.assign(Object.create(vectors) as MilvusVectorStore, { client: cuttingClient });
+  try {
+    await expect(runScheduledAudit({ pool: proxiedPool, vectors: cuttingVectors }, testLogger)).rejects.toThrow();
+  } finally {
+    await proxiedPool.end().catch(() => undefined);
+    await pgProxy.close();
+  }
+
+  expect(await runs()).toBe(runsBefore);
+  // Only the age moves: the last audit that finished is older now.
+  const { nonstop_consistency_audit_age_seconds: ageBefore, ...driftBefore } = seriesBefore;
+  const { nonstop_consistency_audit_age_seconds: ageAfter, ...driftAfter } = await scrapeConsistency();
+  expect(driftAfter).toEqual(driftBefore);
+  expect(ageAfter).toBeGreaterThan(ageBefore!);
+  // The pass's session ended with its connection, and its lock with it (PostgreSQL notices the closed socket).
+  for (let tries = 0; !(await auditLockIsFree()) && tries < 50; tries += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(await auditLockIsFree()).toBe(true);
+
+  expect(await runScheduledAudit({ pool, vectors }, testLogger)).toBe('audited');
+  expect(await runs()).toBe(runsBefore + 1);
+  expect(await scrapeConsistency()).toMatchObject({
+    nonstop_consistency_drift_chunks: 1,
+    'nonstop_consistency_drift_found_chunks{kind="missing"}': 1,
+  });
 });

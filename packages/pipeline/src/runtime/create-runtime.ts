@@ -42,8 +42,11 @@ export async function createRuntime(
   const auditFile = config.embeddingAuditFile;
   const onEmbedded =
     options.onEmbedded ?? (auditFile ? (chunkIds: number[]) => appendFileSync(auditFile, `${chunkIds.join('\n')}\n`) : undefined);
-  const pool = createPool(config.databaseUrl, { applicationName: options.applicationName });
-  pool.on('error', (error) => logger.error('idle PostgreSQL connection failed', { error: error.message }));
+  const pool = createPool(config.databaseUrl, {
+    applicationName: options.applicationName,
+    onIdleConnectionLost: (error) =>
+      logger.warn('an idle PostgreSQL connection was closed; the next query opens a new one', { error: error.message }),
+  });
   const vectors = new MilvusVectorStore({ address: config.milvusAddress, collection: config.milvusCollection });
   let embedder: Embedder;
   try {
