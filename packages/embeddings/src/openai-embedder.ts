@@ -207,10 +207,14 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   private requestBody(role: InputRole, texts: string[]): Record<string, unknown> {
-    const body: Record<string, unknown> = { model: this.config.model, input: texts, encoding_format: 'base64' };
+    // Unicode NFC: Hangul typed or copied on macOS often arrives decomposed (NFD, conjoining jamo), and a service's
+    // tokenizer may not compose it (multilingual-e5-small's does not: Korean recall@1 on our evaluation set fell from
+    // 0.88 to 0.00). PostgreSQL keeps the text as it was sent; the model reads it composed, passages and queries alike.
+    const composed = texts.map((text) => text.normalize('NFC'));
+    const body: Record<string, unknown> = { model: this.config.model, input: composed, encoding_format: 'base64' };
     switch (this.config.inputRoles ?? 'none') {
       case 'e5_prefix':
-        body.input = texts.map((text) => E5_PREFIXES[role] + text);
+        body.input = composed.map((text) => E5_PREFIXES[role] + text);
         break;
       case 'input_type':
         body.input_type = role;

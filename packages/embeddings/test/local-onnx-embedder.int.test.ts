@@ -85,6 +85,12 @@ describe('LocalOnnxEmbedder (all-MiniLM-L6-v2, int8 ONNX)', () => {
     expect(paraphrase).toBeGreaterThan(unrelated);
   });
 
+  it('embeds decomposed Hangul (NFD, as macOS writes it) as it embeds the composed text (the BERT normalization decomposes both)', async () => {
+    const text = '성인은 하루 7시간에서 9시간 정도 자는 것이 권장된다.';
+    const [composed, decomposed] = await embedder.embed([text, text.normalize('NFD')]);
+    expect(decomposed).toEqual(composed);
+  });
+
   it('is deterministic, and a text gets the same vector whatever it is batched with', async () => {
     const text = 'The same sentence, embedded twice.';
     const [alone] = await embedder.embed([text]);

@@ -193,6 +193,16 @@ describe('OpenAiEmbedder against the stand-in server', () => {
     expect(server.requests.inputTypes).toEqual([undefined, undefined, undefined, undefined, 'passage', 'query']);
   });
 
+  it('sends passages and queries composed (NFC): decomposed Hangul, as macOS writes it, reaches the model as typed elsewhere', async () => {
+    const server = await standIn();
+    const embedder = await OpenAiEmbedder.create(configFor(server.url, { inputRoles: 'e5_prefix' }));
+    const [passage, query] = ['환불은 7일 안에 됩니다', '환불 기간이 궁금해요'];
+    expect(passage.normalize('NFD')).not.toBe(passage);
+    await embedder.embed([passage.normalize('NFD'), 'café'.normalize('NFD')]);
+    await embedder.embedQueries([query.normalize('NFD')]);
+    expect(server.requests.inputs).toEqual([[`passage: ${passage}`, 'passage: café'], [`query: ${query}`]]);
+  });
+
   it('sends the dimension probe as a passage', async () => {
     const server = await standIn();
     await OpenAiEmbedder.create(configFor(server.url, { dimension: undefined, inputRoles: 'input_type' }));
