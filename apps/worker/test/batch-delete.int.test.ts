@@ -153,4 +153,54 @@ describe('batch delete jobs with a receipt', () => {
     expect(await env.stores.vectorChunkIds(account)).toEqual(chunks);
     expect((await auditConsistency(env.api.runtime, { accountName: account })).totals.drift).toBe(0);
   }, 600_000);
+
+  it('a cancel, a delete and a replacing ingest of the same bot at once: no job stuck, every document whole in both stores, drift 0', async () => {
+    const account = uniqueAccount('race3');
+    await store(account, makeDocuments(100, { chunks: 2, botId: 'race3', prefix: 'old' }));
+    env.harness.startWorker();
+    const first = await request(env.api.app)
+      .post('/job/batch-insert')
+      .send({ account_name: account, documents: makeDocuments(200, { chunks: 2, botId: 'race3', prefix: 'new' }) })
+      .expect(202);
+    // The same 150 names again with other text (a new version of each), in the opposite order.
+    const changed = makeDocuments(150, { chunks: 2, botId: 'race3', prefix: 'new' })
+      .map((document) => ({ ...document, chunks: document.chunks.map((chunk) => ({ ...chunk, text: `${chunk.text} (v2)` })) }))
+      .reverse();
+    const [cancel, deletion, second] = await Promise.all([
+      request(env.api.app).delete(`/job/${first.body.job_id as string}`),
+      submitDelete({ account_name: account, chat_bot_id: 'race3' }),
+      request(env.api.app)
+        .post('/job/batch-insert')
+        .send({ account_name: account, documents: changed, on_existing: 'replace' })
+        .expect(202),
+    ]);
+    expect(cancel.status).toBeLessThan(500);
+    const [cancelled, deleted, replaced] = await Promise.all([
+      waitForFinal(env.api.app, first.body.job_id as string, 240_000),
+      waitForFinal(env.api.app, deletion.job_id as string, 240_000),
+      waitForFinal(env.api.app, second.body.job_id as string, 240_000),
+    ]);
+    expect(['cancelled', 'completed']).toContain(cancelled.job.status);
+    expect(deleted.job.status).toBe('completed');
+    expect(replaced.job.status).toBe('completed');
+    // A replacing document that lost to another job's write says so; none fails for another reason.
+    const failures = (replaced.job.results as Array<{ success: boolean; error_code?: string }>).filter((result) => !result.success);
+    expect(failures.filter((result) => result.error_code !== 'concurrent_write')).toEqual([]);
+    const receipt = deleted.job.receipt as { documents_before: number; documents_deleted: number; vectors_after: number };
+    expect(receipt.documents_deleted).toBe(receipt.documents_before);
+    expect(receipt.vectors_after).toBe(0);
+    // The documents active when the delete was accepted are gone; whatever stays is one whole version, in both stores.
+    const rows = await env.stores.pool.query<{ content_name: string; state: string; chunks: number }>(
+      `SELECT d.content_name, d.state, count(c.id)::int AS chunks FROM documents d
+         LEFT JOIN document_chunks c ON c.document_id = d.id WHERE d.account_name = $1 GROUP BY d.id ORDER BY d.content_name`,
+      [account],
+    );
+    expect(rows.rows.filter((row) => row.content_name.includes('/old/'))).toEqual([]);
+    expect(rows.rows.filter((row) => row.state !== 'active' || row.chunks !== 2)).toEqual([]);
+    expect(new Set(rows.rows.map((row) => row.content_name)).size).toBe(rows.rows.length);
+    const chunks = await env.stores.chunkIds(account);
+    expect(chunks).toHaveLength(rows.rows.length * 2);
+    expect(await env.stores.vectorChunkIds(account)).toEqual(chunks);
+    expect((await auditConsistency(env.api.runtime, { accountName: account })).totals.drift).toBe(0);
+  }, 600_000);
 });
