@@ -24,6 +24,12 @@ export class TcpProxy {
     return new TcpProxy(url.hostname, Number(url.port || defaultPort));
   }
 
+  /** A proxy in front of a host:port address, as MILVUS_ADDRESS gives Milvus. */
+  static inFrontOfAddress(address: string): TcpProxy {
+    const at = address.lastIndexOf(':');
+    return new TcpProxy(address.slice(0, at), Number(address.slice(at + 1)));
+  }
+
   /** The same service URL, through this proxy (after start()). */
   proxied(serviceUrl: string): string {
     const url = new URL(serviceUrl);

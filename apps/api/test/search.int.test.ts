@@ -351,8 +351,7 @@ describe('POST /search while Milvus is unreachable (a cut TCP proxy in front of 
   let api: InProcessApi;
 
   beforeAll(async () => {
-    const [host, port] = testConfig().milvusAddress.split(':');
-    proxy = new TcpProxy(host!, Number(port));
+    proxy = TcpProxy.inFrontOfAddress(testConfig().milvusAddress);
     await proxy.start();
     api = await startInProcessApi(testConfig({ MILVUS_ADDRESS: proxy.address }));
   });

@@ -25,8 +25,7 @@ async function freePort(): Promise<number> {
 describe('API process started while Milvus is unreachable', () => {
   jest.setTimeout(180_000);
   const config = testConfig();
-  const [host, milvusPort] = config.milvusAddress.split(':');
-  const proxy = new TcpProxy(host!, Number(milvusPort));
+  const proxy = TcpProxy.inFrontOfAddress(config.milvusAddress);
   let api: AppProcess | undefined;
 
   afterAll(async () => {

@@ -66,8 +66,7 @@ describe('a replace job that fails in an outage rolls back to the old versions',
   }
 
   it('Milvus cut: the job fails, the versions it replaced are active again with their vectors, the new ones are gone', async () => {
-    const [host, port] = env.config.milvusAddress.split(':');
-    const proxy = new TcpProxy(host!, Number(port));
+    const proxy = TcpProxy.inFrontOfAddress(env.config.milvusAddress);
     await proxy.start();
     try {
       const account = uniqueAccount('rep-out');
@@ -114,9 +113,7 @@ describe('a delete job through an outage within its grace completes, with nothin
   for (const store of ['Milvus', 'PostgreSQL'] as const) {
     it(`${store} cut for 8 s in the middle: the job waits, resumes, and ends with 0 rows and 0 vectors`, async () => {
       const proxy =
-        store === 'Milvus'
-          ? new TcpProxy(env.config.milvusAddress.split(':')[0]!, Number(env.config.milvusAddress.split(':')[1]))
-          : TcpProxy.inFrontOf(env.config.databaseUrl, 5432);
+        store === 'Milvus' ? TcpProxy.inFrontOfAddress(env.config.milvusAddress) : TcpProxy.inFrontOf(env.config.databaseUrl, 5432);
       await proxy.start();
       try {
         const account = uniqueAccount('del-out');

@@ -48,8 +48,7 @@ describe('store outages within the grace: the job waits and completes', () => {
   });
 
   it('Milvus unreachable for 8 s', async () => {
-    const [host, port] = config.milvusAddress.split(':');
-    const proxy = new TcpProxy(host!, Number(port));
+    const proxy = TcpProxy.inFrontOfAddress(config.milvusAddress);
     await proxy.start();
     try {
       await cutMidJob(proxy, { MILVUS_ADDRESS: proxy.address });

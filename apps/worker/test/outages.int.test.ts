@@ -28,8 +28,7 @@ describe('system failures: PostgreSQL or Milvus unreachable mid-job', () => {
   }
 
   it('Milvus unreachable: the job fails naming Milvus; rows go at once, vectors once Milvus is back', async () => {
-    const [host, port] = config.milvusAddress.split(':');
-    const proxy = new TcpProxy(host!, Number(port));
+    const proxy = TcpProxy.inFrontOfAddress(config.milvusAddress);
     await proxy.start();
     try {
       harness.startWorker({ MILVUS_ADDRESS: proxy.address });

@@ -149,8 +149,7 @@ it('an outage during the audit records no run, leaves the series and frees the l
   const runsBefore = await runs();
 
   // Milvus cut after the first window was compared (pages of 2 rows: three windows).
-  const [host, port] = config.milvusAddress.split(':');
-  const milvusProxy = new TcpProxy(host!, Number(port));
+  const milvusProxy = TcpProxy.inFrontOfAddress(config.milvusAddress);
   await milvusProxy.start();
   const proxiedVectors = new MilvusVectorStore({
     address: milvusProxy.address,

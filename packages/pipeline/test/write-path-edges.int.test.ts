@@ -67,8 +67,7 @@ describe('write path edges (real PostgreSQL, Milvus and model)', () => {
   });
 
   it('a hung Milvus is an outage: the batch fails as a whole (DependencyError), its one write never abandoned or split', async () => {
-    const [host, port] = config.milvusAddress.split(':');
-    const proxy = new TcpProxy(host!, Number(port));
+    const proxy = TcpProxy.inFrontOfAddress(config.milvusAddress);
     await proxy.start();
     const hung = new MilvusVectorStore({
       address: proxy.address,
